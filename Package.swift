@@ -1,0 +1,147 @@
+// swift-tools-version:6.0
+// LAYAR: Layanan Rujukan Rehabilitasi Sosial. The module graph is the architecture:
+// C bridges -> Shared layers (schema, Kafka, Postgres, runtime) -> one library per service
+// -> thin executables. Tests depend on the same products the executables ship.
+import PackageDescription
+
+let services = ["Intake", "Verification", "Assignment", "Notification", "Survey"]
+
+let runtimeDependencies: [Target.Dependency] = [
+    "LayarDomain", "LayarSchema", "LayarKafka", "LayarPostgres", "LayarRuntime",
+    .product(name: "GRPCCore", package: "grpc-swift-2"),
+    .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+    .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
+let serviceTargets: [Target] = services.flatMap { name -> [Target] in
+    [
+        // The service: domain, storage and migrations, gRPC API, event consumers.
+        .target(name: "Layar\(name)", dependencies: runtimeDependencies, path: "Services/\(name)/Sources"),
+        // The thin executable: configuration and the service group, nothing else.
+        .executableTarget(
+            name: "\(name)Main",
+            dependencies: [.target(name: "Layar\(name)"), "LayarRuntime"],
+            path: "Services/\(name)/Main"
+        ),
+    ]
+}
+
+let package = Package(
+    name: "layar",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: "layar-\($0.lowercased())", targets: ["\($0)Main"]) } + [
+        .executable(name: "layarctl", targets: ["Ctl"]),
+        .executable(name: "layar-devbroker", targets: ["DevBroker"]),
+        .library(name: "LayarSchema", targets: ["LayarSchema"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
+        .systemLibrary(
+            name: "CRDKafka", path: "Shared/CRDKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+
+        // The shared schema module: Swift generated from proto/ (committed), topics and event types.
+        .target(
+            name: "LayarSchema",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            path: "Shared/LayarSchema"
+        ),
+        // Domain facts shared by services: NIK rules, Balangan's regions, the PPKS kinds.
+        .target(name: "LayarDomain", path: "Shared/Domain"),
+        // Kafka over librdkafka: producer with delivery reports, consumer-group consumer, mock cluster.
+        .target(
+            name: "LayarKafka",
+            dependencies: ["CRDKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Kafka"
+        ),
+        // PostgreSQL over libpq: pool, parameterised queries, transactions, migrations.
+        .target(
+            name: "LayarPostgres",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Postgres"
+        ),
+        // The service runtime: configuration, lifecycle, outbox relay, inbox consumer, gRPC bootstrap.
+        .target(
+            name: "LayarRuntime",
+            dependencies: [
+                "LayarDomain", "LayarSchema", "LayarKafka", "LayarPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            path: "Shared/Runtime"
+        ),
+
+        // Developer tools: the command-line client and the dev broker.
+        .executableTarget(
+            name: "Ctl",
+            dependencies: [
+                "LayarSchema", "LayarKafka", "LayarRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/Ctl"
+        ),
+        .executableTarget(
+            name: "DevBroker",
+            dependencies: [
+                "LayarKafka", "LayarSchema",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/DevBroker"
+        ),
+
+        // Tests.
+        .target(
+            name: "LayarTestSupport",
+            dependencies: ["LayarKafka", "LayarPostgres", "LayarRuntime", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support"
+        ),
+        .testTarget(name: "KafkaTests", dependencies: ["LayarKafka", "LayarTestSupport"], path: "Tests/KafkaTests"),
+        .testTarget(name: "PostgresTests", dependencies: ["LayarPostgres", "LayarTestSupport"], path: "Tests/PostgresTests"),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["LayarRuntime", "LayarSchema", "LayarTestSupport"],
+            path: "Tests/RuntimeTests"
+        ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: services.map { .target(name: "Layar\($0)") } + ["LayarDomain", "LayarSchema", "LayarTestSupport"],
+            path: "Tests/ServiceTests"
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "LayarSchema", "LayarTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            path: "Tests/IntegrationTests"
+        ),
+    ] + serviceTargets
+)

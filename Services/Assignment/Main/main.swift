@@ -1,0 +1,4 @@
+import LayarAssignment
+import LayarRuntime
+
+await ServiceRunner.main(AssignmentService.definition)

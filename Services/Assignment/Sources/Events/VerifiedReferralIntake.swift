@@ -1,0 +1,18 @@
+import Foundation
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+
+/// Opens a case for every verified referral and assigns a case worker when one is available.
+struct VerifiedReferralIntake: EventHandler {
+    let store: AssignmentStore
+    let eventTypes: Set<String> = [Layar_V1_ReferralVerified.eventType]
+
+    func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
+        let verified = try event.decode(Layar_V1_ReferralVerified.self)
+        guard UUID(uuidString: verified.referralID) != nil else {
+            throw EventRejection("referral_id '\(verified.referralID)' is not a UUID")
+        }
+        try await store.openCase(for: verified, at: Date(), on: connection)
+    }
+}

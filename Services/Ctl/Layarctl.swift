@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import LayarRuntime
+import LayarSchema
+import SwiftProtobuf
+
+/// `layarctl`: talks to the LAYAR services' gRPC APIs and reads their Kafka topics.
+@main
+struct Layarctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "layarctl",
+        abstract: "Command-line client for the LAYAR services (gRPC) and their event topics (Kafka).",
+        subcommands: [
+            Submit.self, Status.self, CaseCommand.self, Complete.self, Messages.self, Survey.self, Workers.self,
+            Health.self, Tail.self, ExampleForm.self,
+        ]
+    )
+}
+
+/// Where the services listen; defaults match the local stack.
+struct Endpoints: ParsableArguments {
+    @Option(help: "Intake address (env LAYAR_INTAKE_ADDR).")
+    var intake = env("LAYAR_INTAKE_ADDR", "127.0.0.1:50051")
+    @Option(help: "Verification address (env LAYAR_VERIFICATION_ADDR).")
+    var verification = env("LAYAR_VERIFICATION_ADDR", "127.0.0.1:50052")
+    @Option(help: "Assignment address (env LAYAR_ASSIGNMENT_ADDR).")
+    var assignment = env("LAYAR_ASSIGNMENT_ADDR", "127.0.0.1:50053")
+    @Option(help: "Notification address (env LAYAR_NOTIFICATION_ADDR).")
+    var notification = env("LAYAR_NOTIFICATION_ADDR", "127.0.0.1:50054")
+    @Option(help: "Survey address (env LAYAR_SURVEY_ADDR).")
+    var survey = env("LAYAR_SURVEY_ADDR", "127.0.0.1:50055")
+
+    static func env(_ name: String, _ fallback: String) -> String {
+        ProcessInfo.processInfo.environment[name] ?? fallback
+    }
+
+    func address(_ text: String) throws -> ServiceAddress {
+        guard let address = ServiceAddress(text) else { throw ValidationError("'\(text)' is not host:port") }
+        return address
+    }
+}
+
+/// Prints a message as indented JSON with the proto field names.
+func printJSON(_ message: some SwiftProtobuf.Message) throws {
+    var options = JSONEncodingOptions()
+    options.preserveProtoFieldNames = true
+    let compact = try message.jsonUTF8Data(options: options)
+    let object = try JSONSerialization.jsonObject(with: compact)
+    let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    print(String(decoding: pretty, as: UTF8.self))
+}
+
+/// Runs an RPC, turning a gRPC error (with its field violations) into a readable failure.
+func call<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as RPCError {
+        var lines = ["error: \(error.code): \(error.message)"]
+        if let status = try? error.unpackGoogleRPCStatus() {
+            for detail in status.details {
+                for violation in detail.badRequest?.violations ?? [] {
+                    lines.append("  \(violation.field): \(violation.violationDescription)")
+                }
+            }
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import LayarKafka
+import LayarSchema
+import Logging
+import SwiftProtobuf
+
+struct Tail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a topic's events, decoded from protobuf, one JSON line each. Ctrl-C stops."
+    )
+    @Option(help: "Kafka bootstrap servers (env KAFKA_BROKERS).")
+    var brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
+    @Flag(help: "Start from the earliest retained event instead of new ones.")
+    var fromBeginning = false
+    @Option(help: "Stop after this many events (0: never).")
+    var limit = 0
+    @Argument(help: "Topic, e.g. layar.intake.referrals.v1 (`layarctl tail --list` names them).")
+    var topic: String = LayarTopic.intakeReferrals.rawValue
+    @Flag(help: "List LAYAR's topics and exit.")
+    var list = false
+
+    func run() async throws {
+        if list {
+            LayarTopic.allCases.forEach { print($0.rawValue) }
+            return
+        }
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: brokers, groupID: "layarctl-tail-\(UUID().uuidString.prefix(8))", topics: [topic]
+        )
+        configuration.autoOffsetReset = fromBeginning ? "earliest" : "latest"
+        var logger = Logger(label: "layarctl")
+        logger.logLevel = .warning
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        var count = 0
+        for try await message in consumer.messages {
+            FileHandle.standardOutput.write(Data((Self.describe(message) + "\n").utf8))
+            count += 1
+            if limit > 0 && count >= limit { break }
+        }
+        await consumer.close()
+    }
+
+    /// One JSON line: the CloudEvents attributes and the decoded payload.
+    static func describe(_ message: KafkaConsumerMessage) -> String {
+        var line: [String: Any] = ["partition": message.partition, "offset": message.offset]
+        for header in message.headers where header.key.hasPrefix("ce_") {
+            line[String(header.key.dropFirst(3))] = header.text ?? ""
+        }
+        let type = message.headers.text("ce_type") ?? ""
+        if let eventType = LayarEvents.type(named: type), let event = try? eventType.init(serializedBytes: message.value),
+           let json = try? event.jsonUTF8Data(), let object = try? JSONSerialization.jsonObject(with: json) {
+            line["data"] = object
+        } else {
+            line["data_base64"] = Data(message.value).base64EncodedString()
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

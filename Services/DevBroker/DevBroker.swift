@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import LayarKafka
+import LayarSchema
+
+/// The dev broker: librdkafka's in-memory mock cluster on loopback, speaking the real Kafka
+/// protocol, with LAYAR's topics created. For local stacks and tests only: memory only, no
+/// TLS/SASL. Prints `KAFKA_BROKERS=<bootstrap>` on its first line and runs until SIGINT/SIGTERM.
+@main
+struct DevBroker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "layar-devbroker",
+        abstract: "Runs an in-memory Kafka cluster (librdkafka mock) on loopback for development and tests."
+    )
+
+    @Option(help: "Number of brokers in the cluster.")
+    var brokers = 3
+
+    @Option(help: "Partitions of each LAYAR topic.")
+    var partitions = LayarTopic.defaultPartitions
+
+    @Option(help: "Write the bootstrap address to this file as well (for scripts).")
+    var addressFile: String?
+
+    func run() throws {
+        let cluster = try KafkaMockCluster(brokers: brokers)
+        let replication = min(brokers, 3)
+        for topic in LayarTopic.allCases {
+            try cluster.createTopic(topic.rawValue, partitions: partitions, replicationFactor: replication)
+        }
+        let address = cluster.bootstrapServers
+        if let addressFile {
+            try Data((address + "\n").utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+        }
+        let banner = """
+            KAFKA_BROKERS=\(address)
+            dev broker: \(brokers) brokers, topics: \(LayarTopic.allCases.map(\.rawValue).joined(separator: ", "))
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
+
+        // Wait for a stop signal; the cluster lives on librdkafka's own threads meanwhile.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        sources.forEach { $0.cancel() }
+        withExtendedLifetime(cluster) {}
+        print("dev broker stopped")
+    }
+}

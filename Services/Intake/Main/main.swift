@@ -1,0 +1,4 @@
+import LayarIntake
+import LayarRuntime
+
+await ServiceRunner.main(IntakeService.definition)

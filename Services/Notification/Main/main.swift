@@ -1,0 +1,4 @@
+import LayarRuntime
+import LayarNotification
+
+await ServiceRunner.main(NotificationService.definition)

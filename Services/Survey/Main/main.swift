@@ -1,0 +1,4 @@
+import LayarRuntime
+import LayarSurvey
+
+await ServiceRunner.main(SurveyService.definition)

@@ -1,0 +1,4 @@
+import LayarRuntime
+import LayarVerification
+
+await ServiceRunner.main(VerificationService.definition)

@@ -1,0 +1,17 @@
+import LayarRuntime
+import LayarSchema
+
+/// The verification service: decides whether a submitted referral can go ahead.
+public enum VerificationService {
+    public static let definition = ServiceDefinition(
+        name: "verification", defaultPort: 50052, migrations: VerificationMigrations.all,
+        consumers: [
+            ConsumerDefinition(
+                name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue],
+                handler: { SubmittedReferralChecker(store: VerificationStore(pool: $0.pool, outbox: $0.outbox)) }
+            )
+        ],
+        apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],
+        api: { [VerificationAPI(store: VerificationStore(pool: $0.pool, outbox: $0.outbox))] }
+    )
+}

@@ -1,0 +1,77 @@
+/// Settings of a ``KafkaProducer``. Defaults are the safe ones: idempotence on (which implies
+/// `acks=all` and ordered retries), and a bounded time for a message to be acknowledged.
+public struct KafkaProducerConfiguration: Sendable {
+    /// `bootstrap.servers`: comma-separated `host:port` list.
+    public var bootstrapServers: String
+    /// `client.id`, shown in broker logs.
+    public var clientID: String = "layar"
+    /// `enable.idempotence`; keep it on.
+    public var idempotence: Bool = true
+    /// `message.timeout.ms`: after this the delivery fails and ``KafkaProducer/send(_:)`` throws.
+    public var messageTimeoutMilliseconds: Int = 30_000
+    /// `linger.ms`: how long to wait to batch messages.
+    public var lingerMilliseconds: Int = 5
+    /// Any other librdkafka property, applied last.
+    public var extra: [String: String] = [:]
+
+    public init(bootstrapServers: String) {
+        self.bootstrapServers = bootstrapServers
+    }
+
+    var properties: [String: String] {
+        var properties = [
+            "bootstrap.servers": bootstrapServers,
+            "client.id": clientID,
+            "enable.idempotence": String(idempotence),
+            "message.timeout.ms": String(messageTimeoutMilliseconds),
+            "linger.ms": String(lingerMilliseconds),
+            "log.queue": "true",
+        ]
+        properties.merge(extra) { _, new in new }
+        return properties
+    }
+}
+
+/// Settings of a ``KafkaConsumer`` in a consumer group. Offsets are stored only when the
+/// application says a message was processed (`enable.auto.offset.store=false`) and committed
+/// in the background from what was stored, so a crash re-reads unprocessed messages.
+public struct KafkaConsumerConfiguration: Sendable {
+    public var bootstrapServers: String
+    /// `group.id`: consumers sharing it split the partitions between them.
+    public var groupID: String
+    public var topics: [String]
+    public var clientID: String = "layar"
+    /// `auto.offset.reset` for a group with no committed offset: `earliest` reads everything.
+    public var autoOffsetReset: String = "earliest"
+    /// `auto.commit.interval.ms`: how often stored offsets are committed.
+    public var commitIntervalMilliseconds: Int = 1_000
+    /// `session.timeout.ms`.
+    public var sessionTimeoutMilliseconds: Int = 10_000
+    /// Any other librdkafka property, applied last.
+    public var extra: [String: String] = [:]
+
+    public init(bootstrapServers: String, groupID: String, topics: [String]) {
+        self.bootstrapServers = bootstrapServers
+        self.groupID = groupID
+        self.topics = topics
+    }
+
+    var properties: [String: String] {
+        var properties = [
+            "bootstrap.servers": bootstrapServers,
+            "group.id": groupID,
+            "client.id": clientID,
+            "auto.offset.reset": autoOffsetReset,
+            "enable.auto.commit": "true",
+            "enable.auto.offset.store": "false",
+            "auto.commit.interval.ms": String(commitIntervalMilliseconds),
+            "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "enable.partition.eof": "false",
+            // The broker answers a fetch as soon as data arrives or after this wait: keeps hops short.
+            "fetch.wait.max.ms": "100",
+            "log.queue": "true",
+        ]
+        properties.merge(extra) { _, new in new }
+        return properties
+    }
+}

@@ -1,0 +1,158 @@
+import CRDKafka
+import Dispatch
+import Logging
+import Synchronization
+
+/// A consumer-group member that reads messages as an `AsyncSequence` (``messages``).
+///
+/// At-least-once by design: an offset is stored only when the application calls
+/// ``storeOffset(of:)`` after it processed the message (for LAYAR: after the database commit),
+/// and stored offsets are committed in the background and on ``close()``. A crash therefore
+/// re-reads what was not processed; consumers make that harmless with an inbox.
+///
+/// librdkafka's blocking calls (poll, close, commit) run on the consumer's own serial dispatch
+/// queue, never on the cooperative thread pool. Memory is bounded by librdkafka's fetch queue:
+/// a message is polled only when the sequence is asked for the next one.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let logQueue: OpaquePointer
+    private let worker = DispatchQueue(label: "layar.kafka.consumer")
+    private let logger: Logger
+    private let state = Mutex(Phase.open)
+
+    private enum Phase { case open, closing, closed }
+
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
+        let handle = try RDKafka.makeHandle(type: RD_KAFKA_CONSUMER, properties: configuration.properties)
+        // Logs go to a queue of their own, drained after each poll; messages and rebalances to the
+        // consumer queue.
+        self.logQueue = rd_kafka_queue_new(handle)
+        rd_kafka_set_log_queue(handle, logQueue)
+        rd_kafka_poll_set_consumer(handle)
+        self.handle = handle
+        self.logger = logger
+
+        let topics = rd_kafka_topic_partition_list_new(Int32(configuration.topics.count))
+        defer { rd_kafka_topic_partition_list_destroy(topics) }
+        for topic in configuration.topics {
+            rd_kafka_topic_partition_list_add(topics, topic, RD_KAFKA_PARTITION_UA)
+        }
+        let result = rd_kafka_subscribe(handle, topics)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            rd_kafka_queue_destroy(logQueue)
+            rd_kafka_destroy(handle)
+            throw RDKafka.error(.consume, result)
+        }
+    }
+
+    /// The messages of the subscribed topics, in partition order. Ends when the consumer is
+    /// closed or the iterating task is cancelled.
+    public var messages: Messages { Messages(consumer: self) }
+
+    /// Marks `message` processed: its offset + 1 is committed with the next background commit.
+    public func storeOffset(of message: KafkaConsumerMessage) throws {
+        guard state.withLock({ $0 == .open }) else { throw KafkaError(kind: .closed, message: "consumer is closed") }
+        let list = rd_kafka_topic_partition_list_new(1)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let entry = rd_kafka_topic_partition_list_add(list, message.topic, message.partition)
+        entry?.pointee.offset = message.offset + 1
+        let result = rd_kafka_offsets_store(handle, list)
+        // _STATE: the partition was revoked in a rebalance; its next owner re-reads the message.
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR || result == RD_KAFKA_RESP_ERR__STATE else {
+            throw RDKafka.error(.consume, result)
+        }
+    }
+
+    /// Commits the stored offsets now and waits for the broker's answer.
+    public func commit() async throws {
+        let result: rd_kafka_resp_err_t = try await onWorker { handle in rd_kafka_commit(handle, nil, 0) }
+        // _NO_OFFSET: nothing new was stored since the last commit.
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR || result == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+            throw RDKafka.error(.consume, result)
+        }
+    }
+
+    /// Leaves the group cleanly: commits stored offsets, lets the group rebalance at once, and
+    /// frees the handle. Safe to call more than once.
+    public func close() async {
+        let first = state.withLock { phase in
+            defer { if phase == .open { phase = .closing } }
+            return phase == .open
+        }
+        guard first else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            worker.async { [self] in
+                let result = rd_kafka_consumer_close(handle)
+                drainLogs()
+                if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    logger.warning("consumer close: \(String(cString: rd_kafka_err2str(result)))")
+                }
+                rd_kafka_queue_destroy(logQueue)
+                rd_kafka_destroy(handle)
+                state.withLock { $0 = .closed }
+                continuation.resume()
+            }
+        }
+    }
+
+    /// One poll of at most `timeoutMilliseconds`, on the worker queue.
+    fileprivate func poll(timeoutMilliseconds: Int32) async throws -> KafkaConsumerMessage? {
+        try await onWorker { [logger] handle -> KafkaConsumerMessage? in
+            defer { self.drainLogs() }
+            guard let raw = rd_kafka_consumer_poll(handle, timeoutMilliseconds) else { return nil }
+            defer { rd_kafka_message_destroy(raw) }
+            let error = raw.pointee.err
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR { return RDKafka.message(raw) }
+            if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw RDKafka.error(.consume, error, isFatal: true)
+            }
+            // Consumer errors are informational (a topic not yet created, a broker down): the
+            // client recovers by itself.
+            logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
+            return nil
+        }
+    }
+
+    private func drainLogs() {
+        while let event = rd_kafka_queue_poll(logQueue, 0) {
+            RDKafka.log(event: event, to: logger)
+            rd_kafka_event_destroy(event)
+        }
+    }
+
+    /// Runs `body` on the worker queue while the handle is open.
+    private func onWorker<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            worker.async { [self] in
+                guard state.withLock({ $0 == .open }) else {
+                    continuation.resume(throwing: KafkaError(kind: .closed, message: "consumer is closed"))
+                    return
+                }
+                continuation.resume(with: Result { try body(handle) })
+            }
+        }
+    }
+
+    /// The consumer's messages as an `AsyncSequence`.
+    public struct Messages: AsyncSequence, Sendable {
+        public typealias Element = KafkaConsumerMessage
+        let consumer: KafkaConsumer
+
+        public func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer) }
+
+        public struct Iterator: AsyncIteratorProtocol {
+            let consumer: KafkaConsumer
+
+            public mutating func next() async throws -> KafkaConsumerMessage? {
+                while !Task.isCancelled {
+                    do {
+                        if let message = try await consumer.poll(timeoutMilliseconds: 100) { return message }
+                    } catch let error as KafkaError where error.kind == .closed {
+                        return nil
+                    }
+                }
+                return nil
+            }
+        }
+    }
+}

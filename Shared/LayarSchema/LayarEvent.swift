@@ -1,0 +1,61 @@
+import SwiftProtobuf
+
+/// A lifecycle event: a protobuf message with its CloudEvents type, its topic and its key.
+/// Conformances below are the single table of which message travels where.
+public protocol LayarEvent: SwiftProtobuf.Message, Sendable {
+    /// The CloudEvents `ce_type`, versioned.
+    static var eventType: String { get }
+    /// The topic the owning service publishes it on.
+    static var topic: LayarTopic { get }
+    /// The referral the event is about: the Kafka key and the CloudEvents subject.
+    var referralID: String { get }
+}
+
+/// Every event type, for decoding by `ce_type` (tools such as `layarctl tail`).
+public enum LayarEvents {
+    public static let all: [any LayarEvent.Type] = [
+        Layar_V1_ReferralSubmitted.self, Layar_V1_ApplicantContactRecorded.self,
+        Layar_V1_ReferralVerified.self, Layar_V1_ReferralRejected.self,
+        Layar_V1_CaseAssigned.self, Layar_V1_CaseCompleted.self,
+        Layar_V1_SurveyInvitationCreated.self,
+    ]
+
+    public static func type(named eventType: String) -> (any LayarEvent.Type)? {
+        all.first { $0.eventType == eventType }
+    }
+}
+
+extension Layar_V1_ReferralSubmitted: LayarEvent {
+    public static let eventType = "layar.referral.submitted.v1"
+    public static let topic = LayarTopic.intakeReferrals
+}
+
+extension Layar_V1_ApplicantContactRecorded: LayarEvent {
+    public static let eventType = "layar.referral.contact.v1"
+    public static let topic = LayarTopic.intakeContacts
+}
+
+extension Layar_V1_ReferralVerified: LayarEvent {
+    public static let eventType = "layar.referral.verified.v1"
+    public static let topic = LayarTopic.verificationResults
+}
+
+extension Layar_V1_ReferralRejected: LayarEvent {
+    public static let eventType = "layar.referral.rejected.v1"
+    public static let topic = LayarTopic.verificationResults
+}
+
+extension Layar_V1_CaseAssigned: LayarEvent {
+    public static let eventType = "layar.case.assigned.v1"
+    public static let topic = LayarTopic.assignmentCases
+}
+
+extension Layar_V1_CaseCompleted: LayarEvent {
+    public static let eventType = "layar.case.completed.v1"
+    public static let topic = LayarTopic.assignmentCases
+}
+
+extension Layar_V1_SurveyInvitationCreated: LayarEvent {
+    public static let eventType = "layar.survey.invited.v1"
+    public static let topic = LayarTopic.surveyInvitations
+}

@@ -1,0 +1,18 @@
+/// The Kafka topics of LAYAR. Each is written by exactly one service (its owner); the record key
+/// is always the referral id, so one referral's events keep their order. The README's topic table
+/// mirrors this list.
+public enum LayarTopic: String, CaseIterable, Sendable {
+    /// Written by intake: `ReferralSubmitted`. Read by verification, assignment, notification.
+    case intakeReferrals = "layar.intake.referrals.v1"
+    /// Written by intake: `ApplicantContactRecorded`. Read only by notification (contact data).
+    case intakeContacts = "layar.intake.contacts.v1"
+    /// Written by verification: `ReferralVerified`, `ReferralRejected`. Read by assignment, intake, notification.
+    case verificationResults = "layar.verification.results.v1"
+    /// Written by assignment: `CaseAssigned`, `CaseCompleted`. Read by intake, notification, survey.
+    case assignmentCases = "layar.assignment.cases.v1"
+    /// Written by survey: `SurveyInvitationCreated`. Read by notification.
+    case surveyInvitations = "layar.survey.invitations.v1"
+
+    /// Partitions the dev broker creates; production sizes topics in its own init job.
+    public static let defaultPartitions = 4
+}

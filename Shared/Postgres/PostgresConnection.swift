@@ -1,0 +1,153 @@
+import CLibPQ
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One PostgreSQL connection. libpq blocks while it waits for the server, so every libpq call
+/// runs on this connection's own serial dispatch queue (a thread of its own while busy), never
+/// on Swift's cooperative pool. Statements carry their values as separate parameters.
+///
+/// Use connections through a ``PostgresPool``; a connection that lost its server reports
+/// ``isBroken`` and the pool replaces it.
+public final class PostgresConnection: @unchecked Sendable {
+    private let worker = DispatchQueue(label: "layar.postgres.connection")
+    /// The `PGconn *`, only touched on `worker`.
+    private var connection: OpaquePointer?
+    private let broken = Mutex(false)
+
+    private init(connection: OpaquePointer) {
+        self.connection = connection
+    }
+
+    /// Opens a connection; throws ``PostgresError/Kind/connection`` with libpq's reason on failure.
+    public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
+        let pairs = configuration.overrides
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let keywords = pairs.map { strdup($0.0) } + [nil]
+                let values = pairs.map { strdup($0.1) } + [nil]
+                defer { (keywords + values).forEach { free($0) } }
+                let raw = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordPointers in
+                    values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+                        PQconnectdbParams(keywordPointers.baseAddress, valuePointers.baseAddress, 1)
+                    }
+                }
+                guard let raw, PQstatus(raw) == CONNECTION_OK else {
+                    let reason = raw.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+                    PQfinish(raw)
+                    continuation.resume(throwing: PostgresError(kind: .connection, message: reason.trimmed))
+                    return
+                }
+                continuation.resume(returning: PostgresConnection(connection: raw))
+            }
+        }
+    }
+
+    /// True once the server connection is gone; the pool then discards this connection.
+    public var isBroken: Bool { broken.withLock { $0 } }
+
+    /// Runs one statement with `$1, $2...` placeholders bound to `parameters`. The statement is
+    /// a `StaticString`: SQL text comes from the source tree, values only through parameters.
+    @discardableResult
+    public func query(_ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+        let sql = sql.description
+        let bindings = parameters.map(\.postgresBinding)
+        return try await onWorker { connection in
+            let count = bindings.count
+            var values = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+            var lengths = [Int32](repeating: 0, count: count)
+            var formats = [Int32](repeating: 0, count: count)
+            var types = [Oid](repeating: 0, count: count)
+            defer { values.forEach { free($0) } }
+            for (index, binding) in bindings.enumerated() {
+                switch binding {
+                case .null:
+                    break
+                case .text(let text):
+                    values[index] = strdup(text)
+                case .binary(let bytes, let oid):
+                    let buffer = malloc(max(bytes.count, 1))!.assumingMemoryBound(to: CChar.self)
+                    bytes.withUnsafeBytes { source in
+                        if let base = source.baseAddress { buffer.update(from: base.assumingMemoryBound(to: CChar.self), count: bytes.count) }
+                    }
+                    values[index] = buffer
+                    lengths[index] = Int32(bytes.count)
+                    formats[index] = 1
+                    types[index] = oid
+                }
+            }
+            let result = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+                PQexecParams(connection, sql, Int32(count), types, valuePointers.baseAddress, lengths, formats, 0)
+            }
+            return try self.rows(from: result, connection: connection)
+        }
+    }
+
+    /// Runs a fixed script of several statements without parameters (migrations only: a script
+    /// is static text from the source tree, never built from input).
+    public func execute(script: StaticString) async throws {
+        let text = script.description
+        _ = try await onWorker { connection in try self.rows(from: PQexec(connection, text), connection: connection) }
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            worker.async {
+                PQfinish(self.connection)
+                self.connection = nil
+                self.broken.withLock { $0 = true }
+                continuation.resume()
+            }
+        }
+    }
+
+    private func onWorker<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            worker.async {
+                guard let connection = self.connection, !self.isBroken else {
+                    continuation.resume(throwing: PostgresError(kind: .connection, message: "connection is closed"))
+                    return
+                }
+                continuation.resume(with: Result { try body(connection) })
+            }
+        }
+    }
+
+    /// Copies a `PGresult` into Swift values and frees it; failures become ``PostgresError``.
+    private func rows(from result: OpaquePointer?, connection: OpaquePointer) throws -> PostgresRows {
+        defer { PQclear(result) }
+        if PQstatus(connection) != CONNECTION_OK { broken.withLock { $0 = true } }
+        guard let result else {
+            throw PostgresError(kind: .connection, message: String(cString: PQerrorMessage(connection)).trimmed)
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            break
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = String(cString: PQresultErrorMessage(result)).trimmed
+            throw PostgresError(kind: isBroken ? .connection : .server, sqlState: sqlState, message: message)
+        }
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        var cells: [[String?]] = []
+        cells.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            cells.append((0..<columnCount).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            })
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return PostgresRows(columns: columns, cells: cells, affectedRows: affected)
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var text = self
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
+    }
+}

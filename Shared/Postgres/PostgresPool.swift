@@ -1,0 +1,142 @@
+import Logging
+import Synchronization
+
+/// A bounded pool of ``PostgresConnection``s. Connections open lazily up to
+/// ``PostgresConfiguration/maximumConnections``; callers beyond that wait for one to be returned.
+/// A connection that lost its server is dropped on return and a fresh one opened on the next
+/// lease, so the pool recovers by itself after a database restart.
+public final class PostgresPool: Sendable {
+    public let configuration: PostgresConfiguration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var idle: [PostgresConnection] = []
+        var open = 0
+        var closed = false
+        /// Waiters are resumed with a connection, or with `nil` meaning "a slot is free: open one".
+        var waiters: [CheckedContinuation<PostgresConnection?, any Error>] = []
+    }
+
+    public init(configuration: PostgresConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Leases a connection for the duration of `body`.
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await lease()
+        do {
+            let result = try await body(connection)
+            release(connection)
+            return result
+        } catch {
+            release(connection)
+            throw error
+        }
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func withTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await connection.query("BEGIN")
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT")
+                return result
+            } catch {
+                if !connection.isBroken { _ = try? await connection.query("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    /// Runs one statement on a pooled connection.
+    @discardableResult
+    public func query(_ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(sql, parameters) }
+    }
+
+    /// Closes idle connections and refuses new leases; leased ones close when returned.
+    public func close() async {
+        let (idle, waiters) = state.withLock { state in
+            state.closed = true
+            defer {
+                state.open -= state.idle.count
+                state.idle = []
+                state.waiters = []
+            }
+            return (state.idle, state.waiters)
+        }
+        for waiter in waiters { waiter.resume(throwing: PostgresError(kind: .closed, message: "pool closed")) }
+        for connection in idle { await connection.close() }
+    }
+
+    private enum Lease {
+        case reuse(PostgresConnection)
+        case open
+        case wait
+    }
+
+    private func lease() async throws -> PostgresConnection {
+        let decision: Lease = try state.withLock { state in
+            if state.closed { throw PostgresError(kind: .closed, message: "pool closed") }
+            if let connection = state.idle.popLast() { return .reuse(connection) }
+            if state.open < configuration.maximumConnections {
+                state.open += 1
+                return .open
+            }
+            return .wait
+        }
+        switch decision {
+        case .reuse(let connection):
+            return connection
+        case .open:
+            return try await openConnection()
+        case .wait:
+            let handed = try await withCheckedThrowingContinuation { continuation in
+                state.withLock { $0.waiters.append(continuation) }
+            }
+            if let handed { return handed }
+            return try await openConnection()
+        }
+    }
+
+    /// Opens a connection in a slot already counted in `open`.
+    private func openConnection() async throws -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(configuration)
+        } catch {
+            freeSlot()
+            throw error
+        }
+    }
+
+    private func release(_ connection: PostgresConnection) {
+        if connection.isBroken || state.withLock({ $0.closed }) {
+            logger.debug("dropping a closed or broken database connection")
+            Task { await connection.close() }
+            freeSlot()
+            return
+        }
+        let waiter: CheckedContinuation<PostgresConnection?, any Error>? = state.withLock { state in
+            if state.waiters.isEmpty {
+                state.idle.append(connection)
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        waiter?.resume(returning: connection)
+    }
+
+    private func freeSlot() {
+        let waiter: CheckedContinuation<PostgresConnection?, any Error>? = state.withLock { state in
+            if state.waiters.isEmpty {
+                state.open -= 1
+                return nil
+            }
+            return state.waiters.removeFirst()  // The slot passes to the waiter, `open` unchanged.
+        }
+        waiter?.resume(returning: nil)
+    }
+}

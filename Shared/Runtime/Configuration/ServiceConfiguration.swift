@@ -1,0 +1,68 @@
+import LayarPostgres
+import Logging
+
+/// What every LAYAR service reads from its environment. The README's configuration table lists
+/// the same variables.
+public struct ServiceConfiguration: Sendable {
+    /// Service name, e.g. "intake": its schema, role, consumer groups and CloudEvents source.
+    public var serviceName: String
+    /// `LAYAR_DATABASE_URL`: libpq URI with the service's own role.
+    public var databaseURL: String
+    /// `LAYAR_DB_POOL_SIZE`: maximum database connections.
+    public var databasePoolSize: Int
+    /// `LAYAR_DB_STATEMENT_TIMEOUT_MS`.
+    public var statementTimeoutMilliseconds: Int
+    /// `KAFKA_BROKERS`: bootstrap servers.
+    public var kafkaBrokers: String
+    /// `LAYAR_GRPC_HOST` and `LAYAR_GRPC_PORT`: where the gRPC API listens.
+    public var grpcHost: String
+    public var grpcPort: Int
+    /// `LAYAR_LOG_LEVEL`.
+    public var logLevel: Logger.Level
+
+    public init(
+        serviceName: String, databaseURL: String, databasePoolSize: Int = 4, statementTimeoutMilliseconds: Int = 15_000,
+        kafkaBrokers: String, grpcHost: String = "127.0.0.1", grpcPort: Int, logLevel: Logger.Level = .info
+    ) {
+        self.serviceName = serviceName
+        self.databaseURL = databaseURL
+        self.databasePoolSize = databasePoolSize
+        self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.kafkaBrokers = kafkaBrokers
+        self.grpcHost = grpcHost
+        self.grpcPort = grpcPort
+        self.logLevel = logLevel
+    }
+
+    /// Reads the configuration, failing with every problem listed.
+    public static func fromEnvironment(
+        serviceName: String, defaultPort: Int, environment: [String: String]? = nil
+    ) throws -> ServiceConfiguration {
+        var reader = environment.map(EnvironmentReader.init) ?? EnvironmentReader()
+        let databaseURL = reader.required(
+            "LAYAR_DATABASE_URL", "the PostgreSQL URI with this service's role, e.g. postgresql://\(serviceName):secret@127.0.0.1:5432/layar"
+        )
+        let brokers = reader.required("KAFKA_BROKERS", "Kafka bootstrap servers, e.g. 127.0.0.1:9092")
+        let poolSize = reader.integer("LAYAR_DB_POOL_SIZE", default: 4, in: 1...64)
+        let timeout = reader.integer("LAYAR_DB_STATEMENT_TIMEOUT_MS", default: 15_000, in: 100...600_000)
+        let host = reader.optional("LAYAR_GRPC_HOST", default: "127.0.0.1")
+        let port = reader.integer("LAYAR_GRPC_PORT", default: defaultPort, in: 0...65535)
+        let level = reader.choice(
+            "LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue)
+        )
+        try reader.validate()
+        return ServiceConfiguration(
+            serviceName: serviceName, databaseURL: databaseURL, databasePoolSize: poolSize,
+            statementTimeoutMilliseconds: timeout, kafkaBrokers: brokers, grpcHost: host, grpcPort: port,
+            logLevel: Logger.Level(rawValue: level) ?? .info
+        )
+    }
+
+    var postgres: PostgresConfiguration {
+        var configuration = PostgresConfiguration(connectionString: databaseURL)
+        configuration.maximumConnections = databasePoolSize
+        configuration.statementTimeout = .milliseconds(statementTimeoutMilliseconds)
+        configuration.applicationName = "layar-\(serviceName)"
+        return configuration
+    }
+}

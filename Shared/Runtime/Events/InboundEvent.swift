@@ -1,0 +1,48 @@
+import Foundation
+import LayarKafka
+import LayarSchema
+
+/// An event read from Kafka, with its CloudEvents attributes parsed from the headers.
+public struct InboundEvent: Sendable {
+    public var id: String
+    public var type: String
+    public var source: String
+    public var subject: String
+    public var message: KafkaConsumerMessage
+
+    /// Parses the CloudEvents headers; throws ``EventRejection`` when a required one is missing.
+    public init(_ message: KafkaConsumerMessage) throws {
+        func header(_ name: String) throws -> String {
+            guard let value = message.headers.text(name), !value.isEmpty else {
+                throw EventRejection("missing CloudEvents header \(name)")
+            }
+            return value
+        }
+        guard try header("ce_specversion") == "1.0" else { throw EventRejection("unsupported ce_specversion") }
+        self.id = try header("ce_id")
+        self.type = try header("ce_type")
+        self.source = try header("ce_source")
+        self.subject = message.headers.text("ce_subject") ?? ""
+        self.message = message
+    }
+
+    /// Decodes the payload as `E`; a wrong type or bad bytes are a permanent ``EventRejection``.
+    public func decode<E: LayarEvent>(_ type: E.Type) throws -> E {
+        guard self.type == E.eventType else {
+            throw EventRejection("event type \(self.type) is not \(E.eventType)")
+        }
+        do {
+            return try E(serializedBytes: message.value)
+        } catch {
+            throw EventRejection("undecodable \(E.eventType) payload: \(error)")
+        }
+    }
+}
+
+/// An event that can never be applied as it is (bad headers, wrong type, undecodable or invalid
+/// payload). The consumer dead-letters it at once instead of retrying.
+public struct EventRejection: Error, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

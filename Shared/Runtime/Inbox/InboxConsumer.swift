@@ -1,0 +1,129 @@
+import LayarKafka
+import LayarPostgres
+import Logging
+import ServiceLifecycle
+
+/// The read side: consumes topics in a consumer group and applies each event exactly once to
+/// the service's database.
+///
+/// Per message: `BEGIN`; insert `(consumer, ce_id)` into `inbox` (a conflict means the event was
+/// already applied: skip it); run the handler; `COMMIT`; only then store the Kafka offset. A crash
+/// anywhere re-delivers the message, and the inbox absorbs it. Database outages are retried with
+/// backoff for as long as they last; an event the handler rejects, or one that still fails after
+/// ``maximumAttempts``, goes to the dead-letter topic `<consumer>.dlq` with the reason in headers.
+public struct InboxConsumer: Service {
+    /// Consumer name: the Kafka group id and the inbox's `consumer` column, e.g. "layar.verification".
+    public var name: String
+    public var topics: [String]
+    public var handler: any EventHandler
+    public var pool: PostgresPool
+    public var producer: KafkaProducer
+    public var brokers: String
+    public var logger: Logger
+    public var maximumAttempts = 5
+
+    public init(
+        name: String, topics: [String], handler: any EventHandler, pool: PostgresPool, producer: KafkaProducer,
+        brokers: String, logger: Logger
+    ) {
+        self.name = name
+        self.topics = topics
+        self.handler = handler
+        self.pool = pool
+        self.producer = producer
+        self.brokers = brokers
+        self.logger = logger
+    }
+
+    public var deadLetterTopic: String { "\(name).dlq" }
+
+    public func run() async throws {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: name, topics: topics)
+        configuration.clientID = name
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        // Graceful shutdown cancels the loop between messages; the message in hand is finished,
+        // its offset stored, and close() commits before leaving the group.
+        do {
+            try await cancelWhenGracefulShutdown {
+                for try await message in consumer.messages {
+                    try await process(message)
+                    try consumer.storeOffset(of: message)
+                }
+            }
+        } catch is CancellationError {
+            // Shutting down.
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+    }
+
+    /// Applies one message (or dead-letters it). Returns when it is safe to store its offset.
+    func process(_ message: KafkaConsumerMessage) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let event = try InboundEvent(message)
+                guard handler.eventTypes.contains(event.type) else { return }
+                try await apply(event)
+                return
+            } catch let rejection as EventRejection {
+                try await deadLetter(message, reason: rejection.reason)
+                return
+            } catch {
+                if !Self.isTransient(error) && attempt >= maximumAttempts {
+                    try await deadLetter(message, reason: "failed after \(attempt) attempts: \(error)")
+                    return
+                }
+                let delay = Backoff.delay(attempt: attempt)
+                logger.warning(
+                    "applying \(message.topic)/\(message.partition)@\(message.offset) failed, retry in \(delay): \(error)"
+                )
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    private func apply(_ event: InboundEvent) async throws {
+        try await pool.withTransaction { connection in
+            let inserted = try await connection.query(
+                """
+                INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
+                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+                """,
+                [name, event.id, event.type, event.message.topic, event.message.partition, event.message.offset]
+            )
+            guard inserted.affectedRows == 1 else {
+                logger.debug("event \(event.id) already applied by \(name), skipped")
+                return
+            }
+            try await handler.handle(event, on: connection)
+        }
+    }
+
+    private func deadLetter(_ message: KafkaConsumerMessage, reason: String) async throws {
+        logger.error("dead-lettering \(message.topic)/\(message.partition)@\(message.offset): \(reason)")
+        let headers = message.headers + [
+            KafkaHeader(key: "layar_dlq_reason", text: reason),
+            KafkaHeader(key: "layar_dlq_consumer", text: name),
+            KafkaHeader(key: "layar_dlq_topic", text: message.topic),
+            KafkaHeader(key: "layar_dlq_partition", text: String(message.partition)),
+            KafkaHeader(key: "layar_dlq_offset", text: String(message.offset)),
+        ]
+        _ = try await producer.send(
+            KafkaProducerRecord(topic: deadLetterTopic, key: message.key, value: message.value, headers: headers)
+        )
+    }
+
+    /// Errors worth retrying without limit: the database is unreachable or briefly refused the work.
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError else { return false }
+        switch error.kind {
+        case .connection, .closed: return true
+        case .server: return error.sqlState.map { $0.hasPrefix("40") || $0 == "57014" || $0.hasPrefix("08") || $0 == "57P01" } ?? false
+        case .decoding: return false
+        }
+    }
+}

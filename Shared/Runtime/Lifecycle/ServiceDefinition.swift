@@ -1,0 +1,59 @@
+import GRPCCore
+import LayarPostgres
+import Logging
+
+/// What a LAYAR service is made of. The ``ServiceRunner`` turns it into a running process:
+/// migrations, outbox relay, inbox consumers and the gRPC API under one service group.
+public struct ServiceDefinition: Sendable {
+    /// "intake", "verification"...: the schema, DB role, CloudEvents source and group prefix.
+    public var name: String
+    /// Default gRPC port when `LAYAR_GRPC_PORT` is unset.
+    public var defaultPort: Int
+    /// Schema migrations, ``RuntimeMigrations/outboxAndInbox`` first.
+    public var migrations: [PostgresMigration]
+    /// The event consumers.
+    public var consumers: [ConsumerDefinition]
+    /// The gRPC services (the health service is added by the runner).
+    public var api: @Sendable (ServiceContext) -> [any RegistrableRPCService]
+    /// Names reported by the health service, e.g. "layar.v1.IntakeService".
+    public var apiNames: [String]
+
+    public init(
+        name: String, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
+        apiNames: [String], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService]
+    ) {
+        self.name = name
+        self.defaultPort = defaultPort
+        self.migrations = migrations
+        self.consumers = consumers
+        self.apiNames = apiNames
+        self.api = api
+    }
+}
+
+/// One consumer group of a service: its topics and the handler that applies their events.
+public struct ConsumerDefinition: Sendable {
+    /// Suffix of the consumer name: the group id is `layar.<service>.<name>`.
+    public var name: String
+    public var topics: [String]
+    public var handler: @Sendable (ServiceContext) -> any EventHandler
+
+    public init(name: String, topics: [String], handler: @escaping @Sendable (ServiceContext) -> any EventHandler) {
+        self.name = name
+        self.topics = topics
+        self.handler = handler
+    }
+}
+
+/// What a service's handlers and API are given.
+public struct ServiceContext: Sendable {
+    public var pool: PostgresPool
+    public var outbox: Outbox
+    public var logger: Logger
+
+    public init(pool: PostgresPool, outbox: Outbox = Outbox(), logger: Logger) {
+        self.pool = pool
+        self.outbox = outbox
+        self.logger = logger
+    }
+}

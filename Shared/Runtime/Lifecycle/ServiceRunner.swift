@@ -1,0 +1,97 @@
+import Foundation
+import LayarKafka
+import LayarPostgres
+import Logging
+import ServiceLifecycle
+
+/// Runs a ``ServiceDefinition`` as a process: reads the environment, migrates the service's
+/// schema, then runs producer, outbox relay, consumers and gRPC server in one `ServiceGroup` that
+/// shuts down gracefully on SIGTERM or SIGINT (in reverse order: the API stops first, the
+/// producer flushes last).
+public enum ServiceRunner {
+    /// The executable's entry point: exits with status 2 and a clear message on bad configuration.
+    public static func main(_ definition: ServiceDefinition) async {
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration.fromEnvironment(
+                serviceName: definition.name, defaultPort: definition.defaultPort
+            )
+        } catch {
+            FileHandle.standardError.write(Data("layar-\(definition.name): \(error)\n".utf8))
+            exit(2)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        do {
+            try await run(definition, configuration: configuration)
+        } catch {
+            Logger(label: "layar.\(definition.name)").critical("stopped: \(error)")
+            exit(1)
+        }
+    }
+
+    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
+        let logger = Logger(label: "layar.\(definition.name)")
+        let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
+        defer { Task { await pool.close() } }
+        try await migrate(definition, pool: pool, logger: logger)
+
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
+        producerConfiguration.clientID = "layar.\(definition.name)"
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        let context = ServiceContext(pool: pool, logger: logger)
+
+        var services: [any Service] = [
+            ProducerService(producer: producer),
+            OutboxRelay(pool: pool, producer: producer, source: "/layar/\(definition.name)", logger: logger),
+        ]
+        for consumer in definition.consumers {
+            services.append(InboxConsumer(
+                name: "layar.\(definition.name).\(consumer.name)", topics: consumer.topics,
+                handler: consumer.handler(context), pool: pool, producer: producer,
+                brokers: configuration.kafkaBrokers, logger: logger
+            ))
+        }
+        services.append(GRPCServerService(
+            host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),
+            health: HealthService(services: definition.apiNames), logger: logger
+        ))
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        ))
+        logger.info("layar-\(definition.name) starting")
+        try await group.run()
+        logger.info("layar-\(definition.name) stopped")
+    }
+
+    /// Applies migrations, waiting for the database while it is not reachable yet (start order).
+    static func migrate(_ definition: ServiceDefinition, pool: PostgresPool, logger: Logger) async throws {
+        let migrator = PostgresMigrator(migrations: definition.migrations, logger: logger)
+        let deadline = ContinuousClock.now + .seconds(60)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await migrator.migrate(pool)
+                return
+            } catch let error as PostgresError where error.kind == .connection && ContinuousClock.now < deadline {
+                logger.warning("database not reachable yet (\(error.message)); retrying")
+                try await Task.sleep(for: Backoff.delay(attempt: attempt))
+            }
+        }
+    }
+}
+
+/// Keeps the producer for the group's lifetime and flushes it on shutdown, after the services
+/// that use it have stopped.
+struct ProducerService: Service {
+    let producer: KafkaProducer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await producer.shutdown()
+    }
+}

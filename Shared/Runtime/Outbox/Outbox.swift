@@ -1,0 +1,25 @@
+import Foundation
+import LayarPostgres
+import LayarSchema
+
+/// The write side of the transactional outbox: events are inserted in the same transaction as
+/// the state change they announce, and the ``OutboxRelay`` publishes them after the commit. An
+/// event is therefore published if and only if its state change was committed.
+public struct Outbox: Sendable {
+    public init() {}
+
+    /// Adds `event` to the outbox inside the caller's transaction. Returns the event id (`ce_id`).
+    @discardableResult
+    public func append<E: LayarEvent>(
+        _ event: E, on connection: PostgresConnection, id: UUID = UUID(), at time: Date = Date()
+    ) async throws -> UUID {
+        try await connection.query(
+            """
+            INSERT INTO outbox (event_id, topic, record_key, event_type, payload, occurred_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            [id, E.topic.rawValue, event.referralID, E.eventType, try event.serializedBytes() as [UInt8], time]
+        )
+        return id
+    }
+}

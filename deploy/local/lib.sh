@@ -1,0 +1,144 @@
+# Shared steps of the local stack (sourced by up.sh and test.sh): system packages, a private
+# PostgreSQL cluster under the checkout, one schema and role per service, the dev broker.
+# Everything listens on loopback only.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DATA=${LAYAR_DATA_DIR:-$ROOT/.data}
+PGPORT=${LAYAR_PG_PORT:-55432}
+SERVICES=(intake verification assignment notification survey)
+declare -A GRPC_PORTS=([intake]=50051 [verification]=50052 [assignment]=50053 [notification]=50054 [survey]=50055)
+PIDS=()
+BROKER_PID=
+
+log() { printf '\033[1m[layar]\033[0m %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs what is missing: librdkafka-dev, libpq-dev, postgresql (Debian/Ubuntu).
+install_packages() {
+  local need=()
+  pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
+  pkg-config --exists libpq 2>/dev/null || need+=(libpq-dev)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  command -v pkg-config >/dev/null || need+=(pkg-config)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    as_root apt-get update -q >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+  fi
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
+
+# PostgreSQL refuses to run as root: when we are root, the server runs as the 'postgres' user.
+pg_run() {
+  if [ "$(id -u)" -eq 0 ]; then
+    su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+  else
+    "$@"
+  fi
+}
+
+# Starts a private cluster in $DATA/pg (or a folder the server user can reach).
+start_postgres() {
+  local bin; bin=$(pg_bin)
+  PGDATA_DIR=$DATA/pg
+  mkdir -p "$DATA"
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql --shell /bin/sh postgres
+    chmod o+x "$DATA"
+    if ! su postgres -s /bin/sh -c "test -x '$DATA'"; then
+      PGDATA_DIR=/var/tmp/layar-pg-$(echo "$ROOT" | md5sum | cut -c1-8)
+      log "the postgres user cannot reach $DATA; using $PGDATA_DIR"
+    fi
+    mkdir -p "$PGDATA_DIR"
+    chown postgres "$PGDATA_DIR"
+  fi
+  PGSOCKET=$PGDATA_DIR/socket
+  if [ ! -f "$PGDATA_DIR/db/PG_VERSION" ]; then
+    log "creating a PostgreSQL cluster in $PGDATA_DIR/db"
+    pg_run "$bin/initdb" -D "$PGDATA_DIR/db" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --no-locale >/dev/null
+  fi
+  pg_run mkdir -p "$PGSOCKET"
+  if pg_run "$bin/pg_ctl" -D "$PGDATA_DIR/db" status >/dev/null 2>&1; then
+    log "PostgreSQL already running on 127.0.0.1:$PGPORT"
+  else
+    pg_run "$bin/pg_ctl" -D "$PGDATA_DIR/db" -l "$PGDATA_DIR/server.log" -w -t 60 \
+      -o "-p $PGPORT -k $PGSOCKET -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+      || die "PostgreSQL did not start: see $PGDATA_DIR/server.log"
+    log "PostgreSQL on 127.0.0.1:$PGPORT"
+  fi
+}
+
+stop_postgres() {
+  [ -n "${PGDATA_DIR:-}" ] || return 0
+  pg_run "$(pg_bin)/pg_ctl" -D "$PGDATA_DIR/db" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+psql_admin() { pg_run "$(pg_bin)/psql" -q -h "$PGSOCKET" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
+
+# Creates database $1 with one role and schema per service (each role reaches only its own
+# schema), plus extra roles named in $2... (used by tests). Idempotent. Dev passwords only.
+create_database() {
+  local db=$1; shift
+  psql_admin -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+    || psql_admin -d postgres -c "CREATE DATABASE $db"
+  local role
+  for role in "${SERVICES[@]}" "$@"; do
+    psql_admin -d "$db" <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+    CREATE ROLE $role LOGIN PASSWORD '$role-dev';
+  END IF;
+END \$\$;
+CREATE SCHEMA IF NOT EXISTS $role AUTHORIZATION $role;
+ALTER ROLE $role SET search_path = $role;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+REVOKE ALL ON DATABASE $db FROM PUBLIC;
+GRANT CONNECT ON DATABASE $db TO $role;
+SQL
+  done
+}
+
+database_url() { echo "postgresql://$1:$1-dev@127.0.0.1:$PGPORT/$2"; }
+
+build() {
+  log "building (swift build $*)"
+  (cd "$ROOT" && swift build "$@") || die "build failed"
+  BIN=$(cd "$ROOT" && swift build "$@" --show-bin-path)
+}
+
+# Starts the dev broker unless KAFKA_BROKERS points at a real Kafka; exports KAFKA_BROKERS.
+start_broker() {
+  if [ -n "${KAFKA_BROKERS:-}" ]; then
+    log "using Kafka at $KAFKA_BROKERS"
+    return
+  fi
+  rm -f "$DATA/broker.addr"
+  "$BIN/layar-devbroker" --address-file "$DATA/broker.addr" >"$DATA/devbroker.log" 2>&1 &
+  BROKER_PID=$!
+  local i
+  for i in $(seq 100); do [ -s "$DATA/broker.addr" ] && break; sleep 0.1; done
+  [ -s "$DATA/broker.addr" ] || die "the dev broker did not start: see $DATA/devbroker.log"
+  export KAFKA_BROKERS=$(cat "$DATA/broker.addr")
+  log "dev broker (librdkafka mock cluster) at $KAFKA_BROKERS"
+}
+
+# Stops the services (SIGTERM: they drain and commit; SIGKILL after 15 s), then the dev broker
+# they drain to, then PostgreSQL.
+stop_all() {
+  stop_pids "${PIDS[@]}"
+  stop_pids ${BROKER_PID:-}
+  stop_postgres
+}
+
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}

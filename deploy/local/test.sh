@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real components: installs system packages, starts a private
+# PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+install_packages
+build --build-tests
+start_postgres
+create_database layar_test layar_test
+psql_admin -d layar_test -c "GRANT CREATE ON DATABASE layar_test TO layar_test"
+trap 'stop_all' EXIT
+start_broker
+
+export LAYAR_TEST_DATABASE_URL=$(database_url layar_test layar_test)
+# Each service's own role in the test database; {service} is replaced by the test.
+export LAYAR_TEST_SERVICE_DATABASE_URL="postgresql://{service}:{service}-dev@127.0.0.1:$PGPORT/layar_test"
+export LAYAR_BIN_DIR=$BIN
+log "running swift test"
+cd "$ROOT"
+swift test --skip-build "$@"
