@@ -1,0 +1,116 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import LayarRuntime
+import LayarSchema
+import LayarTestSupport
+
+/// The five real service executables, started as processes on free loopback ports against the
+/// test database and the dev broker.
+final class ServiceProcesses: @unchecked Sendable {
+    static let names = ["intake", "verification", "assignment", "notification", "survey"]
+
+    let addresses: [String: ServiceAddress]
+    private let processes: [String: Process]
+    let logDirectory: URL
+
+    init() throws {
+        let bin = try TestEnvironment.binDirectory()
+        let brokers = try TestEnvironment.kafkaBrokers()
+        logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("layar-it-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        var addresses: [String: ServiceAddress] = [:]
+        var processes: [String: Process] = [:]
+        for name in Self.names {
+            let port = try Self.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: bin).appendingPathComponent("layar-\(name)")
+            var environment = ProcessInfo.processInfo.environment
+            environment["LAYAR_DATABASE_URL"] = try TestEnvironment.serviceDatabaseURL(name)
+            environment["KAFKA_BROKERS"] = brokers
+            environment["LAYAR_GRPC_PORT"] = String(port)
+            environment["LAYAR_LOG_LEVEL"] = "info"
+            process.environment = environment
+            let log = logDirectory.appendingPathComponent("\(name).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            processes[name] = process
+            addresses[name] = ServiceAddress(host: "127.0.0.1", port: port)
+        }
+        self.addresses = addresses
+        self.processes = processes
+    }
+
+    /// Waits until every service answers SERVING on grpc.health.v1; fails naming the laggards.
+    func waitUntilServing(timeout: Duration = .seconds(90)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var waiting = Set(Self.names)
+        while !waiting.isEmpty {
+            try checkRunning()
+            for name in waiting {
+                let status = try? await addresses[name]!.withClient { client in
+                    try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
+                }
+                if status == .serving { waiting.remove(name) }
+            }
+            if ContinuousClock.now > deadline { throw Failure("not serving after \(timeout): \(waiting.sorted())\n\(logs())") }
+            if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
+        }
+    }
+
+    /// Throws when a service process has exited.
+    func checkRunning() throws {
+        let exited = processes.filter { !$0.value.isRunning }.map(\.key)
+        if !exited.isEmpty { throw Failure("service(s) exited: \(exited.sorted())\n\(logs())") }
+    }
+
+    /// Sends SIGTERM to every service and returns their exit statuses (nil: had to be killed).
+    func stop() async -> [String: Int32?] {
+        processes.values.forEach { $0.terminate() }
+        var statuses: [String: Int32?] = [:]
+        for (name, process) in processes {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                statuses[name] = .some(nil)
+            } else {
+                statuses[name] = process.terminationStatus
+            }
+        }
+        return statuses
+    }
+
+    func logs() -> String {
+        Self.names.map { name in
+            let text = (try? String(contentsOf: logDirectory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+            return "--- \(name) ---\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    /// A port that was free a moment ago (bound to port 0, then released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw Failure("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Synchronization
+import LayarKafka
+import LayarPostgres
+import LayarSchema
+import LayarTestSupport
+import Testing
+
+@testable import LayarRuntime
+
+/// The outbox relay and the inbox consumer against real PostgreSQL and the Kafka protocol.
+@Suite("Outbox and inbox")
+struct OutboxInboxTests {
+    /// Fails the first application of each referral whose tracking code is "FAIL-ONCE".
+    final class FailOnce: Sendable {
+        private let failed = Mutex(Set<String>())
+        func shouldFail(_ referralID: String) -> Bool { failed.withLock { $0.insert(referralID).inserted } }
+        var count: Int { failed.withLock { $0.count } }
+    }
+
+    /// Counts applications of each referral's events in the scratch schema.
+    struct CountingHandler: EventHandler {
+        let failOnce = FailOnce()
+        let eventTypes: Set<String> = [Layar_V1_ReferralSubmitted.eventType]
+
+        func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
+            let submitted = try event.decode(Layar_V1_ReferralSubmitted.self)
+            try await connection.query(
+                """
+                INSERT INTO applied (referral_id, times) VALUES ($1, 1)
+                ON CONFLICT (referral_id) DO UPDATE SET times = applied.times + 1
+                """, [submitted.referralID])
+            // Fails after writing: the rollback must take the write and the inbox row with it.
+            if submitted.trackingCode == "FAIL-ONCE" && failOnce.shouldFail(submitted.referralID) {
+                throw PostgresError(kind: .server, sqlState: "XX000", message: "injected failure")
+            }
+        }
+    }
+
+    static func prepare() async throws -> (ScratchDatabase, KafkaProducer) {
+        let database = try await TestEnvironment.scratchDatabase()
+        try await PostgresMigrator(migrations: [
+            RuntimeMigrations.outboxAndInbox,
+            PostgresMigration(
+                version: 2, name: "test table", sql: "CREATE TABLE applied (referral_id text PRIMARY KEY, times integer NOT NULL)"
+            ),
+        ], logger: TestEnvironment.logger).migrate(database.pool)
+        let producer = try KafkaProducer(
+            configuration: .init(bootstrapServers: try TestEnvironment.kafkaBrokers()), logger: TestEnvironment.logger
+        )
+        return (database, producer)
+    }
+
+    static func message(id: String, event: Layar_V1_ReferralSubmitted, offset: Int64) throws -> KafkaConsumerMessage {
+        KafkaConsumerMessage(
+            topic: LayarTopic.intakeReferrals.rawValue, partition: 0, offset: offset, key: Array(event.referralID.utf8),
+            value: try event.serializedBytes(),
+            headers: CloudEventHeaders.make(
+                id: id, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test", subject: event.referralID,
+                time: Date()
+            )
+        )
+    }
+
+    func inbox(
+        _ database: ScratchDatabase, _ producer: KafkaProducer, name: String, handler: CountingHandler = CountingHandler()
+    ) throws -> InboxConsumer {
+        var consumer = InboxConsumer(
+            name: name, topics: [LayarTopic.intakeReferrals.rawValue], handler: handler, pool: database.pool,
+            producer: producer, brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger
+        )
+        consumer.maximumAttempts = 3
+        return consumer
+    }
+
+    @Test("a redelivered event is applied once")
+    func redeliveryAppliedOnce() async throws {
+        let (database, producer) = try await Self.prepare()
+        let inbox = try inbox(database, producer, name: "test.inbox.\(database.schema)")
+        let event = Layar_V1_ReferralSubmitted.with { $0.referralID = UUID().uuidString.lowercased() }
+        let eventID = UUID().uuidString.lowercased()
+        // The same event three times (a redelivery after a crash, then a replay), then a new event.
+        for offset in 0..<3 { try await inbox.process(try Self.message(id: eventID, event: event, offset: Int64(offset))) }
+        try await inbox.process(try Self.message(id: UUID().uuidString, event: event, offset: 3))
+        let times = try await database.pool.query("SELECT times FROM applied WHERE referral_id = $1", [event.referralID])
+        #expect(try times.first?.decode(Int.self, "times") == 2)
+        let recorded = try await database.pool.query("SELECT count(*) AS n FROM inbox").first!.decode(Int.self, "n")
+        #expect(recorded == 2)
+        await producer.shutdown()
+        try await database.drop()
+    }
+
+    @Test("a failed application rolls back and is retried, then applied once")
+    func failureRetried() async throws {
+        let (database, producer) = try await Self.prepare()
+        let handler = CountingHandler()
+        let inbox = try inbox(database, producer, name: "test.inbox.\(database.schema)", handler: handler)
+        let event = Layar_V1_ReferralSubmitted.with {
+            $0.referralID = UUID().uuidString.lowercased()
+            $0.trackingCode = "FAIL-ONCE"
+        }
+        try await inbox.process(try Self.message(id: UUID().uuidString, event: event, offset: 0))
+        let times = try await database.pool.query("SELECT times FROM applied WHERE referral_id = $1", [event.referralID])
+        #expect(try times.first?.decode(Int.self, "times") == 1)
+        #expect(handler.failOnce.count == 1)
+        let recorded = try await database.pool.query("SELECT count(*) AS n FROM inbox").first!.decode(Int.self, "n")
+        #expect(recorded == 1)
+        await producer.shutdown()
+        try await database.drop()
+    }
+
+    @Test("poison messages go to the dead-letter topic with the reason, and nothing is applied")
+    func poisonToDeadLetter() async throws {
+        let (database, producer) = try await Self.prepare()
+        let name = "test.inbox.\(database.schema)"
+        let inbox = try inbox(database, producer, name: name)
+        let garbage = KafkaConsumerMessage(
+            topic: LayarTopic.intakeReferrals.rawValue, partition: 0, offset: 7, key: Array("k".utf8),
+            value: [0xff, 0x00, 0x13], headers: []
+        )
+        var undecodable = try Self.message(
+            id: UUID().uuidString, event: .with { $0.referralID = "x" }, offset: 8
+        )
+        undecodable.value = [0xff, 0xff, 0xff, 0xff]
+        try await inbox.process(garbage)
+        try await inbox.process(undecodable)
+
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: try TestEnvironment.kafkaBrokers(), groupID: "dlq-reader-\(database.schema)",
+            topics: [inbox.deadLetterTopic]
+        )
+        configuration.sessionTimeoutMilliseconds = 6_000
+        let reader = try KafkaConsumer(configuration: configuration, logger: TestEnvironment.logger)
+        var letters: [KafkaConsumerMessage] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        for try await message in reader.messages {
+            letters.append(message)
+            if letters.count == 2 || ContinuousClock.now > deadline { break }
+        }
+        await reader.close()
+        #expect(letters.count == 2)
+        // Different keys, so different partitions: find each letter by its original offset.
+        let noHeaders = letters.first { $0.headers.text("layar_dlq_offset") == "7" }
+        let badPayload = letters.first { $0.headers.text("layar_dlq_offset") == "8" }
+        #expect(noHeaders?.value == [0xff, 0x00, 0x13])
+        #expect(noHeaders?.headers.text("layar_dlq_reason")?.contains("ce_specversion") == true)
+        #expect(noHeaders?.headers.text("layar_dlq_topic") == LayarTopic.intakeReferrals.rawValue)
+        #expect(badPayload?.headers.text("layar_dlq_reason")?.contains("undecodable") == true)
+        #expect(badPayload?.headers.text("ce_id") != nil, "the original headers are kept")
+        let applied = try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
+        #expect(applied == 0)
+        await producer.shutdown()
+        try await database.drop()
+    }
+
+    @Test("the relay publishes committed events in order with CloudEvents headers, once")
+    func relayPublishes() async throws {
+        let (database, producer) = try await Self.prepare()
+        let referralID = UUID().uuidString.lowercased()
+        let outbox = Outbox()
+        var eventIDs: [UUID] = []
+        try await database.pool.withTransaction { connection in
+            for code in ["A", "B", "C"] {
+                eventIDs.append(try await outbox.append(
+                    Layar_V1_ReferralSubmitted.with {
+                        $0.referralID = referralID
+                        $0.trackingCode = code
+                    }, on: connection
+                ))
+            }
+        }
+        // A rolled-back state change takes its event with it.
+        struct Abort: Error {}
+        _ = try? await database.pool.withTransaction { connection in
+            try await outbox.append(Layar_V1_ReferralSubmitted.with {
+                $0.referralID = referralID
+                $0.trackingCode = "ROLLED-BACK"
+            }, on: connection)
+            throw Abort()
+        }
+        let relay = OutboxRelay(pool: database.pool, producer: producer, source: "/layar/test", logger: TestEnvironment.logger)
+        #expect(try await relay.publishBatch() == 3)
+        #expect(try await relay.publishBatch() == 0)
+        let unpublished = try await database.pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+        #expect(try unpublished.first!.decode(Int.self, "n") == 0)
+
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: try TestEnvironment.kafkaBrokers(), groupID: "relay-reader-\(database.schema)",
+            topics: [LayarTopic.intakeReferrals.rawValue]
+        )
+        configuration.sessionTimeoutMilliseconds = 6_000
+        let reader = try KafkaConsumer(configuration: configuration, logger: TestEnvironment.logger)
+        var mine: [KafkaConsumerMessage] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        for try await message in reader.messages where ContinuousClock.now < deadline {
+            if message.key == Array(referralID.utf8) { mine.append(message) }
+            if mine.count == 3 { break }
+        }
+        await reader.close()
+        let events = try mine.map { try Layar_V1_ReferralSubmitted(serializedBytes: $0.value) }
+        #expect(events.map(\.trackingCode) == ["A", "B", "C"])
+        #expect(mine.map { $0.headers.text("ce_id") } == eventIDs.map { $0.uuidString.lowercased() })
+        #expect(mine.allSatisfy { $0.headers.text("ce_type") == Layar_V1_ReferralSubmitted.eventType })
+        #expect(mine.allSatisfy { $0.headers.text("ce_subject") == referralID })
+        #expect(mine.allSatisfy { $0.headers.text("content-type") == "application/protobuf" })
+        #expect(mine.first?.headers.text("ce_time")?.hasSuffix("Z") == true)
+        await producer.shutdown()
+        try await database.drop()
+    }
+}
