@@ -14,10 +14,18 @@ let runtimeDependencies: [Target.Dependency] = [
     .product(name: "Logging", package: "swift-log"),
 ]
 
+/// What a service needs beyond the runtime.
+let serviceDependencies: [String: [Target.Dependency]] = [
+    "Intake": [.product(name: "Crypto", package: "swift-crypto")],  // SHA-256 of documents.
+]
+
 let serviceTargets: [Target] = services.flatMap { name -> [Target] in
     [
         // The service: domain, storage and migrations, gRPC API, event consumers.
-        .target(name: "Layar\(name)", dependencies: runtimeDependencies, path: "Services/\(name)/Sources"),
+        .target(
+            name: "Layar\(name)", dependencies: runtimeDependencies + serviceDependencies[name, default: []],
+            path: "Services/\(name)/Sources"
+        ),
         // The thin executable: configuration and the service group, nothing else.
         .executableTarget(
             name: "\(name)Main",
@@ -43,6 +51,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
@@ -118,7 +127,9 @@ let package = Package(
         // Tests.
         .target(
             name: "LayarTestSupport",
-            dependencies: ["LayarKafka", "LayarPostgres", "LayarRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LayarKafka", "LayarPostgres", "LayarRuntime", "LayarSchema", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/Support"
         ),
         .testTarget(name: "KafkaTests", dependencies: ["LayarKafka", "LayarTestSupport"], path: "Tests/KafkaTests"),

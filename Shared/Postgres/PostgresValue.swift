@@ -25,42 +25,23 @@ extension PostgresDecodable {
     }
 }
 
-extension String: PostgresEncodable, PostgresDecodable {
-    public var postgresBinding: PostgresBinding { .text(self) }
-    public init(postgresText text: String) { self = text }
+/// Numbers and text travel as their Swift description and are read back with `init?(_:)`.
+extension PostgresEncodable where Self: LosslessStringConvertible {
+    public var postgresBinding: PostgresBinding { .text(description) }
 }
 
-extension Int: PostgresEncodable, PostgresDecodable {
-    public var postgresBinding: PostgresBinding { .text(String(self)) }
+extension PostgresDecodable where Self: LosslessStringConvertible {
     public init(postgresText text: String) throws {
-        guard let value = Int(text) else { throw Self.decodingError(text) }
+        guard let value = Self(text) else { throw Self.decodingError(text) }
         self = value
     }
 }
 
-extension Int32: PostgresEncodable, PostgresDecodable {
-    public var postgresBinding: PostgresBinding { .text(String(self)) }
-    public init(postgresText text: String) throws {
-        guard let value = Int32(text) else { throw Self.decodingError(text) }
-        self = value
-    }
-}
-
-extension Int64: PostgresEncodable, PostgresDecodable {
-    public var postgresBinding: PostgresBinding { .text(String(self)) }
-    public init(postgresText text: String) throws {
-        guard let value = Int64(text) else { throw Self.decodingError(text) }
-        self = value
-    }
-}
-
-extension Double: PostgresEncodable, PostgresDecodable {
-    public var postgresBinding: PostgresBinding { .text(String(self)) }
-    public init(postgresText text: String) throws {
-        guard let value = Double(text) else { throw Self.decodingError(text) }
-        self = value
-    }
-}
+extension String: PostgresEncodable, PostgresDecodable {}
+extension Int: PostgresEncodable, PostgresDecodable {}
+extension Int32: PostgresEncodable, PostgresDecodable {}
+extension Int64: PostgresEncodable, PostgresDecodable {}
+extension Double: PostgresEncodable, PostgresDecodable {}
 
 extension Bool: PostgresEncodable, PostgresDecodable {
     public var postgresBinding: PostgresBinding { .text(self ? "t" : "f") }

@@ -9,29 +9,6 @@ import Testing
 /// The walking skeleton end to end: five real service processes, PostgreSQL, the Kafka protocol.
 @Suite("Walking skeleton", .serialized)
 struct WalkingSkeletonTests {
-    static func form(nik: String = "6311065203580001") -> Layar_V1_ReferralForm {
-        .with {
-            $0.person = .with {
-                $0.nik = nik
-                $0.fullName = "Siti Aminah"
-                $0.sex = .female
-                $0.birthDate = .with { $0.year = 1958; $0.month = 3; $0.day = 12 }
-                $0.address = .with { $0.kecamatanCode = "63.11.06"; $0.desaCode = "63.11.06.1023" }
-            }
-            $0.applicant = .with {
-                $0.relationship = .villageOfficial
-                $0.name = "Rusdiansyah"
-                $0.phone = "081234567890"
-                $0.preferredChannel = .sms
-            }
-            $0.ppksKind = "PPKS-08"
-            $0.description_p = "Lansia tinggal sendiri, tidak ada yang merawat."
-            $0.urgency = .urgent
-            $0.channel = .web
-            $0.consent = .with { $0.given = true; $0.givenBy = "Siti Aminah" }
-        }
-    }
-
     /// Polls `probe` until it returns a value or `timeout` passes.
     static func eventually<T: Sendable>(
         _ what: String, services: ServiceProcesses, timeout: Duration = .seconds(60),
@@ -70,7 +47,7 @@ struct WalkingSkeletonTests {
         let rejected = await #expect(throws: RPCError.self) {
             try await intake.withClient { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
-                    $0.form = Self.form(nik: "123")
+                    $0.form = SampleReferral.form(nik: "123")
                 })
             }
         }
@@ -79,7 +56,7 @@ struct WalkingSkeletonTests {
         #expect(fields == ["form.person.nik"])
 
         let submitted = try await intake.withClient { client in
-            try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = Self.form() })
+            try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = SampleReferral.form() })
         }
         #expect(submitted.status == .submitted)
         #expect(submitted.trackingCode.hasPrefix("LYR-"))
@@ -140,7 +117,7 @@ struct WalkingSkeletonTests {
         // A mismatched identity is rejected by verification, and the applicant can see why.
         let mismatched = try await intake.withClient { client in
             try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
-                $0.form = Self.form(nik: "6311061203580001")  // a man's NIK for a woman
+                $0.form = SampleReferral.form(nik: "6311061203580001")  // a man's NIK for a woman
             })
         }
         let rejectedSummary = try await Self.eventually("status REJECTED", services: services) {

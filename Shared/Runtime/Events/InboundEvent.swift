@@ -26,16 +26,22 @@ public struct InboundEvent: Sendable {
         self.message = message
     }
 
-    /// Decodes the payload as `E`; a wrong type or bad bytes are a permanent ``EventRejection``.
+    /// Decodes the payload as `E`; a wrong type, bad bytes or a referral id that is not a UUID
+    /// are a permanent ``EventRejection``.
     public func decode<E: LayarEvent>(_ type: E.Type) throws -> E {
         guard self.type == E.eventType else {
             throw EventRejection("event type \(self.type) is not \(E.eventType)")
         }
+        let event: E
         do {
-            return try E(serializedBytes: message.value)
+            event = try E(serializedBytes: message.value)
         } catch {
             throw EventRejection("undecodable \(E.eventType) payload: \(error)")
         }
+        guard UUID(uuidString: event.referralID) != nil else {
+            throw EventRejection("\(E.eventType) with referral_id '\(event.referralID)', not a UUID")
+        }
+        return event
     }
 }
 

@@ -36,7 +36,19 @@ public enum ServiceRunner {
     public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
         let logger = Logger(label: "layar.\(definition.name)")
         let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
-        defer { Task { await pool.close() } }
+        do {
+            try await runGroup(definition, configuration: configuration, pool: pool, logger: logger)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+        logger.info("layar-\(definition.name) stopped")
+    }
+
+    private static func runGroup(
+        _ definition: ServiceDefinition, configuration: ServiceConfiguration, pool: PostgresPool, logger: Logger
+    ) async throws {
         try await migrate(definition, pool: pool, logger: logger)
 
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
@@ -64,7 +76,6 @@ public enum ServiceRunner {
         ))
         logger.info("layar-\(definition.name) starting")
         try await group.run()
-        logger.info("layar-\(definition.name) stopped")
     }
 
     /// Applies migrations, waiting for the database while it is not reachable yet (start order).

@@ -10,9 +10,6 @@ struct VerifiedReferralIntake: EventHandler {
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let verified = try event.decode(Layar_V1_ReferralVerified.self)
-        guard UUID(uuidString: verified.referralID) != nil else {
-            throw EventRejection("referral_id '\(verified.referralID)' is not a UUID")
-        }
         try await store.openCase(for: verified, at: Date(), on: connection)
     }
 }

@@ -22,12 +22,10 @@ struct ApplicantNotifier: EventHandler {
         switch event.type {
         case Layar_V1_ApplicantContactRecorded.eventType:
             let contact = try event.decode(Layar_V1_ApplicantContactRecorded.self)
-            try requireUUID(contact.referralID)
             try await store.saveContact(contact, on: connection)
             return
         case Layar_V1_ReferralSubmitted.eventType:
             let submitted = try event.decode(Layar_V1_ReferralSubmitted.self)
-            try requireUUID(submitted.referralID)
             try await store.saveTrackingCode(submitted.trackingCode, referralID: submitted.referralID, on: connection)
             (referralID, applicantEvent) = (submitted.referralID, .submitted)
         case Layar_V1_ReferralVerified.eventType:
@@ -45,7 +43,6 @@ struct ApplicantNotifier: EventHandler {
         default:
             return
         }
-        try requireUUID(referralID)
         let applicant = try await store.applicant(referralID, on: connection)
         guard let body = ApplicantMessages.text(for: applicantEvent, trackingCode: applicant.trackingCode) else { return }
         let channel = applicant.channel ?? .unspecified
@@ -54,9 +51,5 @@ struct ApplicantNotifier: EventHandler {
             channel: channel, body: body, status: channel == .none ? .suppressed : .pending, at: Date(),
             on: connection
         )
-    }
-
-    private func requireUUID(_ text: String) throws {
-        guard UUID(uuidString: text) != nil else { throw EventRejection("referral_id '\(text)' is not a UUID") }
     }
 }

@@ -10,9 +10,6 @@ struct CompletedCaseInviter: EventHandler {
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let completed = try event.decode(Layar_V1_CaseCompleted.self)
-        guard UUID(uuidString: completed.referralID) != nil else {
-            throw EventRejection("referral_id '\(completed.referralID)' is not a UUID")
-        }
         try await store.invite(referralID: completed.referralID, at: Date(), on: connection)
     }
 }

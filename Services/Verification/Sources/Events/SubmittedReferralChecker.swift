@@ -10,9 +10,6 @@ struct SubmittedReferralChecker: EventHandler {
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let referral = try event.decode(Layar_V1_ReferralSubmitted.self)
-        guard UUID(uuidString: referral.referralID) != nil else {
-            throw EventRejection("referral_id '\(referral.referralID)' is not a UUID")
-        }
         try await store.record(IdentityCheck.decide(referral), for: referral, at: Date(), on: connection)
     }
 }
