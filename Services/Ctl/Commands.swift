@@ -11,13 +11,18 @@ struct Submit: AsyncParsableCommand {
     @OptionGroup var endpoints: Endpoints
     @Argument(help: "Path of the JSON form (see `layarctl example-form`).")
     var file: String
+    @Option(help: "Idempotency key (UUID): repeating the command with it returns the same referral.")
+    var requestID = UUID().uuidString.lowercased()
 
     func run() async throws {
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
         let form = try Layar_V1_ReferralForm(jsonUTF8Data: data)
         let response = try await call {
             try await endpoints.address(endpoints.intake).withClient { client in
-                try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = form })
+                try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
+                    $0.form = form
+                    $0.requestID = requestID
+                })
             }
         }
         try printJSON(response)
@@ -176,15 +181,25 @@ struct ExampleForm: ParsableCommand {
           "applicant": {
             "relationship": "APPLICANT_RELATIONSHIP_VILLAGE_OFFICIAL",
             "name": "Rusdiansyah",
-            "phone": "081234567890",
+            "phone": "0812-3456-7890",
             "institution": "Kantor Kelurahan Paringin Kota",
             "preferred_channel": "CONTACT_CHANNEL_SMS"
           },
           "ppks_kind": "PPKS-08",
           "description": "Lansia tinggal sendiri, tidak ada keluarga yang merawat, sering tidak makan.",
+          "needs": ["NEED_RESIDENTIAL_REHABILITATION", "NEED_BASIC_NEEDS"],
           "urgency": "URGENCY_URGENT",
           "channel": "INTAKE_CHANNEL_WEB",
-          "consent": { "given": true, "given_by": "Siti Aminah", "purposes": ["verifikasi", "rujukan", "pemberitahuan"] }
+          "consent": {
+            "given": true,
+            "given_by": "Siti Aminah",
+            "giver": "CONSENT_GIVER_SELF",
+            "channel": "CONSENT_CHANNEL_ELECTRONIC",
+            "purposes": ["CONSENT_PURPOSE_VERIFICATION", "CONSENT_PURPOSE_REFERRAL", "CONSENT_PURPOSE_NOTIFICATION", "CONSENT_PURPOSE_SURVEY"]
+          },
+          "documents": [
+            { "kind": "DOCUMENT_KIND_KTP", "file_name": "ktp.jpg", "content": "/9j/4AAQSkZJRgAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }
+          ]
         }
         """#)
     }

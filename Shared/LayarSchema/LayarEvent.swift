@@ -15,7 +15,8 @@ public protocol LayarEvent: SwiftProtobuf.Message, Sendable {
 public enum LayarEvents {
     public static let all: [any LayarEvent.Type] = [
         Layar_V1_ReferralSubmitted.self, Layar_V1_ApplicantContactRecorded.self,
-        Layar_V1_ReferralVerified.self, Layar_V1_ReferralRejected.self,
+        Layar_V1_ReferralDocumentsAdded.self, Layar_V1_ReferralWithdrawn.self,
+        Layar_V1_ReferralVerified.self, Layar_V1_ReferralInformationRequested.self, Layar_V1_ReferralRejected.self,
         Layar_V1_CaseAssigned.self, Layar_V1_CaseCompleted.self,
         Layar_V1_SurveyInvitationCreated.self,
     ]
@@ -28,6 +29,21 @@ public enum LayarEvents {
 extension Layar_V1_ReferralSubmitted: LayarEvent {
     public static let eventType = "layar.referral.submitted.v1"
     public static let topic = LayarTopic.intakeReferrals
+}
+
+extension Layar_V1_ReferralDocumentsAdded: LayarEvent {
+    public static let eventType = "layar.referral.documents-added.v1"
+    public static let topic = LayarTopic.intakeReferrals
+}
+
+extension Layar_V1_ReferralWithdrawn: LayarEvent {
+    public static let eventType = "layar.referral.withdrawn.v1"
+    public static let topic = LayarTopic.intakeReferrals
+}
+
+extension Layar_V1_ReferralInformationRequested: LayarEvent {
+    public static let eventType = "layar.referral.information-requested.v1"
+    public static let topic = LayarTopic.verificationResults
 }
 
 extension Layar_V1_ApplicantContactRecorded: LayarEvent {

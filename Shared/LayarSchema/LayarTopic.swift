@@ -2,11 +2,13 @@
 /// is always the referral id, so one referral's events keep their order. The README's topic table
 /// mirrors this list.
 public enum LayarTopic: String, CaseIterable, Sendable {
-    /// Written by intake: `ReferralSubmitted`. Read by verification, assignment, notification.
+    /// Written by intake: `ReferralSubmitted`, `ReferralDocumentsAdded`, `ReferralWithdrawn`.
+    /// Read by verification, assignment (withdrawals), notification.
     case intakeReferrals = "layar.intake.referrals.v1"
     /// Written by intake: `ApplicantContactRecorded`. Read only by notification (contact data).
     case intakeContacts = "layar.intake.contacts.v1"
-    /// Written by verification: `ReferralVerified`, `ReferralRejected`. Read by assignment, intake, notification.
+    /// Written by verification: `ReferralVerified`, `ReferralInformationRequested`, `ReferralRejected`.
+    /// Read by assignment, intake, notification.
     case verificationResults = "layar.verification.results.v1"
     /// Written by assignment: `CaseAssigned`, `CaseCompleted`. Read by intake, notification, survey.
     case assignmentCases = "layar.assignment.cases.v1"

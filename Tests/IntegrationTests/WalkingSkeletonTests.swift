@@ -23,11 +23,14 @@ struct WalkingSkeletonTests {
         throw Failure("timed out waiting for \(what)\n\(services.logs())")
     }
 
-    @Test("a referral goes submitted -> verified -> assigned -> completed, with messages and a survey invitation")
+    @Test("referrals through the five real services: lifecycle, documents loop, duplicates, tracking, withdrawal")
     func referralLifecycle() async throws {
         let services = try ServiceProcesses()
         do {
-            try await run(services)
+            try await services.waitUntilServing()
+            try await lifecycle(services)
+            try await intakeJourney(services)
+            try services.checkRunning()
         } catch {
             _ = await services.stop()
             throw error
@@ -38,8 +41,8 @@ struct WalkingSkeletonTests {
         }
     }
 
-    private func run(_ services: ServiceProcesses) async throws {
-        try await services.waitUntilServing()
+    /// submitted -> verified -> assigned -> completed, with messages and a survey invitation.
+    private func lifecycle(_ services: ServiceProcesses) async throws {
         let intake = services.addresses["intake"]!
         let assignment = services.addresses["assignment"]!
 
@@ -47,7 +50,8 @@ struct WalkingSkeletonTests {
         let rejected = await #expect(throws: RPCError.self) {
             try await intake.withClient { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
-                    $0.form = SampleReferral.form(nik: "123")
+                    $0.form = SampleReferral.uniqueForm()
+                    $0.form.person.nik = "123"
                 })
             }
         }
@@ -56,7 +60,7 @@ struct WalkingSkeletonTests {
         #expect(fields == ["form.person.nik"])
 
         let submitted = try await intake.withClient { client in
-            try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = SampleReferral.form() })
+            try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = SampleReferral.uniqueForm() })
         }
         #expect(submitted.status == .submitted)
         #expect(submitted.trackingCode.hasPrefix("LYR-"))
@@ -77,7 +81,7 @@ struct WalkingSkeletonTests {
         }
         #expect(caseView.status == .assigned)
         #expect(caseView.kecamatanCode == "63.11.06")
-        #expect(caseView.priority == 70)
+        #expect(caseView.priority == 60)
 
         let messages = try await Self.eventually("the applicant's messages", services: services) {
             let messages = try await services.addresses["notification"]!.withClient { client in
@@ -114,21 +118,68 @@ struct WalkingSkeletonTests {
             return summary.status == .completed ? summary : nil
         }
 
-        // A mismatched identity is rejected by verification, and the applicant can see why.
-        let mismatched = try await intake.withClient { client in
-            try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
-                $0.form = SampleReferral.form(nik: "6311061203580001")  // a man's NIK for a woman
+    }
+
+    /// The applicant's side: a referral without identity documents is asked for them, answers
+    /// with AddDocuments and goes on to assignment; retries and duplicates open no second case;
+    /// tracking needs the birth date; withdrawal closes the case.
+    private func intakeJourney(_ services: ServiceProcesses) async throws {
+        try await services.addresses["intake"]!.withClient { client in
+            let intake = Layar_V1_IntakeService.Client(wrapping: client)
+            let form = SampleReferral.uniqueForm(documents: [SampleReferral.document(.photo)])
+            let requestID = UUID().uuidString
+            let submitted = try await intake.submitReferral(.with {
+                $0.form = form
+                $0.requestID = requestID
             })
-        }
-        let rejectedSummary = try await Self.eventually("status REJECTED", services: services) {
-            let summary = try await intake.withClient { client in
-                try await Layar_V1_IntakeService.Client(wrapping: client).getReferral(.with {
-                    $0.trackingCode = mismatched.trackingCode
-                })
+            let retried = try await intake.submitReferral(.with {
+                $0.form = form
+                $0.requestID = requestID
+            })
+            #expect(retried == submitted, "a retry returns the same referral")
+            let duplicate = try await intake.submitReferral(.with { $0.form = form })
+            #expect(duplicate.linkedToExisting && duplicate.trackingCode == submitted.trackingCode)
+
+            let key = Layar_V1_TrackingKey.with {
+                $0.trackingCode = submitted.trackingCode
+                $0.birthDate = form.person.birthDate
             }
-            return summary.status == .rejected ? summary : nil
+            let asked = try await Self.eventually("status NEEDS_DOCUMENTS", services: services) {
+                let view = try await intake.getStatus(.with { $0.key = key })
+                return view.status == .needsDocuments ? view : nil
+            }
+            #expect(asked.missingDocuments == [.ktp, .kk])
+            #expect(asked.explanation.contains("KTP"))
+
+            var wrongKey = key
+            wrongKey.birthDate.day = wrongKey.birthDate.day % 28 + 1
+            let wrong = await #expect(throws: RPCError.self) { try await intake.getStatus(.with { $0.key = wrongKey }) }
+            #expect(wrong?.code == .notFound)
+
+            _ = try await intake.addDocuments(.with {
+                $0.key = key
+                $0.documents = [SampleReferral.document(.kk, SampleReferral.png, name: "kk.png")]
+            })
+            let assigned = try await Self.eventually("status ASSIGNED after the documents", services: services) {
+                let view = try await intake.getStatus(.with { $0.key = key })
+                return view.status == .assigned ? view : nil
+            }
+            #expect(assigned.timeline.map(\.status).starts(with: [.submitted, .needsDocuments, .submitted, .verified]))
+
+            let withdrawn = try await intake.withdrawReferral(.with {
+                $0.key = key
+                $0.reason = "Sudah dirawat keluarga"
+            })
+            #expect(withdrawn.status == .withdrawn)
+            _ = try await Self.eventually("the case closed as withdrawn", services: services) {
+                try await services.addresses["assignment"]!.withClient { client in
+                    let found = try await Layar_V1_AssignmentService.Client(wrapping: client).getCase(.with {
+                        $0.referralID = submitted.referralID
+                    })
+                    return found.status == .withdrawn ? found : nil
+                }
+            }
         }
-        #expect(rejectedSummary.statusNote.contains("Jenis kelamin tidak sesuai dengan NIK"))
         try services.checkRunning()
     }
 }

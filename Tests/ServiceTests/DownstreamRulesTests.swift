@@ -5,40 +5,54 @@ import Testing
 
 @Suite("Verification and notification rules")
 struct DownstreamRulesTests {
-    static func submitted(nik: String, sex: Layar_V1_Sex, urgency: Layar_V1_Urgency = .normal) -> Layar_V1_ReferralSubmitted {
-        .with {
+    static func subject(
+        nik: String, sex: Layar_V1_Sex = .female, urgency: Layar_V1_Urgency = .normal, isChild: Bool = false,
+        documents: [Layar_V1_DocumentKind] = [.ktp]
+    ) -> IdentityCheck.Subject {
+        IdentityCheck.Subject(.with {
             $0.nik = nik
             $0.sex = sex
             $0.birthDate = .with { $0.year = 1958; $0.month = 3; $0.day = 12 }
             $0.urgency = urgency
-        }
+            $0.isChild = isChild
+            $0.documents = documents.map { kind in .with { $0.kind = kind } }
+        })
     }
 
-    @Test("a consistent identity is verified with its urgency's priority")
+    @Test("a consistent, documented identity is verified with its urgency's priority")
     func verified() {
-        let decision = IdentityCheck.decide(Self.submitted(nik: "6311065203580001", sex: .female, urgency: .emergency))
-        #expect(decision.isVerified)
-        #expect(decision.priority == 100)
+        #expect(IdentityCheck.decide(Self.subject(nik: "6311065203580001", urgency: .emergency)) == .verified(priority: 90))
+        #expect(IdentityCheck.decide(Self.subject(nik: "6311065203580001", documents: [.kk])) == .verified(priority: 30))
+        #expect(IdentityCheck.decide(Self.subject(nik: "6311065203580001", urgency: .urgent, isChild: true, documents: [.kk]))
+            == .verified(priority: 70))
     }
 
     @Test("an inconsistent identity is rejected with findings")
     func rejected() {
         // A man's NIK (day 12, not 52) for a woman.
-        let wrongSex = IdentityCheck.decide(Self.submitted(nik: "6311061203580001", sex: .female))
-        #expect(!wrongSex.isVerified)
-        #expect(wrongSex.findings.map(\.code) == ["NIK_SEX_MISMATCH"])
+        #expect(IdentityCheck.decide(Self.subject(nik: "6311061203580001")).findingCodes == ["NIK_SEX_MISMATCH"])
         // Born on the 13th according to the NIK, the 12th according to the form.
-        let wrongDate = IdentityCheck.decide(Self.submitted(nik: "6311065303580001", sex: .female))
-        #expect(wrongDate.findings.map(\.code) == ["NIK_BIRTH_DATE_MISMATCH"])
+        #expect(IdentityCheck.decide(Self.subject(nik: "6311065303580001")).findingCodes == ["NIK_BIRTH_DATE_MISMATCH"])
         // Not a NIK at all.
-        let garbage = IdentityCheck.decide(Self.submitted(nik: "0000000000000000", sex: .female))
-        #expect(garbage.findings.map(\.code) == ["NIK_PROVINCE"])
+        #expect(IdentityCheck.decide(Self.subject(nik: "0000000000000000")).findingCodes == ["NIK_PROVINCE"])
+    }
+
+    @Test("missing identity documents are asked for: KTP or KK for adults, KK for children")
+    func documentsRequested() {
+        guard case .informationRequested(let adult, _) = IdentityCheck.decide(Self.subject(nik: "6311065203580001", documents: [.photo]))
+        else { Issue.record("expected a request"); return }
+        #expect(adult == [.ktp, .kk])
+        guard case .informationRequested(let child, _) = IdentityCheck.decide(
+            Self.subject(nik: "6311065203580001", isChild: true, documents: [.ktp])
+        ) else { Issue.record("expected a request"); return }
+        #expect(child == [.kk])
     }
 
     @Test("applicant messages fit one SMS and name the tracking code")
     func smsLength() {
         let events: [ApplicantMessages.ApplicantEvent] = [
-            .submitted, .verified, .rejected, .assigned(caseWorkerName: "Yusuf Hamdani, S.Tr.Sos."), .completed,
+            .submitted, .informationRequested(documents: ["KTP", "Kartu Keluarga"]), .verified, .rejected,
+            .assigned(caseWorkerName: "Yusuf Hamdani, S.Tr.Sos."), .completed, .withdrawn,
             .surveyInvited(code: "SKM-ZKZWX68B"),
         ]
         for event in events {
@@ -46,5 +60,12 @@ struct DownstreamRulesTests {
             #expect(text.count <= 160, "\(event): \(text.count) characters")
             #expect(text.contains("LYR-ZFVF-ZZHZ"))
         }
+    }
+}
+
+extension IdentityCheck.Decision {
+    var findingCodes: [String] {
+        if case .rejected(let findings) = self { return findings.map(\.code) }
+        return []
     }
 }

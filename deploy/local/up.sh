@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 install_packages
-build
+build --build-tests  # the same build as test.sh, so switching between them rebuilds nothing
 start_postgres
 create_database layar
 trap 'log "stopping"; stop_all; log "stopped"' EXIT
@@ -34,7 +34,7 @@ Try it in another terminal:
   alias layarctl=$BIN/layarctl
   layarctl example-form > /tmp/form.json
   layarctl submit /tmp/form.json                 # prints the tracking code
-  layarctl status LYR-XXXX-XXXX                  # submitted -> verified -> assigned
+  layarctl track LYR-XXXX-XXXX --birth-date 1958-03-12   # submitted -> verified -> assigned
   KAFKA_BROKERS=$KAFKA_BROKERS layarctl tail --from-beginning layar.assignment.cases.v1
 
 Ctrl-C stops everything.

@@ -9,7 +9,11 @@ public enum AssignmentService {
             ConsumerDefinition(
                 name: "verified", topics: [LayarTopic.verificationResults.rawValue],
                 handler: { VerifiedReferralIntake(store: AssignmentStore(pool: $0.pool, outbox: $0.outbox)) }
-            )
+            ),
+            ConsumerDefinition(
+                name: "withdrawals", topics: [LayarTopic.intakeReferrals.rawValue],
+                handler: { WithdrawalHandler(store: AssignmentStore(pool: $0.pool, outbox: $0.outbox)) }
+            ),
         ],
         apiNames: [Layar_V1_AssignmentService.descriptor.fullyQualifiedService],
         api: { [AssignmentAPI(store: AssignmentStore(pool: $0.pool, outbox: $0.outbox))] }

@@ -8,7 +8,7 @@ public enum VerificationService {
         consumers: [
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue],
-                handler: { SubmittedReferralChecker(store: VerificationStore(pool: $0.pool, outbox: $0.outbox)) }
+                handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, outbox: $0.outbox)) }
             )
         ],
         apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],

@@ -34,6 +34,9 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
 
   /// Closed with an outcome.
   case completed // = 3
+
+  /// Closed because the applicant withdrew the referral.
+  case withdrawn // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -46,6 +49,7 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
     case 1: self = .unassigned
     case 2: self = .assigned
     case 3: self = .completed
+    case 4: self = .withdrawn
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -56,6 +60,7 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
     case .unassigned: return 1
     case .assigned: return 2
     case .completed: return 3
+    case .withdrawn: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -66,6 +71,7 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
     .unassigned,
     .assigned,
     .completed,
+    .withdrawn,
   ]
 
 }
@@ -226,7 +232,7 @@ public nonisolated struct Layar_V1_ListCaseWorkersResponse: Sendable {
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_CaseStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_STATUS_UNSPECIFIED\0\u{1}CASE_STATUS_UNASSIGNED\0\u{1}CASE_STATUS_ASSIGNED\0\u{1}CASE_STATUS_COMPLETED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_STATUS_UNSPECIFIED\0\u{1}CASE_STATUS_UNASSIGNED\0\u{1}CASE_STATUS_ASSIGNED\0\u{1}CASE_STATUS_COMPLETED\0\u{1}CASE_STATUS_WITHDRAWN\0")
 }
 
 nonisolated extension Layar_V1_GetCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -33,7 +33,113 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 
 /// ce_type "layar.referral.submitted.v1", topic "layar.intake.referrals.v1", written by intake.
 /// Read by verification (identity checks), assignment (routing) and notification.
-public nonisolated struct Layar_V1_ReferralSubmitted: Sendable {
+public nonisolated struct Layar_V1_ReferralSubmitted: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String {
+    get {_storage._referralID}
+    set {_uniqueStorage()._referralID = newValue}
+  }
+
+  /// The code the applicant follows the referral with.
+  public var trackingCode: String {
+    get {_storage._trackingCode}
+    set {_uniqueStorage()._trackingCode = newValue}
+  }
+
+  /// The person's NIK, for identity checks.
+  public var nik: String {
+    get {_storage._nik}
+    set {_uniqueStorage()._nik = newValue}
+  }
+
+  /// Must agree with the NIK.
+  public var birthDate: Layar_V1_Date {
+    get {_storage._birthDate ?? Layar_V1_Date()}
+    set {_uniqueStorage()._birthDate = newValue}
+  }
+  /// Returns true if `birthDate` has been explicitly set.
+  public var hasBirthDate: Bool {_storage._birthDate != nil}
+  /// Clears the value of `birthDate`. Subsequent reads from it will return its default value.
+  public mutating func clearBirthDate() {_uniqueStorage()._birthDate = nil}
+
+  /// Must agree with the NIK.
+  public var sex: Layar_V1_Sex {
+    get {_storage._sex}
+    set {_uniqueStorage()._sex = newValue}
+  }
+
+  /// Domicile kecamatan (Kemendagri code), for routing.
+  public var kecamatanCode: String {
+    get {_storage._kecamatanCode}
+    set {_uniqueStorage()._kecamatanCode = newValue}
+  }
+
+  /// Domicile desa/kelurahan (Kemendagri code).
+  public var desaCode: String {
+    get {_storage._desaCode}
+    set {_uniqueStorage()._desaCode = newValue}
+  }
+
+  /// "PPKS-01".."PPKS-26".
+  public var ppksKind: String {
+    get {_storage._ppksKind}
+    set {_uniqueStorage()._ppksKind = newValue}
+  }
+
+  /// As declared at intake.
+  public var urgency: Layar_V1_Urgency {
+    get {_storage._urgency}
+    set {_uniqueStorage()._urgency = newValue}
+  }
+
+  /// Where the referral came in.
+  public var channel: Layar_V1_IntakeChannel {
+    get {_storage._channel}
+    set {_uniqueStorage()._channel = newValue}
+  }
+
+  /// When intake stored it.
+  public var submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._submittedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._submittedAt = newValue}
+  }
+  /// Returns true if `submittedAt` has been explicitly set.
+  public var hasSubmittedAt: Bool {_storage._submittedAt != nil}
+  /// Clears the value of `submittedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSubmittedAt() {_uniqueStorage()._submittedAt = nil}
+
+  /// Under 18: specific personal data, parental consent.
+  public var isChild: Bool {
+    get {_storage._isChild}
+    set {_uniqueStorage()._isChild = newValue}
+  }
+
+  /// What is asked for.
+  public var needs: [Layar_V1_Need] {
+    get {_storage._needs}
+    set {_uniqueStorage()._needs = newValue}
+  }
+
+  /// Metadata of the documents received (no content).
+  public var documents: [Layar_V1_DocumentInfo] {
+    get {_storage._documents}
+    set {_uniqueStorage()._documents = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// ce_type "layar.referral.documents-added.v1", topic "layar.intake.referrals.v1", written by intake.
+/// The applicant answered a request for documents; verification checks the referral again.
+public nonisolated struct Layar_V1_ReferralDocumentsAdded: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -41,56 +147,57 @@ public nonisolated struct Layar_V1_ReferralSubmitted: Sendable {
   /// UUID of the referral, also the Kafka key.
   public var referralID: String = String()
 
-  /// The code the applicant follows the referral with.
-  public var trackingCode: String = String()
+  /// The documents just added (metadata only).
+  public var documents: [Layar_V1_DocumentInfo] = []
 
-  /// The person's NIK, for identity checks.
-  public var nik: String = String()
+  /// Every document the referral now has.
+  public var allDocuments: [Layar_V1_DocumentInfo] = []
 
-  /// Must agree with the NIK.
-  public var birthDate: Layar_V1_Date {
-    get {_birthDate ?? Layar_V1_Date()}
-    set {_birthDate = newValue}
+  /// When intake stored them.
+  public var addedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_addedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_addedAt = newValue}
   }
-  /// Returns true if `birthDate` has been explicitly set.
-  public var hasBirthDate: Bool {self._birthDate != nil}
-  /// Clears the value of `birthDate`. Subsequent reads from it will return its default value.
-  public mutating func clearBirthDate() {self._birthDate = nil}
-
-  /// Must agree with the NIK.
-  public var sex: Layar_V1_Sex = .unspecified
-
-  /// Domicile kecamatan (Kemendagri code), for routing.
-  public var kecamatanCode: String = String()
-
-  /// Domicile desa/kelurahan (Kemendagri code).
-  public var desaCode: String = String()
-
-  /// "PPKS-01".."PPKS-26".
-  public var ppksKind: String = String()
-
-  /// As declared at intake.
-  public var urgency: Layar_V1_Urgency = .unspecified
-
-  /// Where the referral came in.
-  public var channel: Layar_V1_IntakeChannel = .unspecified
-
-  /// When intake stored it.
-  public var submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_submittedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_submittedAt = newValue}
-  }
-  /// Returns true if `submittedAt` has been explicitly set.
-  public var hasSubmittedAt: Bool {self._submittedAt != nil}
-  /// Clears the value of `submittedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearSubmittedAt() {self._submittedAt = nil}
+  /// Returns true if `addedAt` has been explicitly set.
+  public var hasAddedAt: Bool {self._addedAt != nil}
+  /// Clears the value of `addedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAddedAt() {self._addedAt = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _birthDate: Layar_V1_Date? = nil
-  fileprivate var _submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _addedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.referral.withdrawn.v1", topic "layar.intake.referrals.v1", written by intake.
+/// The applicant withdrew the referral; open work on it stops.
+public nonisolated struct Layar_V1_ReferralWithdrawn: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// The applicant's reason, may be empty.
+  public var reason: String = String()
+
+  /// When it was withdrawn.
+  public var withdrawnAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_withdrawnAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_withdrawnAt = newValue}
+  }
+  /// Returns true if `withdrawnAt` has been explicitly set.
+  public var hasWithdrawnAt: Bool {self._withdrawnAt != nil}
+  /// Clears the value of `withdrawnAt`. Subsequent reads from it will return its default value.
+  public mutating func clearWithdrawnAt() {self._withdrawnAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _withdrawnAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// ce_type "layar.referral.contact.v1", topic "layar.intake.contacts.v1", written by intake.
@@ -174,6 +281,39 @@ public nonisolated struct Layar_V1_ReferralVerified: Sendable {
   public init() {}
 
   fileprivate var _verifiedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.referral.information-requested.v1", topic "layar.verification.results.v1",
+/// written by verification. Read by intake (status, so the applicant can answer) and notification.
+public nonisolated struct Layar_V1_ReferralInformationRequested: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// Documents to add.
+  public var missingDocuments: [Layar_V1_DocumentKind] = []
+
+  /// What is asked, in plain Bahasa Indonesia.
+  public var message: String = String()
+
+  /// When it was asked.
+  public var requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_requestedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_requestedAt = newValue}
+  }
+  /// Returns true if `requestedAt` has been explicitly set.
+  public var hasRequestedAt: Bool {self._requestedAt != nil}
+  /// Clears the value of `requestedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRequestedAt() {self._requestedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// ce_type "layar.referral.rejected.v1", topic "layar.verification.results.v1", written by verification.
@@ -314,7 +454,168 @@ fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralSubmitted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0")
+
+  fileprivate class _StorageClass {
+    var _referralID: String = String()
+    var _trackingCode: String = String()
+    var _nik: String = String()
+    var _birthDate: Layar_V1_Date? = nil
+    var _sex: Layar_V1_Sex = .unspecified
+    var _kecamatanCode: String = String()
+    var _desaCode: String = String()
+    var _ppksKind: String = String()
+    var _urgency: Layar_V1_Urgency = .unspecified
+    var _channel: Layar_V1_IntakeChannel = .unspecified
+    var _submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _isChild: Bool = false
+    var _needs: [Layar_V1_Need] = []
+    var _documents: [Layar_V1_DocumentInfo] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _referralID = source._referralID
+      _trackingCode = source._trackingCode
+      _nik = source._nik
+      _birthDate = source._birthDate
+      _sex = source._sex
+      _kecamatanCode = source._kecamatanCode
+      _desaCode = source._desaCode
+      _ppksKind = source._ppksKind
+      _urgency = source._urgency
+      _channel = source._channel
+      _submittedAt = source._submittedAt
+      _isChild = source._isChild
+      _needs = source._needs
+      _documents = source._documents
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._referralID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._trackingCode) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._nik) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._birthDate) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._sex) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._kecamatanCode) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._desaCode) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._ppksKind) }()
+        case 9: try { try decoder.decodeSingularEnumField(value: &_storage._urgency) }()
+        case 10: try { try decoder.decodeSingularEnumField(value: &_storage._channel) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._submittedAt) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._isChild) }()
+        case 13: try { try decoder.decodeRepeatedEnumField(value: &_storage._needs) }()
+        case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._documents) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._referralID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._referralID, fieldNumber: 1)
+      }
+      if !_storage._trackingCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._trackingCode, fieldNumber: 2)
+      }
+      if !_storage._nik.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._nik, fieldNumber: 3)
+      }
+      try { if let v = _storage._birthDate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      if _storage._sex != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._sex, fieldNumber: 5)
+      }
+      if !_storage._kecamatanCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._kecamatanCode, fieldNumber: 6)
+      }
+      if !_storage._desaCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._desaCode, fieldNumber: 7)
+      }
+      if !_storage._ppksKind.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._ppksKind, fieldNumber: 8)
+      }
+      if _storage._urgency != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._urgency, fieldNumber: 9)
+      }
+      if _storage._channel != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._channel, fieldNumber: 10)
+      }
+      try { if let v = _storage._submittedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      if _storage._isChild != false {
+        try visitor.visitSingularBoolField(value: _storage._isChild, fieldNumber: 12)
+      }
+      if !_storage._needs.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._needs, fieldNumber: 13)
+      }
+      if !_storage._documents.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._documents, fieldNumber: 14)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ReferralSubmitted, rhs: Layar_V1_ReferralSubmitted) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._referralID != rhs_storage._referralID {return false}
+        if _storage._trackingCode != rhs_storage._trackingCode {return false}
+        if _storage._nik != rhs_storage._nik {return false}
+        if _storage._birthDate != rhs_storage._birthDate {return false}
+        if _storage._sex != rhs_storage._sex {return false}
+        if _storage._kecamatanCode != rhs_storage._kecamatanCode {return false}
+        if _storage._desaCode != rhs_storage._desaCode {return false}
+        if _storage._ppksKind != rhs_storage._ppksKind {return false}
+        if _storage._urgency != rhs_storage._urgency {return false}
+        if _storage._channel != rhs_storage._channel {return false}
+        if _storage._submittedAt != rhs_storage._submittedAt {return false}
+        if _storage._isChild != rhs_storage._isChild {return false}
+        if _storage._needs != rhs_storage._needs {return false}
+        if _storage._documents != rhs_storage._documents {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ReferralDocumentsAdded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferralDocumentsAdded"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}documents\0\u{3}all_documents\0\u{3}added_at\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -323,16 +624,9 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.nik) }()
-      case 4: try { try decoder.decodeSingularMessageField(value: &self._birthDate) }()
-      case 5: try { try decoder.decodeSingularEnumField(value: &self.sex) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.desaCode) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.ppksKind) }()
-      case 9: try { try decoder.decodeSingularEnumField(value: &self.urgency) }()
-      case 10: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
-      case 11: try { try decoder.decodeSingularMessageField(value: &self._submittedAt) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.documents) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.allDocuments) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._addedAt) }()
       default: break
       }
     }
@@ -346,51 +640,67 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
     if !self.referralID.isEmpty {
       try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
     }
-    if !self.trackingCode.isEmpty {
-      try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 2)
+    if !self.documents.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.documents, fieldNumber: 2)
     }
-    if !self.nik.isEmpty {
-      try visitor.visitSingularStringField(value: self.nik, fieldNumber: 3)
+    if !self.allDocuments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.allDocuments, fieldNumber: 3)
     }
-    try { if let v = self._birthDate {
+    try { if let v = self._addedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    } }()
-    if self.sex != .unspecified {
-      try visitor.visitSingularEnumField(value: self.sex, fieldNumber: 5)
-    }
-    if !self.kecamatanCode.isEmpty {
-      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 6)
-    }
-    if !self.desaCode.isEmpty {
-      try visitor.visitSingularStringField(value: self.desaCode, fieldNumber: 7)
-    }
-    if !self.ppksKind.isEmpty {
-      try visitor.visitSingularStringField(value: self.ppksKind, fieldNumber: 8)
-    }
-    if self.urgency != .unspecified {
-      try visitor.visitSingularEnumField(value: self.urgency, fieldNumber: 9)
-    }
-    if self.channel != .unspecified {
-      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 10)
-    }
-    try { if let v = self._submittedAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Layar_V1_ReferralSubmitted, rhs: Layar_V1_ReferralSubmitted) -> Bool {
+  public static func ==(lhs: Layar_V1_ReferralDocumentsAdded, rhs: Layar_V1_ReferralDocumentsAdded) -> Bool {
     if lhs.referralID != rhs.referralID {return false}
-    if lhs.trackingCode != rhs.trackingCode {return false}
-    if lhs.nik != rhs.nik {return false}
-    if lhs._birthDate != rhs._birthDate {return false}
-    if lhs.sex != rhs.sex {return false}
-    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
-    if lhs.desaCode != rhs.desaCode {return false}
-    if lhs.ppksKind != rhs.ppksKind {return false}
-    if lhs.urgency != rhs.urgency {return false}
-    if lhs.channel != rhs.channel {return false}
-    if lhs._submittedAt != rhs._submittedAt {return false}
+    if lhs.documents != rhs.documents {return false}
+    if lhs.allDocuments != rhs.allDocuments {return false}
+    if lhs._addedAt != rhs._addedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ReferralWithdrawn: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferralWithdrawn"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}reason\0\u{3}withdrawn_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._withdrawnAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try { if let v = self._withdrawnAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ReferralWithdrawn, rhs: Layar_V1_ReferralWithdrawn) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._withdrawnAt != rhs._withdrawnAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -535,6 +845,55 @@ nonisolated extension Layar_V1_ReferralVerified: SwiftProtobuf.Message, SwiftPro
     if lhs.urgency != rhs.urgency {return false}
     if lhs.priority != rhs.priority {return false}
     if lhs._verifiedAt != rhs._verifiedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ReferralInformationRequested: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferralInformationRequested"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}missing_documents\0\u{1}message\0\u{3}requested_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeRepeatedEnumField(value: &self.missingDocuments) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._requestedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.missingDocuments.isEmpty {
+      try visitor.visitPackedEnumField(value: self.missingDocuments, fieldNumber: 2)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 3)
+    }
+    try { if let v = self._requestedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ReferralInformationRequested, rhs: Layar_V1_ReferralInformationRequested) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.missingDocuments != rhs.missingDocuments {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs._requestedAt != rhs._requestedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

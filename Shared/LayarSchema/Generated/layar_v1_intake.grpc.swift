@@ -48,10 +48,52 @@ public enum Layar_V1_IntakeService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetStatus" metadata.
+        public enum GetStatus: Sendable {
+            /// Request type for "GetStatus".
+            public typealias Input = Layar_V1_GetStatusRequest
+            /// Response type for "GetStatus".
+            public typealias Output = Layar_V1_ReferralStatusView
+            /// Descriptor for "GetStatus".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.IntakeService"),
+                method: "GetStatus",
+                type: .unary
+            )
+        }
+        /// Namespace for "AddDocuments" metadata.
+        public enum AddDocuments: Sendable {
+            /// Request type for "AddDocuments".
+            public typealias Input = Layar_V1_AddDocumentsRequest
+            /// Response type for "AddDocuments".
+            public typealias Output = Layar_V1_ReferralStatusView
+            /// Descriptor for "AddDocuments".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.IntakeService"),
+                method: "AddDocuments",
+                type: .unary
+            )
+        }
+        /// Namespace for "WithdrawReferral" metadata.
+        public enum WithdrawReferral: Sendable {
+            /// Request type for "WithdrawReferral".
+            public typealias Input = Layar_V1_WithdrawReferralRequest
+            /// Response type for "WithdrawReferral".
+            public typealias Output = Layar_V1_ReferralStatusView
+            /// Descriptor for "WithdrawReferral".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.IntakeService"),
+                method: "WithdrawReferral",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "layar.v1.IntakeService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             SubmitReferral.descriptor,
-            GetReferral.descriptor
+            GetReferral.descriptor,
+            GetStatus.descriptor,
+            AddDocuments.descriptor,
+            WithdrawReferral.descriptor
         ]
     }
 }
@@ -101,7 +143,7 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+        /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_GetReferralRequest` messages.
@@ -114,6 +156,64 @@ extension Layar_V1_IntakeService {
             request: GRPCCore.StreamingServerRequest<Layar_V1_GetReferralRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralSummary>
+
+        /// Handle the "GetStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+        /// > after too many wrong attempts on one code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_GetStatusRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ReferralStatusView` messages.
+        func getStatus(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_GetStatusRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView>
+
+        /// Handle the "AddDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+        /// > verification. FAILED_PRECONDITION in any other status.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_AddDocumentsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ReferralStatusView` messages.
+        func addDocuments(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_AddDocumentsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView>
+
+        /// Handle the "WithdrawReferral" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+        /// > rejected or already withdrawn.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_WithdrawReferralRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ReferralStatusView` messages.
+        func withdrawReferral(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_WithdrawReferralRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView>
     }
 
     /// Service protocol for the "layar.v1.IntakeService" service.
@@ -147,7 +247,7 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+        /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetReferralRequest` message.
@@ -160,6 +260,64 @@ extension Layar_V1_IntakeService {
             request: GRPCCore.ServerRequest<Layar_V1_GetReferralRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralSummary>
+
+        /// Handle the "GetStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+        /// > after too many wrong attempts on one code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ReferralStatusView` message.
+        func getStatus(
+            request: GRPCCore.ServerRequest<Layar_V1_GetStatusRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>
+
+        /// Handle the "AddDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+        /// > verification. FAILED_PRECONDITION in any other status.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_AddDocumentsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ReferralStatusView` message.
+        func addDocuments(
+            request: GRPCCore.ServerRequest<Layar_V1_AddDocumentsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>
+
+        /// Handle the "WithdrawReferral" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+        /// > rejected or already withdrawn.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ReferralStatusView` message.
+        func withdrawReferral(
+            request: GRPCCore.ServerRequest<Layar_V1_WithdrawReferralRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>
     }
 
     /// Simple service protocol for the "layar.v1.IntakeService" service.
@@ -191,7 +349,7 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+        /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_GetReferralRequest` message.
@@ -204,6 +362,64 @@ extension Layar_V1_IntakeService {
             request: Layar_V1_GetReferralRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_ReferralSummary
+
+        /// Handle the "GetStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+        /// > after too many wrong attempts on one code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_GetStatusRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ReferralStatusView` to respond with.
+        func getStatus(
+            request: Layar_V1_GetStatusRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ReferralStatusView
+
+        /// Handle the "AddDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+        /// > verification. FAILED_PRECONDITION in any other status.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_AddDocumentsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ReferralStatusView` to respond with.
+        func addDocuments(
+            request: Layar_V1_AddDocumentsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ReferralStatusView
+
+        /// Handle the "WithdrawReferral" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+        /// > rejected or already withdrawn.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_WithdrawReferralRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ReferralStatusView` to respond with.
+        func withdrawReferral(
+            request: Layar_V1_WithdrawReferralRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ReferralStatusView
     }
 }
 
@@ -228,6 +444,39 @@ extension Layar_V1_IntakeService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ReferralSummary>(),
             handler: { request, context in
                 try await self.getReferral(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_IntakeService.Method.GetStatus.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_GetStatusRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ReferralStatusView>(),
+            handler: { request, context in
+                try await self.getStatus(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_IntakeService.Method.AddDocuments.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_AddDocumentsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ReferralStatusView>(),
+            handler: { request, context in
+                try await self.addDocuments(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_IntakeService.Method.WithdrawReferral.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_WithdrawReferralRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ReferralStatusView>(),
+            handler: { request, context in
+                try await self.withdrawReferral(
                     request: request,
                     context: context
                 )
@@ -260,6 +509,39 @@ extension Layar_V1_IntakeService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func getStatus(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_GetStatusRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView> {
+        let response = try await self.getStatus(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func addDocuments(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_AddDocumentsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView> {
+        let response = try await self.addDocuments(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func withdrawReferral(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_WithdrawReferralRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView> {
+        let response = try await self.withdrawReferral(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -284,6 +566,45 @@ extension Layar_V1_IntakeService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralSummary> {
         return GRPCCore.ServerResponse<Layar_V1_ReferralSummary>(
             message: try await self.getReferral(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getStatus(
+        request: GRPCCore.ServerRequest<Layar_V1_GetStatusRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView> {
+        return GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>(
+            message: try await self.getStatus(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func addDocuments(
+        request: GRPCCore.ServerRequest<Layar_V1_AddDocumentsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView> {
+        return GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>(
+            message: try await self.addDocuments(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func withdrawReferral(
+        request: GRPCCore.ServerRequest<Layar_V1_WithdrawReferralRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView> {
+        return GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>(
+            message: try await self.withdrawReferral(
                 request: request.message,
                 context: context
             ),
@@ -329,7 +650,7 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+        /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetReferralRequest` message.
@@ -346,6 +667,79 @@ extension Layar_V1_IntakeService {
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralSummary>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralSummary>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+        /// > after too many wrong attempts on one code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetStatusRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ReferralStatusView` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getStatus<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetStatusRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetStatusRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AddDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+        /// > verification. FAILED_PRECONDITION in any other status.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_AddDocumentsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_AddDocumentsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ReferralStatusView` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func addDocuments<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_AddDocumentsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_AddDocumentsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "WithdrawReferral" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+        /// > rejected or already withdrawn.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_WithdrawReferralRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ReferralStatusView` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func withdrawReferral<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_WithdrawReferralRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_WithdrawReferralRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -404,7 +798,7 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+        /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetReferralRequest` message.
@@ -427,6 +821,112 @@ extension Layar_V1_IntakeService {
             try await self.client.unary(
                 request: request,
                 descriptor: Layar_V1_IntakeService.Method.GetReferral.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+        /// > after too many wrong attempts on one code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetStatusRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ReferralStatusView` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getStatus<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetStatusRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetStatusRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_IntakeService.Method.GetStatus.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AddDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+        /// > verification. FAILED_PRECONDITION in any other status.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_AddDocumentsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_AddDocumentsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ReferralStatusView` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func addDocuments<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_AddDocumentsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_AddDocumentsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_IntakeService.Method.AddDocuments.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "WithdrawReferral" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+        /// > rejected or already withdrawn.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_WithdrawReferralRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ReferralStatusView` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func withdrawReferral<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_WithdrawReferralRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_WithdrawReferralRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_IntakeService.Method.WithdrawReferral.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -473,7 +973,7 @@ extension Layar_V1_IntakeService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+    /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_GetReferralRequest` message.
@@ -493,6 +993,97 @@ extension Layar_V1_IntakeService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetReferralRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReferralSummary>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetStatus" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+    /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+    /// > after too many wrong attempts on one code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getStatus<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_GetStatusRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getStatus(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetStatusRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReferralStatusView>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddDocuments" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+    /// > verification. FAILED_PRECONDITION in any other status.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_AddDocumentsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addDocuments<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_AddDocumentsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.addDocuments(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_AddDocumentsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReferralStatusView>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "WithdrawReferral" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+    /// > rejected or already withdrawn.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func withdrawReferral<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_WithdrawReferralRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.withdrawReferral(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_WithdrawReferralRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReferralStatusView>(),
             options: options,
             onResponse: handleResponse
         )
@@ -540,7 +1131,7 @@ extension Layar_V1_IntakeService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Answers the current status of a referral (NOT_FOUND for an unknown code or id).
+    /// > Staff view: the current status of a referral (NOT_FOUND for an unknown code or id).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -563,6 +1154,109 @@ extension Layar_V1_IntakeService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getReferral(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetStatus" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
+    /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
+    /// > after too many wrong attempts on one code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getStatus<Result>(
+        _ message: Layar_V1_GetStatusRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_GetStatusRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getStatus(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddDocuments" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds documents asked for by verification (status NEEDS_DOCUMENTS); the referral goes back to
+    /// > verification. FAILED_PRECONDITION in any other status.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addDocuments<Result>(
+        _ message: Layar_V1_AddDocumentsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_AddDocumentsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.addDocuments(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "WithdrawReferral" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
+    /// > rejected or already withdrawn.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func withdrawReferral<Result>(
+        _ message: Layar_V1_WithdrawReferralRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_WithdrawReferralRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.withdrawReferral(
             request: request,
             options: options,
             onResponse: handleResponse

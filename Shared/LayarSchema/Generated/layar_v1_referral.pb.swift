@@ -11,6 +11,11 @@
 // The referral as a citizen, a relative or a village official submits it to the intake service.
 // Partner agencies and other teams read this file as the API: every field says what it carries.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -296,6 +301,299 @@ public nonisolated enum Layar_V1_ApplicantRelationship: SwiftProtobuf.Enum, Swif
 
 }
 
+/// Who gave the consent, relative to the person in need.
+public nonisolated enum Layar_V1_ConsentGiver: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The person themself (an adult).
+  case self_ // = 1
+
+  /// A parent: required (or a guardian) for a child.
+  case parent // = 2
+
+  /// A legal guardian (wali).
+  case guardian // = 3
+
+  /// Another family member, for an adult who cannot consent.
+  case family // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .self_
+    case 2: self = .parent
+    case 3: self = .guardian
+    case 4: self = .family
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .self_: return 1
+    case .parent: return 2
+    case .guardian: return 3
+    case .family: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ConsentGiver] = [
+    .unspecified,
+    .self_,
+    .parent,
+    .guardian,
+    .family,
+  ]
+
+}
+
+/// How the consent was given.
+public nonisolated enum Layar_V1_ConsentChannel: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Ticked in the web form or the app.
+  case electronic // = 1
+
+  /// Signed on paper at the office (the operator keeps the paper).
+  case written // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .electronic
+    case 2: self = .written
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .electronic: return 1
+    case .written: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ConsentChannel] = [
+    .unspecified,
+    .electronic,
+    .written,
+  ]
+
+}
+
+/// What the personal data may be used for.
+public nonisolated enum Layar_V1_ConsentPurpose: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Checking identity, domicile and the social registry.
+  case verification // = 1
+
+  /// Sharing what is needed with a rehabilitation institution.
+  case referral // = 2
+
+  /// Contacting the applicant about progress.
+  case notification // = 3
+
+  /// Inviting to the satisfaction survey.
+  case survey // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .verification
+    case 2: self = .referral
+    case 3: self = .notification
+    case 4: self = .survey
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .verification: return 1
+    case .referral: return 2
+    case .notification: return 3
+    case .survey: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ConsentPurpose] = [
+    .unspecified,
+    .verification,
+    .referral,
+    .notification,
+    .survey,
+  ]
+
+}
+
+/// What the applicant asks for.
+public nonisolated enum Layar_V1_Need: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Rehabilitasi dalam panti.
+  case residentialRehabilitation // = 1
+
+  /// Rehabilitasi berbasis masyarakat / luar panti.
+  case communityRehabilitation // = 2
+
+  /// Perawatan kejiwaan.
+  case psychiatricCare // = 3
+
+  /// Alat bantu (kursi roda, alat bantu dengar...).
+  case assistiveDevice // = 4
+
+  /// Dukungan keluarga.
+  case familySupport // = 5
+
+  /// Perlindungan hukum.
+  case legalProtection // = 6
+
+  /// Pemenuhan kebutuhan dasar.
+  case basicNeeds // = 7
+
+  /// Rehabilitasi NAPZA.
+  case addictionRehabilitation // = 8
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .residentialRehabilitation
+    case 2: self = .communityRehabilitation
+    case 3: self = .psychiatricCare
+    case 4: self = .assistiveDevice
+    case 5: self = .familySupport
+    case 6: self = .legalProtection
+    case 7: self = .basicNeeds
+    case 8: self = .addictionRehabilitation
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .residentialRehabilitation: return 1
+    case .communityRehabilitation: return 2
+    case .psychiatricCare: return 3
+    case .assistiveDevice: return 4
+    case .familySupport: return 5
+    case .legalProtection: return 6
+    case .basicNeeds: return 7
+    case .addictionRehabilitation: return 8
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_Need] = [
+    .unspecified,
+    .residentialRehabilitation,
+    .communityRehabilitation,
+    .psychiatricCare,
+    .assistiveDevice,
+    .familySupport,
+    .legalProtection,
+    .basicNeeds,
+    .addictionRehabilitation,
+  ]
+
+}
+
+/// Kinds of supporting documents.
+public nonisolated enum Layar_V1_DocumentKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Identity card.
+  case ktp // = 1
+
+  /// Family card (Kartu Keluarga).
+  case kk // = 2
+
+  /// Surat keterangan from the desa/kelurahan.
+  case villageStatement // = 3
+
+  /// Surat keterangan dokter.
+  case medicalLetter // = 4
+
+  /// A photo of the person or their situation.
+  case photo // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .ktp
+    case 2: self = .kk
+    case 3: self = .villageStatement
+    case 4: self = .medicalLetter
+    case 5: self = .photo
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .ktp: return 1
+    case .kk: return 2
+    case .villageStatement: return 3
+    case .medicalLetter: return 4
+    case .photo: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_DocumentKind] = [
+    .unspecified,
+    .ktp,
+    .kk,
+    .villageStatement,
+    .medicalLetter,
+    .photo,
+  ]
+
+}
+
 /// Where a referral is in its lifecycle, as the applicant sees it.
 public nonisolated enum Layar_V1_ReferralStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -315,6 +613,12 @@ public nonisolated enum Layar_V1_ReferralStatus: SwiftProtobuf.Enum, Swift.CaseI
 
   /// Service given and the case closed.
   case completed // = 5
+
+  /// Verification asks the applicant for documents (AddDocuments).
+  case needsDocuments // = 6
+
+  /// Withdrawn by the applicant.
+  case withdrawn // = 7
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -329,6 +633,8 @@ public nonisolated enum Layar_V1_ReferralStatus: SwiftProtobuf.Enum, Swift.CaseI
     case 3: self = .rejected
     case 4: self = .assigned
     case 5: self = .completed
+    case 6: self = .needsDocuments
+    case 7: self = .withdrawn
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -341,6 +647,8 @@ public nonisolated enum Layar_V1_ReferralStatus: SwiftProtobuf.Enum, Swift.CaseI
     case .rejected: return 3
     case .assigned: return 4
     case .completed: return 5
+    case .needsDocuments: return 6
+    case .withdrawn: return 7
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -353,6 +661,8 @@ public nonisolated enum Layar_V1_ReferralStatus: SwiftProtobuf.Enum, Swift.CaseI
     .rejected,
     .assigned,
     .completed,
+    .needsDocuments,
+    .withdrawn,
   ]
 
 }
@@ -447,8 +757,11 @@ public nonisolated struct Layar_V1_Person: Sendable {
   /// Clears the value of `address`. Subsequent reads from it will return its default value.
   public mutating func clearAddress() {self._address = nil}
 
-  /// Optional: many have none. Digits with an optional leading +.
+  /// Optional: many have none. Indonesian formats (08..., 62..., +62...), stored as E.164.
   public var phone: String = String()
+
+  /// Under 18 on the day of submission; must agree with birth_date.
+  public var isChild: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -470,7 +783,7 @@ public nonisolated struct Layar_V1_Applicant: Sendable {
   /// Applicant's name; empty when relationship is SELF.
   public var name: String = String()
 
-  /// Applicant's phone, for progress messages.
+  /// Applicant's phone, for progress messages (stored as E.164).
   public var phone: String = String()
 
   /// Applicant's e-mail, optional.
@@ -487,7 +800,8 @@ public nonisolated struct Layar_V1_Applicant: Sendable {
   public init() {}
 }
 
-/// The consent recorded with the referral (UU 27/2022 on personal data protection).
+/// The consent recorded with the referral (UU 27/2022 on personal data protection). The server
+/// records when it was received.
 public nonisolated struct Layar_V1_Consent: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -496,11 +810,64 @@ public nonisolated struct Layar_V1_Consent: Sendable {
   /// Must be true: no referral without a recorded consent.
   public var given: Bool = false
 
-  /// Name of the person who consented (a parent or guardian for a child).
+  /// Name of the person who consented.
   public var givenBy: String = String()
 
-  /// What the data may be used for, e.g. "verification", "referral".
-  public var purposes: [String] = []
+  /// At least VERIFICATION and REFERRAL.
+  public var purposes: [Layar_V1_ConsentPurpose] = []
+
+  /// For a child: PARENT or GUARDIAN.
+  public var giver: Layar_V1_ConsentGiver = .unspecified
+
+  /// How it was given.
+  public var channel: Layar_V1_ConsentChannel = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A document as uploaded. At most 8 per request, 2 MiB each, 10 MiB together; JPEG, PNG,
+/// WebP or PDF, decided from the file's bytes (the name is not trusted).
+public nonisolated struct Layar_V1_DocumentUpload: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// What the document is.
+  public var kind: Layar_V1_DocumentKind = .unspecified
+
+  /// Original name, for staff; not used to decide the type.
+  public var fileName: String = String()
+
+  /// The file.
+  public var content: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A stored document as events and status views describe it: metadata only, never the content.
+public nonisolated struct Layar_V1_DocumentInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the stored document.
+  public var documentID: String = String()
+
+  /// What the document is.
+  public var kind: Layar_V1_DocumentKind = .unspecified
+
+  /// Sniffed from the bytes: image/jpeg, image/png, image/webp, application/pdf.
+  public var mediaType: String = String()
+
+  /// Size of the content.
+  public var sizeBytes: Int64 = 0
+
+  /// SHA-256 of the content, lowercase hex.
+  public var sha256: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -567,6 +934,24 @@ public nonisolated struct Layar_V1_ReferralForm: @unchecked Sendable {
   /// Clears the value of `consent`. Subsequent reads from it will return its default value.
   public mutating func clearConsent() {_uniqueStorage()._consent = nil}
 
+  /// What is asked for; at least one.
+  public var needs: [Layar_V1_Need] {
+    get {_storage._needs}
+    set {_uniqueStorage()._needs = newValue}
+  }
+
+  /// Supporting documents (KTP or KK needed before verification).
+  public var documents: [Layar_V1_DocumentUpload] {
+    get {_storage._documents}
+    set {_uniqueStorage()._documents = newValue}
+  }
+
+  /// Staff id of the operator; required when channel is OPERATOR.
+  public var operatorID: String {
+    get {_storage._operatorID}
+    set {_uniqueStorage()._operatorID = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -598,8 +983,28 @@ nonisolated extension Layar_V1_ApplicantRelationship: SwiftProtobuf._ProtoNamePr
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0APPLICANT_RELATIONSHIP_UNSPECIFIED\0\u{1}APPLICANT_RELATIONSHIP_SELF\0\u{1}APPLICANT_RELATIONSHIP_FAMILY\0\u{1}APPLICANT_RELATIONSHIP_NEIGHBOUR\0\u{1}APPLICANT_RELATIONSHIP_VILLAGE_OFFICIAL\0\u{1}APPLICANT_RELATIONSHIP_SOCIAL_WORKER\0\u{1}APPLICANT_RELATIONSHIP_HEALTH_WORKER\0\u{1}APPLICANT_RELATIONSHIP_POLICE\0\u{1}APPLICANT_RELATIONSHIP_OTHER\0")
 }
 
+nonisolated extension Layar_V1_ConsentGiver: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONSENT_GIVER_UNSPECIFIED\0\u{1}CONSENT_GIVER_SELF\0\u{1}CONSENT_GIVER_PARENT\0\u{1}CONSENT_GIVER_GUARDIAN\0\u{1}CONSENT_GIVER_FAMILY\0")
+}
+
+nonisolated extension Layar_V1_ConsentChannel: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONSENT_CHANNEL_UNSPECIFIED\0\u{1}CONSENT_CHANNEL_ELECTRONIC\0\u{1}CONSENT_CHANNEL_WRITTEN\0")
+}
+
+nonisolated extension Layar_V1_ConsentPurpose: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONSENT_PURPOSE_UNSPECIFIED\0\u{1}CONSENT_PURPOSE_VERIFICATION\0\u{1}CONSENT_PURPOSE_REFERRAL\0\u{1}CONSENT_PURPOSE_NOTIFICATION\0\u{1}CONSENT_PURPOSE_SURVEY\0")
+}
+
+nonisolated extension Layar_V1_Need: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NEED_UNSPECIFIED\0\u{1}NEED_RESIDENTIAL_REHABILITATION\0\u{1}NEED_COMMUNITY_REHABILITATION\0\u{1}NEED_PSYCHIATRIC_CARE\0\u{1}NEED_ASSISTIVE_DEVICE\0\u{1}NEED_FAMILY_SUPPORT\0\u{1}NEED_LEGAL_PROTECTION\0\u{1}NEED_BASIC_NEEDS\0\u{1}NEED_ADDICTION_REHABILITATION\0")
+}
+
+nonisolated extension Layar_V1_DocumentKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DOCUMENT_KIND_UNSPECIFIED\0\u{1}DOCUMENT_KIND_KTP\0\u{1}DOCUMENT_KIND_KK\0\u{1}DOCUMENT_KIND_VILLAGE_STATEMENT\0\u{1}DOCUMENT_KIND_MEDICAL_LETTER\0\u{1}DOCUMENT_KIND_PHOTO\0")
+}
+
 nonisolated extension Layar_V1_ReferralStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REFERRAL_STATUS_UNSPECIFIED\0\u{1}REFERRAL_STATUS_SUBMITTED\0\u{1}REFERRAL_STATUS_VERIFIED\0\u{1}REFERRAL_STATUS_REJECTED\0\u{1}REFERRAL_STATUS_ASSIGNED\0\u{1}REFERRAL_STATUS_COMPLETED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REFERRAL_STATUS_UNSPECIFIED\0\u{1}REFERRAL_STATUS_SUBMITTED\0\u{1}REFERRAL_STATUS_VERIFIED\0\u{1}REFERRAL_STATUS_REJECTED\0\u{1}REFERRAL_STATUS_ASSIGNED\0\u{1}REFERRAL_STATUS_COMPLETED\0\u{1}REFERRAL_STATUS_NEEDS_DOCUMENTS\0\u{1}REFERRAL_STATUS_WITHDRAWN\0")
 }
 
 nonisolated extension Layar_V1_Date: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -699,7 +1104,7 @@ nonisolated extension Layar_V1_Address: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Person"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nik\0\u{3}family_card_number\0\u{3}full_name\0\u{1}sex\0\u{3}birth_place\0\u{3}birth_date\0\u{1}address\0\u{1}phone\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nik\0\u{3}family_card_number\0\u{3}full_name\0\u{1}sex\0\u{3}birth_place\0\u{3}birth_date\0\u{1}address\0\u{1}phone\0\u{3}is_child\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -715,6 +1120,7 @@ nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._Mes
       case 6: try { try decoder.decodeSingularMessageField(value: &self._birthDate) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._address) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.phone) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.isChild) }()
       default: break
       }
     }
@@ -749,6 +1155,9 @@ nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if !self.phone.isEmpty {
       try visitor.visitSingularStringField(value: self.phone, fieldNumber: 8)
     }
+    if self.isChild != false {
+      try visitor.visitSingularBoolField(value: self.isChild, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -761,6 +1170,7 @@ nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if lhs._birthDate != rhs._birthDate {return false}
     if lhs._address != rhs._address {return false}
     if lhs.phone != rhs.phone {return false}
+    if lhs.isChild != rhs.isChild {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -823,7 +1233,7 @@ nonisolated extension Layar_V1_Applicant: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Layar_V1_Consent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Consent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}given\0\u{3}given_by\0\u{1}purposes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}given\0\u{3}given_by\0\u{1}purposes\0\u{1}giver\0\u{1}channel\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -833,7 +1243,9 @@ nonisolated extension Layar_V1_Consent: SwiftProtobuf.Message, SwiftProtobuf._Me
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBoolField(value: &self.given) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.givenBy) }()
-      case 3: try { try decoder.decodeRepeatedStringField(value: &self.purposes) }()
+      case 3: try { try decoder.decodeRepeatedEnumField(value: &self.purposes) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.giver) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
       default: break
       }
     }
@@ -847,7 +1259,13 @@ nonisolated extension Layar_V1_Consent: SwiftProtobuf.Message, SwiftProtobuf._Me
       try visitor.visitSingularStringField(value: self.givenBy, fieldNumber: 2)
     }
     if !self.purposes.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.purposes, fieldNumber: 3)
+      try visitor.visitPackedEnumField(value: self.purposes, fieldNumber: 3)
+    }
+    if self.giver != .unspecified {
+      try visitor.visitSingularEnumField(value: self.giver, fieldNumber: 4)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 5)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -856,6 +1274,98 @@ nonisolated extension Layar_V1_Consent: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.given != rhs.given {return false}
     if lhs.givenBy != rhs.givenBy {return false}
     if lhs.purposes != rhs.purposes {return false}
+    if lhs.giver != rhs.giver {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_DocumentUpload: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DocumentUpload"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}file_name\0\u{1}content\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.fileName) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.content) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 1)
+    }
+    if !self.fileName.isEmpty {
+      try visitor.visitSingularStringField(value: self.fileName, fieldNumber: 2)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitSingularBytesField(value: self.content, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_DocumentUpload, rhs: Layar_V1_DocumentUpload) -> Bool {
+    if lhs.kind != rhs.kind {return false}
+    if lhs.fileName != rhs.fileName {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_DocumentInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DocumentInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}document_id\0\u{1}kind\0\u{3}media_type\0\u{3}size_bytes\0\u{1}sha256\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.documentID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.mediaType) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.sizeBytes) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.sha256) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.documentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.documentID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.mediaType.isEmpty {
+      try visitor.visitSingularStringField(value: self.mediaType, fieldNumber: 3)
+    }
+    if self.sizeBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.sizeBytes, fieldNumber: 4)
+    }
+    if !self.sha256.isEmpty {
+      try visitor.visitSingularStringField(value: self.sha256, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_DocumentInfo, rhs: Layar_V1_DocumentInfo) -> Bool {
+    if lhs.documentID != rhs.documentID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.mediaType != rhs.mediaType {return false}
+    if lhs.sizeBytes != rhs.sizeBytes {return false}
+    if lhs.sha256 != rhs.sha256 {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -863,7 +1373,7 @@ nonisolated extension Layar_V1_Consent: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralForm"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}person\0\u{1}applicant\0\u{3}ppks_kind\0\u{1}description\0\u{1}urgency\0\u{1}channel\0\u{1}consent\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}person\0\u{1}applicant\0\u{3}ppks_kind\0\u{1}description\0\u{1}urgency\0\u{1}channel\0\u{1}consent\0\u{1}needs\0\u{1}documents\0\u{3}operator_id\0")
 
   fileprivate class _StorageClass {
     var _person: Layar_V1_Person? = nil
@@ -873,6 +1383,9 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
     var _urgency: Layar_V1_Urgency = .unspecified
     var _channel: Layar_V1_IntakeChannel = .unspecified
     var _consent: Layar_V1_Consent? = nil
+    var _needs: [Layar_V1_Need] = []
+    var _documents: [Layar_V1_DocumentUpload] = []
+    var _operatorID: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -890,6 +1403,9 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
       _urgency = source._urgency
       _channel = source._channel
       _consent = source._consent
+      _needs = source._needs
+      _documents = source._documents
+      _operatorID = source._operatorID
     }
   }
 
@@ -915,6 +1431,9 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
         case 5: try { try decoder.decodeSingularEnumField(value: &_storage._urgency) }()
         case 6: try { try decoder.decodeSingularEnumField(value: &_storage._channel) }()
         case 7: try { try decoder.decodeSingularMessageField(value: &_storage._consent) }()
+        case 8: try { try decoder.decodeRepeatedEnumField(value: &_storage._needs) }()
+        case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._documents) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._operatorID) }()
         default: break
         }
       }
@@ -948,6 +1467,15 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
       try { if let v = _storage._consent {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
       } }()
+      if !_storage._needs.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._needs, fieldNumber: 8)
+      }
+      if !_storage._documents.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._documents, fieldNumber: 9)
+      }
+      if !_storage._operatorID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._operatorID, fieldNumber: 10)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -964,6 +1492,9 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
         if _storage._urgency != rhs_storage._urgency {return false}
         if _storage._channel != rhs_storage._channel {return false}
         if _storage._consent != rhs_storage._consent {return false}
+        if _storage._needs != rhs_storage._needs {return false}
+        if _storage._documents != rhs_storage._documents {return false}
+        if _storage._operatorID != rhs_storage._operatorID {return false}
         return true
       }
       if !storagesAreEqual {return false}

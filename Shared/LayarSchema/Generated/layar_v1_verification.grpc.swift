@@ -68,7 +68,7 @@ extension Layar_V1_VerificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+        /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_GetVerificationRequest` messages.
@@ -95,7 +95,7 @@ extension Layar_V1_VerificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+        /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetVerificationRequest` message.
@@ -120,7 +120,7 @@ extension Layar_V1_VerificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+        /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_GetVerificationRequest` message.
@@ -199,7 +199,7 @@ extension Layar_V1_VerificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+        /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetVerificationRequest` message.
@@ -239,7 +239,7 @@ extension Layar_V1_VerificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+        /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetVerificationRequest` message.
@@ -278,7 +278,7 @@ extension Layar_V1_VerificationService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+    /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_GetVerificationRequest` message.
@@ -311,7 +311,7 @@ extension Layar_V1_VerificationService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Answers the verification decision for a referral (NOT_FOUND until one was made).
+    /// > Answers the latest verification decision for a referral (NOT_FOUND until one was made).
     ///
     /// - Parameters:
     ///   - message: request message to send.

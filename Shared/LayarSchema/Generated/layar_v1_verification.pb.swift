@@ -31,6 +31,9 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
 
   /// At least one check failed; see findings.
   case rejected // = 2
+
+  /// Waiting for the applicant's documents.
+  case informationRequested // = 3
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -42,6 +45,7 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
     case 0: self = .unspecified
     case 1: self = .verified
     case 2: self = .rejected
+    case 3: self = .informationRequested
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -51,6 +55,7 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
     case .unspecified: return 0
     case .verified: return 1
     case .rejected: return 2
+    case .informationRequested: return 3
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -60,6 +65,7 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
     .unspecified,
     .verified,
     .rejected,
+    .informationRequested,
   ]
 
 }
@@ -104,6 +110,9 @@ public nonisolated struct Layar_V1_Verification: Sendable {
   /// Clears the value of `decidedAt`. Subsequent reads from it will return its default value.
   public mutating func clearDecidedAt() {self._decidedAt = nil}
 
+  /// Asked of the applicant (INFORMATION_REQUESTED).
+  public var missingDocuments: [Layar_V1_DocumentKind] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -116,7 +125,7 @@ public nonisolated struct Layar_V1_Verification: Sendable {
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_VerificationOutcome: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VERIFICATION_OUTCOME_UNSPECIFIED\0\u{1}VERIFICATION_OUTCOME_VERIFIED\0\u{1}VERIFICATION_OUTCOME_REJECTED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VERIFICATION_OUTCOME_UNSPECIFIED\0\u{1}VERIFICATION_OUTCOME_VERIFIED\0\u{1}VERIFICATION_OUTCOME_REJECTED\0\u{1}VERIFICATION_OUTCOME_INFORMATION_REQUESTED\0")
 }
 
 nonisolated extension Layar_V1_GetVerificationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -151,7 +160,7 @@ nonisolated extension Layar_V1_GetVerificationRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Layar_V1_Verification: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Verification"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}outcome\0\u{1}findings\0\u{1}priority\0\u{3}decided_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}outcome\0\u{1}findings\0\u{1}priority\0\u{3}decided_at\0\u{3}missing_documents\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -164,6 +173,7 @@ nonisolated extension Layar_V1_Verification: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.findings) }()
       case 4: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._decidedAt) }()
+      case 6: try { try decoder.decodeRepeatedEnumField(value: &self.missingDocuments) }()
       default: break
       }
     }
@@ -189,6 +199,9 @@ nonisolated extension Layar_V1_Verification: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._decidedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    if !self.missingDocuments.isEmpty {
+      try visitor.visitPackedEnumField(value: self.missingDocuments, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -198,6 +211,7 @@ nonisolated extension Layar_V1_Verification: SwiftProtobuf.Message, SwiftProtobu
     if lhs.findings != rhs.findings {return false}
     if lhs.priority != rhs.priority {return false}
     if lhs._decidedAt != rhs._decidedAt {return false}
+    if lhs.missingDocuments != rhs.missingDocuments {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -21,9 +21,15 @@ public struct GRPCServerService: Service {
         self.logger = logger
     }
 
+    /// Requests may carry documents (up to 10 MiB together at intake), above gRPC's 4 MiB default.
+    public static let maximumRequestSize = 16 * 1024 * 1024
+
     public func run() async throws {
         let server = GRPCServer(
-            transport: .http2NIOPosix(address: .ipv4(host: host, port: port), transportSecurity: .plaintext),
+            transport: .http2NIOPosix(
+                address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
+                config: .defaults { $0.rpc.maxRequestPayloadSize = Self.maximumRequestSize }
+            ),
             services: services + [health]
         )
         try await withGracefulShutdownHandler {

@@ -51,5 +51,18 @@ enum AssignmentMigrations {
                     ('PS-02', 'Yusuf Hamdani, S.Tr.Sos.', 'pekerja_sosial', '{63.11.04,63.11.05,63.11.06,63.11.07}', 25);
                 """
         ),
+        PostgresMigration(
+            version: 4, name: "withdrawn referrals",
+            sql: """
+                ALTER TABLE cases DROP CONSTRAINT cases_status_check;
+                ALTER TABLE cases ADD CONSTRAINT cases_status_check
+                    CHECK (status IN ('unassigned', 'assigned', 'completed', 'withdrawn'));
+                -- Withdrawals can overtake the verification that would open the case (other topic).
+                CREATE TABLE withdrawn_referrals (
+                    referral_id uuid PRIMARY KEY,
+                    withdrawn_at timestamptz NOT NULL
+                );
+                """
+        ),
     ]
 }

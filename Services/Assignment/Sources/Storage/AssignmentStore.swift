@@ -13,6 +13,10 @@ struct AssignmentStore: Sendable {
     /// covers the kecamatan and has capacity left; without one the case waits unassigned.
     func openCase(for verified: Layar_V1_ReferralVerified, at time: Date, on connection: PostgresConnection) async throws {
         let caseID = UUID()
+        let withdrawn = try await connection.query(
+            "SELECT 1 FROM withdrawn_referrals WHERE referral_id = $1::uuid", [verified.referralID]
+        )
+        guard withdrawn.isEmpty else { return }
         let opened = try await connection.query(
             """
             INSERT INTO cases (id, referral_id, status, kecamatan_code, ppks_kind, priority, opened_at)
@@ -44,6 +48,20 @@ struct AssignmentStore: Sendable {
             $0.caseWorkerName = (try? worker.decode(String.self, "name")) ?? ""
             $0.assignedAt = Google_Protobuf_Timestamp(date: time)
         }, on: connection, at: time)
+    }
+
+    /// Stops work on a withdrawn referral: its open case (if any) is closed as withdrawn, and a
+    /// verification arriving later opens none.
+    func withdraw(referralID: String, at time: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO withdrawn_referrals (referral_id, withdrawn_at) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING",
+            [referralID, time]
+        )
+        try await connection.query(
+            """
+            UPDATE cases SET status = 'withdrawn', completed_at = $2
+            WHERE referral_id = $1::uuid AND status IN ('unassigned', 'assigned')
+            """, [referralID, time])
     }
 
     enum CompletionError: Error {
@@ -133,6 +151,7 @@ struct AssignmentStore: Sendable {
         case "unassigned": .unassigned
         case "assigned": .assigned
         case "completed": .completed
+        case "withdrawn": .withdrawn
         default: .unspecified
         }
     }

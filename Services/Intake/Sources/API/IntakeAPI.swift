@@ -1,21 +1,30 @@
 import Foundation
 import GRPCCore
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 
-/// The intake gRPC API: decodes requests, applies the form rules, calls the store.
+/// The intake gRPC API: decodes requests, applies the form rules, calls the store, and maps
+/// outcomes to gRPC statuses.
 struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
     let store: IntakeStore
+    var today: @Sendable () -> CivilDate = { CivilDate.inBalangan() }
 
     func submitReferral(
         request: Layar_V1_SubmitReferralRequest, context: ServerContext
     ) async throws -> Layar_V1_SubmitReferralResponse {
-        try FieldViolations(ReferralFormValidator.problems(in: request.form)).check()
-        let stored = try await store.submit(request.form)
+        var problems = ReferralFormValidator.problems(in: request.form, today: today())
+        let requestID = request.requestID.isEmpty ? nil : UUID(uuidString: request.requestID)
+        if !request.requestID.isEmpty && requestID == nil {
+            problems.append(FieldProblem("request_id", "request_id harus berupa UUID"))
+        }
+        try FieldViolations(problems).check()
+        let stored = try await store.submit(request.form, requestID: requestID)
         return .with {
-            $0.referralID = stored.id.uuidString.lowercased()
+            $0.referralID = stored.referralID.uuidString.lowercased()
             $0.trackingCode = stored.trackingCode
-            $0.status = .submitted
+            $0.status = stored.status
+            $0.linkedToExisting = stored.linkedToExisting
         }
     }
 
@@ -37,5 +46,55 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
             throw RPCError(code: .notFound, message: "Rujukan tidak ditemukan")
         }
         return summary
+    }
+
+    func getStatus(request: Layar_V1_GetStatusRequest, context: ServerContext) async throws -> Layar_V1_ReferralStatusView {
+        try FieldViolations(Self.problems(in: request.key)).check()
+        return try await tracking { try await store.statusView(request.key) }
+    }
+
+    func addDocuments(
+        request: Layar_V1_AddDocumentsRequest, context: ServerContext
+    ) async throws -> Layar_V1_ReferralStatusView {
+        var problems = Self.problems(in: request.key) + DocumentRules.problems(in: request.documents, path: "documents")
+        if request.documents.isEmpty { problems.append(FieldProblem("documents", "Lampirkan minimal satu dokumen")) }
+        try FieldViolations(problems).check()
+        return try await tracking { try await store.addDocuments(request.documents, key: request.key) }
+    }
+
+    func withdrawReferral(
+        request: Layar_V1_WithdrawReferralRequest, context: ServerContext
+    ) async throws -> Layar_V1_ReferralStatusView {
+        var problems = Self.problems(in: request.key)
+        if request.reason.count > 500 { problems.append(FieldProblem("reason", "Alasan terlalu panjang (maksimal 500 huruf)")) }
+        try FieldViolations(problems).check()
+        return try await tracking { try await store.withdraw(request.key, reason: request.reason) }
+    }
+
+    static func problems(in key: Layar_V1_TrackingKey) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if !TrackingCode.isWellFormed(key.trackingCode.uppercased()) {
+            problems.append(FieldProblem("key.tracking_code", "Kode pelacakan tidak dikenali (contoh: LYR-7K3M-Q9TX)"))
+        }
+        if !key.hasBirthDate || !CivilDate(key.birthDate).isValid {
+            problems.append(FieldProblem("key.birth_date", "Tanggal lahir tidak valid"))
+        }
+        return problems
+    }
+
+    /// Maps the tracking outcomes to statuses an applicant understands.
+    private func tracking<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch IntakeStore.TrackingError.notFound {
+            throw RPCError(code: .notFound, message: "Kode pelacakan atau tanggal lahir tidak cocok")
+        } catch IntakeStore.TrackingError.throttled {
+            throw RPCError(code: .resourceExhausted, message: "Terlalu banyak percobaan. Coba lagi 15 menit lagi.")
+        } catch IntakeStore.TrackingError.notAllowed(let status) {
+            throw RPCError(
+                code: .failedPrecondition,
+                message: "Tidak dapat dilakukan pada status ini: \(StatusExplanation.text(for: status))"
+            )
+        }
     }
 }

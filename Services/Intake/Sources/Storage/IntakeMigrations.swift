@@ -34,5 +34,59 @@ enum IntakeMigrations {
                 CREATE INDEX referrals_nik ON referrals (nik);
                 """
         ),
+        PostgresMigration(
+            version: 3, name: "documents, timeline, idempotency, duplicates, tracking throttle",
+            sql: """
+                ALTER TABLE referrals
+                    ADD COLUMN request_id uuid UNIQUE,
+                    ADD COLUMN is_child boolean NOT NULL DEFAULT false,
+                    ADD COLUMN consent_giver integer NOT NULL DEFAULT 0,
+                    ADD COLUMN consent_channel integer NOT NULL DEFAULT 0,
+                    ADD COLUMN operator_id text NOT NULL DEFAULT '',
+                    ADD COLUMN missing_documents integer[] NOT NULL DEFAULT '{}';
+                -- One open referral per person: REJECTED (3), COMPLETED (5) and WITHDRAWN (7) are closed.
+                CREATE UNIQUE INDEX referrals_one_open_per_nik ON referrals (nik) WHERE status NOT IN (3, 5, 7);
+
+                CREATE TABLE documents (
+                    id uuid PRIMARY KEY,
+                    referral_id uuid NOT NULL REFERENCES referrals (id),
+                    kind integer NOT NULL,
+                    file_name text NOT NULL,
+                    media_type text NOT NULL,
+                    size_bytes integer NOT NULL,
+                    sha256 text NOT NULL,
+                    content bytea NOT NULL,
+                    added_at timestamptz NOT NULL
+                );
+                CREATE INDEX documents_by_referral ON documents (referral_id, added_at);
+
+                CREATE TABLE timeline (
+                    id bigserial PRIMARY KEY,
+                    referral_id uuid NOT NULL REFERENCES referrals (id),
+                    status integer NOT NULL,
+                    at timestamptz NOT NULL,
+                    explanation text NOT NULL
+                );
+                CREATE INDEX timeline_by_referral ON timeline (referral_id, at, id);
+                INSERT INTO timeline (referral_id, status, at, explanation)
+                    SELECT id, 1, submitted_at, 'Rujukan diterima.' FROM referrals;
+
+                -- Submissions for a person who already had an open referral, linked to it.
+                CREATE TABLE linked_submissions (
+                    id uuid PRIMARY KEY,
+                    referral_id uuid NOT NULL REFERENCES referrals (id),
+                    request_id uuid UNIQUE,
+                    form bytea NOT NULL,
+                    submitted_at timestamptz NOT NULL
+                );
+
+                -- Wrong tracking code + birth date attempts, for throttling guesses.
+                CREATE TABLE tracking_failures (
+                    tracking_code text NOT NULL,
+                    failed_at timestamptz NOT NULL
+                );
+                CREATE INDEX tracking_failures_by_code ON tracking_failures (tracking_code, failed_at);
+                """
+        ),
     ]
 }

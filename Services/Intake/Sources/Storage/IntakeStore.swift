@@ -1,11 +1,12 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
 import SwiftProtobuf
 
-/// The only place with intake's SQL: storing referrals (with their events, in one transaction)
-/// and keeping their status.
+/// The only place with intake's SQL: storing referrals with their documents and events (one
+/// transaction each), the applicant's timeline, and the tracking checks.
 public struct IntakeStore: Sendable {
     let pool: PostgresPool
     let outbox: Outbox
@@ -15,56 +16,318 @@ public struct IntakeStore: Sendable {
         self.outbox = outbox
     }
 
-    /// Stores a validated form and queues `ReferralSubmitted` and `ApplicantContactRecorded`.
-    public func submit(_ form: Layar_V1_ReferralForm, now: Date = Date()) async throws -> (id: UUID, trackingCode: String) {
-        let id = UUID()
-        let formBytes: [UInt8] = try form.serializedBytes()
-        let purposes = form.consent.purposes.isEmpty ? ["verifikasi", "rujukan", "pemberitahuan"] : form.consent.purposes
-        let birth = form.person.birthDate
-        let birthDate = String(format: "%04d-%02d-%02d", birth.year, birth.month, birth.day)
-        let urgency = form.urgency == .unspecified ? Layar_V1_Urgency.normal : form.urgency
-        return try await pool.withTransaction { connection in
-            var code = TrackingCode.generate()
-            while try await connection.query(
-                """
-                INSERT INTO referrals (id, tracking_code, nik, full_name, birth_date, kecamatan_code, desa_code,
-                    ppks_kind, urgency, channel, form, consent_given_by, consent_purposes, consented_at,
-                    status, status_progress, submitted_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $14)
-                ON CONFLICT (tracking_code) DO NOTHING
-                """,
-                [
-                    id, code, form.person.nik, form.person.fullName, birthDate, form.person.address.kecamatanCode,
-                    form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, formBytes,
-                    form.consent.givenBy, PostgresTextArray(purposes), now,
-                    Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress,
-                ]
-            ).affectedRows == 0 {
-                code = TrackingCode.generate()  // A taken code: draw another.
+    public struct Submission: Sendable, Equatable {
+        public var referralID: UUID
+        public var trackingCode: String
+        public var status: Layar_V1_ReferralStatus
+        public var linkedToExisting: Bool
+    }
+
+    /// Stores a validated form. A retry with the same `requestID` returns the first answer; a
+    /// person with an open referral gets that one back (linked), not a second case. Races between
+    /// concurrent submissions are settled by unique indexes and one more attempt.
+    public func submit(_ form: Layar_V1_ReferralForm, requestID: UUID?, now: Date = Date()) async throws -> Submission {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await submitOnce(form, requestID: requestID, now: now)
+            } catch let error as PostgresError where error.isUniqueViolation && attempt < 3 {
+                continue  // A concurrent twin won: the next attempt finds it.
             }
-            try await outbox.append(Layar_V1_ReferralSubmitted.with {
-                $0.referralID = id.uuidString.lowercased()
-                $0.trackingCode = code
-                $0.nik = form.person.nik
-                $0.birthDate = birth
-                $0.sex = form.person.sex
-                $0.kecamatanCode = form.person.address.kecamatanCode
-                $0.desaCode = form.person.address.desaCode
-                $0.ppksKind = form.ppksKind
-                $0.urgency = urgency
-                $0.channel = form.channel
-                $0.submittedAt = Google_Protobuf_Timestamp(date: now)
-            }, on: connection, at: now)
+        }
+    }
+
+    private func submitOnce(_ form: Layar_V1_ReferralForm, requestID: UUID?, now: Date) async throws -> Submission {
+        try await pool.withTransaction { connection in
+            if let requestID, let earlier = try await submission(forRequest: requestID, on: connection) {
+                return earlier
+            }
+            let formBytes: [UInt8] = try form.serializedBytes()
+            if let open = try await connection.query(
+                """
+                SELECT id, tracking_code, status, request_id FROM referrals
+                WHERE nik = $1 AND status <> ALL ($2::integer[]) FOR UPDATE
+                """,
+                [form.person.nik, Self.closedStatuses]
+            ).first {
+                let referralID = try open.decode(UUID.self, "id")
+                // The open referral may be this very request, committed by a concurrent retry
+                // after our first look.
+                let openRequestID = try open.decode(UUID?.self, "request_id")
+                if requestID != nil && openRequestID == requestID {
+                    return try Submission(open, linked: false)
+                }
+                try await connection.query(
+                    "INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at) VALUES ($1, $2, $3, $4, $5)",
+                    [UUID(), referralID, requestID, formBytes, now]
+                )
+                return try Submission(open, linked: true)
+            }
+            let id = UUID()
+            let code = try await insertReferral(id: id, form: form, formBytes: formBytes, requestID: requestID, now: now, on: connection)
+            let documents = form.documents.map(StoredDocument.init)
+            try await insert(documents, referralID: id, now: now, on: connection)
+            try await appendTimeline(id, .submitted, at: now, explanation: StatusExplanation.text(for: .submitted), on: connection)
+            try await outbox.append(submittedEvent(id: id, code: code, form: form, documents: documents, now: now), on: connection, at: now)
             try await outbox.append(Layar_V1_ApplicantContactRecorded.with {
                 $0.referralID = id.uuidString.lowercased()
                 $0.trackingCode = code
-                $0.phone = form.applicant.phone.isEmpty ? form.person.phone : form.applicant.phone
+                $0.phone = PhoneNumber.normalized(form.applicant.phone.isEmpty ? form.person.phone : form.applicant.phone) ?? ""
                 $0.email = form.applicant.email
                 $0.preferredChannel = form.applicant.preferredChannel
             }, on: connection, at: now)
-            return (id, code)
+            return Submission(referralID: id, trackingCode: code, status: .submitted, linkedToExisting: false)
         }
     }
+
+    static let closedStatuses = PostgresTextArray(Layar_V1_ReferralStatus.closed.map { String($0.rawValue) })
+
+    private func submission(forRequest requestID: UUID, on connection: PostgresConnection) async throws -> Submission? {
+        let row = try await connection.query(
+            """
+            SELECT r.id, r.tracking_code, r.status, false AS linked FROM referrals r WHERE r.request_id = $1
+            UNION ALL
+            SELECT r.id, r.tracking_code, r.status, true FROM linked_submissions l JOIN referrals r ON r.id = l.referral_id
+            WHERE l.request_id = $1
+            """, [requestID]
+        ).first
+        return try row.map { try Submission($0, linked: try $0.decode(Bool.self, "linked")) }
+    }
+
+    /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
+    private func insertReferral(
+        id: UUID, form: Layar_V1_ReferralForm, formBytes: [UInt8], requestID: UUID?, now: Date,
+        on connection: PostgresConnection
+    ) async throws -> String {
+        let birth = CivilDate(form.person.birthDate)
+        let urgency = form.urgency == .unspecified ? Layar_V1_Urgency.normal : form.urgency
+        while true {
+            let code = TrackingCode.generate()
+            let inserted = try await connection.query(
+                """
+                INSERT INTO referrals (id, tracking_code, nik, full_name, birth_date, kecamatan_code, desa_code,
+                    ppks_kind, urgency, channel, form, consent_given_by, consent_purposes, consented_at,
+                    status, status_progress, submitted_at, updated_at, request_id, is_child, consent_giver,
+                    consent_channel, operator_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $14, $17, $18,
+                    $19, $20, $21)
+                ON CONFLICT (tracking_code) DO NOTHING
+                """,
+                [
+                    id, code, form.person.nik, form.person.fullName, birth.description, form.person.address.kecamatanCode,
+                    form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, formBytes,
+                    form.consent.givenBy, PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
+                    Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
+                    form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, form.operatorID,
+                ]
+            )
+            if inserted.affectedRows == 1 { return code }
+        }
+    }
+
+    private func submittedEvent(
+        id: UUID, code: String, form: Layar_V1_ReferralForm, documents: [StoredDocument], now: Date
+    ) -> Layar_V1_ReferralSubmitted {
+        .with {
+            $0.referralID = id.uuidString.lowercased()
+            $0.trackingCode = code
+            $0.nik = form.person.nik
+            $0.birthDate = form.person.birthDate
+            $0.sex = form.person.sex
+            $0.kecamatanCode = form.person.address.kecamatanCode
+            $0.desaCode = form.person.address.desaCode
+            $0.ppksKind = form.ppksKind
+            $0.urgency = form.urgency == .unspecified ? .normal : form.urgency
+            $0.channel = form.channel
+            $0.submittedAt = Google_Protobuf_Timestamp(date: now)
+            $0.isChild = form.person.isChild
+            $0.needs = form.needs
+            $0.documents = documents.map(\.info)
+        }
+    }
+
+    private func insert(_ documents: [StoredDocument], referralID: UUID, now: Date, on connection: PostgresConnection) async throws {
+        for document in documents {
+            try await connection.query(
+                """
+                INSERT INTO documents (id, referral_id, kind, file_name, media_type, size_bytes, sha256, content, added_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """,
+                [
+                    document.id, referralID, document.upload.kind.rawValue, document.upload.fileName, document.mediaType,
+                    document.upload.content.count, document.sha256, Array(document.upload.content), now,
+                ]
+            )
+        }
+    }
+
+    func appendTimeline(
+        _ referralID: UUID, _ status: Layar_V1_ReferralStatus, at time: Date, explanation: String,
+        on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            "INSERT INTO timeline (referral_id, status, at, explanation) VALUES ($1, $2, $3, $4)",
+            [referralID, status.rawValue, time, explanation]
+        )
+    }
+
+    // MARK: - The applicant's side: tracking code + birth date
+
+    /// A referral as the applicant may act on it, locked for the caller's transaction.
+    struct Tracked {
+        var id: UUID
+        var status: Layar_V1_ReferralStatus
+    }
+
+    public enum TrackingError: Error, Equatable {
+        /// Wrong code or birth date (deliberately the same answer for both).
+        case notFound
+        /// Too many wrong attempts on this code recently.
+        case throttled
+        /// The referral is not in a status that allows the action.
+        case notAllowed(Layar_V1_ReferralStatus)
+    }
+
+    /// Wrong attempts allowed per code in ``throttleWindow`` before answers are refused.
+    static let maximumFailures = 5
+    static let throttleWindowSeconds = 15 * 60
+
+    /// Finds the referral for a tracking key inside the caller's transaction, recording wrong
+    /// attempts (in their own statement, so a rollback does not erase them) and refusing a code
+    /// that had too many.
+    func tracked(_ key: Layar_V1_TrackingKey, now: Date, on connection: PostgresConnection) async throws -> Tracked {
+        let code = key.trackingCode.uppercased()
+        let failures = try await pool.query(
+            "SELECT count(*) AS n FROM tracking_failures WHERE tracking_code = $1 AND failed_at > $2",
+            [code, now.addingTimeInterval(-Double(Self.throttleWindowSeconds))]
+        ).first!.decode(Int.self, "n")
+        guard failures < Self.maximumFailures else { throw TrackingError.throttled }
+        let birth = CivilDate(key.birthDate)
+        let row = birth.isValid ? try await connection.query(
+            "SELECT id, status FROM referrals WHERE tracking_code = $1 AND birth_date = $2::date FOR UPDATE",
+            [code, birth.description]
+        ).first : nil
+        guard let row else {
+            try await pool.query("INSERT INTO tracking_failures (tracking_code, failed_at) VALUES ($1, $2)", [code, now])
+            throw TrackingError.notFound
+        }
+        return Tracked(
+            id: try row.decode(UUID.self, "id"),
+            status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+        )
+    }
+
+    public func statusView(_ key: Layar_V1_TrackingKey, now: Date = Date()) async throws -> Layar_V1_ReferralStatusView {
+        try await pool.withTransaction { connection in
+            let tracked = try await tracked(key, now: now, on: connection)
+            return try await statusView(of: tracked.id, on: connection)
+        }
+    }
+
+    /// Adds the documents verification asked for and sends the referral back to verification.
+    public func addDocuments(
+        _ uploads: [Layar_V1_DocumentUpload], key: Layar_V1_TrackingKey, now: Date = Date()
+    ) async throws -> Layar_V1_ReferralStatusView {
+        try await pool.withTransaction { connection in
+            let tracked = try await tracked(key, now: now, on: connection)
+            guard tracked.status == .needsDocuments else { throw TrackingError.notAllowed(tracked.status) }
+            let documents = uploads.map(StoredDocument.init)
+            try await insert(documents, referralID: tracked.id, now: now, on: connection)
+            try await setStatus(tracked.id, .submitted, missingDocuments: [], at: now, on: connection)
+            try await appendTimeline(
+                tracked.id, .submitted, at: now,
+                explanation: "Dokumen tambahan diterima. Rujukan diperiksa kembali oleh petugas.", on: connection
+            )
+            let all = try await documentInfos(of: tracked.id, on: connection)
+            try await outbox.append(Layar_V1_ReferralDocumentsAdded.with {
+                $0.referralID = tracked.id.uuidString.lowercased()
+                $0.documents = documents.map(\.info)
+                $0.allDocuments = all
+                $0.addedAt = Google_Protobuf_Timestamp(date: now)
+            }, on: connection, at: now)
+            return try await statusView(of: tracked.id, on: connection)
+        }
+    }
+
+    /// Withdraws a referral that is still open.
+    public func withdraw(
+        _ key: Layar_V1_TrackingKey, reason: String, now: Date = Date()
+    ) async throws -> Layar_V1_ReferralStatusView {
+        try await pool.withTransaction { connection in
+            let tracked = try await tracked(key, now: now, on: connection)
+            guard !Layar_V1_ReferralStatus.closed.contains(tracked.status) else {
+                throw TrackingError.notAllowed(tracked.status)
+            }
+            try await setStatus(tracked.id, .withdrawn, missingDocuments: [], at: now, on: connection)
+            try await appendTimeline(tracked.id, .withdrawn, at: now, explanation: StatusExplanation.text(for: .withdrawn), on: connection)
+            try await outbox.append(Layar_V1_ReferralWithdrawn.with {
+                $0.referralID = tracked.id.uuidString.lowercased()
+                $0.reason = reason
+                $0.withdrawnAt = Google_Protobuf_Timestamp(date: now)
+            }, on: connection, at: now)
+            return try await statusView(of: tracked.id, on: connection)
+        }
+    }
+
+    private func setStatus(
+        _ id: UUID, _ status: Layar_V1_ReferralStatus, missingDocuments: [Layar_V1_DocumentKind], at time: Date,
+        on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE referrals SET status = $2, status_progress = $3, updated_at = $4, missing_documents = $5::integer[],
+                status_note = $6
+            WHERE id = $1
+            """,
+            [
+                id, status.rawValue, status.progress, time,
+                PostgresTextArray(missingDocuments.map { String($0.rawValue) }),
+                StatusExplanation.text(for: status, missingDocuments: missingDocuments),
+            ]
+        )
+    }
+
+    private func documentInfos(of id: UUID, on connection: PostgresConnection) async throws -> [Layar_V1_DocumentInfo] {
+        try await connection.query(
+            "SELECT id, kind, media_type, size_bytes, sha256 FROM documents WHERE referral_id = $1 ORDER BY added_at, id", [id]
+        ).map { row in
+            try Layar_V1_DocumentInfo.with {
+                $0.documentID = try row.decode(String.self, "id")
+                $0.kind = Layar_V1_DocumentKind(rawValue: try row.decode(Int.self, "kind")) ?? .unspecified
+                $0.mediaType = try row.decode(String.self, "media_type")
+                $0.sizeBytes = try row.decode(Int64.self, "size_bytes")
+                $0.sha256 = try row.decode(String.self, "sha256")
+            }
+        }
+    }
+
+    private func statusView(of id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatusView {
+        let row = try await connection.query(
+            "SELECT tracking_code, status, status_note, missing_documents FROM referrals WHERE id = $1", [id]
+        ).first!
+        let timeline = try await connection.query(
+            "SELECT status, at, explanation FROM timeline WHERE referral_id = $1 ORDER BY at, id", [id]
+        ).map { entry in
+            try Layar_V1_TimelineEntry.with {
+                $0.status = Layar_V1_ReferralStatus(rawValue: try entry.decode(Int.self, "status")) ?? .unspecified
+                $0.at = Google_Protobuf_Timestamp(date: try entry.decode(Date.self, "at"))
+                $0.explanation = try entry.decode(String.self, "explanation")
+            }
+        }
+        let documents = try await documentInfos(of: id, on: connection)
+        return try Layar_V1_ReferralStatusView.with {
+            $0.trackingCode = try row.decode(String.self, "tracking_code")
+            $0.status = Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+            $0.explanation = try row.decode(String.self, "status_note")
+            $0.timeline = timeline
+            $0.missingDocuments = try row.decode(PostgresTextArray.self, "missing_documents").elements
+                .compactMap { Int($0).flatMap(Layar_V1_DocumentKind.init(rawValue:)) }
+            $0.documents = documents
+        }
+    }
+
+    // MARK: - Staff view and the status projection
 
     public enum Key: Sendable {
         case trackingCode(String)
@@ -101,20 +364,43 @@ public struct IntakeStore: Sendable {
         }
     }
 
-    /// Moves a referral forward to `status`; an older or equal status is ignored (see `progress`).
-    /// An empty `note` or `caseWorkerName` keeps the current value.
+    /// Applies a downstream status: the timeline always gets the step (unless the referral was
+    /// withdrawn), the current status only moves forward (see `progress`).
     func advance(
-        _ referralID: String, to status: Layar_V1_ReferralStatus, note: String = "", caseWorkerName: String = "",
-        at time: Date, on connection: PostgresConnection
+        _ referralID: String, to status: Layar_V1_ReferralStatus, explanation: String,
+        missingDocuments: [Layar_V1_DocumentKind] = [], caseWorkerName: String = "", at time: Date,
+        on connection: PostgresConnection
     ) async throws {
+        guard let id = UUID(uuidString: referralID),
+              let current = try await connection.query(
+                "SELECT status FROM referrals WHERE id = $1 FOR UPDATE", [id]
+              ).first.map({ Layar_V1_ReferralStatus(rawValue: try $0.decode(Int.self, "status")) ?? .unspecified }),
+              current != .withdrawn
+        else { return }
+        try await appendTimeline(id, status, at: time, explanation: explanation, on: connection)
+        guard status.progress > current.progress else { return }
         try await connection.query(
             """
-            UPDATE referrals SET status = $2, status_progress = $3, updated_at = $4,
-                status_note = CASE WHEN $5 = '' THEN status_note ELSE $5 END,
-                case_worker_name = CASE WHEN $6 = '' THEN case_worker_name ELSE $6 END
-            WHERE id = $1::uuid AND status_progress < $3
+            UPDATE referrals SET status = $2, status_progress = $3, updated_at = $4, status_note = $5,
+                missing_documents = $6::integer[],
+                case_worker_name = CASE WHEN $7 = '' THEN case_worker_name ELSE $7 END
+            WHERE id = $1
             """,
-            [referralID, status.rawValue, status.progress, time, note, caseWorkerName]
+            [
+                id, status.rawValue, status.progress, time, explanation,
+                PostgresTextArray(missingDocuments.map { String($0.rawValue) }), caseWorkerName,
+            ]
+        )
+    }
+}
+
+extension IntakeStore.Submission {
+    /// From a `referrals` row with `id`, `tracking_code` and `status`.
+    init(_ row: PostgresRow, linked: Bool) throws {
+        self.init(
+            referralID: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
+            status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .submitted,
+            linkedToExisting: linked
         )
     }
 }

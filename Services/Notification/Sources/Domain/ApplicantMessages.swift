@@ -10,6 +10,9 @@ public enum ApplicantMessages {
         switch event {
         case .submitted:
             return "Dinsos Balangan: \(code) diterima. Simpan kode ini untuk memantau status. Kami akan memverifikasi data."
+        case .informationRequested(let documents):
+            let names = documents.isEmpty ? "dokumen tambahan" : documents.joined(separator: " atau ")
+            return "Dinsos Balangan: \(code) perlu \(names). Tambahkan lewat menu Lacak Rujukan dengan kode ini."
         case .verified:
             return "Dinsos Balangan: \(code) lolos verifikasi. Pendamping akan segera ditetapkan."
         case .rejected:
@@ -18,6 +21,8 @@ public enum ApplicantMessages {
             return "Dinsos Balangan: \(code) kini didampingi \(worker), yang akan menghubungi Anda."
         case .completed:
             return "Dinsos Balangan: layanan \(code) selesai. Terima kasih."
+        case .withdrawn:
+            return "Dinsos Balangan: \(code) telah dibatalkan sesuai permintaan Anda."
         case .surveyInvited(let surveyCode):
             return "Dinsos Balangan: mohon isi survei kepuasan layanan \(code) dengan kode \(surveyCode)."
         }
@@ -26,8 +31,10 @@ public enum ApplicantMessages {
     /// The events an applicant hears about.
     public enum ApplicantEvent: Sendable, Equatable {
         case submitted
+        case informationRequested(documents: [String])
         case verified
         case rejected
+        case withdrawn
         case assigned(caseWorkerName: String)
         case completed
         case surveyInvited(code: String)

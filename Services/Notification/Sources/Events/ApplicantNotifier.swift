@@ -11,6 +11,7 @@ struct ApplicantNotifier: EventHandler {
 
     let eventTypes: Set<String> = [
         Layar_V1_ApplicantContactRecorded.eventType, Layar_V1_ReferralSubmitted.eventType,
+        Layar_V1_ReferralWithdrawn.eventType, Layar_V1_ReferralInformationRequested.eventType,
         Layar_V1_ReferralVerified.eventType, Layar_V1_ReferralRejected.eventType,
         Layar_V1_CaseAssigned.eventType, Layar_V1_CaseCompleted.eventType,
         Layar_V1_SurveyInvitationCreated.eventType,
@@ -28,6 +29,12 @@ struct ApplicantNotifier: EventHandler {
             let submitted = try event.decode(Layar_V1_ReferralSubmitted.self)
             try await store.saveTrackingCode(submitted.trackingCode, referralID: submitted.referralID, on: connection)
             (referralID, applicantEvent) = (submitted.referralID, .submitted)
+        case Layar_V1_ReferralWithdrawn.eventType:
+            (referralID, applicantEvent) = (try event.decode(Layar_V1_ReferralWithdrawn.self).referralID, .withdrawn)
+        case Layar_V1_ReferralInformationRequested.eventType:
+            let requested = try event.decode(Layar_V1_ReferralInformationRequested.self)
+            let names = requested.missingDocuments.map(\.displayName)
+            (referralID, applicantEvent) = (requested.referralID, .informationRequested(documents: names))
         case Layar_V1_ReferralVerified.eventType:
             (referralID, applicantEvent) = (try event.decode(Layar_V1_ReferralVerified.self).referralID, .verified)
         case Layar_V1_ReferralRejected.eventType:

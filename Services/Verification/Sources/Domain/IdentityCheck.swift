@@ -1,40 +1,77 @@
 import LayarDomain
 import LayarSchema
 
-/// The automatic checks on a submitted referral. The walking skeleton checks the NIK's structure
-/// and its agreement with the stated birth date and sex; registry, domicile and document checks
-/// join here.
+/// The automatic checks on a referral: NIK structure and agreement with the stated birth date
+/// and sex (rejection), then the documents needed before a case can be opened (a request to the
+/// applicant). Registry, domicile and duplicate-case checks join here with the verification issue.
 public enum IdentityCheck {
-    public struct Decision: Sendable, Equatable {
-        public var findings: [Layar_V1_CheckFinding]
-        public var priority: Int32
-        public var isVerified: Bool { findings.isEmpty }
+    /// What verification knows of a referral: from `ReferralSubmitted`, documents updated by
+    /// `ReferralDocumentsAdded`.
+    public struct Subject: Sendable, Equatable {
+        public var nik: String
+        public var birthDate: Layar_V1_Date
+        public var sex: Layar_V1_Sex
+        public var urgency: Layar_V1_Urgency
+        public var isChild: Bool
+        public var documentKinds: Set<Layar_V1_DocumentKind>
+
+        public init(_ submitted: Layar_V1_ReferralSubmitted) {
+            nik = submitted.nik
+            birthDate = submitted.birthDate
+            sex = submitted.sex
+            urgency = submitted.urgency
+            isChild = submitted.isChild
+            documentKinds = Set(submitted.documents.map(\.kind))
+        }
     }
 
-    public static func decide(_ referral: Layar_V1_ReferralSubmitted) -> Decision {
-        var findings: [Layar_V1_CheckFinding] = []
+    public enum Decision: Sendable, Equatable {
+        case verified(priority: Int32)
+        case informationRequested(missing: [Layar_V1_DocumentKind], message: String)
+        case rejected([Layar_V1_CheckFinding])
+    }
+
+    public static func decide(_ subject: Subject) -> Decision {
+        let findings = identityFindings(subject)
+        if !findings.isEmpty { return .rejected(findings) }
+        // Identity must be documented: a family card for a child (children rarely have a KTP),
+        // a KTP or a family card for an adult.
+        if subject.isChild {
+            if !subject.documentKinds.contains(.kk) {
+                return .informationRequested(missing: [.kk], message: "Unggah foto Kartu Keluarga anak yang dirujuk.")
+            }
+        } else if subject.documentKinds.isDisjoint(with: [.ktp, .kk]) {
+            return .informationRequested(
+                missing: [.ktp, .kk], message: "Unggah foto KTP atau Kartu Keluarga orang yang dirujuk."
+            )
+        }
+        return .verified(priority: priority(for: subject))
+    }
+
+    static func identityFindings(_ subject: Subject) -> [Layar_V1_CheckFinding] {
         do {
-            let nik = try NIK(referral.nik)
-            let birth = referral.birthDate
-            findings += nik.mismatches(
+            let nik = try NIK(subject.nik)
+            let birth = subject.birthDate
+            return nik.mismatches(
                 birthYear: Int(birth.year), birthMonth: Int(birth.month), birthDay: Int(birth.day),
-                isFemale: referral.sex == .female
+                isFemale: subject.sex == .female
             ).map(finding)
         } catch let problem as NIK.Problem {
-            findings.append(finding(problem))
+            return [finding(problem)]
         } catch {
-            findings.append(.with { $0.code = "NIK_UNREADABLE"; $0.message = "NIK tidak dapat diperiksa" })
+            return [.with { $0.code = "NIK_UNREADABLE"; $0.message = "NIK tidak dapat diperiksa" }]
         }
-        return Decision(findings: findings, priority: priority(for: referral.urgency))
     }
 
-    /// Queue priority: emergencies (pasung, a child facing violence) first.
-    public static func priority(for urgency: Layar_V1_Urgency) -> Int32 {
-        switch urgency {
-        case .emergency: 100
-        case .urgent: 70
-        default: 40
+    /// Queue priority, higher first: emergencies (pasung, a child facing violence) first, children
+    /// before adults.
+    public static func priority(for subject: Subject) -> Int32 {
+        let base: Int32 = switch subject.urgency {
+        case .emergency: 90
+        case .urgent: 60
+        default: 30
         }
+        return base + (subject.isChild ? 10 : 0)
     }
 
     private static func finding(_ problem: NIK.Problem) -> Layar_V1_CheckFinding {

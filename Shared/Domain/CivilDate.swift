@@ -1,0 +1,57 @@
+import Foundation
+
+/// A calendar date without time (birth dates, deadlines), compared and aged in Balangan's own
+/// time zone: WITA, UTC+8 (Kalimantan Selatan).
+public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// WITA has no daylight saving: a fixed offset is exact.
+    public static let balanganOffsetSeconds = 8 * 3600
+
+    /// The date in Balangan at `instant`.
+    public static func inBalangan(at instant: Date = Date()) -> CivilDate {
+        let seconds = Int((instant.timeIntervalSince1970).rounded(.down)) + balanganOffsetSeconds
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        // Howard Hinnant's civil-from-days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return CivilDate(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    /// Whether the date exists in the Gregorian calendar (years 1900...2200).
+    public var isValid: Bool {
+        guard (1900...2200).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= lengths[month - 1]
+    }
+
+    /// Whole years from `self` (a birth date) to `date`.
+    public func age(on date: CivilDate) -> Int {
+        let hadBirthday = (date.month, date.day) >= (month, day)
+        return date.year - year - (hadBirthday ? 0 : 1)
+    }
+
+    public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// ISO 8601, `1958-03-12`.
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+import LayarTestSupport
+import Testing
+
+@testable import LayarIntake
+
+/// Intake's storage against the real PostgreSQL server, each test in a scratch schema.
+@Suite("Intake store")
+struct IntakeStoreTests {
+    static func prepare() async throws -> (ScratchDatabase, IntakeStore) {
+        let database = try await TestEnvironment.scratchDatabase(maximumConnections: 6)
+        try await PostgresMigrator(migrations: IntakeMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
+        return (database, IntakeStore(pool: database.pool))
+    }
+
+    static func count(_ database: ScratchDatabase, _ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
+        try await database.pool.query(sql, parameters).first!.decode(Int.self, "n")
+    }
+
+    static func key(_ code: String, _ form: Layar_V1_ReferralForm) -> Layar_V1_TrackingKey {
+        .with {
+            $0.trackingCode = code
+            $0.birthDate = form.person.birthDate
+        }
+    }
+
+    @Test("retries with one request id, even concurrent, store one referral")
+    func idempotentRetry() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm()
+        let requestID = UUID()
+        let answers = try await withThrowingTaskGroup(of: IntakeStore.Submission.self) { group in
+            for _ in 0..<8 { group.addTask { try await store.submit(form, requestID: requestID) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(answers.map(\.referralID)).count == 1)
+        #expect(answers.allSatisfy { !$0.linkedToExisting })
+        let again = try await store.submit(form, requestID: requestID)
+        #expect(again == answers[0])
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 1)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM outbox") == 2)
+        try await database.drop()
+    }
+
+    @Test("a second submission for a person with an open referral is linked to it")
+    func duplicateNIK() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm()
+        let first = try await store.submit(form, requestID: UUID())
+        let second = try await store.submit(form, requestID: UUID())
+        #expect(second.linkedToExisting)
+        #expect(second.referralID == first.referralID && second.trackingCode == first.trackingCode)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 1)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM linked_submissions") == 1)
+        // Once the first is closed (withdrawn), a new referral may be opened for the person.
+        _ = try await store.withdraw(Self.key(first.trackingCode, form), reason: "salah isi")
+        let third = try await store.submit(form, requestID: nil)
+        #expect(!third.linkedToExisting && third.referralID != first.referralID)
+        try await database.drop()
+    }
+
+    @Test("documents are stored with their sniffed type and SHA-256; events carry metadata only")
+    func documents() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm(documents: [
+            SampleReferral.document(.ktp), SampleReferral.document(.medicalLetter, SampleReferral.pdf, name: "surat.jpg"),
+        ])
+        let stored = try await store.submit(form, requestID: nil)
+        let rows = try await database.pool.query(
+            """
+            SELECT media_type, sha256, encode(sha256(content), 'hex') AS computed FROM documents
+            WHERE referral_id = $1 ORDER BY kind
+            """, [stored.referralID])
+        #expect(try rows.map { try $0.decode(String.self, "media_type") } == ["image/jpeg", "application/pdf"])
+        #expect(try rows.allSatisfy { try $0.decode(String.self, "sha256") == $0.decode(String.self, "computed") })
+        let payload = try await database.pool.query(
+            "SELECT payload FROM outbox WHERE event_type = $1", [Layar_V1_ReferralSubmitted.eventType]
+        ).first!.decode([UInt8].self, "payload")
+        let event = try Layar_V1_ReferralSubmitted(serializedBytes: payload)
+        #expect(event.documents.map(\.mediaType) == ["image/jpeg", "application/pdf"])
+        #expect(event.documents.allSatisfy { $0.sha256.count == 64 && $0.sizeBytes > 0 })
+        #expect(payload.count < 1000, "no document content in the event")
+        try await database.drop()
+    }
+
+    @Test("tracking needs the right birth date, and wrong guesses are throttled")
+    func tracking() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm()
+        let stored = try await store.submit(form, requestID: nil)
+        let view = try await store.statusView(Self.key(stored.trackingCode.lowercased(), form))
+        #expect(view.status == .submitted)
+        #expect(view.timeline.map(\.status) == [.submitted])
+        #expect(view.documents.count == 1)
+
+        var wrong = Self.key(stored.trackingCode, form)
+        wrong.birthDate.year -= 1
+        for _ in 0..<IntakeStore.maximumFailures {
+            await #expect(throws: IntakeStore.TrackingError.notFound) { try await store.statusView(wrong) }
+        }
+        // Now even the right birth date is refused for a while.
+        await #expect(throws: IntakeStore.TrackingError.throttled) {
+            try await store.statusView(Self.key(stored.trackingCode, form))
+        }
+        // ...but not after the window.
+        let later = Date().addingTimeInterval(Double(IntakeStore.throttleWindowSeconds + 1))
+        #expect(try await store.statusView(Self.key(stored.trackingCode, form), now: later).status == .submitted)
+        try await database.drop()
+    }
+
+    @Test("documents can be added only when asked for; the referral then returns to verification")
+    func addDocumentsLoop() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm(documents: [])
+        let stored = try await store.submit(form, requestID: nil)
+        let key = Self.key(stored.trackingCode, form)
+        await #expect(throws: IntakeStore.TrackingError.notAllowed(.submitted)) {
+            try await store.addDocuments([SampleReferral.document(.ktp)], key: key)
+        }
+        try await database.pool.withTransaction { connection in
+            try await store.advance(
+                stored.referralID.uuidString, to: .needsDocuments, explanation: "perlu KTP", missingDocuments: [.ktp, .kk],
+                at: Date(), on: connection
+            )
+        }
+        let asked = try await store.statusView(key)
+        #expect(asked.status == .needsDocuments && asked.missingDocuments == [.ktp, .kk])
+
+        let answered = try await store.addDocuments([SampleReferral.document(.kk)], key: key)
+        #expect(answered.status == .submitted)
+        #expect(answered.missingDocuments.isEmpty)
+        #expect(answered.timeline.map(\.status) == [.submitted, .needsDocuments, .submitted])
+        let payload = try await database.pool.query(
+            "SELECT payload FROM outbox WHERE event_type = $1", [Layar_V1_ReferralDocumentsAdded.eventType]
+        ).first!.decode([UInt8].self, "payload")
+        let event = try Layar_V1_ReferralDocumentsAdded(serializedBytes: payload)
+        #expect(event.allDocuments.map(\.kind) == [.kk])
+        try await database.drop()
+    }
+
+    @Test("a withdrawn referral stays withdrawn whatever arrives later")
+    func withdrawal() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm()
+        let stored = try await store.submit(form, requestID: nil)
+        let key = Self.key(stored.trackingCode, form)
+        let view = try await store.withdraw(key, reason: "sudah ditangani keluarga")
+        #expect(view.status == .withdrawn)
+        await #expect(throws: IntakeStore.TrackingError.notAllowed(.withdrawn)) {
+            try await store.withdraw(key, reason: "")
+        }
+        try await database.pool.withTransaction { connection in
+            try await store.advance(stored.referralID.uuidString, to: .assigned, explanation: "", at: Date(), on: connection)
+        }
+        #expect(try await store.statusView(key).status == .withdrawn)
+        #expect(try await Self.count(
+            database, "SELECT count(*) AS n FROM outbox WHERE event_type = $1", [Layar_V1_ReferralWithdrawn.eventType]
+        ) == 1)
+        try await database.drop()
+    }
+
+    @Test("statuses only move forward when events arrive out of order")
+    func outOfOrder() async throws {
+        let (database, store) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm()
+        let stored = try await store.submit(form, requestID: nil)
+        let now = Date()
+        try await database.pool.withTransaction { connection in
+            try await store.advance(
+                stored.referralID.uuidString, to: .assigned, explanation: "a", caseWorkerName: "Yusuf", at: now.addingTimeInterval(2),
+                on: connection
+            )
+            try await store.advance(stored.referralID.uuidString, to: .verified, explanation: "v", at: now.addingTimeInterval(1), on: connection)
+        }
+        let view = try await store.statusView(Self.key(stored.trackingCode, form))
+        #expect(view.status == .assigned)
+        #expect(view.timeline.map(\.status) == [.submitted, .verified, .assigned])
+        try await database.drop()
+    }
+}
