@@ -17,6 +17,11 @@ let runtimeDependencies: [Target.Dependency] = [
 /// What a service needs beyond the runtime.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "Intake": [.product(name: "Crypto", package: "swift-crypto")],  // SHA-256 of documents.
+    "Survey": [  // The SP4N-LAPOR! adapter.
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ],
 ]
 
 let serviceTargets: [Target] = services.flatMap { name -> [Target] in
@@ -52,6 +57,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
@@ -129,6 +136,8 @@ let package = Package(
             name: "LayarTestSupport",
             dependencies: [
                 "LayarKafka", "LayarPostgres", "LayarRuntime", "LayarSchema", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/Support"
         ),
@@ -141,7 +150,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceTests",
-            dependencies: services.map { .target(name: "Layar\($0)") } + ["LayarDomain", "LayarSchema", "LayarTestSupport"],
+            dependencies: services.map { .target(name: "Layar\($0)") } + [
+                "LayarDomain", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
             path: "Tests/ServiceTests"
         ),
         .testTarget(

@@ -11,15 +11,10 @@ struct TrackingArguments: ParsableArguments {
     var birthDate: String
 
     func key() throws -> Layar_V1_TrackingKey {
-        let parts = birthDate.split(separator: "-").compactMap { Int32($0) }
-        guard parts.count == 3 else { throw ValidationError("--birth-date must be YYYY-MM-DD") }
+        let date = try PeriodArguments.date(birthDate)
         return .with {
             $0.trackingCode = trackingCode
-            $0.birthDate = .with {
-                $0.year = parts[0]
-                $0.month = parts[1]
-                $0.day = parts[2]
-            }
+            $0.birthDate = date
         }
     }
 }

@@ -18,18 +18,10 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The date in Balangan at `instant`.
     public static func inBalangan(at instant: Date = Date()) -> CivilDate {
-        let seconds = Int((instant.timeIntervalSince1970).rounded(.down)) + balanganOffsetSeconds
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        // Howard Hinnant's civil-from-days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return CivilDate(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: balanganOffsetSeconds)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)
     }
 
     /// Whether the date exists in the Gregorian calendar (years 1900...2200).

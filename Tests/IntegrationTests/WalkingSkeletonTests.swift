@@ -110,6 +110,7 @@ struct WalkingSkeletonTests {
         }
         #expect(invitation.status == .open)
         #expect(invitation.code.hasPrefix("SKM-"))
+        try await answerSurvey(code: invitation.code, services: services)
 
         _ = try await Self.eventually("status COMPLETED", services: services) {
             let summary = try await intake.withClient { client in
@@ -118,6 +119,57 @@ struct WalkingSkeletonTests {
             return summary.status == .completed ? summary : nil
         }
 
+    }
+
+    /// The citizen answers the satisfaction survey with the invitation's code, once; the IKM and
+    /// the monitoring report of today count it.
+    private func answerSurvey(code: String, services: ServiceProcesses) async throws {
+        try await services.addresses["survey"]!.withClient { client in
+            let survey = Layar_V1_SurveyService.Client(wrapping: client)
+            let questionnaire = try await survey.getQuestionnaire(.init())
+            let answers = questionnaire.elements.map { element in
+                Layar_V1_ElementAnswer.with {
+                    $0.element = element.element
+                    $0.score = 4
+                }
+            }
+            let request = Layar_V1_SubmitResponseRequest.with {
+                $0.code = code
+                $0.answers = answers
+                $0.suggestion = "Petugas ramah dan cepat."
+            }
+            _ = try await survey.submitResponse(request)
+            let again = await #expect(throws: RPCError.self) { try await survey.submitResponse(request) }
+            #expect(again?.code == .failedPrecondition)
+
+            let today = Self.today()
+            let period = Layar_V1_PeriodRequest.with {
+                $0.from = today
+                $0.to = today
+            }
+            let ikm = try await survey.getIKMReport(period)
+            #expect(ikm.respondents >= 1)
+            #expect(ikm.population >= 1)
+            #expect(!ikm.grade.isEmpty)
+            let monitoring = try await Self.eventually("the monitoring report", services: services) {
+                let report = try await survey.getMonitoringReport(period)
+                return report.referralsCompleted >= 1 ? report : nil
+            }
+            #expect(monitoring.referralsSubmitted >= 1)
+            #expect(monitoring.csv.contains("total,referrals_completed"))
+        }
+    }
+
+    /// Today in Balangan (WITA, UTC+8).
+    static func today() -> Layar_V1_Date {
+        let parts = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(secondsFromGMT: 8 * 3600)!, from: Date()
+        )
+        return .with {
+            $0.year = Int32(parts.year!)
+            $0.month = Int32(parts.month!)
+            $0.day = Int32(parts.day!)
+        }
     }
 
     /// The applicant's side: a referral without identity documents is asked for them, answers

@@ -105,7 +105,7 @@ struct KafkaLayerTests {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("unreachable", partitions: 1)
         var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
-        configuration.messageTimeoutMilliseconds = 1_000
+        configuration.messageTimeoutMilliseconds = 5_000  // Room for a busy machine; the failure takes this long.
         let producer = try KafkaProducer(configuration: configuration, logger: TestEnvironment.logger)
         // A first message proves the path works, then the only broker goes down.
         _ = try await producer.send(KafkaProducerRecord(topic: "unreachable", key: nil, value: [1]))

@@ -1,3 +1,4 @@
+import Foundation
 import LayarDomain
 import Testing
 
@@ -52,5 +53,25 @@ struct NIKTests {
         let nik = try NIK("6311065203580001")
         let codes = nik.mismatches(birthYear: 1959, birthMonth: 3, birthDay: 12, isFemale: false).map(\.code)
         #expect(codes == ["NIK_BIRTH_DATE_MISMATCH", "NIK_SEX_MISMATCH"])
+    }
+}
+
+@Suite("Civil dates")
+struct CivilDateTests {
+    @Test("the date in Balangan is UTC+8")
+    func balanganDay() {
+        // 2026-11-29 16:30 UTC is already 30 November in WITA.
+        let instant = Date(timeIntervalSince1970: 1_795_969_800)
+        #expect(CivilDate.inBalangan(at: instant) == CivilDate(year: 2026, month: 11, day: 30))
+        #expect(CivilDate.inBalangan(at: instant.addingTimeInterval(-3600)) == CivilDate(year: 2026, month: 11, day: 29))
+    }
+
+    @Test("age counts whole years, birthdays included")
+    func age() {
+        let birth = CivilDate(year: 2008, month: 11, day: 30)
+        #expect(birth.age(on: CivilDate(year: 2026, month: 11, day: 29)) == 17)
+        #expect(birth.age(on: CivilDate(year: 2026, month: 11, day: 30)) == 18)
+        #expect(!CivilDate(year: 2023, month: 2, day: 29).isValid)
+        #expect(CivilDate(year: 2024, month: 2, day: 29).isValid)
     }
 }

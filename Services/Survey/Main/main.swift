@@ -1,4 +1,5 @@
+import Foundation
 import LayarRuntime
 import LayarSurvey
 
-await ServiceRunner.main(SurveyService.definition)
+await ServiceRunner.main { try SurveyService.definition(environment: ProcessInfo.processInfo.environment) }

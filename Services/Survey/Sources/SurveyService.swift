@@ -1,17 +1,44 @@
+import AsyncHTTPClient
 import LayarRuntime
 import LayarSchema
 
-/// The survey service: invites citizens to the satisfaction survey (SKM) after service.
+/// The survey service: satisfaction survey (SKM) and IKM, complaints with forwarding to
+/// SP4N-LAPOR!, and the monitoring report.
 public enum SurveyService {
-    public static let definition = ServiceDefinition(
-        name: "survey", defaultPort: 50055, migrations: SurveyMigrations.all,
-        consumers: [
-            ConsumerDefinition(
-                name: "completed", topics: [LayarTopic.assignmentCases.rawValue],
-                handler: { CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox)) }
-            )
-        ],
-        apiNames: [Layar_V1_SurveyService.descriptor.fullyQualifiedService],
-        api: { [SurveyAPI(store: SurveyStore(pool: $0.pool, outbox: $0.outbox))] }
-    )
+    public static func definition(environment: [String: String]) throws -> ServiceDefinition {
+        let configuration = try SurveyConfiguration.fromEnvironment(environment)
+        return ServiceDefinition(
+            name: "survey", defaultPort: 50055, migrations: SurveyMigrations.all,
+            consumers: [
+                ConsumerDefinition(
+                    name: "completed", topics: [LayarTopic.assignmentCases.rawValue],
+                    handler: { CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox)) }
+                ),
+                ConsumerDefinition(
+                    name: "monitoring", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
+                    handler: { MonitoringProjection(store: MonitoringStore(pool: $0.pool)) }
+                ),
+            ],
+            apiNames: [Layar_V1_SurveyService.descriptor.fullyQualifiedService],
+            api: { context in
+                [
+                    SurveyAPI(
+                        surveys: SurveyStore(pool: context.pool, outbox: context.outbox),
+                        complaints: ComplaintStore(pool: context.pool, deadlines: configuration.deadlines),
+                        monitoring: MonitoringStore(pool: context.pool), laporEnabled: configuration.laporURL != nil
+                    )
+                ]
+            },
+            background: { context in
+                guard let url = configuration.laporURL else { return [] }
+                return [
+                    LaporForwarder(
+                        store: ComplaintStore(pool: context.pool, deadlines: configuration.deadlines),
+                        client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
+                        logger: context.logger
+                    )
+                ]
+            }
+        )
+    }
 }

@@ -130,6 +130,12 @@ public nonisolated struct Layar_V1_ReferralSubmitted: @unchecked Sendable {
     set {_uniqueStorage()._documents = newValue}
   }
 
+  /// Pseudonymous UUID of the person, the same for all their
+  public var personID: String {
+    get {_storage._personID}
+    set {_uniqueStorage()._personID = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -454,7 +460,7 @@ fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralSubmitted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0\u{3}person_id\0")
 
   fileprivate class _StorageClass {
     var _referralID: String = String()
@@ -471,6 +477,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
     var _isChild: Bool = false
     var _needs: [Layar_V1_Need] = []
     var _documents: [Layar_V1_DocumentInfo] = []
+    var _personID: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -495,6 +502,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       _isChild = source._isChild
       _needs = source._needs
       _documents = source._documents
+      _personID = source._personID
     }
   }
 
@@ -527,6 +535,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
         case 12: try { try decoder.decodeSingularBoolField(value: &_storage._isChild) }()
         case 13: try { try decoder.decodeRepeatedEnumField(value: &_storage._needs) }()
         case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._documents) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._personID) }()
         default: break
         }
       }
@@ -581,6 +590,9 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       if !_storage._documents.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._documents, fieldNumber: 14)
       }
+      if !_storage._personID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._personID, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -604,6 +616,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
         if _storage._isChild != rhs_storage._isChild {return false}
         if _storage._needs != rhs_storage._needs {return false}
         if _storage._documents != rhs_storage._documents {return false}
+        if _storage._personID != rhs_storage._personID {return false}
         return true
       }
       if !storagesAreEqual {return false}

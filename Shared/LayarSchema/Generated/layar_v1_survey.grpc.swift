@@ -1,4 +1,6 @@
-// The survey service: citizen satisfaction survey (SKM) invitations and answers.
+// The survey service: the citizen satisfaction survey (SKM, PermenPANRB 14/2017) and its IKM
+// index, complaints (pengaduan) with their deadlines and forwarding to SP4N-LAPOR!, and the
+// office's monitoring report (monev).
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -35,9 +37,135 @@ public enum Layar_V1_SurveyService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetQuestionnaire" metadata.
+        public enum GetQuestionnaire: Sendable {
+            /// Request type for "GetQuestionnaire".
+            public typealias Input = Layar_V1_GetQuestionnaireRequest
+            /// Response type for "GetQuestionnaire".
+            public typealias Output = Layar_V1_Questionnaire
+            /// Descriptor for "GetQuestionnaire".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "GetQuestionnaire",
+                type: .unary
+            )
+        }
+        /// Namespace for "SubmitResponse" metadata.
+        public enum SubmitResponse: Sendable {
+            /// Request type for "SubmitResponse".
+            public typealias Input = Layar_V1_SubmitResponseRequest
+            /// Response type for "SubmitResponse".
+            public typealias Output = Layar_V1_SubmitResponseResponse
+            /// Descriptor for "SubmitResponse".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "SubmitResponse",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordPaperResponse" metadata.
+        public enum RecordPaperResponse: Sendable {
+            /// Request type for "RecordPaperResponse".
+            public typealias Input = Layar_V1_RecordPaperResponseRequest
+            /// Response type for "RecordPaperResponse".
+            public typealias Output = Layar_V1_SubmitResponseResponse
+            /// Descriptor for "RecordPaperResponse".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "RecordPaperResponse",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetIKMReport" metadata.
+        public enum GetIKMReport: Sendable {
+            /// Request type for "GetIKMReport".
+            public typealias Input = Layar_V1_PeriodRequest
+            /// Response type for "GetIKMReport".
+            public typealias Output = Layar_V1_IKMReport
+            /// Descriptor for "GetIKMReport".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "GetIKMReport",
+                type: .unary
+            )
+        }
+        /// Namespace for "FileComplaint" metadata.
+        public enum FileComplaint: Sendable {
+            /// Request type for "FileComplaint".
+            public typealias Input = Layar_V1_FileComplaintRequest
+            /// Response type for "FileComplaint".
+            public typealias Output = Layar_V1_Complaint
+            /// Descriptor for "FileComplaint".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "FileComplaint",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetComplaint" metadata.
+        public enum GetComplaint: Sendable {
+            /// Request type for "GetComplaint".
+            public typealias Input = Layar_V1_GetComplaintRequest
+            /// Response type for "GetComplaint".
+            public typealias Output = Layar_V1_Complaint
+            /// Descriptor for "GetComplaint".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "GetComplaint",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListComplaints" metadata.
+        public enum ListComplaints: Sendable {
+            /// Request type for "ListComplaints".
+            public typealias Input = Layar_V1_ListComplaintsRequest
+            /// Response type for "ListComplaints".
+            public typealias Output = Layar_V1_ListComplaintsResponse
+            /// Descriptor for "ListComplaints".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "ListComplaints",
+                type: .unary
+            )
+        }
+        /// Namespace for "ActOnComplaint" metadata.
+        public enum ActOnComplaint: Sendable {
+            /// Request type for "ActOnComplaint".
+            public typealias Input = Layar_V1_ComplaintActionRequest
+            /// Response type for "ActOnComplaint".
+            public typealias Output = Layar_V1_Complaint
+            /// Descriptor for "ActOnComplaint".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "ActOnComplaint",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetMonitoringReport" metadata.
+        public enum GetMonitoringReport: Sendable {
+            /// Request type for "GetMonitoringReport".
+            public typealias Input = Layar_V1_PeriodRequest
+            /// Response type for "GetMonitoringReport".
+            public typealias Output = Layar_V1_MonitoringReport
+            /// Descriptor for "GetMonitoringReport".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.SurveyService"),
+                method: "GetMonitoringReport",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "layar.v1.SurveyService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
-            GetInvitation.descriptor
+            GetInvitation.descriptor,
+            GetQuestionnaire.descriptor,
+            SubmitResponse.descriptor,
+            RecordPaperResponse.descriptor,
+            GetIKMReport.descriptor,
+            FileComplaint.descriptor,
+            GetComplaint.descriptor,
+            ListComplaints.descriptor,
+            ActOnComplaint.descriptor,
+            GetMonitoringReport.descriptor
         ]
     }
 }
@@ -81,6 +209,161 @@ extension Layar_V1_SurveyService {
             request: GRPCCore.StreamingServerRequest<Layar_V1_GetInvitationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_SurveyInvitation>
+
+        /// Handle the "GetQuestionnaire" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The nine SKM elements with their questions and the regulation's answer labels.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_GetQuestionnaireRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Questionnaire` messages.
+        func getQuestionnaire(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_GetQuestionnaireRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Questionnaire>
+
+        /// Handle the "SubmitResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+        /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_SubmitResponseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_SubmitResponseResponse` messages.
+        func submitResponse(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_SubmitResponseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_SubmitResponseResponse>
+
+        /// Handle the "RecordPaperResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RecordPaperResponseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_SubmitResponseResponse` messages.
+        func recordPaperResponse(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RecordPaperResponseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_SubmitResponseResponse>
+
+        /// Handle the "GetIKMReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_PeriodRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_IKMReport` messages.
+        func getIKMReport(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_PeriodRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_IKMReport>
+
+        /// Handle the "FileComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_FileComplaintRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Complaint` messages.
+        func fileComplaint(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_FileComplaintRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Complaint>
+
+        /// Handle the "GetComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff: one complaint, the list, and the actions of its lifecycle.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_GetComplaintRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Complaint` messages.
+        func getComplaint(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_GetComplaintRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Complaint>
+
+        /// Handle the "ListComplaints" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListComplaintsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListComplaintsResponse` messages.
+        func listComplaints(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListComplaintsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListComplaintsResponse>
+
+        /// Handle the "ActOnComplaint" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ComplaintActionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Complaint` messages.
+        func actOnComplaint(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ComplaintActionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Complaint>
+
+        /// Handle the "GetMonitoringReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The monitoring report for a period, with a CSV rendering.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_PeriodRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_MonitoringReport` messages.
+        func getMonitoringReport(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_PeriodRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_MonitoringReport>
     }
 
     /// Service protocol for the "layar.v1.SurveyService" service.
@@ -108,6 +391,161 @@ extension Layar_V1_SurveyService {
             request: GRPCCore.ServerRequest<Layar_V1_GetInvitationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_SurveyInvitation>
+
+        /// Handle the "GetQuestionnaire" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The nine SKM elements with their questions and the regulation's answer labels.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetQuestionnaireRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Questionnaire` message.
+        func getQuestionnaire(
+            request: GRPCCore.ServerRequest<Layar_V1_GetQuestionnaireRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Questionnaire>
+
+        /// Handle the "SubmitResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+        /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SubmitResponseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_SubmitResponseResponse` message.
+        func submitResponse(
+            request: GRPCCore.ServerRequest<Layar_V1_SubmitResponseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_SubmitResponseResponse>
+
+        /// Handle the "RecordPaperResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordPaperResponseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_SubmitResponseResponse` message.
+        func recordPaperResponse(
+            request: GRPCCore.ServerRequest<Layar_V1_RecordPaperResponseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_SubmitResponseResponse>
+
+        /// Handle the "GetIKMReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_IKMReport` message.
+        func getIKMReport(
+            request: GRPCCore.ServerRequest<Layar_V1_PeriodRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_IKMReport>
+
+        /// Handle the "FileComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_FileComplaintRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Complaint` message.
+        func fileComplaint(
+            request: GRPCCore.ServerRequest<Layar_V1_FileComplaintRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Complaint>
+
+        /// Handle the "GetComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff: one complaint, the list, and the actions of its lifecycle.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetComplaintRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Complaint` message.
+        func getComplaint(
+            request: GRPCCore.ServerRequest<Layar_V1_GetComplaintRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Complaint>
+
+        /// Handle the "ListComplaints" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListComplaintsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListComplaintsResponse` message.
+        func listComplaints(
+            request: GRPCCore.ServerRequest<Layar_V1_ListComplaintsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListComplaintsResponse>
+
+        /// Handle the "ActOnComplaint" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ComplaintActionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Complaint` message.
+        func actOnComplaint(
+            request: GRPCCore.ServerRequest<Layar_V1_ComplaintActionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Complaint>
+
+        /// Handle the "GetMonitoringReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The monitoring report for a period, with a CSV rendering.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_MonitoringReport` message.
+        func getMonitoringReport(
+            request: GRPCCore.ServerRequest<Layar_V1_PeriodRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_MonitoringReport>
     }
 
     /// Simple service protocol for the "layar.v1.SurveyService" service.
@@ -133,6 +571,161 @@ extension Layar_V1_SurveyService {
             request: Layar_V1_GetInvitationRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_SurveyInvitation
+
+        /// Handle the "GetQuestionnaire" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The nine SKM elements with their questions and the regulation's answer labels.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_GetQuestionnaireRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Questionnaire` to respond with.
+        func getQuestionnaire(
+            request: Layar_V1_GetQuestionnaireRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Questionnaire
+
+        /// Handle the "SubmitResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+        /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_SubmitResponseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_SubmitResponseResponse` to respond with.
+        func submitResponse(
+            request: Layar_V1_SubmitResponseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_SubmitResponseResponse
+
+        /// Handle the "RecordPaperResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RecordPaperResponseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_SubmitResponseResponse` to respond with.
+        func recordPaperResponse(
+            request: Layar_V1_RecordPaperResponseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_SubmitResponseResponse
+
+        /// Handle the "GetIKMReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_PeriodRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_IKMReport` to respond with.
+        func getIKMReport(
+            request: Layar_V1_PeriodRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_IKMReport
+
+        /// Handle the "FileComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_FileComplaintRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Complaint` to respond with.
+        func fileComplaint(
+            request: Layar_V1_FileComplaintRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Complaint
+
+        /// Handle the "GetComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff: one complaint, the list, and the actions of its lifecycle.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_GetComplaintRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Complaint` to respond with.
+        func getComplaint(
+            request: Layar_V1_GetComplaintRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Complaint
+
+        /// Handle the "ListComplaints" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListComplaintsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListComplaintsResponse` to respond with.
+        func listComplaints(
+            request: Layar_V1_ListComplaintsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListComplaintsResponse
+
+        /// Handle the "ActOnComplaint" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ComplaintActionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Complaint` to respond with.
+        func actOnComplaint(
+            request: Layar_V1_ComplaintActionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Complaint
+
+        /// Handle the "GetMonitoringReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The monitoring report for a period, with a CSV rendering.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_PeriodRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_MonitoringReport` to respond with.
+        func getMonitoringReport(
+            request: Layar_V1_PeriodRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_MonitoringReport
     }
 }
 
@@ -146,6 +739,105 @@ extension Layar_V1_SurveyService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_SurveyInvitation>(),
             handler: { request, context in
                 try await self.getInvitation(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.GetQuestionnaire.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_GetQuestionnaireRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Questionnaire>(),
+            handler: { request, context in
+                try await self.getQuestionnaire(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.SubmitResponse.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_SubmitResponseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_SubmitResponseResponse>(),
+            handler: { request, context in
+                try await self.submitResponse(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.RecordPaperResponse.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RecordPaperResponseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_SubmitResponseResponse>(),
+            handler: { request, context in
+                try await self.recordPaperResponse(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.GetIKMReport.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_PeriodRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_IKMReport>(),
+            handler: { request, context in
+                try await self.getIKMReport(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.FileComplaint.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_FileComplaintRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Complaint>(),
+            handler: { request, context in
+                try await self.fileComplaint(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.GetComplaint.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_GetComplaintRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Complaint>(),
+            handler: { request, context in
+                try await self.getComplaint(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.ListComplaints.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListComplaintsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListComplaintsResponse>(),
+            handler: { request, context in
+                try await self.listComplaints(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.ActOnComplaint.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ComplaintActionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Complaint>(),
+            handler: { request, context in
+                try await self.actOnComplaint(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_SurveyService.Method.GetMonitoringReport.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_PeriodRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_MonitoringReport>(),
+            handler: { request, context in
+                try await self.getMonitoringReport(
                     request: request,
                     context: context
                 )
@@ -167,6 +859,105 @@ extension Layar_V1_SurveyService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func getQuestionnaire(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_GetQuestionnaireRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Questionnaire> {
+        let response = try await self.getQuestionnaire(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func submitResponse(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_SubmitResponseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_SubmitResponseResponse> {
+        let response = try await self.submitResponse(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordPaperResponse(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RecordPaperResponseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_SubmitResponseResponse> {
+        let response = try await self.recordPaperResponse(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getIKMReport(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_PeriodRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_IKMReport> {
+        let response = try await self.getIKMReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func fileComplaint(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_FileComplaintRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Complaint> {
+        let response = try await self.fileComplaint(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getComplaint(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_GetComplaintRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Complaint> {
+        let response = try await self.getComplaint(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listComplaints(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListComplaintsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListComplaintsResponse> {
+        let response = try await self.listComplaints(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func actOnComplaint(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ComplaintActionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Complaint> {
+        let response = try await self.actOnComplaint(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getMonitoringReport(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_PeriodRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_MonitoringReport> {
+        let response = try await self.getMonitoringReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -178,6 +969,123 @@ extension Layar_V1_SurveyService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Layar_V1_SurveyInvitation> {
         return GRPCCore.ServerResponse<Layar_V1_SurveyInvitation>(
             message: try await self.getInvitation(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getQuestionnaire(
+        request: GRPCCore.ServerRequest<Layar_V1_GetQuestionnaireRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Questionnaire> {
+        return GRPCCore.ServerResponse<Layar_V1_Questionnaire>(
+            message: try await self.getQuestionnaire(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func submitResponse(
+        request: GRPCCore.ServerRequest<Layar_V1_SubmitResponseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_SubmitResponseResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_SubmitResponseResponse>(
+            message: try await self.submitResponse(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordPaperResponse(
+        request: GRPCCore.ServerRequest<Layar_V1_RecordPaperResponseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_SubmitResponseResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_SubmitResponseResponse>(
+            message: try await self.recordPaperResponse(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getIKMReport(
+        request: GRPCCore.ServerRequest<Layar_V1_PeriodRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_IKMReport> {
+        return GRPCCore.ServerResponse<Layar_V1_IKMReport>(
+            message: try await self.getIKMReport(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func fileComplaint(
+        request: GRPCCore.ServerRequest<Layar_V1_FileComplaintRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Complaint> {
+        return GRPCCore.ServerResponse<Layar_V1_Complaint>(
+            message: try await self.fileComplaint(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getComplaint(
+        request: GRPCCore.ServerRequest<Layar_V1_GetComplaintRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Complaint> {
+        return GRPCCore.ServerResponse<Layar_V1_Complaint>(
+            message: try await self.getComplaint(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listComplaints(
+        request: GRPCCore.ServerRequest<Layar_V1_ListComplaintsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListComplaintsResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListComplaintsResponse>(
+            message: try await self.listComplaints(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func actOnComplaint(
+        request: GRPCCore.ServerRequest<Layar_V1_ComplaintActionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Complaint> {
+        return GRPCCore.ServerResponse<Layar_V1_Complaint>(
+            message: try await self.actOnComplaint(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getMonitoringReport(
+        request: GRPCCore.ServerRequest<Layar_V1_PeriodRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_MonitoringReport> {
+        return GRPCCore.ServerResponse<Layar_V1_MonitoringReport>(
+            message: try await self.getMonitoringReport(
                 request: request.message,
                 context: context
             ),
@@ -216,6 +1124,206 @@ extension Layar_V1_SurveyService {
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_SurveyInvitation>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SurveyInvitation>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetQuestionnaire" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The nine SKM elements with their questions and the regulation's answer labels.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetQuestionnaireRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetQuestionnaireRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Questionnaire` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getQuestionnaire<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetQuestionnaireRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetQuestionnaireRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Questionnaire>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Questionnaire>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SubmitResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+        /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SubmitResponseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_SubmitResponseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_SubmitResponseResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func submitResponse<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_SubmitResponseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_SubmitResponseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_SubmitResponseResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordPaperResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordPaperResponseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordPaperResponseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_SubmitResponseResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordPaperResponse<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordPaperResponseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordPaperResponseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_SubmitResponseResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetIKMReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_PeriodRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_IKMReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getIKMReport<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_PeriodRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_PeriodRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_IKMReport>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IKMReport>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "FileComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_FileComplaintRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_FileComplaintRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Complaint` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func fileComplaint<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_FileComplaintRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_FileComplaintRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Complaint>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff: one complaint, the list, and the actions of its lifecycle.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetComplaintRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetComplaintRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Complaint` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getComplaint<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetComplaintRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetComplaintRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Complaint>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListComplaints" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListComplaintsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListComplaintsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListComplaintsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listComplaints<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListComplaintsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListComplaintsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListComplaintsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListComplaintsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ActOnComplaint" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ComplaintActionRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ComplaintActionRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Complaint` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func actOnComplaint<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ComplaintActionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ComplaintActionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Complaint>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetMonitoringReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The monitoring report for a period, with a CSV rendering.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_PeriodRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_MonitoringReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getMonitoringReport<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_PeriodRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_PeriodRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_MonitoringReport>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MonitoringReport>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -268,6 +1376,305 @@ extension Layar_V1_SurveyService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetQuestionnaire" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The nine SKM elements with their questions and the regulation's answer labels.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetQuestionnaireRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetQuestionnaireRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Questionnaire` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getQuestionnaire<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetQuestionnaireRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetQuestionnaireRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Questionnaire>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Questionnaire>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.GetQuestionnaire.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SubmitResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+        /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SubmitResponseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_SubmitResponseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_SubmitResponseResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func submitResponse<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_SubmitResponseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_SubmitResponseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_SubmitResponseResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.SubmitResponse.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordPaperResponse" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordPaperResponseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordPaperResponseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_SubmitResponseResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordPaperResponse<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordPaperResponseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordPaperResponseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_SubmitResponseResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.RecordPaperResponse.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetIKMReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_PeriodRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_IKMReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getIKMReport<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_PeriodRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_PeriodRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_IKMReport>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IKMReport>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.GetIKMReport.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "FileComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_FileComplaintRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_FileComplaintRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Complaint` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func fileComplaint<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_FileComplaintRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_FileComplaintRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Complaint>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.FileComplaint.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetComplaint" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff: one complaint, the list, and the actions of its lifecycle.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetComplaintRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetComplaintRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Complaint` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getComplaint<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetComplaintRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetComplaintRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Complaint>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.GetComplaint.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListComplaints" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListComplaintsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListComplaintsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListComplaintsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listComplaints<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListComplaintsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListComplaintsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListComplaintsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListComplaintsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.ListComplaints.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ActOnComplaint" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ComplaintActionRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ComplaintActionRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Complaint` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func actOnComplaint<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ComplaintActionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ComplaintActionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Complaint>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.ActOnComplaint.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetMonitoringReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The monitoring report for a period, with a CSV rendering.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_PeriodRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_MonitoringReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getMonitoringReport<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_PeriodRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_PeriodRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_MonitoringReport>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MonitoringReport>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_SurveyService.Method.GetMonitoringReport.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -298,6 +1705,260 @@ extension Layar_V1_SurveyService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetInvitationRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_SurveyInvitation>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetQuestionnaire" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The nine SKM elements with their questions and the regulation's answer labels.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_GetQuestionnaireRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getQuestionnaire<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_GetQuestionnaireRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Questionnaire>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getQuestionnaire(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetQuestionnaireRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Questionnaire>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitResponse" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+    /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_SubmitResponseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitResponse<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_SubmitResponseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.submitResponse(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_SubmitResponseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_SubmitResponseResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordPaperResponse" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RecordPaperResponseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordPaperResponse<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RecordPaperResponseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordPaperResponse(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RecordPaperResponseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_SubmitResponseResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetIKMReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getIKMReport<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_PeriodRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IKMReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getIKMReport(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_PeriodRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_IKMReport>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FileComplaint" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_FileComplaintRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func fileComplaint<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_FileComplaintRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.fileComplaint(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_FileComplaintRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Complaint>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetComplaint" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff: one complaint, the list, and the actions of its lifecycle.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_GetComplaintRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getComplaint<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_GetComplaintRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getComplaint(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetComplaintRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Complaint>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListComplaints" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListComplaintsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listComplaints<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListComplaintsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListComplaintsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listComplaints(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListComplaintsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListComplaintsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ActOnComplaint" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ComplaintActionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func actOnComplaint<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ComplaintActionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.actOnComplaint(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ComplaintActionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Complaint>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetMonitoringReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The monitoring report for a period, with a CSV rendering.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_PeriodRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getMonitoringReport<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_PeriodRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MonitoringReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getMonitoringReport(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_PeriodRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_MonitoringReport>(),
             options: options,
             onResponse: handleResponse
         )
@@ -334,6 +1995,296 @@ extension Layar_V1_SurveyService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getInvitation(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetQuestionnaire" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The nine SKM elements with their questions and the regulation's answer labels.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getQuestionnaire<Result>(
+        _ message: Layar_V1_GetQuestionnaireRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Questionnaire>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_GetQuestionnaireRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getQuestionnaire(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitResponse" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A citizen answers with the code from the invitation: once. NOT_FOUND for an unknown code,
+    /// > FAILED_PRECONDITION for a used or expired one, INVALID_ARGUMENT for incomplete answers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitResponse<Result>(
+        _ message: Layar_V1_SubmitResponseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_SubmitResponseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.submitResponse(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordPaperResponse" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An operator enters an anonymous paper or kiosk questionnaire (marked as such).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordPaperResponse<Result>(
+        _ message: Layar_V1_RecordPaperResponseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_SubmitResponseResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RecordPaperResponseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordPaperResponse(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetIKMReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The IKM for a period: NRR per element, IKM, conversion, grade, sample against Krejcie–Morgan.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getIKMReport<Result>(
+        _ message: Layar_V1_PeriodRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IKMReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_PeriodRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getIKMReport(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FileComplaint" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Anyone files a complaint, with or without a tracking code, anonymously if they wish.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func fileComplaint<Result>(
+        _ message: Layar_V1_FileComplaintRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_FileComplaintRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.fileComplaint(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetComplaint" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff: one complaint, the list, and the actions of its lifecycle.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getComplaint<Result>(
+        _ message: Layar_V1_GetComplaintRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_GetComplaintRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getComplaint(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListComplaints" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listComplaints<Result>(
+        _ message: Layar_V1_ListComplaintsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListComplaintsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListComplaintsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listComplaints(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ActOnComplaint" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func actOnComplaint<Result>(
+        _ message: Layar_V1_ComplaintActionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Complaint>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ComplaintActionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.actOnComplaint(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetMonitoringReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The monitoring report for a period, with a CSV rendering.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getMonitoringReport<Result>(
+        _ message: Layar_V1_PeriodRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MonitoringReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_PeriodRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getMonitoringReport(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -8,7 +8,9 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-// The survey service: citizen satisfaction survey (SKM) invitations and answers.
+// The survey service: the citizen satisfaction survey (SKM, PermenPANRB 14/2017) and its IKM
+// index, complaints (pengaduan) with their deadlines and forwarding to SP4N-LAPOR!, and the
+// office's monitoring report (monev).
 
 import SwiftProtobuf
 
@@ -66,6 +68,582 @@ public nonisolated enum Layar_V1_InvitationStatus: SwiftProtobuf.Enum, Swift.Cas
     .open,
     .answered,
     .expired,
+  ]
+
+}
+
+/// The nine elements (unsur) of PermenPANRB 14/2017. Ids are stable whatever order a printed
+/// questionnaire asks them in.
+public nonisolated enum Layar_V1_SurveyElement: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Persyaratan.
+  case u1Requirements // = 1
+
+  /// Sistem, Mekanisme, dan Prosedur.
+  case u2Procedure // = 2
+
+  /// Waktu Penyelesaian.
+  case u3Time // = 3
+
+  /// Biaya/Tarif.
+  case u4Cost // = 4
+
+  /// Produk Spesifikasi Jenis Pelayanan.
+  case u5Product // = 5
+
+  /// Kompetensi Pelaksana.
+  case u6Competence // = 6
+
+  /// Perilaku Pelaksana.
+  case u7Behaviour // = 7
+
+  /// Penanganan Pengaduan, Saran dan Masukan.
+  case u8Complaints // = 8
+
+  /// Sarana dan Prasarana.
+  case u9Facilities // = 9
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .u1Requirements
+    case 2: self = .u2Procedure
+    case 3: self = .u3Time
+    case 4: self = .u4Cost
+    case 5: self = .u5Product
+    case 6: self = .u6Competence
+    case 7: self = .u7Behaviour
+    case 8: self = .u8Complaints
+    case 9: self = .u9Facilities
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .u1Requirements: return 1
+    case .u2Procedure: return 2
+    case .u3Time: return 3
+    case .u4Cost: return 4
+    case .u5Product: return 5
+    case .u6Competence: return 6
+    case .u7Behaviour: return 7
+    case .u8Complaints: return 8
+    case .u9Facilities: return 9
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_SurveyElement] = [
+    .unspecified,
+    .u1Requirements,
+    .u2Procedure,
+    .u3Time,
+    .u4Cost,
+    .u5Product,
+    .u6Competence,
+    .u7Behaviour,
+    .u8Complaints,
+    .u9Facilities,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_AgeGroup: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case under20 // = 1
+  case ageGroup2029 // = 2
+  case ageGroup3039 // = 3
+  case ageGroup4049 // = 4
+  case ageGroup5059 // = 5
+  case ageGroup60AndOver // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .under20
+    case 2: self = .ageGroup2029
+    case 3: self = .ageGroup3039
+    case 4: self = .ageGroup4049
+    case 5: self = .ageGroup5059
+    case 6: self = .ageGroup60AndOver
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .under20: return 1
+    case .ageGroup2029: return 2
+    case .ageGroup3039: return 3
+    case .ageGroup4049: return 4
+    case .ageGroup5059: return 5
+    case .ageGroup60AndOver: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_AgeGroup] = [
+    .unspecified,
+    .under20,
+    .ageGroup2029,
+    .ageGroup3039,
+    .ageGroup4049,
+    .ageGroup5059,
+    .ageGroup60AndOver,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_Education: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Tidak sekolah / SD.
+  case noneOrPrimary // = 1
+
+  /// SMP.
+  case juniorHigh // = 2
+
+  /// SMA/SMK.
+  case seniorHigh // = 3
+
+  /// D1–D4.
+  case diploma // = 4
+
+  /// S1.
+  case bachelor // = 5
+
+  /// S2/S3.
+  case postgraduate // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .noneOrPrimary
+    case 2: self = .juniorHigh
+    case 3: self = .seniorHigh
+    case 4: self = .diploma
+    case 5: self = .bachelor
+    case 6: self = .postgraduate
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .noneOrPrimary: return 1
+    case .juniorHigh: return 2
+    case .seniorHigh: return 3
+    case .diploma: return 4
+    case .bachelor: return 5
+    case .postgraduate: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_Education] = [
+    .unspecified,
+    .noneOrPrimary,
+    .juniorHigh,
+    .seniorHigh,
+    .diploma,
+    .bachelor,
+    .postgraduate,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_Occupation: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// PNS/ASN, TNI, Polri.
+  case civilServant // = 1
+
+  /// Pegawai swasta.
+  case `private` // = 2
+
+  /// Wiraswasta.
+  case selfEmployed // = 3
+
+  /// Petani/pekebun.
+  case farmer // = 4
+
+  /// Buruh.
+  case labourer // = 5
+
+  /// Pelajar/mahasiswa.
+  case student // = 6
+
+  /// Ibu rumah tangga.
+  case homemaker // = 7
+
+  /// Tidak bekerja.
+  case unemployed // = 8
+
+  /// Lainnya.
+  case other // = 9
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .civilServant
+    case 2: self = .private
+    case 3: self = .selfEmployed
+    case 4: self = .farmer
+    case 5: self = .labourer
+    case 6: self = .student
+    case 7: self = .homemaker
+    case 8: self = .unemployed
+    case 9: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .civilServant: return 1
+    case .private: return 2
+    case .selfEmployed: return 3
+    case .farmer: return 4
+    case .labourer: return 5
+    case .student: return 6
+    case .homemaker: return 7
+    case .unemployed: return 8
+    case .other: return 9
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_Occupation] = [
+    .unspecified,
+    .civilServant,
+    .private,
+    .selfEmployed,
+    .farmer,
+    .labourer,
+    .student,
+    .homemaker,
+    .unemployed,
+    .other,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_ComplaintCategory: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Layanan lambat.
+  case serviceDelay // = 1
+
+  /// Perilaku petugas.
+  case staffConduct // = 2
+
+  /// Keberatan atas keputusan.
+  case eligibility // = 3
+
+  /// Layanan lembaga rujukan.
+  case institution // = 4
+
+  /// Pungutan (the service is free).
+  case charges // = 5
+
+  /// Data pribadi.
+  case dataProtection // = 6
+  case other // = 7
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .serviceDelay
+    case 2: self = .staffConduct
+    case 3: self = .eligibility
+    case 4: self = .institution
+    case 5: self = .charges
+    case 6: self = .dataProtection
+    case 7: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .serviceDelay: return 1
+    case .staffConduct: return 2
+    case .eligibility: return 3
+    case .institution: return 4
+    case .charges: return 5
+    case .dataProtection: return 6
+    case .other: return 7
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ComplaintCategory] = [
+    .unspecified,
+    .serviceDelay,
+    .staffConduct,
+    .eligibility,
+    .institution,
+    .charges,
+    .dataProtection,
+    .other,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_ComplaintPriority: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case normal // = 1
+  case high // = 2
+  case urgent // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .normal
+    case 2: self = .high
+    case 3: self = .urgent
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .normal: return 1
+    case .high: return 2
+    case .urgent: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ComplaintPriority] = [
+    .unspecified,
+    .normal,
+    .high,
+    .urgent,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_ComplaintStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Filed, not yet handled.
+  case received // = 1
+
+  /// A handler is responsible.
+  case assigned // = 2
+
+  /// The complainant got a response.
+  case responded // = 3
+
+  /// Resolved; the complainant may still answer.
+  case resolved // = 4
+
+  /// Closed.
+  case closed // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .received
+    case 2: self = .assigned
+    case 3: self = .responded
+    case 4: self = .resolved
+    case 5: self = .closed
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .received: return 1
+    case .assigned: return 2
+    case .responded: return 3
+    case .resolved: return 4
+    case .closed: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ComplaintStatus] = [
+    .unspecified,
+    .received,
+    .assigned,
+    .responded,
+    .resolved,
+    .closed,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_ComplaintAction: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Needs handler_id.
+  case assign // = 1
+
+  /// Needs text: the response to the complainant.
+  case respond // = 2
+
+  /// Needs text: the resolution.
+  case resolve // = 3
+  case close // = 4
+
+  /// Needs text: why.
+  case reopen // = 5
+
+  /// Forward to SP4N-LAPOR! (asynchronously).
+  case forwardToLapor // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .assign
+    case 2: self = .respond
+    case 3: self = .resolve
+    case 4: self = .close
+    case 5: self = .reopen
+    case 6: self = .forwardToLapor
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .assign: return 1
+    case .respond: return 2
+    case .resolve: return 3
+    case .close: return 4
+    case .reopen: return 5
+    case .forwardToLapor: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ComplaintAction] = [
+    .unspecified,
+    .assign,
+    .respond,
+    .resolve,
+    .close,
+    .reopen,
+    .forwardToLapor,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_LaporStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// Not forwarded.
+  case unspecified // = 0
+
+  /// Queued for forwarding.
+  case pending // = 1
+
+  /// Accepted by LAPOR!; see lapor_id.
+  case forwarded // = 2
+
+  /// Refused by LAPOR! (see lapor_error); staff may retry.
+  case failed // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .pending
+    case 2: self = .forwarded
+    case 3: self = .failed
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .pending: return 1
+    case .forwarded: return 2
+    case .failed: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_LaporStatus] = [
+    .unspecified,
+    .pending,
+    .forwarded,
+    .failed,
   ]
 
 }
@@ -128,12 +706,791 @@ public nonisolated struct Layar_V1_SurveyInvitation: Sendable {
   fileprivate var _expiresAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+public nonisolated struct Layar_V1_GetQuestionnaireRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_QuestionnaireElement: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Which element.
+  public var element: Layar_V1_SurveyElement = .unspecified
+
+  /// Its name in the regulation.
+  public var title: String = String()
+
+  /// The question asked.
+  public var question: String = String()
+
+  /// Answer labels for scores 1, 2, 3, 4.
+  public var labels: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_Questionnaire: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// U1..U9.
+  public var elements: [Layar_V1_QuestionnaireElement] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One answer: a score from 1 (worst) to 4 (best).
+public nonisolated struct Layar_V1_ElementAnswer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var element: Layar_V1_SurveyElement = .unspecified
+
+  public var score: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The standard respondent profile; every field may be left unspecified.
+public nonisolated struct Layar_V1_RespondentProfile: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sex: Layar_V1_Sex = .unspecified
+
+  public var ageGroup: Layar_V1_AgeGroup = .unspecified
+
+  public var education: Layar_V1_Education = .unspecified
+
+  public var occupation: Layar_V1_Occupation = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_SubmitResponseRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The invitation's code, e.g. "SKM-4K7PQ2XM".
+  public var code: String = String()
+
+  /// Exactly one answer for each of U1..U9.
+  public var answers: [Layar_V1_ElementAnswer] = []
+
+  /// Free text, optional, at most 2000 characters.
+  public var suggestion: String = String()
+
+  /// Optional profile.
+  public var profile: Layar_V1_RespondentProfile {
+    get {_profile ?? Layar_V1_RespondentProfile()}
+    set {_profile = newValue}
+  }
+  /// Returns true if `profile` has been explicitly set.
+  public var hasProfile: Bool {self._profile != nil}
+  /// Clears the value of `profile`. Subsequent reads from it will return its default value.
+  public mutating func clearProfile() {self._profile = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _profile: Layar_V1_RespondentProfile? = nil
+}
+
+public nonisolated struct Layar_V1_RecordPaperResponseRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Staff id of the operator entering it.
+  public var operatorID: String = String()
+
+  /// The date on the paper (not in the future).
+  public var answeredOn: Layar_V1_Date {
+    get {_answeredOn ?? Layar_V1_Date()}
+    set {_answeredOn = newValue}
+  }
+  /// Returns true if `answeredOn` has been explicitly set.
+  public var hasAnsweredOn: Bool {self._answeredOn != nil}
+  /// Clears the value of `answeredOn`. Subsequent reads from it will return its default value.
+  public mutating func clearAnsweredOn() {self._answeredOn = nil}
+
+  /// Exactly one answer for each of U1..U9.
+  public var answers: [Layar_V1_ElementAnswer] = []
+
+  /// Optional.
+  public var suggestion: String = String()
+
+  /// Optional.
+  public var profile: Layar_V1_RespondentProfile {
+    get {_profile ?? Layar_V1_RespondentProfile()}
+    set {_profile = newValue}
+  }
+  /// Returns true if `profile` has been explicitly set.
+  public var hasProfile: Bool {self._profile != nil}
+  /// Clears the value of `profile`. Subsequent reads from it will return its default value.
+  public mutating func clearProfile() {self._profile = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _answeredOn: Layar_V1_Date? = nil
+  fileprivate var _profile: Layar_V1_RespondentProfile? = nil
+}
+
+public nonisolated struct Layar_V1_SubmitResponseResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the stored response.
+  public var responseID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A period of whole days in Balangan time (WITA), both ends included.
+public nonisolated struct Layar_V1_PeriodRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var from: Layar_V1_Date {
+    get {_from ?? Layar_V1_Date()}
+    set {_from = newValue}
+  }
+  /// Returns true if `from` has been explicitly set.
+  public var hasFrom: Bool {self._from != nil}
+  /// Clears the value of `from`. Subsequent reads from it will return its default value.
+  public mutating func clearFrom() {self._from = nil}
+
+  public var to: Layar_V1_Date {
+    get {_to ?? Layar_V1_Date()}
+    set {_to = newValue}
+  }
+  /// Returns true if `to` has been explicitly set.
+  public var hasTo: Bool {self._to != nil}
+  /// Clears the value of `to`. Subsequent reads from it will return its default value.
+  public mutating func clearTo() {self._to = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _from: Layar_V1_Date? = nil
+  fileprivate var _to: Layar_V1_Date? = nil
+}
+
+public nonisolated struct Layar_V1_ElementScore: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var element: Layar_V1_SurveyElement = .unspecified
+
+  public var title: String = String()
+
+  /// How many answered this element.
+  public var respondents: Int32 = 0
+
+  /// Average score, 1..4.
+  public var nrr: Double = 0
+
+  /// NRR × 1/9.
+  public var weighted: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_IKMReport: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var from: Layar_V1_Date {
+    get {_storage._from ?? Layar_V1_Date()}
+    set {_uniqueStorage()._from = newValue}
+  }
+  /// Returns true if `from` has been explicitly set.
+  public var hasFrom: Bool {_storage._from != nil}
+  /// Clears the value of `from`. Subsequent reads from it will return its default value.
+  public mutating func clearFrom() {_uniqueStorage()._from = nil}
+
+  public var to: Layar_V1_Date {
+    get {_storage._to ?? Layar_V1_Date()}
+    set {_uniqueStorage()._to = newValue}
+  }
+  /// Returns true if `to` has been explicitly set.
+  public var hasTo: Bool {_storage._to != nil}
+  /// Clears the value of `to`. Subsequent reads from it will return its default value.
+  public mutating func clearTo() {_uniqueStorage()._to = nil}
+
+  /// "Dinas Sosial Kabupaten Balangan".
+  public var serviceUnit: String {
+    get {_storage._serviceUnit}
+    set {_uniqueStorage()._serviceUnit = newValue}
+  }
+
+  /// Responses in the period (token and paper).
+  public var respondents: Int32 {
+    get {_storage._respondents}
+    set {_uniqueStorage()._respondents = newValue}
+  }
+
+  /// People served in the period (completed cases, unique persons).
+  public var population: Int32 {
+    get {_storage._population}
+    set {_uniqueStorage()._population = newValue}
+  }
+
+  /// Krejcie–Morgan minimum for that population.
+  public var minimumSample: Int32 {
+    get {_storage._minimumSample}
+    set {_uniqueStorage()._minimumSample = newValue}
+  }
+
+  /// respondents >= minimum_sample.
+  public var sampleSufficient: Bool {
+    get {_storage._sampleSufficient}
+    set {_uniqueStorage()._sampleSufficient = newValue}
+  }
+
+  /// U1..U9.
+  public var elements: [Layar_V1_ElementScore] {
+    get {_storage._elements}
+    set {_uniqueStorage()._elements = newValue}
+  }
+
+  /// Σ NRR × 1/9, on the 1..4 scale.
+  public var ikm: Double {
+    get {_storage._ikm}
+    set {_uniqueStorage()._ikm = newValue}
+  }
+
+  /// IKM × 25, rounded to 2 decimals.
+  public var ikmConverted: Double {
+    get {_storage._ikmConverted}
+    set {_uniqueStorage()._ikmConverted = newValue}
+  }
+
+  /// A, B, C or D ("" without respondents).
+  public var grade: String {
+    get {_storage._grade}
+    set {_uniqueStorage()._grade = newValue}
+  }
+
+  /// Sangat Baik, Baik, Kurang Baik, Tidak Baik.
+  public var gradeLabel: String {
+    get {_storage._gradeLabel}
+    set {_uniqueStorage()._gradeLabel = newValue}
+  }
+
+  /// The lowest NRR (ties included).
+  public var weakestElements: [Layar_V1_SurveyElement] {
+    get {_storage._weakestElements}
+    set {_uniqueStorage()._weakestElements = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Layar_V1_FileComplaintRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// What happened (required, at most 4000 characters).
+  public var description_p: String = String()
+
+  public var category: Layar_V1_ComplaintCategory = .unspecified
+
+  /// Where it came in (web, mobile, operator, partner).
+  public var channel: Layar_V1_IntakeChannel = .unspecified
+
+  /// NORMAL when unspecified.
+  public var priority: Layar_V1_ComplaintPriority = .unspecified
+
+  /// A referral's tracking code, optional.
+  public var trackingCode: String = String()
+
+  /// No identity kept.
+  public var anonymous: Bool = false
+
+  /// Complainant's name (confidential; empty when anonymous).
+  public var name: String = String()
+
+  /// Complainant's phone (confidential; optional).
+  public var phone: String = String()
+
+  /// Required when channel is OPERATOR.
+  public var operatorID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_GetComplaintRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID.
+  public var complaintID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListComplaintsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UNSPECIFIED: all.
+  public var status: Layar_V1_ComplaintStatus = .unspecified
+
+  /// Only those past a deadline.
+  public var overdueOnly: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListComplaintsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Oldest first.
+  public var complaints: [Layar_V1_Complaint] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ComplaintActionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID.
+  public var complaintID: String = String()
+
+  public var action: Layar_V1_ComplaintAction = .unspecified
+
+  /// Staff id of who acts (required).
+  public var actorID: String = String()
+
+  /// For ASSIGN.
+  public var handlerID: String = String()
+
+  /// For RESPOND, RESOLVE, REOPEN.
+  public var text: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A complaint as staff see it. The complainant's identity is never returned.
+public nonisolated struct Layar_V1_Complaint: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var complaintID: String {
+    get {_storage._complaintID}
+    set {_uniqueStorage()._complaintID = newValue}
+  }
+
+  /// Code given to the complainant, e.g. "ADU-7K3M-Q9TX".
+  public var reference: String {
+    get {_storage._reference}
+    set {_uniqueStorage()._reference = newValue}
+  }
+
+  public var category: Layar_V1_ComplaintCategory {
+    get {_storage._category}
+    set {_uniqueStorage()._category = newValue}
+  }
+
+  public var channel: Layar_V1_IntakeChannel {
+    get {_storage._channel}
+    set {_uniqueStorage()._channel = newValue}
+  }
+
+  public var priority: Layar_V1_ComplaintPriority {
+    get {_storage._priority}
+    set {_uniqueStorage()._priority = newValue}
+  }
+
+  public var status: Layar_V1_ComplaintStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var description_p: String {
+    get {_storage._description_p}
+    set {_uniqueStorage()._description_p = newValue}
+  }
+
+  /// Related referral, if given.
+  public var trackingCode: String {
+    get {_storage._trackingCode}
+    set {_uniqueStorage()._trackingCode = newValue}
+  }
+
+  public var anonymous: Bool {
+    get {_storage._anonymous}
+    set {_uniqueStorage()._anonymous = newValue}
+  }
+
+  /// Whether the complainant left a contact.
+  public var hasContact_p: Bool {
+    get {_storage._hasContact_p}
+    set {_uniqueStorage()._hasContact_p = newValue}
+  }
+
+  public var handlerID: String {
+    get {_storage._handlerID}
+    set {_uniqueStorage()._handlerID = newValue}
+  }
+
+  /// Latest response to the complainant.
+  public var response: String {
+    get {_storage._response}
+    set {_uniqueStorage()._response = newValue}
+  }
+
+  /// Latest resolution.
+  public var resolution: String {
+    get {_storage._resolution}
+    set {_uniqueStorage()._resolution = newValue}
+  }
+
+  public var filedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._filedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._filedAt = newValue}
+  }
+  /// Returns true if `filedAt` has been explicitly set.
+  public var hasFiledAt: Bool {_storage._filedAt != nil}
+  /// Clears the value of `filedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearFiledAt() {_uniqueStorage()._filedAt = nil}
+
+  /// First assignment, response or forwarding.
+  public var firstActionAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._firstActionAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._firstActionAt = newValue}
+  }
+  /// Returns true if `firstActionAt` has been explicitly set.
+  public var hasFirstActionAt: Bool {_storage._firstActionAt != nil}
+  /// Clears the value of `firstActionAt`. Subsequent reads from it will return its default value.
+  public mutating func clearFirstActionAt() {_uniqueStorage()._firstActionAt = nil}
+
+  public var resolvedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._resolvedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._resolvedAt = newValue}
+  }
+  /// Returns true if `resolvedAt` has been explicitly set.
+  public var hasResolvedAt: Bool {_storage._resolvedAt != nil}
+  /// Clears the value of `resolvedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearResolvedAt() {_uniqueStorage()._resolvedAt = nil}
+
+  public var closedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._closedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._closedAt = newValue}
+  }
+  /// Returns true if `closedAt` has been explicitly set.
+  public var hasClosedAt: Bool {_storage._closedAt != nil}
+  /// Clears the value of `closedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearClosedAt() {_uniqueStorage()._closedAt = nil}
+
+  /// Verification/forwarding deadline (3 working days).
+  public var forwardingDue: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._forwardingDue ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._forwardingDue = newValue}
+  }
+  /// Returns true if `forwardingDue` has been explicitly set.
+  public var hasForwardingDue: Bool {_storage._forwardingDue != nil}
+  /// Clears the value of `forwardingDue`. Subsequent reads from it will return its default value.
+  public mutating func clearForwardingDue() {_uniqueStorage()._forwardingDue = nil}
+
+  /// Follow-up deadline (5 working days).
+  public var followUpDue: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._followUpDue ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._followUpDue = newValue}
+  }
+  /// Returns true if `followUpDue` has been explicitly set.
+  public var hasFollowUpDue: Bool {_storage._followUpDue != nil}
+  /// Clears the value of `followUpDue`. Subsequent reads from it will return its default value.
+  public mutating func clearFollowUpDue() {_uniqueStorage()._followUpDue = nil}
+
+  /// First action late or missing past its deadline.
+  public var forwardingOverdue: Bool {
+    get {_storage._forwardingOverdue}
+    set {_uniqueStorage()._forwardingOverdue = newValue}
+  }
+
+  /// Resolution late or missing past its deadline.
+  public var followUpOverdue: Bool {
+    get {_storage._followUpOverdue}
+    set {_uniqueStorage()._followUpOverdue = newValue}
+  }
+
+  public var laporStatus: Layar_V1_LaporStatus {
+    get {_storage._laporStatus}
+    set {_uniqueStorage()._laporStatus = newValue}
+  }
+
+  /// LAPOR!'s own id once forwarded.
+  public var laporID: String {
+    get {_storage._laporID}
+    set {_uniqueStorage()._laporID = newValue}
+  }
+
+  /// Why forwarding failed.
+  public var laporError: String {
+    get {_storage._laporError}
+    set {_uniqueStorage()._laporError = newValue}
+  }
+
+  public var reopenCount: Int32 {
+    get {_storage._reopenCount}
+    set {_uniqueStorage()._reopenCount = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Layar_V1_Count: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A PPKS kind, a kecamatan code, or a month (YYYY-MM).
+  public var key: String = String()
+
+  /// Its name.
+  public var label: String = String()
+
+  public var count: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_MonitoringReport: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var from: Layar_V1_Date {
+    get {_storage._from ?? Layar_V1_Date()}
+    set {_uniqueStorage()._from = newValue}
+  }
+  /// Returns true if `from` has been explicitly set.
+  public var hasFrom: Bool {_storage._from != nil}
+  /// Clears the value of `from`. Subsequent reads from it will return its default value.
+  public mutating func clearFrom() {_uniqueStorage()._from = nil}
+
+  public var to: Layar_V1_Date {
+    get {_storage._to ?? Layar_V1_Date()}
+    set {_uniqueStorage()._to = newValue}
+  }
+  /// Returns true if `to` has been explicitly set.
+  public var hasTo: Bool {_storage._to != nil}
+  /// Clears the value of `to`. Subsequent reads from it will return its default value.
+  public mutating func clearTo() {_uniqueStorage()._to = nil}
+
+  /// Submitted in the period.
+  public var referralsSubmitted: Int32 {
+    get {_storage._referralsSubmitted}
+    set {_uniqueStorage()._referralsSubmitted = newValue}
+  }
+
+  /// Completed in the period.
+  public var referralsCompleted: Int32 {
+    get {_storage._referralsCompleted}
+    set {_uniqueStorage()._referralsCompleted = newValue}
+  }
+
+  /// Distinct persons among those completed.
+  public var uniqueBeneficiaries: Int32 {
+    get {_storage._uniqueBeneficiaries}
+    set {_uniqueStorage()._uniqueBeneficiaries = newValue}
+  }
+
+  /// Submitted, by PPKS kind.
+  public var byPpksKind: [Layar_V1_Count] {
+    get {_storage._byPpksKind}
+    set {_uniqueStorage()._byPpksKind = newValue}
+  }
+
+  /// Submitted, by kecamatan.
+  public var byKecamatan: [Layar_V1_Count] {
+    get {_storage._byKecamatan}
+    set {_uniqueStorage()._byKecamatan = newValue}
+  }
+
+  /// Submitted, by month.
+  public var byMonth: [Layar_V1_Count] {
+    get {_storage._byMonth}
+    set {_uniqueStorage()._byMonth = newValue}
+  }
+
+  /// Submission to completion, completed in the period.
+  public var medianDaysToCompletion: Double {
+    get {_storage._medianDaysToCompletion}
+    set {_uniqueStorage()._medianDaysToCompletion = newValue}
+  }
+
+  public var p90DaysToCompletion: Double {
+    get {_storage._p90DaysToCompletion}
+    set {_uniqueStorage()._p90DaysToCompletion = newValue}
+  }
+
+  public var complaintsFiled: Int32 {
+    get {_storage._complaintsFiled}
+    set {_uniqueStorage()._complaintsFiled = newValue}
+  }
+
+  /// Of those filed in the period.
+  public var complaintsResolved: Int32 {
+    get {_storage._complaintsResolved}
+    set {_uniqueStorage()._complaintsResolved = newValue}
+  }
+
+  /// resolved / filed, 0..1.
+  public var complaintResolutionRatio: Double {
+    get {_storage._complaintResolutionRatio}
+    set {_uniqueStorage()._complaintResolutionRatio = newValue}
+  }
+
+  /// Ratio at least 0.71.
+  public var resolutionTargetMet: Bool {
+    get {_storage._resolutionTargetMet}
+    set {_uniqueStorage()._resolutionTargetMet = newValue}
+  }
+
+  /// Forwarding or follow-up deadlines missed.
+  public var complaintDeadlineMisses: Int32 {
+    get {_storage._complaintDeadlineMisses}
+    set {_uniqueStorage()._complaintDeadlineMisses = newValue}
+  }
+
+  public var medianHoursToFirstAction: Double {
+    get {_storage._medianHoursToFirstAction}
+    set {_uniqueStorage()._medianHoursToFirstAction = newValue}
+  }
+
+  public var medianHoursToResolution: Double {
+    get {_storage._medianHoursToResolution}
+    set {_uniqueStorage()._medianHoursToResolution = newValue}
+  }
+
+  /// From the IKM report of the same period.
+  public var ikmConverted: Double {
+    get {_storage._ikmConverted}
+    set {_uniqueStorage()._ikmConverted = newValue}
+  }
+
+  public var ikmGrade: String {
+    get {_storage._ikmGrade}
+    set {_uniqueStorage()._ikmGrade = newValue}
+  }
+
+  /// The whole report as CSV (section,key,label,value).
+  public var csv: String {
+    get {_storage._csv}
+    set {_uniqueStorage()._csv = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_InvitationStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVITATION_STATUS_UNSPECIFIED\0\u{1}INVITATION_STATUS_OPEN\0\u{1}INVITATION_STATUS_ANSWERED\0\u{1}INVITATION_STATUS_EXPIRED\0")
+}
+
+nonisolated extension Layar_V1_SurveyElement: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SURVEY_ELEMENT_UNSPECIFIED\0\u{1}SURVEY_ELEMENT_U1_REQUIREMENTS\0\u{1}SURVEY_ELEMENT_U2_PROCEDURE\0\u{1}SURVEY_ELEMENT_U3_TIME\0\u{1}SURVEY_ELEMENT_U4_COST\0\u{1}SURVEY_ELEMENT_U5_PRODUCT\0\u{1}SURVEY_ELEMENT_U6_COMPETENCE\0\u{1}SURVEY_ELEMENT_U7_BEHAVIOUR\0\u{1}SURVEY_ELEMENT_U8_COMPLAINTS\0\u{1}SURVEY_ELEMENT_U9_FACILITIES\0")
+}
+
+nonisolated extension Layar_V1_AgeGroup: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AGE_GROUP_UNSPECIFIED\0\u{1}AGE_GROUP_UNDER_20\0\u{1}AGE_GROUP_20_29\0\u{1}AGE_GROUP_30_39\0\u{1}AGE_GROUP_40_49\0\u{1}AGE_GROUP_50_59\0\u{1}AGE_GROUP_60_AND_OVER\0")
+}
+
+nonisolated extension Layar_V1_Education: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0EDUCATION_UNSPECIFIED\0\u{1}EDUCATION_NONE_OR_PRIMARY\0\u{1}EDUCATION_JUNIOR_HIGH\0\u{1}EDUCATION_SENIOR_HIGH\0\u{1}EDUCATION_DIPLOMA\0\u{1}EDUCATION_BACHELOR\0\u{1}EDUCATION_POSTGRADUATE\0")
+}
+
+nonisolated extension Layar_V1_Occupation: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OCCUPATION_UNSPECIFIED\0\u{1}OCCUPATION_CIVIL_SERVANT\0\u{1}OCCUPATION_PRIVATE\0\u{1}OCCUPATION_SELF_EMPLOYED\0\u{1}OCCUPATION_FARMER\0\u{1}OCCUPATION_LABOURER\0\u{1}OCCUPATION_STUDENT\0\u{1}OCCUPATION_HOMEMAKER\0\u{1}OCCUPATION_UNEMPLOYED\0\u{1}OCCUPATION_OTHER\0")
+}
+
+nonisolated extension Layar_V1_ComplaintCategory: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMPLAINT_CATEGORY_UNSPECIFIED\0\u{1}COMPLAINT_CATEGORY_SERVICE_DELAY\0\u{1}COMPLAINT_CATEGORY_STAFF_CONDUCT\0\u{1}COMPLAINT_CATEGORY_ELIGIBILITY\0\u{1}COMPLAINT_CATEGORY_INSTITUTION\0\u{1}COMPLAINT_CATEGORY_CHARGES\0\u{1}COMPLAINT_CATEGORY_DATA_PROTECTION\0\u{1}COMPLAINT_CATEGORY_OTHER\0")
+}
+
+nonisolated extension Layar_V1_ComplaintPriority: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMPLAINT_PRIORITY_UNSPECIFIED\0\u{1}COMPLAINT_PRIORITY_NORMAL\0\u{1}COMPLAINT_PRIORITY_HIGH\0\u{1}COMPLAINT_PRIORITY_URGENT\0")
+}
+
+nonisolated extension Layar_V1_ComplaintStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMPLAINT_STATUS_UNSPECIFIED\0\u{1}COMPLAINT_STATUS_RECEIVED\0\u{1}COMPLAINT_STATUS_ASSIGNED\0\u{1}COMPLAINT_STATUS_RESPONDED\0\u{1}COMPLAINT_STATUS_RESOLVED\0\u{1}COMPLAINT_STATUS_CLOSED\0")
+}
+
+nonisolated extension Layar_V1_ComplaintAction: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMPLAINT_ACTION_UNSPECIFIED\0\u{1}COMPLAINT_ACTION_ASSIGN\0\u{1}COMPLAINT_ACTION_RESPOND\0\u{1}COMPLAINT_ACTION_RESOLVE\0\u{1}COMPLAINT_ACTION_CLOSE\0\u{1}COMPLAINT_ACTION_REOPEN\0\u{1}COMPLAINT_ACTION_FORWARD_TO_LAPOR\0")
+}
+
+nonisolated extension Layar_V1_LaporStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LAPOR_STATUS_UNSPECIFIED\0\u{1}LAPOR_STATUS_PENDING\0\u{1}LAPOR_STATUS_FORWARDED\0\u{1}LAPOR_STATUS_FAILED\0")
 }
 
 nonisolated extension Layar_V1_GetInvitationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -220,6 +1577,1252 @@ nonisolated extension Layar_V1_SurveyInvitation: SwiftProtobuf.Message, SwiftPro
     if lhs.status != rhs.status {return false}
     if lhs._createdAt != rhs._createdAt {return false}
     if lhs._expiresAt != rhs._expiresAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_GetQuestionnaireRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetQuestionnaireRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_GetQuestionnaireRequest, rhs: Layar_V1_GetQuestionnaireRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_QuestionnaireElement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".QuestionnaireElement"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}element\0\u{1}title\0\u{1}question\0\u{1}labels\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.element) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.question) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.labels) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.element != .unspecified {
+      try visitor.visitSingularEnumField(value: self.element, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if !self.question.isEmpty {
+      try visitor.visitSingularStringField(value: self.question, fieldNumber: 3)
+    }
+    if !self.labels.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.labels, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_QuestionnaireElement, rhs: Layar_V1_QuestionnaireElement) -> Bool {
+    if lhs.element != rhs.element {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.question != rhs.question {return false}
+    if lhs.labels != rhs.labels {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Questionnaire: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Questionnaire"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}elements\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.elements) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.elements.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.elements, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_Questionnaire, rhs: Layar_V1_Questionnaire) -> Bool {
+    if lhs.elements != rhs.elements {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ElementAnswer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ElementAnswer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}element\0\u{1}score\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.element) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.score) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.element != .unspecified {
+      try visitor.visitSingularEnumField(value: self.element, fieldNumber: 1)
+    }
+    if self.score != 0 {
+      try visitor.visitSingularInt32Field(value: self.score, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ElementAnswer, rhs: Layar_V1_ElementAnswer) -> Bool {
+    if lhs.element != rhs.element {return false}
+    if lhs.score != rhs.score {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RespondentProfile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RespondentProfile"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sex\0\u{3}age_group\0\u{1}education\0\u{1}occupation\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.sex) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.ageGroup) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.education) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.occupation) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sex != .unspecified {
+      try visitor.visitSingularEnumField(value: self.sex, fieldNumber: 1)
+    }
+    if self.ageGroup != .unspecified {
+      try visitor.visitSingularEnumField(value: self.ageGroup, fieldNumber: 2)
+    }
+    if self.education != .unspecified {
+      try visitor.visitSingularEnumField(value: self.education, fieldNumber: 3)
+    }
+    if self.occupation != .unspecified {
+      try visitor.visitSingularEnumField(value: self.occupation, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RespondentProfile, rhs: Layar_V1_RespondentProfile) -> Bool {
+    if lhs.sex != rhs.sex {return false}
+    if lhs.ageGroup != rhs.ageGroup {return false}
+    if lhs.education != rhs.education {return false}
+    if lhs.occupation != rhs.occupation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_SubmitResponseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SubmitResponseRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}answers\0\u{1}suggestion\0\u{1}profile\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.answers) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.suggestion) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._profile) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.answers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.answers, fieldNumber: 2)
+    }
+    if !self.suggestion.isEmpty {
+      try visitor.visitSingularStringField(value: self.suggestion, fieldNumber: 3)
+    }
+    try { if let v = self._profile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_SubmitResponseRequest, rhs: Layar_V1_SubmitResponseRequest) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.answers != rhs.answers {return false}
+    if lhs.suggestion != rhs.suggestion {return false}
+    if lhs._profile != rhs._profile {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RecordPaperResponseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordPaperResponseRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}operator_id\0\u{3}answered_on\0\u{1}answers\0\u{1}suggestion\0\u{1}profile\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.operatorID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._answeredOn) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.answers) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.suggestion) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._profile) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.operatorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.operatorID, fieldNumber: 1)
+    }
+    try { if let v = self._answeredOn {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.answers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.answers, fieldNumber: 3)
+    }
+    if !self.suggestion.isEmpty {
+      try visitor.visitSingularStringField(value: self.suggestion, fieldNumber: 4)
+    }
+    try { if let v = self._profile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RecordPaperResponseRequest, rhs: Layar_V1_RecordPaperResponseRequest) -> Bool {
+    if lhs.operatorID != rhs.operatorID {return false}
+    if lhs._answeredOn != rhs._answeredOn {return false}
+    if lhs.answers != rhs.answers {return false}
+    if lhs.suggestion != rhs.suggestion {return false}
+    if lhs._profile != rhs._profile {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_SubmitResponseResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SubmitResponseResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}response_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.responseID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.responseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.responseID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_SubmitResponseResponse, rhs: Layar_V1_SubmitResponseResponse) -> Bool {
+    if lhs.responseID != rhs.responseID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_PeriodRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PeriodRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._from) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._to) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._from {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._to {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_PeriodRequest, rhs: Layar_V1_PeriodRequest) -> Bool {
+    if lhs._from != rhs._from {return false}
+    if lhs._to != rhs._to {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ElementScore: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ElementScore"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}element\0\u{1}title\0\u{1}respondents\0\u{1}nrr\0\u{1}weighted\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.element) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.respondents) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.nrr) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.weighted) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.element != .unspecified {
+      try visitor.visitSingularEnumField(value: self.element, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if self.respondents != 0 {
+      try visitor.visitSingularInt32Field(value: self.respondents, fieldNumber: 3)
+    }
+    if self.nrr.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.nrr, fieldNumber: 4)
+    }
+    if self.weighted.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.weighted, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ElementScore, rhs: Layar_V1_ElementScore) -> Bool {
+    if lhs.element != rhs.element {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.respondents != rhs.respondents {return false}
+    if lhs.nrr != rhs.nrr {return false}
+    if lhs.weighted != rhs.weighted {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_IKMReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IKMReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{3}service_unit\0\u{1}respondents\0\u{1}population\0\u{3}minimum_sample\0\u{3}sample_sufficient\0\u{1}elements\0\u{1}ikm\0\u{3}ikm_converted\0\u{1}grade\0\u{3}grade_label\0\u{3}weakest_elements\0")
+
+  fileprivate class _StorageClass {
+    var _from: Layar_V1_Date? = nil
+    var _to: Layar_V1_Date? = nil
+    var _serviceUnit: String = String()
+    var _respondents: Int32 = 0
+    var _population: Int32 = 0
+    var _minimumSample: Int32 = 0
+    var _sampleSufficient: Bool = false
+    var _elements: [Layar_V1_ElementScore] = []
+    var _ikm: Double = 0
+    var _ikmConverted: Double = 0
+    var _grade: String = String()
+    var _gradeLabel: String = String()
+    var _weakestElements: [Layar_V1_SurveyElement] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _from = source._from
+      _to = source._to
+      _serviceUnit = source._serviceUnit
+      _respondents = source._respondents
+      _population = source._population
+      _minimumSample = source._minimumSample
+      _sampleSufficient = source._sampleSufficient
+      _elements = source._elements
+      _ikm = source._ikm
+      _ikmConverted = source._ikmConverted
+      _grade = source._grade
+      _gradeLabel = source._gradeLabel
+      _weakestElements = source._weakestElements
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._from) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._to) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._serviceUnit) }()
+        case 4: try { try decoder.decodeSingularInt32Field(value: &_storage._respondents) }()
+        case 5: try { try decoder.decodeSingularInt32Field(value: &_storage._population) }()
+        case 6: try { try decoder.decodeSingularInt32Field(value: &_storage._minimumSample) }()
+        case 7: try { try decoder.decodeSingularBoolField(value: &_storage._sampleSufficient) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._elements) }()
+        case 9: try { try decoder.decodeSingularDoubleField(value: &_storage._ikm) }()
+        case 10: try { try decoder.decodeSingularDoubleField(value: &_storage._ikmConverted) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._grade) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._gradeLabel) }()
+        case 13: try { try decoder.decodeRepeatedEnumField(value: &_storage._weakestElements) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._from {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._to {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._serviceUnit.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._serviceUnit, fieldNumber: 3)
+      }
+      if _storage._respondents != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._respondents, fieldNumber: 4)
+      }
+      if _storage._population != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._population, fieldNumber: 5)
+      }
+      if _storage._minimumSample != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._minimumSample, fieldNumber: 6)
+      }
+      if _storage._sampleSufficient != false {
+        try visitor.visitSingularBoolField(value: _storage._sampleSufficient, fieldNumber: 7)
+      }
+      if !_storage._elements.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._elements, fieldNumber: 8)
+      }
+      if _storage._ikm.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._ikm, fieldNumber: 9)
+      }
+      if _storage._ikmConverted.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._ikmConverted, fieldNumber: 10)
+      }
+      if !_storage._grade.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._grade, fieldNumber: 11)
+      }
+      if !_storage._gradeLabel.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._gradeLabel, fieldNumber: 12)
+      }
+      if !_storage._weakestElements.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._weakestElements, fieldNumber: 13)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_IKMReport, rhs: Layar_V1_IKMReport) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._from != rhs_storage._from {return false}
+        if _storage._to != rhs_storage._to {return false}
+        if _storage._serviceUnit != rhs_storage._serviceUnit {return false}
+        if _storage._respondents != rhs_storage._respondents {return false}
+        if _storage._population != rhs_storage._population {return false}
+        if _storage._minimumSample != rhs_storage._minimumSample {return false}
+        if _storage._sampleSufficient != rhs_storage._sampleSufficient {return false}
+        if _storage._elements != rhs_storage._elements {return false}
+        if _storage._ikm != rhs_storage._ikm {return false}
+        if _storage._ikmConverted != rhs_storage._ikmConverted {return false}
+        if _storage._grade != rhs_storage._grade {return false}
+        if _storage._gradeLabel != rhs_storage._gradeLabel {return false}
+        if _storage._weakestElements != rhs_storage._weakestElements {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_FileComplaintRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FileComplaintRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}description\0\u{1}category\0\u{1}channel\0\u{1}priority\0\u{3}tracking_code\0\u{1}anonymous\0\u{1}name\0\u{1}phone\0\u{3}operator_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.category) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.priority) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.anonymous) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.phone) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.operatorID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 1)
+    }
+    if self.category != .unspecified {
+      try visitor.visitSingularEnumField(value: self.category, fieldNumber: 2)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 3)
+    }
+    if self.priority != .unspecified {
+      try visitor.visitSingularEnumField(value: self.priority, fieldNumber: 4)
+    }
+    if !self.trackingCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 5)
+    }
+    if self.anonymous != false {
+      try visitor.visitSingularBoolField(value: self.anonymous, fieldNumber: 6)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 7)
+    }
+    if !self.phone.isEmpty {
+      try visitor.visitSingularStringField(value: self.phone, fieldNumber: 8)
+    }
+    if !self.operatorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.operatorID, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_FileComplaintRequest, rhs: Layar_V1_FileComplaintRequest) -> Bool {
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.category != rhs.category {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.priority != rhs.priority {return false}
+    if lhs.trackingCode != rhs.trackingCode {return false}
+    if lhs.anonymous != rhs.anonymous {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.phone != rhs.phone {return false}
+    if lhs.operatorID != rhs.operatorID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_GetComplaintRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetComplaintRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}complaint_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.complaintID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.complaintID.isEmpty {
+      try visitor.visitSingularStringField(value: self.complaintID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_GetComplaintRequest, rhs: Layar_V1_GetComplaintRequest) -> Bool {
+    if lhs.complaintID != rhs.complaintID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListComplaintsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListComplaintsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{3}overdue_only\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.overdueOnly) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    if self.overdueOnly != false {
+      try visitor.visitSingularBoolField(value: self.overdueOnly, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListComplaintsRequest, rhs: Layar_V1_ListComplaintsRequest) -> Bool {
+    if lhs.status != rhs.status {return false}
+    if lhs.overdueOnly != rhs.overdueOnly {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListComplaintsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListComplaintsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}complaints\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.complaints) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.complaints.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.complaints, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListComplaintsResponse, rhs: Layar_V1_ListComplaintsResponse) -> Bool {
+    if lhs.complaints != rhs.complaints {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ComplaintActionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ComplaintActionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}complaint_id\0\u{1}action\0\u{3}actor_id\0\u{3}handler_id\0\u{1}text\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.complaintID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.action) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.actorID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.handlerID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.complaintID.isEmpty {
+      try visitor.visitSingularStringField(value: self.complaintID, fieldNumber: 1)
+    }
+    if self.action != .unspecified {
+      try visitor.visitSingularEnumField(value: self.action, fieldNumber: 2)
+    }
+    if !self.actorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.actorID, fieldNumber: 3)
+    }
+    if !self.handlerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.handlerID, fieldNumber: 4)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ComplaintActionRequest, rhs: Layar_V1_ComplaintActionRequest) -> Bool {
+    if lhs.complaintID != rhs.complaintID {return false}
+    if lhs.action != rhs.action {return false}
+    if lhs.actorID != rhs.actorID {return false}
+    if lhs.handlerID != rhs.handlerID {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Complaint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Complaint"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}complaint_id\0\u{1}reference\0\u{1}category\0\u{1}channel\0\u{1}priority\0\u{1}status\0\u{1}description\0\u{3}tracking_code\0\u{1}anonymous\0\u{3}has_contact\0\u{3}handler_id\0\u{1}response\0\u{1}resolution\0\u{3}filed_at\0\u{3}first_action_at\0\u{3}resolved_at\0\u{3}closed_at\0\u{3}forwarding_due\0\u{3}follow_up_due\0\u{3}forwarding_overdue\0\u{3}follow_up_overdue\0\u{3}lapor_status\0\u{3}lapor_id\0\u{3}lapor_error\0\u{3}reopen_count\0")
+
+  fileprivate class _StorageClass {
+    var _complaintID: String = String()
+    var _reference: String = String()
+    var _category: Layar_V1_ComplaintCategory = .unspecified
+    var _channel: Layar_V1_IntakeChannel = .unspecified
+    var _priority: Layar_V1_ComplaintPriority = .unspecified
+    var _status: Layar_V1_ComplaintStatus = .unspecified
+    var _description_p: String = String()
+    var _trackingCode: String = String()
+    var _anonymous: Bool = false
+    var _hasContact_p: Bool = false
+    var _handlerID: String = String()
+    var _response: String = String()
+    var _resolution: String = String()
+    var _filedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _firstActionAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _resolvedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _closedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _forwardingDue: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _followUpDue: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _forwardingOverdue: Bool = false
+    var _followUpOverdue: Bool = false
+    var _laporStatus: Layar_V1_LaporStatus = .unspecified
+    var _laporID: String = String()
+    var _laporError: String = String()
+    var _reopenCount: Int32 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _complaintID = source._complaintID
+      _reference = source._reference
+      _category = source._category
+      _channel = source._channel
+      _priority = source._priority
+      _status = source._status
+      _description_p = source._description_p
+      _trackingCode = source._trackingCode
+      _anonymous = source._anonymous
+      _hasContact_p = source._hasContact_p
+      _handlerID = source._handlerID
+      _response = source._response
+      _resolution = source._resolution
+      _filedAt = source._filedAt
+      _firstActionAt = source._firstActionAt
+      _resolvedAt = source._resolvedAt
+      _closedAt = source._closedAt
+      _forwardingDue = source._forwardingDue
+      _followUpDue = source._followUpDue
+      _forwardingOverdue = source._forwardingOverdue
+      _followUpOverdue = source._followUpOverdue
+      _laporStatus = source._laporStatus
+      _laporID = source._laporID
+      _laporError = source._laporError
+      _reopenCount = source._reopenCount
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._complaintID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._reference) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._category) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._channel) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._priority) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._description_p) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._trackingCode) }()
+        case 9: try { try decoder.decodeSingularBoolField(value: &_storage._anonymous) }()
+        case 10: try { try decoder.decodeSingularBoolField(value: &_storage._hasContact_p) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._handlerID) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._response) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._resolution) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._filedAt) }()
+        case 15: try { try decoder.decodeSingularMessageField(value: &_storage._firstActionAt) }()
+        case 16: try { try decoder.decodeSingularMessageField(value: &_storage._resolvedAt) }()
+        case 17: try { try decoder.decodeSingularMessageField(value: &_storage._closedAt) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._forwardingDue) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._followUpDue) }()
+        case 20: try { try decoder.decodeSingularBoolField(value: &_storage._forwardingOverdue) }()
+        case 21: try { try decoder.decodeSingularBoolField(value: &_storage._followUpOverdue) }()
+        case 22: try { try decoder.decodeSingularEnumField(value: &_storage._laporStatus) }()
+        case 23: try { try decoder.decodeSingularStringField(value: &_storage._laporID) }()
+        case 24: try { try decoder.decodeSingularStringField(value: &_storage._laporError) }()
+        case 25: try { try decoder.decodeSingularInt32Field(value: &_storage._reopenCount) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._complaintID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._complaintID, fieldNumber: 1)
+      }
+      if !_storage._reference.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reference, fieldNumber: 2)
+      }
+      if _storage._category != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._category, fieldNumber: 3)
+      }
+      if _storage._channel != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._channel, fieldNumber: 4)
+      }
+      if _storage._priority != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._priority, fieldNumber: 5)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 6)
+      }
+      if !_storage._description_p.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._description_p, fieldNumber: 7)
+      }
+      if !_storage._trackingCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._trackingCode, fieldNumber: 8)
+      }
+      if _storage._anonymous != false {
+        try visitor.visitSingularBoolField(value: _storage._anonymous, fieldNumber: 9)
+      }
+      if _storage._hasContact_p != false {
+        try visitor.visitSingularBoolField(value: _storage._hasContact_p, fieldNumber: 10)
+      }
+      if !_storage._handlerID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._handlerID, fieldNumber: 11)
+      }
+      if !_storage._response.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._response, fieldNumber: 12)
+      }
+      if !_storage._resolution.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resolution, fieldNumber: 13)
+      }
+      try { if let v = _storage._filedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
+      try { if let v = _storage._firstActionAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
+      try { if let v = _storage._resolvedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+      } }()
+      try { if let v = _storage._closedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+      } }()
+      try { if let v = _storage._forwardingDue {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+      try { if let v = _storage._followUpDue {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
+      if _storage._forwardingOverdue != false {
+        try visitor.visitSingularBoolField(value: _storage._forwardingOverdue, fieldNumber: 20)
+      }
+      if _storage._followUpOverdue != false {
+        try visitor.visitSingularBoolField(value: _storage._followUpOverdue, fieldNumber: 21)
+      }
+      if _storage._laporStatus != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._laporStatus, fieldNumber: 22)
+      }
+      if !_storage._laporID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._laporID, fieldNumber: 23)
+      }
+      if !_storage._laporError.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._laporError, fieldNumber: 24)
+      }
+      if _storage._reopenCount != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._reopenCount, fieldNumber: 25)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_Complaint, rhs: Layar_V1_Complaint) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._complaintID != rhs_storage._complaintID {return false}
+        if _storage._reference != rhs_storage._reference {return false}
+        if _storage._category != rhs_storage._category {return false}
+        if _storage._channel != rhs_storage._channel {return false}
+        if _storage._priority != rhs_storage._priority {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._description_p != rhs_storage._description_p {return false}
+        if _storage._trackingCode != rhs_storage._trackingCode {return false}
+        if _storage._anonymous != rhs_storage._anonymous {return false}
+        if _storage._hasContact_p != rhs_storage._hasContact_p {return false}
+        if _storage._handlerID != rhs_storage._handlerID {return false}
+        if _storage._response != rhs_storage._response {return false}
+        if _storage._resolution != rhs_storage._resolution {return false}
+        if _storage._filedAt != rhs_storage._filedAt {return false}
+        if _storage._firstActionAt != rhs_storage._firstActionAt {return false}
+        if _storage._resolvedAt != rhs_storage._resolvedAt {return false}
+        if _storage._closedAt != rhs_storage._closedAt {return false}
+        if _storage._forwardingDue != rhs_storage._forwardingDue {return false}
+        if _storage._followUpDue != rhs_storage._followUpDue {return false}
+        if _storage._forwardingOverdue != rhs_storage._forwardingOverdue {return false}
+        if _storage._followUpOverdue != rhs_storage._followUpOverdue {return false}
+        if _storage._laporStatus != rhs_storage._laporStatus {return false}
+        if _storage._laporID != rhs_storage._laporID {return false}
+        if _storage._laporError != rhs_storage._laporError {return false}
+        if _storage._reopenCount != rhs_storage._reopenCount {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Count: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Count"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}label\0\u{1}count\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.key) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.count) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.key.isEmpty {
+      try visitor.visitSingularStringField(value: self.key, fieldNumber: 1)
+    }
+    if !self.label.isEmpty {
+      try visitor.visitSingularStringField(value: self.label, fieldNumber: 2)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularInt32Field(value: self.count, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_Count, rhs: Layar_V1_Count) -> Bool {
+    if lhs.key != rhs.key {return false}
+    if lhs.label != rhs.label {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MonitoringReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{3}referrals_submitted\0\u{3}referrals_completed\0\u{3}unique_beneficiaries\0\u{3}by_ppks_kind\0\u{3}by_kecamatan\0\u{3}by_month\0\u{3}median_days_to_completion\0\u{3}p90_days_to_completion\0\u{3}complaints_filed\0\u{3}complaints_resolved\0\u{3}complaint_resolution_ratio\0\u{3}resolution_target_met\0\u{3}complaint_deadline_misses\0\u{3}median_hours_to_first_action\0\u{3}median_hours_to_resolution\0\u{3}ikm_converted\0\u{3}ikm_grade\0\u{1}csv\0")
+
+  fileprivate class _StorageClass {
+    var _from: Layar_V1_Date? = nil
+    var _to: Layar_V1_Date? = nil
+    var _referralsSubmitted: Int32 = 0
+    var _referralsCompleted: Int32 = 0
+    var _uniqueBeneficiaries: Int32 = 0
+    var _byPpksKind: [Layar_V1_Count] = []
+    var _byKecamatan: [Layar_V1_Count] = []
+    var _byMonth: [Layar_V1_Count] = []
+    var _medianDaysToCompletion: Double = 0
+    var _p90DaysToCompletion: Double = 0
+    var _complaintsFiled: Int32 = 0
+    var _complaintsResolved: Int32 = 0
+    var _complaintResolutionRatio: Double = 0
+    var _resolutionTargetMet: Bool = false
+    var _complaintDeadlineMisses: Int32 = 0
+    var _medianHoursToFirstAction: Double = 0
+    var _medianHoursToResolution: Double = 0
+    var _ikmConverted: Double = 0
+    var _ikmGrade: String = String()
+    var _csv: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _from = source._from
+      _to = source._to
+      _referralsSubmitted = source._referralsSubmitted
+      _referralsCompleted = source._referralsCompleted
+      _uniqueBeneficiaries = source._uniqueBeneficiaries
+      _byPpksKind = source._byPpksKind
+      _byKecamatan = source._byKecamatan
+      _byMonth = source._byMonth
+      _medianDaysToCompletion = source._medianDaysToCompletion
+      _p90DaysToCompletion = source._p90DaysToCompletion
+      _complaintsFiled = source._complaintsFiled
+      _complaintsResolved = source._complaintsResolved
+      _complaintResolutionRatio = source._complaintResolutionRatio
+      _resolutionTargetMet = source._resolutionTargetMet
+      _complaintDeadlineMisses = source._complaintDeadlineMisses
+      _medianHoursToFirstAction = source._medianHoursToFirstAction
+      _medianHoursToResolution = source._medianHoursToResolution
+      _ikmConverted = source._ikmConverted
+      _ikmGrade = source._ikmGrade
+      _csv = source._csv
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._from) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._to) }()
+        case 3: try { try decoder.decodeSingularInt32Field(value: &_storage._referralsSubmitted) }()
+        case 4: try { try decoder.decodeSingularInt32Field(value: &_storage._referralsCompleted) }()
+        case 5: try { try decoder.decodeSingularInt32Field(value: &_storage._uniqueBeneficiaries) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._byPpksKind) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._byKecamatan) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._byMonth) }()
+        case 9: try { try decoder.decodeSingularDoubleField(value: &_storage._medianDaysToCompletion) }()
+        case 10: try { try decoder.decodeSingularDoubleField(value: &_storage._p90DaysToCompletion) }()
+        case 11: try { try decoder.decodeSingularInt32Field(value: &_storage._complaintsFiled) }()
+        case 12: try { try decoder.decodeSingularInt32Field(value: &_storage._complaintsResolved) }()
+        case 13: try { try decoder.decodeSingularDoubleField(value: &_storage._complaintResolutionRatio) }()
+        case 14: try { try decoder.decodeSingularBoolField(value: &_storage._resolutionTargetMet) }()
+        case 15: try { try decoder.decodeSingularInt32Field(value: &_storage._complaintDeadlineMisses) }()
+        case 16: try { try decoder.decodeSingularDoubleField(value: &_storage._medianHoursToFirstAction) }()
+        case 17: try { try decoder.decodeSingularDoubleField(value: &_storage._medianHoursToResolution) }()
+        case 18: try { try decoder.decodeSingularDoubleField(value: &_storage._ikmConverted) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._ikmGrade) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._csv) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._from {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._to {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if _storage._referralsSubmitted != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._referralsSubmitted, fieldNumber: 3)
+      }
+      if _storage._referralsCompleted != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._referralsCompleted, fieldNumber: 4)
+      }
+      if _storage._uniqueBeneficiaries != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._uniqueBeneficiaries, fieldNumber: 5)
+      }
+      if !_storage._byPpksKind.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._byPpksKind, fieldNumber: 6)
+      }
+      if !_storage._byKecamatan.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._byKecamatan, fieldNumber: 7)
+      }
+      if !_storage._byMonth.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._byMonth, fieldNumber: 8)
+      }
+      if _storage._medianDaysToCompletion.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._medianDaysToCompletion, fieldNumber: 9)
+      }
+      if _storage._p90DaysToCompletion.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._p90DaysToCompletion, fieldNumber: 10)
+      }
+      if _storage._complaintsFiled != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._complaintsFiled, fieldNumber: 11)
+      }
+      if _storage._complaintsResolved != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._complaintsResolved, fieldNumber: 12)
+      }
+      if _storage._complaintResolutionRatio.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._complaintResolutionRatio, fieldNumber: 13)
+      }
+      if _storage._resolutionTargetMet != false {
+        try visitor.visitSingularBoolField(value: _storage._resolutionTargetMet, fieldNumber: 14)
+      }
+      if _storage._complaintDeadlineMisses != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._complaintDeadlineMisses, fieldNumber: 15)
+      }
+      if _storage._medianHoursToFirstAction.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._medianHoursToFirstAction, fieldNumber: 16)
+      }
+      if _storage._medianHoursToResolution.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._medianHoursToResolution, fieldNumber: 17)
+      }
+      if _storage._ikmConverted.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._ikmConverted, fieldNumber: 18)
+      }
+      if !_storage._ikmGrade.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._ikmGrade, fieldNumber: 19)
+      }
+      if !_storage._csv.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._csv, fieldNumber: 20)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_MonitoringReport, rhs: Layar_V1_MonitoringReport) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._from != rhs_storage._from {return false}
+        if _storage._to != rhs_storage._to {return false}
+        if _storage._referralsSubmitted != rhs_storage._referralsSubmitted {return false}
+        if _storage._referralsCompleted != rhs_storage._referralsCompleted {return false}
+        if _storage._uniqueBeneficiaries != rhs_storage._uniqueBeneficiaries {return false}
+        if _storage._byPpksKind != rhs_storage._byPpksKind {return false}
+        if _storage._byKecamatan != rhs_storage._byKecamatan {return false}
+        if _storage._byMonth != rhs_storage._byMonth {return false}
+        if _storage._medianDaysToCompletion != rhs_storage._medianDaysToCompletion {return false}
+        if _storage._p90DaysToCompletion != rhs_storage._p90DaysToCompletion {return false}
+        if _storage._complaintsFiled != rhs_storage._complaintsFiled {return false}
+        if _storage._complaintsResolved != rhs_storage._complaintsResolved {return false}
+        if _storage._complaintResolutionRatio != rhs_storage._complaintResolutionRatio {return false}
+        if _storage._resolutionTargetMet != rhs_storage._resolutionTargetMet {return false}
+        if _storage._complaintDeadlineMisses != rhs_storage._complaintDeadlineMisses {return false}
+        if _storage._medianHoursToFirstAction != rhs_storage._medianHoursToFirstAction {return false}
+        if _storage._medianHoursToResolution != rhs_storage._medianHoursToResolution {return false}
+        if _storage._ikmConverted != rhs_storage._ikmConverted {return false}
+        if _storage._ikmGrade != rhs_storage._ikmGrade {return false}
+        if _storage._csv != rhs_storage._csv {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -3,7 +3,8 @@ import Foundation
 /// Reads settings from environment variables and collects every problem before failing, so an
 /// operator sees all missing or invalid variables at once, each with what it is for.
 public struct EnvironmentReader {
-    public private(set) var problems: [String] = []
+    /// Problems found so far; callers may add their own checks.
+    public var problems: [String] = []
     private let values: [String: String]
 
     public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {

@@ -1,6 +1,7 @@
 import GRPCCore
 import LayarPostgres
 import Logging
+import ServiceLifecycle
 
 /// What a LAYAR service is made of. The ``ServiceRunner`` turns it into a running process:
 /// migrations, outbox relay, inbox consumers and the gRPC API under one service group.
@@ -17,10 +18,13 @@ public struct ServiceDefinition: Sendable {
     public var api: @Sendable (ServiceContext) -> [any RegistrableRPCService]
     /// Names reported by the health service, e.g. "layar.v1.IntakeService".
     public var apiNames: [String]
+    /// Other long-running work of the service (e.g. a forwarder to an outside system).
+    public var background: @Sendable (ServiceContext) -> [any Service]
 
     public init(
         name: String, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
-        apiNames: [String], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService]
+        apiNames: [String], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
+        background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultPort = defaultPort
@@ -28,6 +32,7 @@ public struct ServiceDefinition: Sendable {
         self.consumers = consumers
         self.apiNames = apiNames
         self.api = api
+        self.background = background
     }
 }
 

@@ -11,13 +11,20 @@ import ServiceLifecycle
 public enum ServiceRunner {
     /// The executable's entry point: exits with status 2 and a clear message on bad configuration.
     public static func main(_ definition: ServiceDefinition) async {
+        await main { definition }
+    }
+
+    /// The entry point of a service whose definition reads settings of its own (and may reject them).
+    public static func main(_ makeDefinition: () throws -> ServiceDefinition) async {
+        let definition: ServiceDefinition
         let configuration: ServiceConfiguration
         do {
+            definition = try makeDefinition()
             configuration = try ServiceConfiguration.fromEnvironment(
                 serviceName: definition.name, defaultPort: definition.defaultPort
             )
         } catch {
-            FileHandle.standardError.write(Data("layar-\(definition.name): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("layar: \(error)\n".utf8))
             exit(2)
         }
         LoggingSystem.bootstrap { label in
@@ -67,6 +74,7 @@ public enum ServiceRunner {
                 brokers: configuration.kafkaBrokers, logger: logger
             ))
         }
+        services += definition.background(context)
         services.append(GRPCServerService(
             host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),
             health: HealthService(services: definition.apiNames), logger: logger

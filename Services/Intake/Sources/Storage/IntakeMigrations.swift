@@ -88,5 +88,18 @@ enum IntakeMigrations {
                 CREATE INDEX tracking_failures_by_code ON tracking_failures (tracking_code, failed_at);
                 """
         ),
+        PostgresMigration(
+            version: 4, name: "pseudonymous persons",
+            sql: """
+                -- A stable random id per NIK: other services count people without seeing the NIK.
+                CREATE TABLE persons (
+                    id uuid PRIMARY KEY,
+                    nik text NOT NULL UNIQUE
+                );
+                INSERT INTO persons (id, nik) SELECT DISTINCT ON (nik) gen_random_uuid(), nik FROM referrals;
+                ALTER TABLE referrals ADD COLUMN person_id uuid REFERENCES persons (id);
+                UPDATE referrals r SET person_id = p.id FROM persons p WHERE p.nik = r.nik;
+                """
+        ),
     ]
 }

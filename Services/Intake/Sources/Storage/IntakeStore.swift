@@ -65,11 +65,21 @@ public struct IntakeStore: Sendable {
                 return try Submission(open, linked: true)
             }
             let id = UUID()
-            let code = try await insertReferral(id: id, form: form, formBytes: formBytes, requestID: requestID, now: now, on: connection)
+            let personID = try await connection.query(
+                """
+                INSERT INTO persons (id, nik) VALUES ($1, $2)
+                ON CONFLICT (nik) DO UPDATE SET nik = EXCLUDED.nik RETURNING id
+                """, [UUID(), form.person.nik]
+            ).first!.decode(UUID.self, "id")
+            let code = try await insertReferral(
+                id: id, personID: personID, form: form, formBytes: formBytes, requestID: requestID, now: now, on: connection
+            )
             let documents = form.documents.map(StoredDocument.init)
             try await insert(documents, referralID: id, now: now, on: connection)
             try await appendTimeline(id, .submitted, at: now, explanation: StatusExplanation.text(for: .submitted), on: connection)
-            try await outbox.append(submittedEvent(id: id, code: code, form: form, documents: documents, now: now), on: connection, at: now)
+            var submitted = submittedEvent(id: id, code: code, form: form, documents: documents, now: now)
+            submitted.personID = personID.uuidString.lowercased()
+            try await outbox.append(submitted, on: connection, at: now)
             try await outbox.append(Layar_V1_ApplicantContactRecorded.with {
                 $0.referralID = id.uuidString.lowercased()
                 $0.trackingCode = code
@@ -97,7 +107,7 @@ public struct IntakeStore: Sendable {
 
     /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
     private func insertReferral(
-        id: UUID, form: Layar_V1_ReferralForm, formBytes: [UInt8], requestID: UUID?, now: Date,
+        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, formBytes: [UInt8], requestID: UUID?, now: Date,
         on connection: PostgresConnection
     ) async throws -> String {
         let birth = CivilDate(form.person.birthDate)
@@ -109,9 +119,9 @@ public struct IntakeStore: Sendable {
                 INSERT INTO referrals (id, tracking_code, nik, full_name, birth_date, kecamatan_code, desa_code,
                     ppks_kind, urgency, channel, form, consent_given_by, consent_purposes, consented_at,
                     status, status_progress, submitted_at, updated_at, request_id, is_child, consent_giver,
-                    consent_channel, operator_id)
+                    consent_channel, operator_id, person_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $14, $17, $18,
-                    $19, $20, $21)
+                    $19, $20, $21, $22)
                 ON CONFLICT (tracking_code) DO NOTHING
                 """,
                 [
@@ -120,6 +130,7 @@ public struct IntakeStore: Sendable {
                     form.consent.givenBy, PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
                     Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
                     form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, form.operatorID,
+                    personID,
                 ]
             )
             if inserted.affectedRows == 1 { return code }

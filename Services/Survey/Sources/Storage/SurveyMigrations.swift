@@ -1,7 +1,8 @@
 import LayarPostgres
 import LayarRuntime
 
-/// Survey's schema: invitations to the satisfaction survey.
+/// Survey's schema: invitations and responses (SKM), complaints with their confidential contacts,
+/// action ledger and LAPOR! forwarding queue, and the referral facts behind the monitoring report.
 enum SurveyMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
@@ -16,6 +17,93 @@ enum SurveyMigrations {
                     created_at timestamptz NOT NULL,
                     expires_at timestamptz NOT NULL
                 );
+                """
+        ),
+        PostgresMigration(
+            version: 3, name: "responses, complaints, referral facts",
+            sql: """
+                CREATE TABLE responses (
+                    id uuid PRIMARY KEY,
+                    invitation_id uuid UNIQUE REFERENCES invitations (id),
+                    source text NOT NULL CHECK (source IN ('invitation', 'paper')),
+                    operator_id text NOT NULL DEFAULT '',
+                    answered_on date NOT NULL,
+                    scores integer[] NOT NULL CHECK (array_length(scores, 1) = 9 AND 1 <= ALL (scores) AND 4 >= ALL (scores)),
+                    suggestion text NOT NULL DEFAULT '',
+                    sex integer NOT NULL DEFAULT 0,
+                    age_group integer NOT NULL DEFAULT 0,
+                    education integer NOT NULL DEFAULT 0,
+                    occupation integer NOT NULL DEFAULT 0,
+                    created_at timestamptz NOT NULL
+                );
+                COMMENT ON COLUMN responses.scores IS 'U1..U9 in element order, 1 (worst) to 4 (best)';
+                CREATE INDEX responses_by_day ON responses (answered_on);
+
+                CREATE TABLE referral_facts (
+                    referral_id uuid PRIMARY KEY,
+                    person_id uuid,
+                    ppks_kind text,
+                    kecamatan_code text,
+                    submitted_at timestamptz,
+                    completed_at timestamptz
+                );
+                CREATE INDEX referral_facts_submitted ON referral_facts (submitted_at);
+                CREATE INDEX referral_facts_completed ON referral_facts (completed_at);
+
+                CREATE TABLE complaints (
+                    id uuid PRIMARY KEY,
+                    reference text NOT NULL UNIQUE,
+                    category integer NOT NULL,
+                    channel integer NOT NULL,
+                    priority integer NOT NULL,
+                    status integer NOT NULL,
+                    description text NOT NULL,
+                    tracking_code text NOT NULL DEFAULT '',
+                    anonymous boolean NOT NULL,
+                    operator_id text NOT NULL DEFAULT '',
+                    handler_id text NOT NULL DEFAULT '',
+                    response text NOT NULL DEFAULT '',
+                    resolution text NOT NULL DEFAULT '',
+                    filed_at timestamptz NOT NULL,
+                    first_action_at timestamptz,
+                    resolved_at timestamptz,
+                    closed_at timestamptz,
+                    forwarding_due timestamptz NOT NULL,
+                    follow_up_due timestamptz NOT NULL,
+                    reopen_count integer NOT NULL DEFAULT 0,
+                    lapor_status integer NOT NULL DEFAULT 0,
+                    lapor_id text NOT NULL DEFAULT '',
+                    lapor_error text NOT NULL DEFAULT ''
+                );
+                CREATE INDEX complaints_filed ON complaints (filed_at);
+
+                -- Confidential: never returned by the API, never forwarded.
+                CREATE TABLE complainant_contacts (
+                    complaint_id uuid PRIMARY KEY REFERENCES complaints (id),
+                    name text NOT NULL,
+                    phone text NOT NULL
+                );
+
+                CREATE TABLE complaint_actions (
+                    id bigserial PRIMARY KEY,
+                    complaint_id uuid NOT NULL REFERENCES complaints (id),
+                    action integer NOT NULL,
+                    actor_id text NOT NULL,
+                    text text NOT NULL,
+                    at timestamptz NOT NULL
+                );
+
+                -- The LAPOR! outbox: written with the complaint change, sent by the forwarder.
+                CREATE TABLE lapor_forwards (
+                    complaint_id uuid PRIMARY KEY REFERENCES complaints (id),
+                    payload bytea NOT NULL,
+                    attempts integer NOT NULL DEFAULT 0,
+                    next_attempt_at timestamptz NOT NULL,
+                    claimed_until timestamptz,
+                    done_at timestamptz,
+                    last_error text NOT NULL DEFAULT ''
+                );
+                CREATE INDEX lapor_forwards_due ON lapor_forwards (next_attempt_at) WHERE done_at IS NULL;
                 """
         ),
     ]

@@ -1,0 +1,51 @@
+import Foundation
+import LayarRuntime
+import Logging
+import ServiceLifecycle
+
+/// Sends queued complaints to LAPOR!: the queue row was written in the same transaction as the
+/// "forward" action (an outbox), each is claimed briefly, sent outside any transaction, and the
+/// outcome recorded. Retriable failures back off exponentially up to ``maximumAttempts``; a
+/// permanent one stops at once; either way staff see the reason on the complaint.
+struct LaporForwarder: Service {
+    let store: ComplaintStore
+    let client: any LaporClient
+    let logger: Logger
+    var maximumAttempts = 8
+    var idleInterval: Duration = .seconds(1)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if try await forwardOne() == false { try await Task.sleep(for: idleInterval) }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.warning("LAPOR! forwarder round failed: \(error)")
+                    try? await Task.sleep(for: .seconds(2))
+                }
+            }
+        }
+    }
+
+    /// Forwards one due complaint; false when none was due.
+    func forwardOne(now: Date = Date()) async throws -> Bool {
+        guard let forward = try await store.claimForward(now: now) else { return false }
+        do {
+            let report = try JSONDecoder().decode(LaporReport.self, from: Data(forward.payload))
+            let laporID = try await client.submit(report)
+            try await store.forwarded(forward.complaintID, laporID: laporID)
+            logger.info("complaint \(report.reference) forwarded to LAPOR! as \(laporID)")
+        } catch let failure as LaporFailure {
+            let retry = failure.isRetriable && forward.attempts < maximumAttempts
+            let delay = Backoff.delay(attempt: forward.attempts, base: .seconds(2), cap: .seconds(600))
+            try await store.forwardFailed(
+                forward.complaintID, error: failure.message,
+                retryAt: retry ? now.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) : nil
+            )
+            logger.warning("LAPOR! forwarding of \(forward.complaintID) failed (attempt \(forward.attempts)): \(failure)")
+        }
+        return true
+    }
+}

@@ -1,0 +1,34 @@
+import LayarDomain
+import LayarRuntime
+
+/// The survey service's own settings (beyond ``ServiceConfiguration``), from the environment.
+public struct SurveyConfiguration: Sendable {
+    /// `LAYAR_LAPOR_URL`: base URL of the SP4N-LAPOR! API; forwarding is off when unset.
+    public var laporURL: String?
+    /// `LAYAR_LAPOR_TOKEN`: bearer token for LAPOR!.
+    public var laporToken: String
+    /// `LAYAR_COMPLAINT_FORWARDING_DAYS` (3) and `LAYAR_COMPLAINT_FOLLOW_UP_DAYS` (5), in working days.
+    var deadlines: ComplaintDeadlines
+
+    public static func fromEnvironment(_ environment: [String: String]) throws -> SurveyConfiguration {
+        var reader = EnvironmentReader(environment)
+        let url = reader.optional("LAYAR_LAPOR_URL", default: "")
+        if !url.isEmpty && !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            reader.problems.append("LAYAR_LAPOR_URL=\(url) is invalid: expected an http(s) URL")
+        }
+        var deadlines = ComplaintDeadlines()
+        deadlines.forwardingDays = reader.integer("LAYAR_COMPLAINT_FORWARDING_DAYS", default: 3, in: 1...60)
+        deadlines.followUpDays = reader.integer("LAYAR_COMPLAINT_FOLLOW_UP_DAYS", default: 5, in: 1...60)
+        let holidays = reader.optional("LAYAR_HOLIDAYS", default: "")
+        if let calendar = WorkingCalendar(holidayList: holidays) {
+            deadlines.calendar = calendar
+        } else {
+            reader.problems.append("LAYAR_HOLIDAYS=\(holidays) is invalid: expected dates like 2026-12-25,2027-01-01")
+        }
+        try reader.validate()
+        return SurveyConfiguration(
+            laporURL: url.isEmpty ? nil : url, laporToken: reader.optional("LAYAR_LAPOR_TOKEN", default: ""),
+            deadlines: deadlines
+        )
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import GRPCCore
+import LayarKafka
+import LayarRuntime
+import LayarSchema
+
+/// A `ServerContext` for calling gRPC handlers directly in tests.
+public enum ServerContextStub {
+    public static let context = ServerContext(
+        descriptor: MethodDescriptor(fullyQualifiedService: "test", method: "test"), remotePeer: "in-process:test",
+        localPeer: "in-process:test", cancellation: .init()
+    )
+}
+
+/// Builds the Kafka message an event arrives in, with its CloudEvents headers.
+public enum KafkaConsumerMessageFactory {
+    public static func message<E: LayarEvent>(_ event: E, id: String = UUID().uuidString, offset: Int64 = 0) throws -> KafkaConsumerMessage {
+        KafkaConsumerMessage(
+            topic: E.topic.rawValue, partition: 0, offset: offset, key: Array(event.referralID.utf8),
+            value: try event.serializedBytes(),
+            headers: CloudEventHeaders.make(id: id, type: E.eventType, source: "/layar/test", subject: event.referralID, time: Date())
+        )
+    }
+}
+
+/// Lets `#expect(throws:)` match a gRPC status by its code name.
+public struct RPCErrorMatcher: Error {
+    public var code: String
+    public init(_ error: any Error) {
+        code = (error as? RPCError).map { "\($0.code)" } ?? "\(error)"
+    }
+}
