@@ -17,6 +17,13 @@ let runtimeDependencies: [Target.Dependency] = [
 /// What a service needs beyond the runtime.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "Intake": [.product(name: "Crypto", package: "swift-crypto")],  // SHA-256 of documents.
+    "Notification": [  // Templates and the SMS, WhatsApp and mail gateways.
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ],
     "Survey": [  // The SP4N-LAPOR! adapter.
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -59,6 +66,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
@@ -152,6 +160,7 @@ let package = Package(
             name: "ServiceTests",
             dependencies: services.map { .target(name: "Layar\($0)") } + [
                 "LayarDomain", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Tests/ServiceTests"
         ),

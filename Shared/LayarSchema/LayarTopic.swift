@@ -14,6 +14,8 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     case assignmentCases = "layar.assignment.cases.v1"
     /// Written by survey: `SurveyInvitationCreated`. Read by notification.
     case surveyInvitations = "layar.survey.invitations.v1"
+    /// Written by notification: `NotificationDelivered` (no address, no text). Read by monitoring.
+    case notificationDeliveries = "layar.notification.deliveries.v1"
 
     /// Partitions the dev broker creates; production sizes topics in its own init job.
     public static let defaultPartitions = 4

@@ -14,11 +14,17 @@ final class ServiceProcesses: @unchecked Sendable {
     private let processes: [String: Process]
     let logDirectory: URL
 
+    /// What the notification service "sent" through its development channel, one JSON line each.
+    var sentNotifications: String {
+        (try? String(contentsOf: logDirectory.appendingPathComponent("notifications.jsonl"), encoding: .utf8)) ?? ""
+    }
+
     init() throws {
         let bin = try TestEnvironment.binDirectory()
         let brokers = try TestEnvironment.kafkaBrokers()
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("layar-it-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        let notificationLog = logDirectory.appendingPathComponent("notifications.jsonl")
         var addresses: [String: ServiceAddress] = [:]
         var processes: [String: Process] = [:]
         for name in Self.names {
@@ -30,6 +36,9 @@ final class ServiceProcesses: @unchecked Sendable {
             environment["KAFKA_BROKERS"] = brokers
             environment["LAYAR_GRPC_PORT"] = String(port)
             environment["LAYAR_LOG_LEVEL"] = "info"
+            // Notifications go through the development log channel into a file the test reads.
+            environment["LAYAR_NOTIFY_LOG_FILE"] = notificationLog.path
+            environment["LAYAR_QUIET_HOURS"] = "off"
             process.environment = environment
             let log = logDirectory.appendingPathComponent("\(name).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)

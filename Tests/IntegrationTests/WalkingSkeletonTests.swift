@@ -91,9 +91,17 @@ struct WalkingSkeletonTests {
             }.messages
             return messages.contains { $0.eventType == Layar_V1_CaseAssigned.eventType } ? messages : nil
         }
-        #expect(messages.allSatisfy { $0.audience == .applicant })
-        #expect(messages.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.body.contains(submitted.trackingCode) })
-        #expect(Set(messages.map(\.eventID)).count == messages.count, "one message per event")
+        let toApplicant = messages.filter { $0.audience == .applicant }
+        #expect(toApplicant.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.body.contains(submitted.trackingCode) })
+        #expect(Set(toApplicant.map(\.eventID)).count == toApplicant.count, "one message per event")
+        #expect(messages.contains { $0.audience == .caseWorker && $0.recipient == caseView.caseWorkerID && $0.channel == .inbox })
+        _ = try await Self.eventually("the first message sent", services: services) {
+            services.sentNotifications.contains(submitted.trackingCode) ? true : nil
+        }
+        let delivered = try await services.addresses["notification"]!.withClient { client in
+            try await Layar_V1_NotificationService.Client(wrapping: client).listMessages(.with { $0.referralID = referralID })
+        }.messages
+        #expect(delivered.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.status == .sent && $0.channel == .sms })
 
         let completed = try await assignment.withClient { client in
             try await Layar_V1_AssignmentService.Client(wrapping: client).completeCase(.with {

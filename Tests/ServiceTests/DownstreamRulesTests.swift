@@ -48,18 +48,22 @@ struct DownstreamRulesTests {
         #expect(child == [.kk])
     }
 
-    @Test("applicant messages fit one SMS and name the tracking code")
-    func smsLength() {
-        let events: [ApplicantMessages.ApplicantEvent] = [
-            .submitted, .informationRequested(documents: ["KTP", "Kartu Keluarga"]), .verified, .rejected,
-            .assigned(caseWorkerName: "Yusuf Hamdani, S.Tr.Sos."), .completed, .withdrawn,
-            .surveyInvited(code: "SKM-ZKZWX68B"),
+    @Test("every template renders, short ones fit one SMS with the tracking code")
+    func templates() {
+        let values = [
+            "code": "LYR-ZFVF-ZZHZ", "worker": "Yusuf Hamdani, S.Tr.Sos.", "documents": "KTP atau Kartu Keluarga",
+            "surveyCode": "SKM-ZKZW-X68B", "ppks": "Lanjut Usia Terlantar", "kecamatan": "Paringin Selatan",
+            "priority": "tinggi",
         ]
-        for event in events {
-            let text = ApplicantMessages.text(for: event, trackingCode: "LYR-ZFVF-ZZHZ") ?? ""
-            #expect(text.count <= 160, "\(event): \(text.count) characters")
-            #expect(text.contains("LYR-ZFVF-ZZHZ"))
+        for kind in NotificationTemplates.Kind.allCases {
+            let short = NotificationTemplates.render(kind, .short, values)
+            let long = NotificationTemplates.render(kind, .long, values)
+            #expect(short.count <= 160, "\(kind): \(short.count) characters")
+            #expect(short.contains("LYR-ZFVF-ZZHZ") && long.contains("LYR-ZFVF-ZZHZ"), "\(kind)")
+            #expect(!short.contains("{{") && !long.contains("{{") && long.count > short.count / 2, "\(kind)")
         }
+        // Values are plain text: nothing is HTML-escaped.
+        #expect(NotificationTemplates.render(.assigned, .short, ["code": "X", "worker": "A & B"]).contains("A & B"))
     }
 }
 

@@ -22,10 +22,13 @@ public final class LocalHTTPServer: Sendable {
     public struct Response: Sendable {
         public var status: Int
         public var body: String
+        /// Answer only after this long (a slow or hanging gateway).
+        public var delay: Duration
 
-        public init(status: Int, body: String = "") {
+        public init(status: Int, body: String = "", delay: Duration = .zero) {
             self.status = status
             self.body = body
+            self.delay = delay
         }
     }
 
@@ -95,9 +98,19 @@ public final class LocalHTTPServer: Sendable {
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(response.body.utf8.count))
                 let status = HTTPResponseStatus(statusCode: response.status)
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                let responseHead = HTTPResponseHead(version: head.version, status: status, headers: headers)
+                let write = { [self] in
+                    context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
+                if response.delay == .zero {
+                    write()
+                } else {
+                    let nanoseconds = response.delay.components.seconds * 1_000_000_000
+                        + response.delay.components.attoseconds / 1_000_000_000
+                    context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { write() }
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
-import LayarRuntime
+import Foundation
 import LayarNotification
+import LayarRuntime
 
-await ServiceRunner.main(NotificationService.definition)
+await ServiceRunner.main { try NotificationService.definition(environment: ProcessInfo.processInfo.environment) }

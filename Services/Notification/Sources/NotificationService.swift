@@ -1,21 +1,39 @@
+import AsyncHTTPClient
 import LayarRuntime
 import LayarSchema
 
-/// The notification service: tells applicants what happened to their referral.
+/// The notification service: tells applicants and staff what happened, once, reliably.
 public enum NotificationService {
-    public static let definition = ServiceDefinition(
-        name: "notification", defaultPort: 50054, migrations: NotificationMigrations.all,
-        consumers: [
-            ConsumerDefinition(
-                name: "applicant",
-                topics: [
-                    LayarTopic.intakeContacts, .intakeReferrals, .verificationResults, .assignmentCases,
-                    .surveyInvitations,
-                ].map(\.rawValue),
-                handler: { ApplicantNotifier(store: NotificationStore(pool: $0.pool)) }
-            )
-        ],
-        apiNames: [Layar_V1_NotificationService.descriptor.fullyQualifiedService],
-        api: { [NotificationAPI(store: NotificationStore(pool: $0.pool))] }
-    )
+    public static func definition(environment: [String: String]) throws -> ServiceDefinition {
+        let configuration = try NotificationConfiguration.fromEnvironment(environment)
+        return ServiceDefinition(
+            name: "notification", defaultPort: 50054, migrations: NotificationMigrations.all,
+            consumers: [
+                ConsumerDefinition(
+                    name: "applicant",
+                    topics: [
+                        LayarTopic.intakeContacts, .intakeReferrals, .verificationResults, .assignmentCases,
+                        .surveyInvitations,
+                    ].map(\.rawValue),
+                    handler: {
+                        NotificationPlanner(
+                            store: NotificationStore(pool: $0.pool, outbox: $0.outbox), quietHours: configuration.quietHours
+                        )
+                    }
+                )
+            ],
+            apiNames: [Layar_V1_NotificationService.descriptor.fullyQualifiedService],
+            api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, outbox: $0.outbox))] },
+            background: { context in
+                let senders = configuration.senders(client: .shared, logger: context.logger)
+                var dispatcher = Dispatcher(
+                    store: NotificationStore(pool: context.pool, outbox: context.outbox), senders: senders,
+                    limiters: senders.mapValues { _ in RateLimiter(perSecond: Double(configuration.ratePerSecond)) },
+                    logger: context.logger
+                )
+                dispatcher.maximumAttempts = configuration.maximumAttempts
+                return [dispatcher]
+            }
+        )
+    }
 }

@@ -31,6 +31,49 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// The outcome of one delivery attempt's end: sent, or dead-lettered.
+public nonisolated enum Layar_V1_NotificationOutcome: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Accepted by the provider.
+  case sent // = 1
+
+  /// Permanent refusal or retries exhausted.
+  case failed // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .sent
+    case 2: self = .failed
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .sent: return 1
+    case .failed: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_NotificationOutcome] = [
+    .unspecified,
+    .sent,
+    .failed,
+  ]
+
+}
+
 /// ce_type "layar.referral.submitted.v1", topic "layar.intake.referrals.v1", written by intake.
 /// Read by verification (identity checks), assignment (routing) and notification.
 public nonisolated struct Layar_V1_ReferralSubmitted: @unchecked Sendable {
@@ -454,9 +497,61 @@ public nonisolated struct Layar_V1_SurveyInvitationCreated: Sendable {
   fileprivate var _expiresAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// ce_type "layar.notification.delivered.v1", topic "layar.notification.deliveries.v1", written by
+/// notification. No address and no text: only what monitoring needs.
+public nonisolated struct Layar_V1_NotificationDelivered: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// UUID of the message.
+  public var messageID: String = String()
+
+  /// The ce_type that caused it.
+  public var eventType: String = String()
+
+  /// layar.v1.Audience value.
+  public var audience: Int32 = 0
+
+  /// layar.v1.DeliveryChannel value.
+  public var channel: Int32 = 0
+
+  /// Sent or failed.
+  public var outcome: Layar_V1_NotificationOutcome = .unspecified
+
+  /// Attempts made.
+  public var attempts: Int32 = 0
+
+  /// Why it failed (empty when sent).
+  public var reason: String = String()
+
+  /// When.
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
+
+nonisolated extension Layar_V1_NotificationOutcome: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NOTIFICATION_OUTCOME_UNSPECIFIED\0\u{1}NOTIFICATION_OUTCOME_SENT\0\u{1}NOTIFICATION_OUTCOME_FAILED\0")
+}
 
 nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralSubmitted"
@@ -1103,6 +1198,80 @@ nonisolated extension Layar_V1_SurveyInvitationCreated: SwiftProtobuf.Message, S
     if lhs.invitationID != rhs.invitationID {return false}
     if lhs.code != rhs.code {return false}
     if lhs._expiresAt != rhs._expiresAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_NotificationDelivered: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NotificationDelivered"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}message_id\0\u{3}event_type\0\u{1}audience\0\u{1}channel\0\u{1}outcome\0\u{1}attempts\0\u{1}reason\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.messageID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.eventType) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.audience) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.channel) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.attempts) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.messageID.isEmpty {
+      try visitor.visitSingularStringField(value: self.messageID, fieldNumber: 2)
+    }
+    if !self.eventType.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventType, fieldNumber: 3)
+    }
+    if self.audience != 0 {
+      try visitor.visitSingularInt32Field(value: self.audience, fieldNumber: 4)
+    }
+    if self.channel != 0 {
+      try visitor.visitSingularInt32Field(value: self.channel, fieldNumber: 5)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 6)
+    }
+    if self.attempts != 0 {
+      try visitor.visitSingularInt32Field(value: self.attempts, fieldNumber: 7)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 8)
+    }
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_NotificationDelivered, rhs: Layar_V1_NotificationDelivered) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.messageID != rhs.messageID {return false}
+    if lhs.eventType != rhs.eventType {return false}
+    if lhs.audience != rhs.audience {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.attempts != rhs.attempts {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._at != rhs._at {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

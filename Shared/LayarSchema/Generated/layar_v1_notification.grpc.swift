@@ -1,4 +1,5 @@
-// The notification service: what was told to whom about a referral.
+// The notification service: what was told to whom about a referral, through which channel,
+// and the staff's inbox.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -35,9 +36,51 @@ public enum Layar_V1_NotificationService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListDeadLetters" metadata.
+        public enum ListDeadLetters: Sendable {
+            /// Request type for "ListDeadLetters".
+            public typealias Input = Layar_V1_ListDeadLettersRequest
+            /// Response type for "ListDeadLetters".
+            public typealias Output = Layar_V1_ListMessagesResponse
+            /// Descriptor for "ListDeadLetters".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.NotificationService"),
+                method: "ListDeadLetters",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListInbox" metadata.
+        public enum ListInbox: Sendable {
+            /// Request type for "ListInbox".
+            public typealias Input = Layar_V1_ListInboxRequest
+            /// Response type for "ListInbox".
+            public typealias Output = Layar_V1_ListMessagesResponse
+            /// Descriptor for "ListInbox".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.NotificationService"),
+                method: "ListInbox",
+                type: .unary
+            )
+        }
+        /// Namespace for "MarkRead" metadata.
+        public enum MarkRead: Sendable {
+            /// Request type for "MarkRead".
+            public typealias Input = Layar_V1_MarkReadRequest
+            /// Response type for "MarkRead".
+            public typealias Output = Layar_V1_MarkReadResponse
+            /// Descriptor for "MarkRead".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.NotificationService"),
+                method: "MarkRead",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "layar.v1.NotificationService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
-            ListMessages.descriptor
+            ListMessages.descriptor,
+            ListDeadLetters.descriptor,
+            ListInbox.descriptor,
+            MarkRead.descriptor
         ]
     }
 }
@@ -68,7 +111,7 @@ extension Layar_V1_NotificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists the messages recorded for a referral, oldest first.
+        /// > The delivery log of a referral: every message, oldest first, with its delivery state.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_ListMessagesRequest` messages.
@@ -81,6 +124,60 @@ extension Layar_V1_NotificationService {
             request: GRPCCore.StreamingServerRequest<Layar_V1_ListMessagesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListMessagesResponse>
+
+        /// Handle the "ListDeadLetters" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Messages that could not be delivered after their last attempt, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListDeadLettersRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListMessagesResponse` messages.
+        func listDeadLetters(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListDeadLettersRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListMessagesResponse>
+
+        /// Handle the "ListInbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListInboxRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListMessagesResponse` messages.
+        func listInbox(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListInboxRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListMessagesResponse>
+
+        /// Handle the "MarkRead" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks inbox messages read.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_MarkReadRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_MarkReadResponse` messages.
+        func markRead(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_MarkReadRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_MarkReadResponse>
     }
 
     /// Service protocol for the "layar.v1.NotificationService" service.
@@ -95,7 +192,7 @@ extension Layar_V1_NotificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists the messages recorded for a referral, oldest first.
+        /// > The delivery log of a referral: every message, oldest first, with its delivery state.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_ListMessagesRequest` message.
@@ -108,6 +205,60 @@ extension Layar_V1_NotificationService {
             request: GRPCCore.ServerRequest<Layar_V1_ListMessagesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse>
+
+        /// Handle the "ListDeadLetters" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Messages that could not be delivered after their last attempt, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListDeadLettersRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListMessagesResponse` message.
+        func listDeadLetters(
+            request: GRPCCore.ServerRequest<Layar_V1_ListDeadLettersRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse>
+
+        /// Handle the "ListInbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListInboxRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListMessagesResponse` message.
+        func listInbox(
+            request: GRPCCore.ServerRequest<Layar_V1_ListInboxRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse>
+
+        /// Handle the "MarkRead" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks inbox messages read.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_MarkReadRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_MarkReadResponse` message.
+        func markRead(
+            request: GRPCCore.ServerRequest<Layar_V1_MarkReadRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_MarkReadResponse>
     }
 
     /// Simple service protocol for the "layar.v1.NotificationService" service.
@@ -120,7 +271,7 @@ extension Layar_V1_NotificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists the messages recorded for a referral, oldest first.
+        /// > The delivery log of a referral: every message, oldest first, with its delivery state.
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_ListMessagesRequest` message.
@@ -133,6 +284,60 @@ extension Layar_V1_NotificationService {
             request: Layar_V1_ListMessagesRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_ListMessagesResponse
+
+        /// Handle the "ListDeadLetters" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Messages that could not be delivered after their last attempt, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListDeadLettersRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListMessagesResponse` to respond with.
+        func listDeadLetters(
+            request: Layar_V1_ListDeadLettersRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListMessagesResponse
+
+        /// Handle the "ListInbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListInboxRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListMessagesResponse` to respond with.
+        func listInbox(
+            request: Layar_V1_ListInboxRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListMessagesResponse
+
+        /// Handle the "MarkRead" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks inbox messages read.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_MarkReadRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_MarkReadResponse` to respond with.
+        func markRead(
+            request: Layar_V1_MarkReadRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_MarkReadResponse
     }
 }
 
@@ -151,6 +356,39 @@ extension Layar_V1_NotificationService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Layar_V1_NotificationService.Method.ListDeadLetters.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListDeadLettersRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListMessagesResponse>(),
+            handler: { request, context in
+                try await self.listDeadLetters(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_NotificationService.Method.ListInbox.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListInboxRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListMessagesResponse>(),
+            handler: { request, context in
+                try await self.listInbox(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_NotificationService.Method.MarkRead.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_MarkReadRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_MarkReadResponse>(),
+            handler: { request, context in
+                try await self.markRead(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -162,6 +400,39 @@ extension Layar_V1_NotificationService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListMessagesResponse> {
         let response = try await self.listMessages(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listDeadLetters(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListDeadLettersRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListMessagesResponse> {
+        let response = try await self.listDeadLetters(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listInbox(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListInboxRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListMessagesResponse> {
+        let response = try await self.listInbox(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func markRead(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_MarkReadRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_MarkReadResponse> {
+        let response = try await self.markRead(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -184,6 +455,45 @@ extension Layar_V1_NotificationService.SimpleServiceProtocol {
             metadata: [:]
         )
     }
+
+    public func listDeadLetters(
+        request: GRPCCore.ServerRequest<Layar_V1_ListDeadLettersRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse>(
+            message: try await self.listDeadLetters(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listInbox(
+        request: GRPCCore.ServerRequest<Layar_V1_ListInboxRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListMessagesResponse>(
+            message: try await self.listInbox(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func markRead(
+        request: GRPCCore.ServerRequest<Layar_V1_MarkReadRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_MarkReadResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_MarkReadResponse>(
+            message: try await self.markRead(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
 }
 
 // MARK: layar.v1.NotificationService (client)
@@ -199,7 +509,7 @@ extension Layar_V1_NotificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists the messages recorded for a referral, oldest first.
+        /// > The delivery log of a referral: every message, oldest first, with its delivery state.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_ListMessagesRequest` message.
@@ -216,6 +526,75 @@ extension Layar_V1_NotificationService {
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListMessagesResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListDeadLetters" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Messages that could not be delivered after their last attempt, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListDeadLettersRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListDeadLettersRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListMessagesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listDeadLetters<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListDeadLettersRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListDeadLettersRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListMessagesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListInbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListInboxRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListInboxRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListMessagesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listInbox<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListInboxRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListInboxRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListMessagesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "MarkRead" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks inbox messages read.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_MarkReadRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_MarkReadRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_MarkReadResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func markRead<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_MarkReadRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_MarkReadRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_MarkReadResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MarkReadResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -239,7 +618,7 @@ extension Layar_V1_NotificationService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists the messages recorded for a referral, oldest first.
+        /// > The delivery log of a referral: every message, oldest first, with its delivery state.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_ListMessagesRequest` message.
@@ -268,6 +647,108 @@ extension Layar_V1_NotificationService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListDeadLetters" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Messages that could not be delivered after their last attempt, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListDeadLettersRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListDeadLettersRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListMessagesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listDeadLetters<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListDeadLettersRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListDeadLettersRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListMessagesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_NotificationService.Method.ListDeadLetters.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListInbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListInboxRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListInboxRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListMessagesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listInbox<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListInboxRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListInboxRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListMessagesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_NotificationService.Method.ListInbox.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "MarkRead" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks inbox messages read.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_MarkReadRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_MarkReadRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_MarkReadResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func markRead<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_MarkReadRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_MarkReadRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_MarkReadResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MarkReadResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_NotificationService.Method.MarkRead.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -278,7 +759,7 @@ extension Layar_V1_NotificationService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Lists the messages recorded for a referral, oldest first.
+    /// > The delivery log of a referral: every message, oldest first, with its delivery state.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_ListMessagesRequest` message.
@@ -302,6 +783,93 @@ extension Layar_V1_NotificationService.ClientProtocol {
             onResponse: handleResponse
         )
     }
+
+    /// Call the "ListDeadLetters" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Messages that could not be delivered after their last attempt, newest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListDeadLettersRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listDeadLetters<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListDeadLettersRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listDeadLetters(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListDeadLettersRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListMessagesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListInbox" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListInboxRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listInbox<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListInboxRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listInbox(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListInboxRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListMessagesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "MarkRead" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Marks inbox messages read.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_MarkReadRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func markRead<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_MarkReadRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MarkReadResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.markRead(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_MarkReadRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_MarkReadResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
 }
 
 // Helpers providing sugared APIs for 'ClientProtocol' methods.
@@ -311,7 +879,7 @@ extension Layar_V1_NotificationService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Lists the messages recorded for a referral, oldest first.
+    /// > The delivery log of a referral: every message, oldest first, with its delivery state.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -334,6 +902,105 @@ extension Layar_V1_NotificationService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listMessages(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListDeadLetters" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Messages that could not be delivered after their last attempt, newest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listDeadLetters<Result>(
+        _ message: Layar_V1_ListDeadLettersRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListDeadLettersRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listDeadLetters(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListInbox" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A staff member's inbox (by staff id, or a role such as "role:supervisor"), newest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listInbox<Result>(
+        _ message: Layar_V1_ListInboxRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListMessagesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListInboxRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listInbox(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "MarkRead" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Marks inbox messages read.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func markRead<Result>(
+        _ message: Layar_V1_MarkReadRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_MarkReadResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_MarkReadRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.markRead(
             request: request,
             options: options,
             onResponse: handleResponse

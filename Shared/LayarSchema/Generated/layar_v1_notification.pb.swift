@@ -8,7 +8,8 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-// The notification service: what was told to whom about a referral.
+// The notification service: what was told to whom about a referral, through which channel,
+// and the staff's inbox.
 
 import SwiftProtobuf
 
@@ -31,6 +32,12 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
 
   /// The responsible case worker.
   case caseWorker // = 2
+
+  /// Supervisors (role inbox).
+  case supervisor // = 3
+
+  /// Verifiers (role inbox).
+  case verifier // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -42,6 +49,8 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
     case 0: self = .unspecified
     case 1: self = .applicant
     case 2: self = .caseWorker
+    case 3: self = .supervisor
+    case 4: self = .verifier
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -51,6 +60,8 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
     case .unspecified: return 0
     case .applicant: return 1
     case .caseWorker: return 2
+    case .supervisor: return 3
+    case .verifier: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -60,6 +71,65 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
     .unspecified,
     .applicant,
     .caseWorker,
+    .supervisor,
+    .verifier,
+  ]
+
+}
+
+/// Where a message goes.
+public nonisolated enum Layar_V1_DeliveryChannel: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// Not chosen yet (the applicant's contact has not arrived).
+  case unspecified // = 0
+  case sms // = 1
+  case whatsapp // = 2
+  case email // = 3
+
+  /// A staff inbox in this service.
+  case inbox // = 4
+
+  /// The development file/log channel.
+  case log // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .sms
+    case 2: self = .whatsapp
+    case 3: self = .email
+    case 4: self = .inbox
+    case 5: self = .log
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .sms: return 1
+    case .whatsapp: return 2
+    case .email: return 3
+    case .inbox: return 4
+    case .log: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_DeliveryChannel] = [
+    .unspecified,
+    .sms,
+    .whatsapp,
+    .email,
+    .inbox,
+    .log,
   ]
 
 }
@@ -68,14 +138,17 @@ public nonisolated enum Layar_V1_DeliveryStatus: SwiftProtobuf.Enum, Swift.CaseI
   public typealias RawValue = Int
   case unspecified // = 0
 
-  /// Recorded, waiting to be sent.
+  /// Waiting: for the contact, quiet hours, a retry, or the sender.
   case pending // = 1
 
-  /// Handed to the channel.
+  /// Accepted by the channel's provider (or put in the inbox).
   case sent // = 2
 
-  /// Not sent: the applicant asked not to be contacted.
+  /// Not sent: do-not-contact, or no way to reach the applicant.
   case suppressed // = 3
+
+  /// Dead letter: permanent refusal or retries exhausted; see error.
+  case failed // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -88,6 +161,7 @@ public nonisolated enum Layar_V1_DeliveryStatus: SwiftProtobuf.Enum, Swift.CaseI
     case 1: self = .pending
     case 2: self = .sent
     case 3: self = .suppressed
+    case 4: self = .failed
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -98,6 +172,7 @@ public nonisolated enum Layar_V1_DeliveryStatus: SwiftProtobuf.Enum, Swift.CaseI
     case .pending: return 1
     case .sent: return 2
     case .suppressed: return 3
+    case .failed: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -108,6 +183,7 @@ public nonisolated enum Layar_V1_DeliveryStatus: SwiftProtobuf.Enum, Swift.CaseI
     .pending,
     .sent,
     .suppressed,
+    .failed,
   ]
 
 }
@@ -125,50 +201,172 @@ public nonisolated struct Layar_V1_ListMessagesRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Layar_V1_NotificationMessage: Sendable {
+public nonisolated struct Layar_V1_ListDeadLettersRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// At most this many (default 100, at most 1000).
+  public var limit: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListInboxRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Staff id (e.g. "PS-01") or role ("role:supervisor").
+  public var recipient: String = String()
+
+  /// Only messages not yet read.
+  public var unreadOnly: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_MarkReadRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Whose inbox.
+  public var recipient: String = String()
+
+  /// UUIDs of the messages.
+  public var messageIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_MarkReadResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// How many were marked (unknown or others' ids are ignored).
+  public var marked: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_NotificationMessage: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// UUID of the message.
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
   /// UUID of the referral.
-  public var referralID: String = String()
+  public var referralID: String {
+    get {_storage._referralID}
+    set {_uniqueStorage()._referralID = newValue}
+  }
 
   /// The event (ce_id) that caused it.
-  public var eventID: String = String()
+  public var eventID: String {
+    get {_storage._eventID}
+    set {_uniqueStorage()._eventID = newValue}
+  }
 
   /// The event's ce_type.
-  public var eventType: String = String()
+  public var eventType: String {
+    get {_storage._eventType}
+    set {_uniqueStorage()._eventType = newValue}
+  }
 
   /// Who it is for.
-  public var audience: Layar_V1_Audience = .unspecified
+  public var audience: Layar_V1_Audience {
+    get {_storage._audience}
+    set {_uniqueStorage()._audience = newValue}
+  }
 
   /// Through which channel.
-  public var channel: Layar_V1_ContactChannel = .unspecified
+  public var channel: Layar_V1_DeliveryChannel {
+    get {_storage._channel}
+    set {_uniqueStorage()._channel = newValue}
+  }
 
   /// Text in Bahasa Indonesia.
-  public var body: String = String()
+  public var body: String {
+    get {_storage._body}
+    set {_uniqueStorage()._body = newValue}
+  }
 
   /// Delivery state.
-  public var status: Layar_V1_DeliveryStatus = .unspecified
+  public var status: Layar_V1_DeliveryStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
 
   /// When it was recorded.
   public var createdAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_createdAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_createdAt = newValue}
+    get {_storage._createdAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._createdAt = newValue}
   }
   /// Returns true if `createdAt` has been explicitly set.
-  public var hasCreatedAt: Bool {self._createdAt != nil}
+  public var hasCreatedAt: Bool {_storage._createdAt != nil}
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
-  public mutating func clearCreatedAt() {self._createdAt = nil}
+  public mutating func clearCreatedAt() {_uniqueStorage()._createdAt = nil}
+
+  /// Masked address (e.g. "+62812****7890") or staff id/role.
+  public var recipient: String {
+    get {_storage._recipient}
+    set {_uniqueStorage()._recipient = newValue}
+  }
+
+  /// Sending attempts so far.
+  public var attempts: Int32 {
+    get {_storage._attempts}
+    set {_uniqueStorage()._attempts = newValue}
+  }
+
+  /// When the provider accepted it.
+  public var sentAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._sentAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._sentAt = newValue}
+  }
+  /// Returns true if `sentAt` has been explicitly set.
+  public var hasSentAt: Bool {_storage._sentAt != nil}
+  /// Clears the value of `sentAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSentAt() {_uniqueStorage()._sentAt = nil}
+
+  /// Last error, for staff.
+  public var error: String {
+    get {_storage._error}
+    set {_uniqueStorage()._error = newValue}
+  }
+
+  /// Inbox messages: read by the recipient.
+  public var read: Bool {
+    get {_storage._read}
+    set {_uniqueStorage()._read = newValue}
+  }
+
+  /// Sent at once, even in quiet hours.
+  public var urgent: Bool {
+    get {_storage._urgent}
+    set {_uniqueStorage()._urgent = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Layar_V1_ListMessagesResponse: Sendable {
@@ -176,7 +374,6 @@ public nonisolated struct Layar_V1_ListMessagesResponse: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Oldest first.
   public var messages: [Layar_V1_NotificationMessage] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -189,11 +386,15 @@ public nonisolated struct Layar_V1_ListMessagesResponse: Sendable {
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_Audience: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIENCE_UNSPECIFIED\0\u{1}AUDIENCE_APPLICANT\0\u{1}AUDIENCE_CASE_WORKER\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIENCE_UNSPECIFIED\0\u{1}AUDIENCE_APPLICANT\0\u{1}AUDIENCE_CASE_WORKER\0\u{1}AUDIENCE_SUPERVISOR\0\u{1}AUDIENCE_VERIFIER\0")
+}
+
+nonisolated extension Layar_V1_DeliveryChannel: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_CHANNEL_UNSPECIFIED\0\u{1}DELIVERY_CHANNEL_SMS\0\u{1}DELIVERY_CHANNEL_WHATSAPP\0\u{1}DELIVERY_CHANNEL_EMAIL\0\u{1}DELIVERY_CHANNEL_INBOX\0\u{1}DELIVERY_CHANNEL_LOG\0")
 }
 
 nonisolated extension Layar_V1_DeliveryStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_STATUS_UNSPECIFIED\0\u{1}DELIVERY_STATUS_PENDING\0\u{1}DELIVERY_STATUS_SENT\0\u{1}DELIVERY_STATUS_SUPPRESSED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_STATUS_UNSPECIFIED\0\u{1}DELIVERY_STATUS_PENDING\0\u{1}DELIVERY_STATUS_SENT\0\u{1}DELIVERY_STATUS_SUPPRESSED\0\u{1}DELIVERY_STATUS_FAILED\0")
 }
 
 nonisolated extension Layar_V1_ListMessagesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -226,9 +427,9 @@ nonisolated extension Layar_V1_ListMessagesRequest: SwiftProtobuf.Message, Swift
   }
 }
 
-nonisolated extension Layar_V1_NotificationMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".NotificationMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}referral_id\0\u{3}event_id\0\u{3}event_type\0\u{1}audience\0\u{1}channel\0\u{1}body\0\u{1}status\0\u{3}created_at\0")
+nonisolated extension Layar_V1_ListDeadLettersRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDeadLettersRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}limit\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -236,65 +437,289 @@ nonisolated extension Layar_V1_NotificationMessage: SwiftProtobuf.Message, Swift
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.eventType) }()
-      case 5: try { try decoder.decodeSingularEnumField(value: &self.audience) }()
-      case 6: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.body) }()
-      case 8: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 9: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.limit) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    if self.limit != 0 {
+      try visitor.visitSingularInt32Field(value: self.limit, fieldNumber: 1)
     }
-    if !self.referralID.isEmpty {
-      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 2)
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListDeadLettersRequest, rhs: Layar_V1_ListDeadLettersRequest) -> Bool {
+    if lhs.limit != rhs.limit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListInboxRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInboxRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recipient\0\u{3}unread_only\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recipient) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.unreadOnly) }()
+      default: break
+      }
     }
-    if !self.eventID.isEmpty {
-      try visitor.visitSingularStringField(value: self.eventID, fieldNumber: 3)
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.recipient.isEmpty {
+      try visitor.visitSingularStringField(value: self.recipient, fieldNumber: 1)
     }
-    if !self.eventType.isEmpty {
-      try visitor.visitSingularStringField(value: self.eventType, fieldNumber: 4)
+    if self.unreadOnly != false {
+      try visitor.visitSingularBoolField(value: self.unreadOnly, fieldNumber: 2)
     }
-    if self.audience != .unspecified {
-      try visitor.visitSingularEnumField(value: self.audience, fieldNumber: 5)
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListInboxRequest, rhs: Layar_V1_ListInboxRequest) -> Bool {
+    if lhs.recipient != rhs.recipient {return false}
+    if lhs.unreadOnly != rhs.unreadOnly {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_MarkReadRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MarkReadRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recipient\0\u{3}message_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.recipient) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.messageIds) }()
+      default: break
+      }
     }
-    if self.channel != .unspecified {
-      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 6)
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.recipient.isEmpty {
+      try visitor.visitSingularStringField(value: self.recipient, fieldNumber: 1)
     }
-    if !self.body.isEmpty {
-      try visitor.visitSingularStringField(value: self.body, fieldNumber: 7)
+    if !self.messageIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.messageIds, fieldNumber: 2)
     }
-    if self.status != .unspecified {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 8)
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_MarkReadRequest, rhs: Layar_V1_MarkReadRequest) -> Bool {
+    if lhs.recipient != rhs.recipient {return false}
+    if lhs.messageIds != rhs.messageIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_MarkReadResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MarkReadResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}marked\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.marked) }()
+      default: break
+      }
     }
-    try { if let v = self._createdAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-    } }()
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.marked != 0 {
+      try visitor.visitSingularInt32Field(value: self.marked, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_MarkReadResponse, rhs: Layar_V1_MarkReadResponse) -> Bool {
+    if lhs.marked != rhs.marked {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_NotificationMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NotificationMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}referral_id\0\u{3}event_id\0\u{3}event_type\0\u{1}audience\0\u{1}channel\0\u{1}body\0\u{1}status\0\u{3}created_at\0\u{1}recipient\0\u{1}attempts\0\u{3}sent_at\0\u{1}error\0\u{1}read\0\u{1}urgent\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _referralID: String = String()
+    var _eventID: String = String()
+    var _eventType: String = String()
+    var _audience: Layar_V1_Audience = .unspecified
+    var _channel: Layar_V1_DeliveryChannel = .unspecified
+    var _body: String = String()
+    var _status: Layar_V1_DeliveryStatus = .unspecified
+    var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _recipient: String = String()
+    var _attempts: Int32 = 0
+    var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _error: String = String()
+    var _read: Bool = false
+    var _urgent: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _referralID = source._referralID
+      _eventID = source._eventID
+      _eventType = source._eventType
+      _audience = source._audience
+      _channel = source._channel
+      _body = source._body
+      _status = source._status
+      _createdAt = source._createdAt
+      _recipient = source._recipient
+      _attempts = source._attempts
+      _sentAt = source._sentAt
+      _error = source._error
+      _read = source._read
+      _urgent = source._urgent
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._referralID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._eventID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._eventType) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._audience) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._channel) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._body) }()
+        case 8: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._createdAt) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._recipient) }()
+        case 11: try { try decoder.decodeSingularInt32Field(value: &_storage._attempts) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._sentAt) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._error) }()
+        case 14: try { try decoder.decodeSingularBoolField(value: &_storage._read) }()
+        case 15: try { try decoder.decodeSingularBoolField(value: &_storage._urgent) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._referralID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._referralID, fieldNumber: 2)
+      }
+      if !_storage._eventID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._eventID, fieldNumber: 3)
+      }
+      if !_storage._eventType.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._eventType, fieldNumber: 4)
+      }
+      if _storage._audience != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._audience, fieldNumber: 5)
+      }
+      if _storage._channel != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._channel, fieldNumber: 6)
+      }
+      if !_storage._body.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._body, fieldNumber: 7)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 8)
+      }
+      try { if let v = _storage._createdAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      if !_storage._recipient.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._recipient, fieldNumber: 10)
+      }
+      if _storage._attempts != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._attempts, fieldNumber: 11)
+      }
+      try { if let v = _storage._sentAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if !_storage._error.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._error, fieldNumber: 13)
+      }
+      if _storage._read != false {
+        try visitor.visitSingularBoolField(value: _storage._read, fieldNumber: 14)
+      }
+      if _storage._urgent != false {
+        try visitor.visitSingularBoolField(value: _storage._urgent, fieldNumber: 15)
+      }
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Layar_V1_NotificationMessage, rhs: Layar_V1_NotificationMessage) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.referralID != rhs.referralID {return false}
-    if lhs.eventID != rhs.eventID {return false}
-    if lhs.eventType != rhs.eventType {return false}
-    if lhs.audience != rhs.audience {return false}
-    if lhs.channel != rhs.channel {return false}
-    if lhs.body != rhs.body {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs._createdAt != rhs._createdAt {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._referralID != rhs_storage._referralID {return false}
+        if _storage._eventID != rhs_storage._eventID {return false}
+        if _storage._eventType != rhs_storage._eventType {return false}
+        if _storage._audience != rhs_storage._audience {return false}
+        if _storage._channel != rhs_storage._channel {return false}
+        if _storage._body != rhs_storage._body {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._createdAt != rhs_storage._createdAt {return false}
+        if _storage._recipient != rhs_storage._recipient {return false}
+        if _storage._attempts != rhs_storage._attempts {return false}
+        if _storage._sentAt != rhs_storage._sentAt {return false}
+        if _storage._error != rhs_storage._error {return false}
+        if _storage._read != rhs_storage._read {return false}
+        if _storage._urgent != rhs_storage._urgent {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,18 +1,25 @@
 import Foundation
 import LayarPostgres
+import LayarRuntime
 import LayarSchema
 import SwiftProtobuf
 
-/// The only place with notification's SQL.
+/// The only place with notification's SQL: applicants' contacts, the messages with their delivery
+/// state (one per event, audience and channel), claiming due messages, recording outcomes.
 struct NotificationStore: Sendable {
     let pool: PostgresPool
+    let outbox: Outbox
 
-    struct Applicant {
+    // MARK: - Applicants
+
+    struct Applicant: Sendable {
         var trackingCode: String?
-        var channel: Layar_V1_ContactChannel?
+        var contact: ChannelChoice.Contact?
+        var urgent: Bool
+        var ppksKind: String
+        var kecamatanCode: String
     }
 
-    /// Records the applicant's contact details (and the tracking code, from whichever event has it first).
     func saveContact(_ contact: Layar_V1_ApplicantContactRecorded, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
@@ -25,56 +32,285 @@ struct NotificationStore: Sendable {
         )
     }
 
-    func saveTrackingCode(_ code: String, referralID: String, on connection: PostgresConnection) async throws {
+    func saveSubmission(_ submitted: Layar_V1_ReferralSubmitted, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO applicants (referral_id, tracking_code) VALUES ($1::uuid, $2)
-            ON CONFLICT (referral_id) DO UPDATE SET tracking_code = EXCLUDED.tracking_code
-            """, [referralID, code])
+            INSERT INTO applicants (referral_id, tracking_code, urgent, ppks_kind, kecamatan_code) VALUES ($1::uuid, $2, $3, $4, $5)
+            ON CONFLICT (referral_id) DO UPDATE SET tracking_code = EXCLUDED.tracking_code, urgent = EXCLUDED.urgent,
+                ppks_kind = EXCLUDED.ppks_kind, kecamatan_code = EXCLUDED.kecamatan_code
+            """,
+            [
+                submitted.referralID, submitted.trackingCode, submitted.urgency == .urgent || submitted.urgency == .emergency,
+                submitted.ppksKind, submitted.kecamatanCode,
+            ]
+        )
     }
 
     func applicant(_ referralID: String, on connection: PostgresConnection) async throws -> Applicant {
-        let row = try await connection.query(
-            "SELECT tracking_code, preferred_channel FROM applicants WHERE referral_id = $1::uuid", [referralID]
-        ).first
-        let code = try row?.decode(String.self, "tracking_code")
-        let channel = try row?.decode(Int?.self, "preferred_channel").flatMap(Layar_V1_ContactChannel.init(rawValue:))
-        return Applicant(trackingCode: code?.isEmpty == false ? code : nil, channel: channel)
+        guard let row = try await connection.query(
+            """
+            SELECT tracking_code, phone, email, preferred_channel, urgent, ppks_kind, kecamatan_code
+            FROM applicants WHERE referral_id = $1::uuid
+            """, [referralID]
+        ).first else { return Applicant(trackingCode: nil, contact: nil, urgent: false, ppksKind: "", kecamatanCode: "") }
+        let code = try row.decode(String.self, "tracking_code")
+        let contact = try row.decode(Int?.self, "preferred_channel").map { preferred in
+            ChannelChoice.Contact(
+                phone: try row.decode(String.self, "phone"), email: try row.decode(String.self, "email"),
+                preferred: Layar_V1_ContactChannel(rawValue: preferred) ?? .unspecified
+            )
+        }
+        return Applicant(
+            trackingCode: code.isEmpty ? nil : code, contact: contact, urgent: try row.decode(Bool.self, "urgent"),
+            ppksKind: try row.decode(String.self, "ppks_kind"), kecamatanCode: try row.decode(String.self, "kecamatan_code")
+        )
     }
 
-    /// Records one message; a redelivered event finds its message already there and adds nothing.
+    // MARK: - Recording
+
+    /// A message to record; `channel` nil means the applicant's contact is not known yet.
+    struct Planned: Sendable {
+        var referralID: String
+        var eventID: String
+        var eventType: String
+        var kind: NotificationTemplates.Kind
+        var audience: Layar_V1_Audience
+        var shortBody: String
+        var longBody: String
+        var urgent: Bool
+        var requiredNotice: Bool
+    }
+
+    /// Records `planned` for its channel: an inbox message is delivered at once; a message
+    /// without a way to reach the applicant is suppressed; otherwise it waits until `sendAt`.
+    /// A redelivered event finds its message already there and adds nothing.
     func record(
-        referralID: String, eventID: String, eventType: String, audience: Layar_V1_Audience,
-        channel: Layar_V1_ContactChannel, body: String, status: Layar_V1_DeliveryStatus, at time: Date,
+        _ planned: Planned, channel: Layar_V1_DeliveryChannel, recipient: String, status: Layar_V1_DeliveryStatus,
+        sendAt: Date?, now: Date, on connection: PostgresConnection
+    ) async throws {
+        let body = channel == .sms || channel == .whatsapp ? planned.shortBody : planned.longBody
+        try await connection.query(
+            """
+            INSERT INTO messages (id, referral_id, event_id, event_type, audience, channel, body, status, created_at, kind,
+                body_short, body_long, recipient, urgent, required_notice, next_attempt_at, sent_at)
+            VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            ON CONFLICT (event_id, audience, channel) DO NOTHING
+            """,
+            [
+                UUID(), planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
+                body, status.rawValue, now, planned.kind.rawValue, planned.shortBody, planned.longBody, recipient,
+                planned.urgent, planned.requiredNotice, sendAt, status == .sent ? now : nil,
+            ]
+        )
+    }
+
+    /// Applicant messages recorded before the contact arrived (channel not chosen yet).
+    struct Waiting: Sendable {
+        var id: UUID
+        var shortBody: String
+        var longBody: String
+        var urgent: Bool
+        var requiredNotice: Bool
+        var createdAt: Date
+    }
+
+    func waitingForContact(_ referralID: String, on connection: PostgresConnection) async throws -> [Waiting] {
+        try await connection.query(
+            """
+            SELECT id, body_short, body_long, urgent, required_notice, created_at FROM messages
+            WHERE referral_id = $1::uuid AND audience = $2 AND channel = 0 AND status = $3 FOR UPDATE
+            """,
+            [referralID, Layar_V1_Audience.applicant.rawValue, Layar_V1_DeliveryStatus.pending.rawValue]
+        ).map { row in
+            Waiting(
+                id: try row.decode(UUID.self, "id"), shortBody: try row.decode(String.self, "body_short"),
+                longBody: try row.decode(String.self, "body_long"), urgent: try row.decode(Bool.self, "urgent"),
+                requiredNotice: try row.decode(Bool.self, "required_notice"), createdAt: try row.decode(Date.self, "created_at")
+            )
+        }
+    }
+
+    /// Gives a waiting message its channel (or suppresses it when there is none).
+    func resolve(
+        _ id: UUID, channel: Layar_V1_DeliveryChannel?, recipient: String, body: String, sendAt: Date?,
         on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """
-            INSERT INTO messages (id, referral_id, event_id, event_type, audience, channel, body, status, created_at)
-            VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id, audience, channel) DO NOTHING
+            UPDATE messages SET channel = $2, recipient = $3, body = $4, next_attempt_at = $5, status = $6 WHERE id = $1
             """,
-            [UUID(), referralID, eventID, eventType, audience.rawValue, channel.rawValue, body, status.rawValue, time]
+            [
+                id, (channel ?? .unspecified).rawValue, recipient, body, sendAt,
+                (channel == nil ? Layar_V1_DeliveryStatus.suppressed : .pending).rawValue,
+            ]
         )
     }
 
+    // MARK: - Sending
+
+    struct Due: Sendable {
+        var id: UUID
+        var referralID: String
+        var eventID: String
+        var eventType: String
+        var audience: Layar_V1_Audience
+        var channel: Layar_V1_DeliveryChannel
+        var recipient: String
+        var body: String
+        var shortBody: String
+        var longBody: String
+        var urgent: Bool
+        var requiredNotice: Bool
+        var attempts: Int
+        var kind: String
+    }
+
+    /// Claims due messages for `lease`, in a short transaction of its own: sending happens after
+    /// it, never inside one. A crashed sender's claim lapses and the message is tried again.
+    func claimDue(limit: Int, now: Date, lease: Duration) async throws -> [Due] {
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                """
+                UPDATE messages SET claimed_until = $2, attempts = attempts + 1
+                WHERE id IN (
+                    SELECT id FROM messages
+                    WHERE status = 1 AND channel IN (1, 2, 3, 5) AND next_attempt_at <= $1
+                        AND (claimed_until IS NULL OR claimed_until < $1)
+                    ORDER BY urgent DESC, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
+                )
+                RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, body, body_short, body_long,
+                    urgent, required_notice, attempts, kind
+                """,
+                [now, now.addingTimeInterval(Double(lease.components.seconds)), limit]
+            ).map { row in
+                Due(
+                    id: try row.decode(UUID.self, "id"), referralID: try row.decode(String.self, "referral_id"),
+                    eventID: try row.decode(String.self, "event_id"), eventType: try row.decode(String.self, "event_type"),
+                    audience: Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified,
+                    channel: Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified,
+                    recipient: try row.decode(String.self, "recipient"), body: try row.decode(String.self, "body"),
+                    shortBody: try row.decode(String.self, "body_short"), longBody: try row.decode(String.self, "body_long"),
+                    urgent: try row.decode(Bool.self, "urgent"), requiredNotice: try row.decode(Bool.self, "required_notice"),
+                    attempts: try row.decode(Int.self, "attempts"), kind: try row.decode(String.self, "kind")
+                )
+            }
+        }
+    }
+
+    /// The provider accepted the message: record it and announce it, together.
+    func sent(_ due: Due, providerID: String, now: Date) async throws {
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                """
+                UPDATE messages SET status = $2, sent_at = $3, provider_id = $4, claimed_until = NULL, last_error = ''
+                WHERE id = $1
+                """, [due.id, Layar_V1_DeliveryStatus.sent.rawValue, now, providerID])
+            try await announce(due, outcome: .sent, reason: "", now: now, on: connection)
+        }
+    }
+
+    /// A retriable failure: try again at `retryAt`.
+    func retry(_ due: Due, error: String, at retryAt: Date) async throws {
+        try await pool.query(
+            "UPDATE messages SET claimed_until = NULL, last_error = $2, next_attempt_at = $3 WHERE id = $1",
+            [due.id, error, retryAt]
+        )
+    }
+
+    /// Gives up on this channel: a dead letter with its reason, announced; `fallback` (another
+    /// channel of the same applicant) gets a fresh message in the same transaction.
+    func deadLetter(
+        _ due: Due, error: String, fallback: (channel: Layar_V1_DeliveryChannel, recipient: String)?, now: Date
+    ) async throws {
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                "UPDATE messages SET status = $2, claimed_until = NULL, last_error = $3 WHERE id = $1",
+                [due.id, Layar_V1_DeliveryStatus.failed.rawValue, error]
+            )
+            try await announce(due, outcome: .failed, reason: error, now: now, on: connection)
+            if let fallback {
+                let planned = Planned(
+                    referralID: due.referralID, eventID: due.eventID, eventType: due.eventType,
+                    kind: NotificationTemplates.Kind(rawValue: due.kind) ?? .submitted,
+                    audience: due.audience, shortBody: due.shortBody, longBody: due.longBody, urgent: due.urgent,
+                    requiredNotice: due.requiredNotice
+                )
+                try await record(
+                    planned, channel: fallback.channel, recipient: fallback.recipient, status: .pending, sendAt: now, now: now,
+                    on: connection
+                )
+            }
+        }
+    }
+
+    private func announce(
+        _ due: Due, outcome: Layar_V1_NotificationOutcome, reason: String, now: Date, on connection: PostgresConnection
+    ) async throws {
+        try await outbox.append(Layar_V1_NotificationDelivered.with {
+            $0.referralID = due.referralID
+            $0.messageID = due.id.uuidString.lowercased()
+            $0.eventType = due.eventType
+            $0.audience = Int32(due.audience.rawValue)
+            $0.channel = Int32(due.channel.rawValue)
+            $0.outcome = outcome
+            $0.attempts = Int32(due.attempts)
+            $0.reason = reason
+            $0.at = Google_Protobuf_Timestamp(date: now)
+        }, on: connection, at: now)
+    }
+
+    // MARK: - Reading
+
     func messages(for referralID: UUID) async throws -> [Layar_V1_NotificationMessage] {
         try await pool.query(
+            "SELECT * FROM messages WHERE referral_id = $1 ORDER BY created_at, id", [referralID]
+        ).map(Self.message)
+    }
+
+    func deadLetters(limit: Int) async throws -> [Layar_V1_NotificationMessage] {
+        try await pool.query(
+            "SELECT * FROM messages WHERE status = $1 ORDER BY created_at DESC, id LIMIT $2",
+            [Layar_V1_DeliveryStatus.failed.rawValue, limit]
+        ).map(Self.message)
+    }
+
+    func inbox(_ recipient: String, unreadOnly: Bool) async throws -> [Layar_V1_NotificationMessage] {
+        try await pool.query(
             """
-            SELECT id, referral_id, event_id, event_type, audience, channel, body, status, created_at
-            FROM messages WHERE referral_id = $1 ORDER BY created_at, id
-            """, [referralID]
-        ).map { row in
-            try Layar_V1_NotificationMessage.with {
-                $0.id = try row.decode(String.self, "id")
-                $0.referralID = try row.decode(String.self, "referral_id")
-                $0.eventID = try row.decode(String.self, "event_id")
-                $0.eventType = try row.decode(String.self, "event_type")
-                $0.audience = Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified
-                $0.channel = Layar_V1_ContactChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified
-                $0.body = try row.decode(String.self, "body")
-                $0.status = Layar_V1_DeliveryStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
-                $0.createdAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "created_at"))
-            }
+            SELECT * FROM messages WHERE channel = 4 AND recipient = $1 AND (NOT $2 OR read_at IS NULL)
+            ORDER BY created_at DESC, id LIMIT 500
+            """, [recipient, unreadOnly]
+        ).map(Self.message)
+    }
+
+    func markRead(_ recipient: String, ids: [UUID], now: Date = Date()) async throws -> Int {
+        try await pool.query(
+            """
+            UPDATE messages SET read_at = $3
+            WHERE channel = 4 AND recipient = $1 AND id = ANY ($2::uuid[]) AND read_at IS NULL
+            """, [recipient, PostgresTextArray(ids.map { $0.uuidString }), now]
+        ).affectedRows
+    }
+
+    static func message(_ row: PostgresRow) throws -> Layar_V1_NotificationMessage {
+        let channel = Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified
+        let recipient = try row.decode(String.self, "recipient")
+        return try Layar_V1_NotificationMessage.with {
+            $0.id = try row.decode(String.self, "id")
+            $0.referralID = try row.decode(String.self, "referral_id")
+            $0.eventID = try row.decode(String.self, "event_id")
+            $0.eventType = try row.decode(String.self, "event_type")
+            $0.audience = Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified
+            $0.channel = channel
+            $0.body = try row.decode(String.self, "body")
+            $0.status = Layar_V1_DeliveryStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+            $0.createdAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "created_at"))
+            $0.recipient = channel == .inbox ? recipient : ChannelChoice.masked(recipient)
+            $0.attempts = try row.decode(Int32.self, "attempts")
+            if let sent = try row.decode(Date?.self, "sent_at") { $0.sentAt = Google_Protobuf_Timestamp(date: sent) }
+            $0.error = try row.decode(String.self, "last_error")
+            $0.read = try row.decode(Date?.self, "read_at") != nil
+            $0.urgent = try row.decode(Bool.self, "urgent")
         }
     }
 }

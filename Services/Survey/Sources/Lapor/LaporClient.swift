@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LayarRuntime
 import NIOCore
 import NIOHTTP1
 
@@ -41,8 +42,7 @@ struct HTTPLaporClient: LaporClient {
         let body = try await response.body.collect(upTo: 1 << 20)
         let code = Int(response.status.code)
         guard (200..<300).contains(code) else {
-            let retriable = code == 408 || code == 429 || code >= 500
-            throw LaporFailure(message: "LAPOR! menjawab HTTP \(code)", isRetriable: retriable)
+            throw LaporFailure(message: "LAPOR! menjawab HTTP \(code)", isRetriable: RetryPolicy.isRetriable(httpStatus: code))
         }
         struct Receipt: Decodable { var id: String }
         guard let receipt = try? JSONDecoder().decode(Receipt.self, from: Data(body.readableBytesView)) else {

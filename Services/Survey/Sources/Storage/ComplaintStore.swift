@@ -105,20 +105,14 @@ struct ComplaintStore: Sendable {
 
     private func complaint(_ id: UUID, now: Date, on connection: PostgresConnection) async throws -> Layar_V1_Complaint? {
         try await connection.query(
-            """
-            SELECT c.*, (cc.complaint_id IS NOT NULL) AS has_contact FROM complaints c
-            LEFT JOIN complainant_contacts cc ON cc.complaint_id = c.id WHERE c.id = $1
-            """, [id]
+            "SELECT * FROM complaint_views WHERE id = $1", [id]
         ).first.map { try Self.complaint($0, now: now) }
     }
 
     func list(status: Layar_V1_ComplaintStatus, overdueOnly: Bool, now: Date = Date()) async throws -> [Layar_V1_Complaint] {
         try await pool.query(
-            """
-            SELECT c.*, (cc.complaint_id IS NOT NULL) AS has_contact FROM complaints c
-            LEFT JOIN complainant_contacts cc ON cc.complaint_id = c.id
-            WHERE ($1 = 0 OR c.status = $1) ORDER BY c.filed_at, c.id LIMIT 1000
-            """, [status.rawValue]
+            "SELECT * FROM complaint_views WHERE ($1 = 0 OR status = $1) ORDER BY filed_at, id LIMIT 1000",
+            [status.rawValue]
         ).map { try Self.complaint($0, now: now) }
             .filter { !overdueOnly || $0.forwardingOverdue || $0.followUpOverdue }
     }
@@ -161,11 +155,8 @@ struct ComplaintStore: Sendable {
     /// Complaints filed in a period and how they were handled (as of `now`).
     func complaints(filedFrom from: CivilDate, to: CivilDate, now: Date = Date()) async throws -> [Layar_V1_Complaint] {
         try await pool.query(
-            """
-            SELECT c.*, (cc.complaint_id IS NOT NULL) AS has_contact FROM complaints c
-            LEFT JOIN complainant_contacts cc ON cc.complaint_id = c.id
-            WHERE c.filed_at >= $1 AND c.filed_at < $2 ORDER BY c.filed_at
-            """, [from.startInBalangan, to.adding(days: 1).startInBalangan]
+            "SELECT * FROM complaint_views WHERE filed_at >= $1 AND filed_at < $2 ORDER BY filed_at",
+            [from.startInBalangan, to.adding(days: 1).startInBalangan]
         ).map { try Self.complaint($0, now: now) }
     }
 

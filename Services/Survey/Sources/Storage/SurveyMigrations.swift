@@ -106,5 +106,14 @@ enum SurveyMigrations {
                 CREATE INDEX lapor_forwards_due ON lapor_forwards (next_attempt_at) WHERE done_at IS NULL;
                 """
         ),
+        PostgresMigration(
+            version: 4, name: "complaint view",
+            sql: """
+                -- What staff may see of a complaint: whether a contact exists, never the contact.
+                CREATE VIEW complaint_views AS
+                    SELECT c.*, (cc.complaint_id IS NOT NULL) AS has_contact
+                    FROM complaints c LEFT JOIN complainant_contacts cc ON cc.complaint_id = c.id;
+                """
+        ),
     ]
 }

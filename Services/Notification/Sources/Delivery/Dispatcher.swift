@@ -1,0 +1,91 @@
+import Foundation
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+import Logging
+import ServiceLifecycle
+
+/// Sends due messages through their channel's provider, outside any database transaction:
+/// claim (short transaction) → send → record (short transaction, with the `NotificationDelivered`
+/// event in the outbox). Retriable failures back off exponentially with jitter up to
+/// ``maximumAttempts``; a permanent failure or the last attempt makes a dead letter, and the
+/// applicant's next channel (if any) gets the message instead. Each provider has a rate limit.
+struct Dispatcher: Service {
+    let store: NotificationStore
+    let senders: [Layar_V1_DeliveryChannel: any MessageSender]
+    let limiters: [Layar_V1_DeliveryChannel: RateLimiter]
+    let logger: Logger
+    var maximumAttempts = 6
+    var batchSize = 20
+    var lease: Duration = .seconds(60)
+    var idleInterval: Duration = .milliseconds(250)
+    var retryBase: Duration = .seconds(2)
+    var now: @Sendable () -> Date = { Date() }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if try await dispatchBatch() == 0 { try await Task.sleep(for: idleInterval) }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.warning("notification dispatch round failed: \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// Sends one batch of due messages; returns how many were handled.
+    func dispatchBatch() async throws -> Int {
+        let due = try await store.claimDue(limit: batchSize, now: now(), lease: lease)
+        for message in due { try await deliver(message) }
+        return due.count
+    }
+
+    private func deliver(_ due: NotificationStore.Due) async throws {
+        guard let sender = senders[due.channel] else {
+            let fallback = try await nextChannel(after: due)
+            try await store.deadLetter(due, error: "no provider configured for \(due.channel)", fallback: fallback, now: now())
+            return
+        }
+        try await limiters[due.channel]?.acquire()
+        let outgoing = OutgoingMessage(
+            id: due.id.uuidString.lowercased(), to: due.recipient, text: due.body, subject: "Dinas Sosial Kabupaten Balangan"
+        )
+        do {
+            let providerID = try await sender.send(outgoing)
+            try await store.sent(due, providerID: providerID, now: now())
+        } catch let failure as DeliveryFailure {
+            if failure.isRetriable && due.attempts < maximumAttempts {
+                let delay = Backoff.delay(attempt: due.attempts, base: retryBase, cap: .seconds(1800))
+                let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                try await store.retry(due, error: failure.message, at: now().addingTimeInterval(seconds))
+                logger.info("message \(due.id) attempt \(due.attempts) failed, retrying: \(failure)")
+            } else {
+                let fallback = try await nextChannel(after: due)
+                try await store.deadLetter(due, error: failure.message, fallback: fallback, now: now())
+                logger.warning("message \(due.id) dead-lettered after \(due.attempts) attempts: \(failure)")
+            }
+        }
+    }
+
+    /// The applicant's next channel after the one that failed, if any. Channels to the same
+    /// address are skipped: a permanent refusal is most often the address itself (a number that
+    /// does not exist fails on WhatsApp as it did on SMS).
+    private func nextChannel(after due: NotificationStore.Due) async throws -> (channel: Layar_V1_DeliveryChannel, recipient: String)? {
+        guard due.audience == .applicant else { return nil }
+        return try await store.pool.withConnection { connection in
+            guard let contact = try await store.applicant(due.referralID, on: connection).contact else { return nil }
+            let candidates = ChannelChoice.candidates(for: contact, requiredNotice: due.requiredNotice)
+            guard let index = candidates.firstIndex(of: due.channel) else { return nil }
+            for next in candidates[(index + 1)...] {
+                if let address = ChannelChoice.address(for: next, in: contact), address != due.recipient {
+                    return (next, address)
+                }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,289 @@
+import AsyncHTTPClient
+import Foundation
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+import LayarTestSupport
+import Synchronization
+import Testing
+
+@testable import LayarNotification
+
+/// Notification planning and delivery against the real PostgreSQL server and a real local HTTP
+/// server standing in for the SMS/WhatsApp/mail gateways.
+@Suite("Notification delivery")
+struct NotificationDeliveryTests {
+    /// A clock tests move by hand.
+    final class Clock: Sendable {
+        private let current = Mutex(Date(timeIntervalSince1970: 1_796_349_600))  // Fri 2026-12-04 10:00 WITA.
+        var now: Date { current.withLock { $0 } }
+        func advance(_ seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    struct Fixture {
+        let database: ScratchDatabase
+        let store: NotificationStore
+        let planner: NotificationPlanner
+        let clock = Clock()
+
+        func dispatcher(
+            sms: (any MessageSender)? = nil, email: (any MessageSender)? = nil, maximumAttempts: Int = 4
+        ) -> Dispatcher {
+            var senders: [Layar_V1_DeliveryChannel: any MessageSender] = [:]
+            senders[.sms] = sms
+            senders[.email] = email
+            var dispatcher = Dispatcher(store: store, senders: senders, limiters: [:], logger: TestEnvironment.logger)
+            dispatcher.maximumAttempts = maximumAttempts
+            dispatcher.retryBase = .milliseconds(100)
+            let clock = clock
+            dispatcher.now = { clock.now }
+            return dispatcher
+        }
+
+        func count(_ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
+            try await database.pool.query(sql, parameters).first!.decode(Int.self, "n")
+        }
+    }
+
+    static func prepare(quietHours: QuietHours = QuietHours(startHour: 0, endHour: 0)) async throws -> Fixture {
+        let database = try await TestEnvironment.scratchDatabase()
+        try await PostgresMigrator(migrations: NotificationMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
+        let store = NotificationStore(pool: database.pool, outbox: Outbox())
+        return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours))
+    }
+
+    /// Feeds events to the planner as the inbox consumer would.
+    static func feed(_ fixture: Fixture, _ events: [any LayarEvent], ids: [String]? = nil) async throws {
+        for (index, event) in events.enumerated() {
+            let message = try KafkaConsumerMessageFactory.message(event, id: ids?[index] ?? UUID().uuidString)
+            try await fixture.database.pool.withTransaction { connection in
+                try await fixture.planner.handle(try InboundEvent(message), on: connection)
+            }
+        }
+    }
+
+    static func referral(
+        phone: String = "+6281234567890", email: String = "", preferred: Layar_V1_ContactChannel = .sms,
+        urgency: Layar_V1_Urgency = .normal
+    ) -> (id: String, events: [any LayarEvent]) {
+        let id = UUID().uuidString.lowercased()
+        let submitted = Layar_V1_ReferralSubmitted.with {
+            $0.referralID = id
+            $0.trackingCode = "LYR-ABCD-EFGH"
+            $0.ppksKind = "PPKS-08"
+            $0.kecamatanCode = "63.11.06"
+            $0.urgency = urgency
+        }
+        let contact = Layar_V1_ApplicantContactRecorded.with {
+            $0.referralID = id
+            $0.trackingCode = "LYR-ABCD-EFGH"
+            $0.phone = phone
+            $0.email = email
+            $0.preferredChannel = preferred
+        }
+        return (id, [submitted, contact])
+    }
+
+    static func gateway(_ respond: @escaping @Sendable (LocalHTTPServer.Request, Int) -> LocalHTTPServer.Response) async throws
+        -> (LocalHTTPServer, WebhookSender)
+    {
+        let server = try await LocalHTTPServer(respond: respond)
+        var call = HTTPGatewayCall(client: .shared)
+        call.timeout = .milliseconds(500)
+        return (server, WebhookSender(url: server.baseURL + "/sms", token: "t0ken", call: call))
+    }
+
+    @Test("a message sent through the gateway is recorded and announced once; redelivered events add nothing")
+    func success() async throws {
+        let fixture = try await Self.prepare()
+        let (server, sms) = try await Self.gateway { _, index in .init(status: 200, body: #"{"id":"gw-\#(index)"}"#) }
+        let (referral, events) = Self.referral()
+        let ids = [UUID().uuidString, UUID().uuidString]
+        try await Self.feed(fixture, events, ids: ids)
+        try await Self.feed(fixture, events, ids: ids)  // the same events again
+        let dispatcher = fixture.dispatcher(sms: sms)
+        #expect(try await dispatcher.dispatchBatch() == 1)
+        #expect(try await dispatcher.dispatchBatch() == 0)
+
+        let log = try await fixture.store.messages(for: UUID(uuidString: referral)!)
+        #expect(log.count == 1)
+        #expect(log[0].status == .sent && log[0].channel == .sms && log[0].attempts == 1)
+        #expect(log[0].recipient == "+62812****7890", "addresses are masked")
+        #expect(server.requests.count == 1)
+        let request = server.requests[0]
+        #expect(request.header("Idempotency-Key") == log[0].id && request.header("Authorization") == "Bearer t0ken")
+        let body = try JSONSerialization.jsonObject(with: Data(request.body)) as! [String: String]
+        #expect(body["to"] == "+6281234567890" && body["text"]!.contains("LYR-ABCD-EFGH"))
+        #expect(try await fixture.count("SELECT count(*) AS n FROM outbox WHERE event_type = $1", [Layar_V1_NotificationDelivered.eventType]) == 1)
+        try await server.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("a 500 and a timeout are retried with backoff; then the message goes")
+    func retries() async throws {
+        let fixture = try await Self.prepare()
+        let (server, sms) = try await Self.gateway { _, index in
+            switch index {
+            case 0: .init(status: 503)
+            case 1: .init(status: 200, delay: .seconds(2))  // longer than the client's timeout
+            default: .init(status: 200, body: #"{"id":"ok"}"#)
+            }
+        }
+        let (referral, events) = Self.referral()
+        try await Self.feed(fixture, events)
+        let dispatcher = fixture.dispatcher(sms: sms)
+        #expect(try await dispatcher.dispatchBatch() == 1)  // 503
+        #expect(try await dispatcher.dispatchBatch() == 0, "waits for its backoff")
+        fixture.clock.advance(60)
+        #expect(try await dispatcher.dispatchBatch() == 1)  // timeout
+        fixture.clock.advance(60)
+        #expect(try await dispatcher.dispatchBatch() == 1)  // accepted
+        let message = try await fixture.store.messages(for: UUID(uuidString: referral)!)[0]
+        #expect(message.status == .sent && message.attempts == 3)
+        #expect(Set(server.requests.map { $0.header("Idempotency-Key") }).count == 1, "one key for every attempt")
+        try await server.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("a 400 is permanent: a dead letter at once, and the next channel gets the message")
+    func permanentFailure() async throws {
+        let fixture = try await Self.prepare()
+        let (server, sms) = try await Self.gateway { _, _ in .init(status: 400, body: #"{"error":"invalid number"}"#) }
+        let mailbox = try await LocalHTTPServer { _, _ in .init(status: 202, body: #"{"id":"mail-1"}"#) }
+        let email = HTTPMailSender(url: mailbox.baseURL + "/mail", token: "", from: "layar@dinsos.balangankab.go.id", call: HTTPGatewayCall(client: .shared))
+        let (referral, events) = Self.referral(email: "siti@example.id")
+        try await Self.feed(fixture, events)
+        let dispatcher = fixture.dispatcher(sms: sms, email: email)
+        #expect(try await dispatcher.dispatchBatch() == 1)  // SMS refused
+        #expect(try await dispatcher.dispatchBatch() == 1)  // e-mail instead
+        let log = try await fixture.store.messages(for: UUID(uuidString: referral)!)
+        #expect(log.map(\.channel) == [.sms, .email])
+        #expect(log.map(\.status) == [.failed, .sent])
+        #expect(log[0].attempts == 1 && log[0].error.contains("400"))
+        #expect(log[1].recipient == "s***@example.id")
+        #expect(server.requests.count == 1 && mailbox.requests.count == 1)
+        let dead = try await NotificationAPI(store: fixture.store).listDeadLetters(request: .init(), context: ServerContextStub.context)
+        #expect(dead.messages.map(\.id) == [log[0].id])
+        try await server.stop()
+        try await mailbox.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("a provider down longer than the retry budget leaves a dead letter with the reason")
+    func retriesExhausted() async throws {
+        let fixture = try await Self.prepare()
+        let (server, sms) = try await Self.gateway { _, _ in .init(status: 502) }
+        let (referral, events) = Self.referral()
+        try await Self.feed(fixture, events)
+        let dispatcher = fixture.dispatcher(sms: sms, maximumAttempts: 3)
+        for _ in 0..<3 {
+            #expect(try await dispatcher.dispatchBatch() == 1)
+            fixture.clock.advance(3600)
+        }
+        #expect(try await dispatcher.dispatchBatch() == 0)
+        let message = try await fixture.store.messages(for: UUID(uuidString: referral)!)[0]
+        #expect(message.status == .failed && message.attempts == 3 && message.error.contains("502"))
+        #expect(server.requests.count == 3)
+        let outcomes = try await fixture.database.pool.query("SELECT payload FROM outbox").map {
+            try Layar_V1_NotificationDelivered(serializedBytes: try $0.decode([UInt8].self, "payload")).outcome
+        }
+        #expect(outcomes == [.failed])
+        try await server.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("a crash between sending and recording re-sends with the same idempotency key, recorded once")
+    func crashBetweenSendAndRecord() async throws {
+        let fixture = try await Self.prepare()
+        // A gateway that honours idempotency keys: a repeated key gets the first answer back.
+        let (server, sms) = try await Self.gateway { request, _ in
+            .init(status: 200, body: #"{"id":"gw-\#(request.header("Idempotency-Key") ?? "")"}"#)
+        }
+        let (referral, events) = Self.referral()
+        try await Self.feed(fixture, events)
+        // The process claims and sends, then dies before recording.
+        let claimed = try await fixture.store.claimDue(limit: 10, now: fixture.clock.now, lease: .seconds(60))
+        _ = try await sms.send(OutgoingMessage(id: claimed[0].id.uuidString.lowercased(), to: claimed[0].recipient, text: claimed[0].body, subject: ""))
+        // After the lease the next process sends again.
+        let dispatcher = fixture.dispatcher(sms: sms)
+        #expect(try await dispatcher.dispatchBatch() == 0, "the claim still holds")
+        fixture.clock.advance(61)
+        #expect(try await dispatcher.dispatchBatch() == 1)
+        let message = try await fixture.store.messages(for: UUID(uuidString: referral)!)[0]
+        #expect(message.status == .sent && message.attempts == 2)
+        #expect(server.requests.count == 2)
+        #expect(Set(server.requests.map { $0.header("Idempotency-Key") }) == [message.id])
+        try await server.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("the contact may come after the event; do-not-contact suppresses all but required notices")
+    func contactAndConsent() async throws {
+        let fixture = try await Self.prepare()
+        let (referral, events) = Self.referral(preferred: .none)
+        try await Self.feed(fixture, [events[0]])  // submitted, contact not yet known
+        var log = try await fixture.store.messages(for: UUID(uuidString: referral)!)
+        #expect(log.map(\.status) == [.pending] && log[0].channel == .unspecified)
+        try await Self.feed(fixture, [events[1]])  // contact: do not contact
+        try await Self.feed(fixture, [Layar_V1_ReferralRejected.with { $0.referralID = referral }])
+        log = try await fixture.store.messages(for: UUID(uuidString: referral)!)
+        #expect(log.map(\.status) == [.suppressed, .pending])
+        #expect(log[1].eventType == Layar_V1_ReferralRejected.eventType && log[1].channel == .sms)
+        try await fixture.database.drop()
+    }
+
+    @Test("quiet hours hold non-urgent SMS until the morning; urgent ones go at once")
+    func quietHours() async throws {
+        let quiet = QuietHours(startHour: 21, endHour: 7)
+        let night = Date(timeIntervalSince1970: 1_796_349_600 + 12 * 3600)  // 22:00 WITA
+        let morning = Date(timeIntervalSince1970: 1_796_349_600 + 21 * 3600)  // next day 07:00 WITA
+        #expect(quiet.sendTime(for: night, urgent: false, channel: .sms) == morning)
+        #expect(quiet.sendTime(for: night, urgent: true, channel: .sms) == night)
+        #expect(quiet.sendTime(for: night, urgent: false, channel: .email) == night)
+        let early = Date(timeIntervalSince1970: 1_796_349_600 + 17 * 3600)  // 03:00 WITA
+        #expect(quiet.sendTime(for: early, urgent: false, channel: .whatsapp) == morning)
+        let noon = Date(timeIntervalSince1970: 1_796_349_600 + 2 * 3600)
+        #expect(quiet.sendTime(for: noon, urgent: false, channel: .sms) == noon)
+        #expect(QuietHours("25-7") == nil)
+    }
+
+    @Test("the preferred channel comes first when it has an address")
+    func channelChoice() {
+        let both = ChannelChoice.Contact(phone: "+6281234567890", email: "a@b.id", preferred: .email)
+        #expect(ChannelChoice.candidates(for: both, requiredNotice: false) == [.email, .sms, .whatsapp])
+        let noEmail = ChannelChoice.Contact(phone: "+6281234567890", email: "", preferred: .email)
+        #expect(ChannelChoice.candidates(for: noEmail, requiredNotice: false) == [.sms, .whatsapp])
+        let none = ChannelChoice.Contact(phone: "+6281234567890", email: "", preferred: .none)
+        #expect(ChannelChoice.candidates(for: none, requiredNotice: false).isEmpty)
+        #expect(ChannelChoice.candidates(for: none, requiredNotice: true) == [.sms, .whatsapp])
+    }
+
+    @Test("staff are told in their inbox: a new case for its worker, an emergency for supervisors")
+    func staffInbox() async throws {
+        let fixture = try await Self.prepare()
+        let (referral, events) = Self.referral(urgency: .emergency)
+        try await Self.feed(fixture, events + [Layar_V1_CaseAssigned.with {
+            $0.referralID = referral
+            $0.caseWorkerID = "PS-02"
+            $0.caseWorkerName = "Yusuf Hamdani"
+        }])
+        let api = NotificationAPI(store: fixture.store)
+        let inbox = try await api.listInbox(request: .with { $0.recipient = "PS-02" }, context: ServerContextStub.context)
+        #expect(inbox.messages.count == 1)
+        #expect(inbox.messages[0].body.contains("Lanjut Usia Terlantar") && inbox.messages[0].body.contains("Paringin"))
+        #expect(inbox.messages[0].channel == .inbox && inbox.messages[0].status == .sent && !inbox.messages[0].read)
+        let supervisors = try await api.listInbox(request: .with { $0.recipient = "role:supervisor" }, context: ServerContextStub.context)
+        #expect(supervisors.messages.count == 1 && supervisors.messages[0].body.contains("darurat"))
+        let marked = try await api.markRead(request: .with {
+            $0.recipient = "PS-02"
+            $0.messageIds = [inbox.messages[0].id, supervisors.messages[0].id]  // another's id is ignored
+        }, context: ServerContextStub.context)
+        #expect(marked.marked == 1)
+        let unread = try await api.listInbox(request: .with {
+            $0.recipient = "PS-02"
+            $0.unreadOnly = true
+        }, context: ServerContextStub.context)
+        #expect(unread.messages.isEmpty)
+        try await fixture.database.drop()
+    }
+}
