@@ -41,7 +41,10 @@ let serviceTargets: [Target] = services.flatMap { name -> [Target] in
         // The thin executable: configuration and the service group, nothing else.
         .executableTarget(
             name: "\(name)Main",
-            dependencies: [.target(name: "Layar\(name)"), "LayarRuntime"],
+            dependencies: [
+                .target(name: "Layar\(name)"), "LayarRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Services/\(name)/Main"
         ),
     ]

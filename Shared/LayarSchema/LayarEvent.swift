@@ -18,7 +18,7 @@ public enum LayarEvents {
         Layar_V1_ReferralDocumentsAdded.self, Layar_V1_ReferralWithdrawn.self,
         Layar_V1_ReferralVerified.self, Layar_V1_ReferralInformationRequested.self, Layar_V1_ReferralRejected.self,
         Layar_V1_CaseAssigned.self, Layar_V1_CaseCompleted.self,
-        Layar_V1_SurveyInvitationCreated.self, Layar_V1_NotificationDelivered.self,
+        Layar_V1_SurveyInvitationCreated.self, Layar_V1_NotificationDelivered.self, Layar_V1_RegistryProposalRaised.self,
     ]
 
     public static func type(named eventType: String) -> (any LayarEvent.Type)? {
@@ -79,4 +79,9 @@ extension Layar_V1_SurveyInvitationCreated: LayarEvent {
 extension Layar_V1_NotificationDelivered: LayarEvent {
     public static let eventType = "layar.notification.delivered.v1"
     public static let topic = LayarTopic.notificationDeliveries
+}
+
+extension Layar_V1_RegistryProposalRaised: LayarEvent {
+    public static let eventType = "layar.registry.proposal-raised.v1"
+    public static let topic = LayarTopic.verificationResults
 }

@@ -102,7 +102,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func onWorker<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+    func onWorker<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             worker.async {
                 guard let connection = self.connection, !self.isBroken else {

@@ -81,7 +81,7 @@ struct WalkingSkeletonTests {
         }
         #expect(caseView.status == .assigned)
         #expect(caseView.kecamatanCode == "63.11.06")
-        #expect(caseView.priority == 60)
+        #expect(caseView.priority == 45)  // urgent 25 + unknown welfare (no registry snapshot) 10 + base 10
 
         let messages = try await Self.eventually("the applicant's messages", services: services) {
             let messages = try await services.addresses["notification"]!.withClient { client in

@@ -5,47 +5,97 @@ import Testing
 
 @Suite("Verification and notification rules")
 struct DownstreamRulesTests {
+    static let kk: [Layar_V1_DocumentKind] = [.kk]
+    static let requirements = [
+        ReferralChecks.DocumentRequirement(child: false, anyOf: [.ktp, .kk], description: "KTP atau KK"),
+        ReferralChecks.DocumentRequirement(child: true, anyOf: [.kk], description: "KK anak"),
+        ReferralChecks.DocumentRequirement(need: .psychiatricCare, anyOf: [.medicalLetter], description: "surat dokter"),
+    ]
+    static let match = RegistryMatch(
+        registryID: "DTSEN-1", familyCardNumber: "6311061907162389", decile: 2, pkh: true, bpnt: false, pbiJK: true,
+        kecamatanCode: "63.11.06", desaCode: "63.11.06.1023", familyMembers: 4
+    )
+
     static func subject(
-        nik: String, sex: Layar_V1_Sex = .female, urgency: Layar_V1_Urgency = .normal, isChild: Bool = false,
-        documents: [Layar_V1_DocumentKind] = [.ktp]
-    ) -> IdentityCheck.Subject {
-        IdentityCheck.Subject(.with {
+        nik: String = "6311065203580001", sex: Layar_V1_Sex = .female, urgency: Layar_V1_Urgency = .normal,
+        isChild: Bool = false, documents: [Layar_V1_DocumentKind] = [.ktp], needs: [Layar_V1_Need] = [.basicNeeds],
+        kecamatan: String = "63.11.06", desa: String = "63.11.06.1023"
+    ) -> ReferralChecks.Subject {
+        ReferralChecks.Subject(.with {
             $0.nik = nik
             $0.sex = sex
             $0.birthDate = .with { $0.year = 1958; $0.month = 3; $0.day = 12 }
             $0.urgency = urgency
             $0.isChild = isChild
+            $0.needs = needs
+            $0.ppksKind = "PPKS-08"
+            $0.kecamatanCode = kecamatan
+            $0.desaCode = desa
             $0.documents = documents.map { kind in .with { $0.kind = kind } }
         })
     }
 
-    @Test("a consistent, documented identity is verified with its urgency's priority")
-    func verified() {
-        #expect(IdentityCheck.decide(Self.subject(nik: "6311065203580001", urgency: .emergency)) == .verified(priority: 90))
-        #expect(IdentityCheck.decide(Self.subject(nik: "6311065203580001", documents: [.kk])) == .verified(priority: 30))
-        #expect(IdentityCheck.decide(Self.subject(nik: "6311065203580001", urgency: .urgent, isChild: true, documents: [.kk]))
-            == .verified(priority: 70))
+    static func evaluate(
+        _ subject: ReferralChecks.Subject, registry: RegistryMatch? = match, loaded: Bool = true, openCase: Bool = false
+    ) -> ReferralChecks.Result {
+        ReferralChecks.evaluate(subject, .init(registry: registry, registryLoaded: loaded, openCaseElsewhere: openCase, requirements: requirements))
     }
 
-    @Test("an inconsistent identity is rejected with findings")
-    func rejected() {
-        // A man's NIK (day 12, not 52) for a woman.
-        #expect(IdentityCheck.decide(Self.subject(nik: "6311061203580001")).findingCodes == ["NIK_SEX_MISMATCH"])
-        // Born on the 13th according to the NIK, the 12th according to the form.
-        #expect(IdentityCheck.decide(Self.subject(nik: "6311065303580001")).findingCodes == ["NIK_BIRTH_DATE_MISMATCH"])
-        // Not a NIK at all.
-        #expect(IdentityCheck.decide(Self.subject(nik: "0000000000000000")).findingCodes == ["NIK_PROVINCE"])
+    @Test("a clean case is verified automatically, with the registry's evidence")
+    func clean() {
+        let result = Self.evaluate(Self.subject())
+        #expect(result.outcome == .verified && result.failedChecks.isEmpty && !result.registryProposal)
+        #expect(result.decile == 2)
+        let registry = result.checks.first { $0.check == "registry" }
+        #expect(registry?.evidence["registry_id"] == "DTSEN-1" && registry?.evidence["pkh"] == "ya")
+        #expect(registry?.evidence.values.contains("Siti") == false)
     }
 
-    @Test("missing identity documents are asked for: KTP or KK for adults, KK for children")
-    func documentsRequested() {
-        guard case .informationRequested(let adult, _) = IdentityCheck.decide(Self.subject(nik: "6311065203580001", documents: [.photo]))
-        else { Issue.record("expected a request"); return }
-        #expect(adult == [.ktp, .kk])
-        guard case .informationRequested(let child, _) = IdentityCheck.decide(
-            Self.subject(nik: "6311065203580001", isChild: true, documents: [.ktp])
-        ) else { Issue.record("expected a request"); return }
-        #expect(child == [.kk])
+    @Test("identity, domicile and open-case problems go to the verifiers' queue")
+    func queued() {
+        #expect(Self.evaluate(Self.subject(nik: "6311061203580001")).failedChecks == ["identity"])
+        #expect(Self.evaluate(Self.subject(nik: "6311061203580001")).outcome == .queued)
+        #expect(Self.evaluate(Self.subject(nik: "0000000000000000")).outcome == .queued)
+        #expect(Self.evaluate(Self.subject(kecamatan: "63.10.01", desa: "63.10.01.2001")).failedChecks == ["domicile"])
+        #expect(Self.evaluate(Self.subject(), openCase: true).failedChecks == ["open_case"])
+        // A queued case with missing documents stays with the verifier (who can ask for them).
+        #expect(Self.evaluate(Self.subject(nik: "6311061203580001", documents: [])).outcome == .queued)
+    }
+
+    @Test("missing documents are asked of the applicant, per the checklist")
+    func documents() {
+        #expect(Self.evaluate(Self.subject(documents: [.photo])).outcome
+            == .informationRequested(missing: [.ktp, .kk], message: "Mohon unggah KTP atau KK."))
+        #expect(Self.evaluate(Self.subject(isChild: true, documents: [.ktp])).outcome
+            == .informationRequested(missing: [.kk], message: "Mohon unggah KK anak."))
+        #expect(Self.evaluate(Self.subject(isChild: true, documents: Self.kk)).outcome == .verified)
+        guard case .informationRequested(let missing, _) = Self.evaluate(Self.subject(needs: [.psychiatricCare])).outcome else {
+            Issue.record("expected a request")
+            return
+        }
+        #expect(missing == [.medicalLetter])
+    }
+
+    @Test("a person outside the registry is verified, flagged, and proposed for registration")
+    func notInRegistry() {
+        let result = Self.evaluate(Self.subject(), registry: nil)
+        #expect(result.outcome == .verified)
+        #expect(result.registryProposal)
+        #expect(result.failedChecks == ["registry"])
+        // Without any snapshot there is nothing to propose against.
+        #expect(!Self.evaluate(Self.subject(), registry: nil, loaded: false).registryProposal)
+    }
+
+    @Test("priority: emergencies, children and the lowest deciles first")
+    func priorities() {
+        let emergencyChild = ReferralChecks.priority(Self.subject(urgency: .emergency, isChild: true), Self.match)
+        let urgent = ReferralChecks.priority(Self.subject(urgency: .urgent), Self.match)
+        var rich = Self.match
+        rich.decile = 9
+        let normalRich = ReferralChecks.priority(Self.subject(), rich)
+        let normalPoor = ReferralChecks.priority(Self.subject(), Self.match)
+        #expect(emergencyChild == 91 && urgent == 51 && normalPoor == 26 && normalRich == 10)
+        #expect(ReferralChecks.priority(Self.subject(), nil) == 20)
     }
 
     @Test("every template renders, short ones fit one SMS with the tracking code")
@@ -64,12 +114,5 @@ struct DownstreamRulesTests {
         }
         // Values are plain text: nothing is HTML-escaped.
         #expect(NotificationTemplates.render(.assigned, .short, ["code": "X", "worker": "A & B"]).contains("A & B"))
-    }
-}
-
-extension IdentityCheck.Decision {
-    var findingCodes: [String] {
-        if case .rejected(let findings) = self { return findings.map(\.code) }
-        return []
     }
 }

@@ -7,7 +7,7 @@ public enum VerificationService {
         name: "verification", defaultPort: 50052, migrations: VerificationMigrations.all,
         consumers: [
             ConsumerDefinition(
-                name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue],
+                name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
                 handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, outbox: $0.outbox)) }
             )
         ],

@@ -312,7 +312,7 @@ public nonisolated struct Layar_V1_ReferralVerified: Sendable {
   /// Urgency after verification.
   public var urgency: Layar_V1_Urgency = .unspecified
 
-  /// Higher first: derived from urgency (0..100).
+  /// Higher first: urgency, child, lowest deciles (0..100).
   public var priority: Int32 = 0
 
   /// When verification decided.
@@ -325,11 +325,51 @@ public nonisolated struct Layar_V1_ReferralVerified: Sendable {
   /// Clears the value of `verifiedAt`. Subsequent reads from it will return its default value.
   public mutating func clearVerifiedAt() {self._verifiedAt = nil}
 
+  /// Found in the social registry (DTKS/DTSEN) snapshot.
+  public var inRegistry: Bool = false
+
+  /// Welfare decile 1..10 from the registry, 0 when unknown.
+  public var decile: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _verifiedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.registry.proposal-raised.v1", topic "layar.verification.results.v1", written by
+/// verification. The person is not in the social registry: the village operator (operator desa)
+/// should propose them for registration (usulan DTSEN). Read by notification and the office.
+public nonisolated struct Layar_V1_RegistryProposalRaised: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// Where the person lives.
+  public var kecamatanCode: String = String()
+
+  /// The village whose operator proposes the registration.
+  public var desaCode: String = String()
+
+  /// When.
+  public var raisedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_raisedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_raisedAt = newValue}
+  }
+  /// Returns true if `raisedAt` has been explicitly set.
+  public var hasRaisedAt: Bool {self._raisedAt != nil}
+  /// Clears the value of `raisedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRaisedAt() {self._raisedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _raisedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// ce_type "layar.referral.information-requested.v1", topic "layar.verification.results.v1",
@@ -375,10 +415,10 @@ public nonisolated struct Layar_V1_ReferralRejected: Sendable {
   /// UUID of the referral, also the Kafka key.
   public var referralID: String = String()
 
-  /// Why it was rejected.
+  /// Why it was rejected (the reason and the note).
   public var findings: [Layar_V1_CheckFinding] = []
 
-  /// When verification decided.
+  /// When the rejection was confirmed.
   public var rejectedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
     get {_rejectedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
     set {_rejectedAt = newValue}
@@ -901,7 +941,7 @@ nonisolated extension Layar_V1_CheckFinding: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Layar_V1_ReferralVerified: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralVerified"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}priority\0\u{3}verified_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}priority\0\u{3}verified_at\0\u{3}in_registry\0\u{1}decile\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -915,6 +955,8 @@ nonisolated extension Layar_V1_ReferralVerified: SwiftProtobuf.Message, SwiftPro
       case 4: try { try decoder.decodeSingularEnumField(value: &self.urgency) }()
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._verifiedAt) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.inRegistry) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.decile) }()
       default: break
       }
     }
@@ -943,6 +985,12 @@ nonisolated extension Layar_V1_ReferralVerified: SwiftProtobuf.Message, SwiftPro
     try { if let v = self._verifiedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     } }()
+    if self.inRegistry != false {
+      try visitor.visitSingularBoolField(value: self.inRegistry, fieldNumber: 7)
+    }
+    if self.decile != 0 {
+      try visitor.visitSingularInt32Field(value: self.decile, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -953,6 +1001,57 @@ nonisolated extension Layar_V1_ReferralVerified: SwiftProtobuf.Message, SwiftPro
     if lhs.urgency != rhs.urgency {return false}
     if lhs.priority != rhs.priority {return false}
     if lhs._verifiedAt != rhs._verifiedAt {return false}
+    if lhs.inRegistry != rhs.inRegistry {return false}
+    if lhs.decile != rhs.decile {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RegistryProposalRaised: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegistryProposalRaised"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}raised_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.desaCode) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._raisedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.kecamatanCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 2)
+    }
+    if !self.desaCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.desaCode, fieldNumber: 3)
+    }
+    try { if let v = self._raisedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RegistryProposalRaised, rhs: Layar_V1_RegistryProposalRaised) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
+    if lhs.desaCode != rhs.desaCode {return false}
+    if lhs._raisedAt != rhs._raisedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

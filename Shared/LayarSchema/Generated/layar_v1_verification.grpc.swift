@@ -1,4 +1,5 @@
-// The verification service: decides whether a submitted referral can go ahead.
+// The verification service: decides whether a submitted referral can go ahead, flags what staff
+// must look at, and keeps the social registry (DTKS/DTSEN) snapshot it checks against.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -35,9 +36,79 @@ public enum Layar_V1_VerificationService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListQueue" metadata.
+        public enum ListQueue: Sendable {
+            /// Request type for "ListQueue".
+            public typealias Input = Layar_V1_ListQueueRequest
+            /// Response type for "ListQueue".
+            public typealias Output = Layar_V1_ListQueueResponse
+            /// Descriptor for "ListQueue".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.VerificationService"),
+                method: "ListQueue",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetCase" metadata.
+        public enum GetCase: Sendable {
+            /// Request type for "GetCase".
+            public typealias Input = Layar_V1_GetVerificationCaseRequest
+            /// Response type for "GetCase".
+            public typealias Output = Layar_V1_VerificationCase
+            /// Descriptor for "GetCase".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.VerificationService"),
+                method: "GetCase",
+                type: .unary
+            )
+        }
+        /// Namespace for "Decide" metadata.
+        public enum Decide: Sendable {
+            /// Request type for "Decide".
+            public typealias Input = Layar_V1_DecideRequest
+            /// Response type for "Decide".
+            public typealias Output = Layar_V1_VerificationCase
+            /// Descriptor for "Decide".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.VerificationService"),
+                method: "Decide",
+                type: .unary
+            )
+        }
+        /// Namespace for "ConfirmRejection" metadata.
+        public enum ConfirmRejection: Sendable {
+            /// Request type for "ConfirmRejection".
+            public typealias Input = Layar_V1_ConfirmRejectionRequest
+            /// Response type for "ConfirmRejection".
+            public typealias Output = Layar_V1_VerificationCase
+            /// Descriptor for "ConfirmRejection".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.VerificationService"),
+                method: "ConfirmRejection",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetRegistrySnapshot" metadata.
+        public enum GetRegistrySnapshot: Sendable {
+            /// Request type for "GetRegistrySnapshot".
+            public typealias Input = Layar_V1_GetRegistrySnapshotRequest
+            /// Response type for "GetRegistrySnapshot".
+            public typealias Output = Layar_V1_RegistrySnapshot
+            /// Descriptor for "GetRegistrySnapshot".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.VerificationService"),
+                method: "GetRegistrySnapshot",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "layar.v1.VerificationService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
-            GetVerification.descriptor
+            GetVerification.descriptor,
+            ListQueue.descriptor,
+            GetCase.descriptor,
+            Decide.descriptor,
+            ConfirmRejection.descriptor,
+            GetRegistrySnapshot.descriptor
         ]
     }
 }
@@ -81,6 +152,97 @@ extension Layar_V1_VerificationService {
             request: GRPCCore.StreamingServerRequest<Layar_V1_GetVerificationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Verification>
+
+        /// Handle the "ListQueue" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListQueueRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListQueueResponse` messages.
+        func listQueue(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListQueueRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListQueueResponse>
+
+        /// Handle the "GetCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One referral with every check's result and evidence, and the decisions so far.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_GetVerificationCaseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_VerificationCase` messages.
+        func getCase(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_GetVerificationCaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_VerificationCase>
+
+        /// Handle the "Decide" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+        /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_DecideRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_VerificationCase` messages.
+        func decide(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_DecideRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_VerificationCase>
+
+        /// Handle the "ConfirmRejection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ConfirmRejectionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_VerificationCase` messages.
+        func confirmRejection(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ConfirmRejectionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_VerificationCase>
+
+        /// Handle the "GetRegistrySnapshot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The current registry snapshot: source, date, rows.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_GetRegistrySnapshotRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_RegistrySnapshot` messages.
+        func getRegistrySnapshot(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_GetRegistrySnapshotRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_RegistrySnapshot>
     }
 
     /// Service protocol for the "layar.v1.VerificationService" service.
@@ -108,6 +270,97 @@ extension Layar_V1_VerificationService {
             request: GRPCCore.ServerRequest<Layar_V1_GetVerificationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_Verification>
+
+        /// Handle the "ListQueue" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListQueueRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListQueueResponse` message.
+        func listQueue(
+            request: GRPCCore.ServerRequest<Layar_V1_ListQueueRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListQueueResponse>
+
+        /// Handle the "GetCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One referral with every check's result and evidence, and the decisions so far.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetVerificationCaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_VerificationCase` message.
+        func getCase(
+            request: GRPCCore.ServerRequest<Layar_V1_GetVerificationCaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_VerificationCase>
+
+        /// Handle the "Decide" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+        /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_DecideRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_VerificationCase` message.
+        func decide(
+            request: GRPCCore.ServerRequest<Layar_V1_DecideRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_VerificationCase>
+
+        /// Handle the "ConfirmRejection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ConfirmRejectionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_VerificationCase` message.
+        func confirmRejection(
+            request: GRPCCore.ServerRequest<Layar_V1_ConfirmRejectionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_VerificationCase>
+
+        /// Handle the "GetRegistrySnapshot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The current registry snapshot: source, date, rows.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetRegistrySnapshotRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_RegistrySnapshot` message.
+        func getRegistrySnapshot(
+            request: GRPCCore.ServerRequest<Layar_V1_GetRegistrySnapshotRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_RegistrySnapshot>
     }
 
     /// Simple service protocol for the "layar.v1.VerificationService" service.
@@ -133,6 +386,97 @@ extension Layar_V1_VerificationService {
             request: Layar_V1_GetVerificationRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_Verification
+
+        /// Handle the "ListQueue" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListQueueRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListQueueResponse` to respond with.
+        func listQueue(
+            request: Layar_V1_ListQueueRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListQueueResponse
+
+        /// Handle the "GetCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One referral with every check's result and evidence, and the decisions so far.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_GetVerificationCaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_VerificationCase` to respond with.
+        func getCase(
+            request: Layar_V1_GetVerificationCaseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_VerificationCase
+
+        /// Handle the "Decide" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+        /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_DecideRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_VerificationCase` to respond with.
+        func decide(
+            request: Layar_V1_DecideRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_VerificationCase
+
+        /// Handle the "ConfirmRejection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ConfirmRejectionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_VerificationCase` to respond with.
+        func confirmRejection(
+            request: Layar_V1_ConfirmRejectionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_VerificationCase
+
+        /// Handle the "GetRegistrySnapshot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The current registry snapshot: source, date, rows.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_GetRegistrySnapshotRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_RegistrySnapshot` to respond with.
+        func getRegistrySnapshot(
+            request: Layar_V1_GetRegistrySnapshotRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_RegistrySnapshot
     }
 }
 
@@ -146,6 +490,61 @@ extension Layar_V1_VerificationService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Verification>(),
             handler: { request, context in
                 try await self.getVerification(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_VerificationService.Method.ListQueue.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListQueueRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListQueueResponse>(),
+            handler: { request, context in
+                try await self.listQueue(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_VerificationService.Method.GetCase.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_GetVerificationCaseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_VerificationCase>(),
+            handler: { request, context in
+                try await self.getCase(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_VerificationService.Method.Decide.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_DecideRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_VerificationCase>(),
+            handler: { request, context in
+                try await self.decide(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_VerificationService.Method.ConfirmRejection.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ConfirmRejectionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_VerificationCase>(),
+            handler: { request, context in
+                try await self.confirmRejection(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_VerificationService.Method.GetRegistrySnapshot.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_GetRegistrySnapshotRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RegistrySnapshot>(),
+            handler: { request, context in
+                try await self.getRegistrySnapshot(
                     request: request,
                     context: context
                 )
@@ -167,6 +566,61 @@ extension Layar_V1_VerificationService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func listQueue(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListQueueRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListQueueResponse> {
+        let response = try await self.listQueue(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getCase(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_GetVerificationCaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_VerificationCase> {
+        let response = try await self.getCase(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func decide(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_DecideRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_VerificationCase> {
+        let response = try await self.decide(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func confirmRejection(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ConfirmRejectionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_VerificationCase> {
+        let response = try await self.confirmRejection(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getRegistrySnapshot(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_GetRegistrySnapshotRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_RegistrySnapshot> {
+        let response = try await self.getRegistrySnapshot(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -178,6 +632,71 @@ extension Layar_V1_VerificationService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Layar_V1_Verification> {
         return GRPCCore.ServerResponse<Layar_V1_Verification>(
             message: try await self.getVerification(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listQueue(
+        request: GRPCCore.ServerRequest<Layar_V1_ListQueueRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListQueueResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListQueueResponse>(
+            message: try await self.listQueue(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getCase(
+        request: GRPCCore.ServerRequest<Layar_V1_GetVerificationCaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_VerificationCase> {
+        return GRPCCore.ServerResponse<Layar_V1_VerificationCase>(
+            message: try await self.getCase(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func decide(
+        request: GRPCCore.ServerRequest<Layar_V1_DecideRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_VerificationCase> {
+        return GRPCCore.ServerResponse<Layar_V1_VerificationCase>(
+            message: try await self.decide(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func confirmRejection(
+        request: GRPCCore.ServerRequest<Layar_V1_ConfirmRejectionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_VerificationCase> {
+        return GRPCCore.ServerResponse<Layar_V1_VerificationCase>(
+            message: try await self.confirmRejection(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getRegistrySnapshot(
+        request: GRPCCore.ServerRequest<Layar_V1_GetRegistrySnapshotRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_RegistrySnapshot> {
+        return GRPCCore.ServerResponse<Layar_V1_RegistrySnapshot>(
+            message: try await self.getRegistrySnapshot(
                 request: request.message,
                 context: context
             ),
@@ -216,6 +735,122 @@ extension Layar_V1_VerificationService {
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Verification>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Verification>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListQueue" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListQueueRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListQueueRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListQueueResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listQueue<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListQueueRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListQueueRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListQueueResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListQueueResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One referral with every check's result and evidence, and the decisions so far.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetVerificationCaseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetVerificationCaseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_VerificationCase` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getCase<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetVerificationCaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetVerificationCaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_VerificationCase>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Decide" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+        /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_DecideRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_DecideRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_VerificationCase` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func decide<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_DecideRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_DecideRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_VerificationCase>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ConfirmRejection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ConfirmRejectionRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ConfirmRejectionRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_VerificationCase` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func confirmRejection<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ConfirmRejectionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ConfirmRejectionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_VerificationCase>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetRegistrySnapshot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The current registry snapshot: source, date, rows.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetRegistrySnapshotRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetRegistrySnapshotRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_RegistrySnapshot` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getRegistrySnapshot<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetRegistrySnapshotRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetRegistrySnapshotRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_RegistrySnapshot>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_RegistrySnapshot>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -268,6 +903,177 @@ extension Layar_V1_VerificationService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListQueue" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListQueueRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListQueueRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListQueueResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listQueue<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListQueueRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListQueueRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListQueueResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListQueueResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_VerificationService.Method.ListQueue.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One referral with every check's result and evidence, and the decisions so far.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetVerificationCaseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetVerificationCaseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_VerificationCase` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getCase<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetVerificationCaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetVerificationCaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_VerificationCase>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_VerificationService.Method.GetCase.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "Decide" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+        /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_DecideRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_DecideRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_VerificationCase` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func decide<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_DecideRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_DecideRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_VerificationCase>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_VerificationService.Method.Decide.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ConfirmRejection" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ConfirmRejectionRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ConfirmRejectionRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_VerificationCase` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func confirmRejection<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ConfirmRejectionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ConfirmRejectionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_VerificationCase>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_VerificationService.Method.ConfirmRejection.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetRegistrySnapshot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The current registry snapshot: source, date, rows.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetRegistrySnapshotRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetRegistrySnapshotRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_RegistrySnapshot` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getRegistrySnapshot<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetRegistrySnapshotRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetRegistrySnapshotRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_RegistrySnapshot>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_RegistrySnapshot>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_VerificationService.Method.GetRegistrySnapshot.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -298,6 +1104,152 @@ extension Layar_V1_VerificationService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetVerificationRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Verification>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListQueue" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListQueueRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listQueue<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListQueueRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListQueueResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listQueue(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListQueueRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListQueueResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One referral with every check's result and evidence, and the decisions so far.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_GetVerificationCaseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCase<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_GetVerificationCaseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getCase(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetVerificationCaseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_VerificationCase>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Decide" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+    /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_DecideRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func decide<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_DecideRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.decide(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_DecideRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_VerificationCase>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ConfirmRejection" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ConfirmRejectionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func confirmRejection<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ConfirmRejectionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.confirmRejection(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ConfirmRejectionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_VerificationCase>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRegistrySnapshot" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The current registry snapshot: source, date, rows.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_GetRegistrySnapshotRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRegistrySnapshot<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_GetRegistrySnapshotRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_RegistrySnapshot>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getRegistrySnapshot(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetRegistrySnapshotRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RegistrySnapshot>(),
             options: options,
             onResponse: handleResponse
         )
@@ -334,6 +1286,172 @@ extension Layar_V1_VerificationService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getVerification(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListQueue" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The verifiers' queue: referrals whose checks need a person, highest priority first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listQueue<Result>(
+        _ message: Layar_V1_ListQueueRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListQueueResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListQueueRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listQueue(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One referral with every check's result and evidence, and the decisions so far.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCase<Result>(
+        _ message: Layar_V1_GetVerificationCaseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_GetVerificationCaseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getCase(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Decide" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A verifier decides a queued referral: verify, ask for information, or propose a rejection.
+    /// > FAILED_PRECONDITION when the referral is not waiting for a verifier.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func decide<Result>(
+        _ message: Layar_V1_DecideRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_DecideRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.decide(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ConfirmRejection" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A supervisor confirms or declines a proposed rejection (not the verifier who proposed it).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func confirmRejection<Result>(
+        _ message: Layar_V1_ConfirmRejectionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_VerificationCase>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ConfirmRejectionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.confirmRejection(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRegistrySnapshot" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The current registry snapshot: source, date, rows.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRegistrySnapshot<Result>(
+        _ message: Layar_V1_GetRegistrySnapshotRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_RegistrySnapshot>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_GetRegistrySnapshotRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getRegistrySnapshot(
             request: request,
             options: options,
             onResponse: handleResponse

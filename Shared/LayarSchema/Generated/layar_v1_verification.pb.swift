@@ -8,7 +8,8 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-// The verification service: decides whether a submitted referral can go ahead.
+// The verification service: decides whether a submitted referral can go ahead, flags what staff
+// must look at, and keeps the social registry (DTKS/DTSEN) snapshot it checks against.
 
 import SwiftProtobuf
 
@@ -26,14 +27,20 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
   public typealias RawValue = Int
   case unspecified // = 0
 
-  /// All checks passed.
+  /// All checks passed, or a verifier verified it.
   case verified // = 1
 
-  /// At least one check failed; see findings.
+  /// Rejected (proposed and confirmed by two people).
   case rejected // = 2
 
   /// Waiting for the applicant's documents.
   case informationRequested // = 3
+
+  /// Waiting for a verifier.
+  case queued // = 4
+
+  /// Waiting for a supervisor's confirmation.
+  case rejectionProposed // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -46,6 +53,8 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
     case 1: self = .verified
     case 2: self = .rejected
     case 3: self = .informationRequested
+    case 4: self = .queued
+    case 5: self = .rejectionProposed
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -56,6 +65,8 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
     case .verified: return 1
     case .rejected: return 2
     case .informationRequested: return 3
+    case .queued: return 4
+    case .rejectionProposed: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -66,6 +77,75 @@ public nonisolated enum Layar_V1_VerificationOutcome: SwiftProtobuf.Enum, Swift.
     .verified,
     .rejected,
     .informationRequested,
+    .queued,
+    .rejectionProposed,
+  ]
+
+}
+
+/// The reasons a referral can be rejected for.
+public nonisolated enum Layar_V1_RejectionReason: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The identity cannot be confirmed.
+  case identityMismatch // = 1
+
+  /// Not domiciled in Kabupaten Balangan.
+  case outsideRegency // = 2
+
+  /// Not a PPKS the service covers.
+  case notEligible // = 3
+
+  /// Already handled in another referral.
+  case duplicate // = 4
+
+  /// The report turned out to be untrue.
+  case falseReport // = 5
+
+  /// See the note.
+  case other // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .identityMismatch
+    case 2: self = .outsideRegency
+    case 3: self = .notEligible
+    case 4: self = .duplicate
+    case 5: self = .falseReport
+    case 6: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .identityMismatch: return 1
+    case .outsideRegency: return 2
+    case .notEligible: return 3
+    case .duplicate: return 4
+    case .falseReport: return 5
+    case .other: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_RejectionReason] = [
+    .unspecified,
+    .identityMismatch,
+    .outsideRegency,
+    .notEligible,
+    .duplicate,
+    .falseReport,
+    .other,
   ]
 
 }
@@ -120,12 +200,342 @@ public nonisolated struct Layar_V1_Verification: Sendable {
   fileprivate var _decidedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// One automatic check and what it found.
+public nonisolated struct Layar_V1_CheckResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "identity", "domicile", "registry", "documents", "open_case".
+  public var check: String = String()
+
+  /// False: it needs a verifier (or documents, or a flag).
+  public var passed: Bool = false
+
+  /// In Bahasa Indonesia, for the verifier.
+  public var summary: String = String()
+
+  /// e.g. registry_id, decile, pkh; never the name.
+  public var evidence: Dictionary<String,String> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListQueueRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Only this kecamatan ("" for all).
+  public var kecamatanCode: String = String()
+
+  /// Only this PPKS kind ("" for all).
+  public var ppksKind: String = String()
+
+  /// Only at least this priority.
+  public var minPriority: Int32 = 0
+
+  /// Only those waiting at least this long.
+  public var minWaitingHours: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_QueueItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var referralID: String = String()
+
+  public var trackingCode: String = String()
+
+  public var kecamatanCode: String = String()
+
+  public var ppksKind: String = String()
+
+  public var priority: Int32 = 0
+
+  public var waitingHours: Double = 0
+
+  /// QUEUED or REJECTION_PROPOSED.
+  public var state: Layar_V1_VerificationOutcome = .unspecified
+
+  /// Names of the checks that did not pass.
+  public var failedChecks: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListQueueResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Highest priority first, then oldest.
+  public var items: [Layar_V1_QueueItem] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_GetVerificationCaseRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var referralID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_DecisionRecord: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "auto_verified", "verified", "information_requested", ...
+  public var action: String = String()
+
+  /// Staff id, or "system".
+  public var actorID: String = String()
+
+  public var note: String = String()
+
+  public var reason: Layar_V1_RejectionReason = .unspecified
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Layar_V1_VerificationCase: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var referralID: String = String()
+
+  public var trackingCode: String = String()
+
+  public var state: Layar_V1_VerificationOutcome = .unspecified
+
+  public var priority: Int32 = 0
+
+  public var kecamatanCode: String = String()
+
+  public var ppksKind: String = String()
+
+  public var isChild: Bool = false
+
+  public var urgency: Layar_V1_Urgency = .unspecified
+
+  public var checks: [Layar_V1_CheckResult] = []
+
+  /// Oldest first.
+  public var decisions: [Layar_V1_DecisionRecord] = []
+
+  /// Documents received.
+  public var documentKinds: [Layar_V1_DocumentKind] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_DecideRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var referralID: String = String()
+
+  /// The verifier.
+  public var actorID: String = String()
+
+  public var decision: Layar_V1_DecideRequest.OneOf_Decision? = nil
+
+  public var verify: Layar_V1_VerifyDecision {
+    get {
+      if case .verify(let v)? = decision {return v}
+      return Layar_V1_VerifyDecision()
+    }
+    set {decision = .verify(newValue)}
+  }
+
+  public var requestInformation: Layar_V1_RequestInformationDecision {
+    get {
+      if case .requestInformation(let v)? = decision {return v}
+      return Layar_V1_RequestInformationDecision()
+    }
+    set {decision = .requestInformation(newValue)}
+  }
+
+  public var proposeRejection: Layar_V1_ProposeRejectionDecision {
+    get {
+      if case .proposeRejection(let v)? = decision {return v}
+      return Layar_V1_ProposeRejectionDecision()
+    }
+    set {decision = .proposeRejection(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Decision: Equatable, Sendable {
+    case verify(Layar_V1_VerifyDecision)
+    case requestInformation(Layar_V1_RequestInformationDecision)
+    case proposeRejection(Layar_V1_ProposeRejectionDecision)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_VerifyDecision: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Why the findings do not stand in the way.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RequestInformationDecision: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// What to add (may be empty when `message` says it).
+  public var missingDocuments: [Layar_V1_DocumentKind] = []
+
+  /// For the applicant, plain Bahasa Indonesia (required).
+  public var message: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ProposeRejectionDecision: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Required.
+  public var reason: Layar_V1_RejectionReason = .unspecified
+
+  /// Required: the applicant reads it.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ConfirmRejectionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var referralID: String = String()
+
+  /// Must differ from the verifier who proposed it.
+  public var supervisorID: String = String()
+
+  /// False sends it back to the queue.
+  public var confirm: Bool = false
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_GetRegistrySnapshotRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RegistrySnapshot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var snapshotID: Int64 = 0
+
+  /// e.g. "DTSEN 2026 Q3".
+  public var source: String = String()
+
+  public var snapshotDate: Layar_V1_Date {
+    get {_snapshotDate ?? Layar_V1_Date()}
+    set {_snapshotDate = newValue}
+  }
+  /// Returns true if `snapshotDate` has been explicitly set.
+  public var hasSnapshotDate: Bool {self._snapshotDate != nil}
+  /// Clears the value of `snapshotDate`. Subsequent reads from it will return its default value.
+  public mutating func clearSnapshotDate() {self._snapshotDate = nil}
+
+  public var importedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_importedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_importedAt = newValue}
+  }
+  /// Returns true if `importedAt` has been explicitly set.
+  public var hasImportedAt: Bool {self._importedAt != nil}
+  /// Clears the value of `importedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearImportedAt() {self._importedAt = nil}
+
+  public var rows: Int32 = 0
+
+  public var rejectedRows: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _snapshotDate: Layar_V1_Date? = nil
+  fileprivate var _importedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_VerificationOutcome: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VERIFICATION_OUTCOME_UNSPECIFIED\0\u{1}VERIFICATION_OUTCOME_VERIFIED\0\u{1}VERIFICATION_OUTCOME_REJECTED\0\u{1}VERIFICATION_OUTCOME_INFORMATION_REQUESTED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VERIFICATION_OUTCOME_UNSPECIFIED\0\u{1}VERIFICATION_OUTCOME_VERIFIED\0\u{1}VERIFICATION_OUTCOME_REJECTED\0\u{1}VERIFICATION_OUTCOME_INFORMATION_REQUESTED\0\u{1}VERIFICATION_OUTCOME_QUEUED\0\u{1}VERIFICATION_OUTCOME_REJECTION_PROPOSED\0")
+}
+
+nonisolated extension Layar_V1_RejectionReason: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REJECTION_REASON_UNSPECIFIED\0\u{1}REJECTION_REASON_IDENTITY_MISMATCH\0\u{1}REJECTION_REASON_OUTSIDE_REGENCY\0\u{1}REJECTION_REASON_NOT_ELIGIBLE\0\u{1}REJECTION_REASON_DUPLICATE\0\u{1}REJECTION_REASON_FALSE_REPORT\0\u{1}REJECTION_REASON_OTHER\0")
 }
 
 nonisolated extension Layar_V1_GetVerificationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -212,6 +622,672 @@ nonisolated extension Layar_V1_Verification: SwiftProtobuf.Message, SwiftProtobu
     if lhs.priority != rhs.priority {return false}
     if lhs._decidedAt != rhs._decidedAt {return false}
     if lhs.missingDocuments != rhs.missingDocuments {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_CheckResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CheckResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}check\0\u{1}passed\0\u{1}summary\0\u{1}evidence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.check) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.passed) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.evidence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.check.isEmpty {
+      try visitor.visitSingularStringField(value: self.check, fieldNumber: 1)
+    }
+    if self.passed != false {
+      try visitor.visitSingularBoolField(value: self.passed, fieldNumber: 2)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 3)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.evidence, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_CheckResult, rhs: Layar_V1_CheckResult) -> Bool {
+    if lhs.check != rhs.check {return false}
+    if lhs.passed != rhs.passed {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListQueueRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListQueueRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{3}min_priority\0\u{3}min_waiting_hours\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.ppksKind) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.minPriority) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.minWaitingHours) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.kecamatanCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 1)
+    }
+    if !self.ppksKind.isEmpty {
+      try visitor.visitSingularStringField(value: self.ppksKind, fieldNumber: 2)
+    }
+    if self.minPriority != 0 {
+      try visitor.visitSingularInt32Field(value: self.minPriority, fieldNumber: 3)
+    }
+    if self.minWaitingHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.minWaitingHours, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListQueueRequest, rhs: Layar_V1_ListQueueRequest) -> Bool {
+    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
+    if lhs.ppksKind != rhs.ppksKind {return false}
+    if lhs.minPriority != rhs.minPriority {return false}
+    if lhs.minWaitingHours != rhs.minWaitingHours {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_QueueItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".QueueItem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}priority\0\u{3}waiting_hours\0\u{1}state\0\u{3}failed_checks\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.ppksKind) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.waitingHours) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.failedChecks) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.trackingCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 2)
+    }
+    if !self.kecamatanCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 3)
+    }
+    if !self.ppksKind.isEmpty {
+      try visitor.visitSingularStringField(value: self.ppksKind, fieldNumber: 4)
+    }
+    if self.priority != 0 {
+      try visitor.visitSingularInt32Field(value: self.priority, fieldNumber: 5)
+    }
+    if self.waitingHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.waitingHours, fieldNumber: 6)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 7)
+    }
+    if !self.failedChecks.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.failedChecks, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_QueueItem, rhs: Layar_V1_QueueItem) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.trackingCode != rhs.trackingCode {return false}
+    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
+    if lhs.ppksKind != rhs.ppksKind {return false}
+    if lhs.priority != rhs.priority {return false}
+    if lhs.waitingHours != rhs.waitingHours {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.failedChecks != rhs.failedChecks {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListQueueResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListQueueResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListQueueResponse, rhs: Layar_V1_ListQueueResponse) -> Bool {
+    if lhs.items != rhs.items {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_GetVerificationCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetVerificationCaseRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_GetVerificationCaseRequest, rhs: Layar_V1_GetVerificationCaseRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_DecisionRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DecisionRecord"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}action\0\u{3}actor_id\0\u{1}note\0\u{1}reason\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.action) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.actorID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.action.isEmpty {
+      try visitor.visitSingularStringField(value: self.action, fieldNumber: 1)
+    }
+    if !self.actorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.actorID, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    if self.reason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 4)
+    }
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_DecisionRecord, rhs: Layar_V1_DecisionRecord) -> Bool {
+    if lhs.action != rhs.action {return false}
+    if lhs.actorID != rhs.actorID {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_VerificationCase: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerificationCase"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}state\0\u{1}priority\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{3}is_child\0\u{1}urgency\0\u{1}checks\0\u{1}decisions\0\u{3}document_kinds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.ppksKind) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.isChild) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.urgency) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.checks) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.decisions) }()
+      case 11: try { try decoder.decodeRepeatedEnumField(value: &self.documentKinds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.trackingCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 2)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 3)
+    }
+    if self.priority != 0 {
+      try visitor.visitSingularInt32Field(value: self.priority, fieldNumber: 4)
+    }
+    if !self.kecamatanCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 5)
+    }
+    if !self.ppksKind.isEmpty {
+      try visitor.visitSingularStringField(value: self.ppksKind, fieldNumber: 6)
+    }
+    if self.isChild != false {
+      try visitor.visitSingularBoolField(value: self.isChild, fieldNumber: 7)
+    }
+    if self.urgency != .unspecified {
+      try visitor.visitSingularEnumField(value: self.urgency, fieldNumber: 8)
+    }
+    if !self.checks.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.checks, fieldNumber: 9)
+    }
+    if !self.decisions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.decisions, fieldNumber: 10)
+    }
+    if !self.documentKinds.isEmpty {
+      try visitor.visitPackedEnumField(value: self.documentKinds, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_VerificationCase, rhs: Layar_V1_VerificationCase) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.trackingCode != rhs.trackingCode {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.priority != rhs.priority {return false}
+    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
+    if lhs.ppksKind != rhs.ppksKind {return false}
+    if lhs.isChild != rhs.isChild {return false}
+    if lhs.urgency != rhs.urgency {return false}
+    if lhs.checks != rhs.checks {return false}
+    if lhs.decisions != rhs.decisions {return false}
+    if lhs.documentKinds != rhs.documentKinds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_DecideRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DecideRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}actor_id\0\u{1}verify\0\u{3}request_information\0\u{3}propose_rejection\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.actorID) }()
+      case 3: try {
+        var v: Layar_V1_VerifyDecision?
+        var hadOneofValue = false
+        if let current = self.decision {
+          hadOneofValue = true
+          if case .verify(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.decision = .verify(v)
+        }
+      }()
+      case 4: try {
+        var v: Layar_V1_RequestInformationDecision?
+        var hadOneofValue = false
+        if let current = self.decision {
+          hadOneofValue = true
+          if case .requestInformation(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.decision = .requestInformation(v)
+        }
+      }()
+      case 5: try {
+        var v: Layar_V1_ProposeRejectionDecision?
+        var hadOneofValue = false
+        if let current = self.decision {
+          hadOneofValue = true
+          if case .proposeRejection(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.decision = .proposeRejection(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.actorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.actorID, fieldNumber: 2)
+    }
+    switch self.decision {
+    case .verify?: try {
+      guard case .verify(let v)? = self.decision else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .requestInformation?: try {
+      guard case .requestInformation(let v)? = self.decision else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .proposeRejection?: try {
+      guard case .proposeRejection(let v)? = self.decision else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_DecideRequest, rhs: Layar_V1_DecideRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.actorID != rhs.actorID {return false}
+    if lhs.decision != rhs.decision {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_VerifyDecision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerifyDecision"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_VerifyDecision, rhs: Layar_V1_VerifyDecision) -> Bool {
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RequestInformationDecision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestInformationDecision"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}missing_documents\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedEnumField(value: &self.missingDocuments) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.missingDocuments.isEmpty {
+      try visitor.visitPackedEnumField(value: self.missingDocuments, fieldNumber: 1)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RequestInformationDecision, rhs: Layar_V1_RequestInformationDecision) -> Bool {
+    if lhs.missingDocuments != rhs.missingDocuments {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ProposeRejectionDecision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProposeRejectionDecision"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reason\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.reason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 1)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ProposeRejectionDecision, rhs: Layar_V1_ProposeRejectionDecision) -> Bool {
+    if lhs.reason != rhs.reason {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ConfirmRejectionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConfirmRejectionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}supervisor_id\0\u{1}confirm\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.supervisorID) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.confirm) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.supervisorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.supervisorID, fieldNumber: 2)
+    }
+    if self.confirm != false {
+      try visitor.visitSingularBoolField(value: self.confirm, fieldNumber: 3)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ConfirmRejectionRequest, rhs: Layar_V1_ConfirmRejectionRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.supervisorID != rhs.supervisorID {return false}
+    if lhs.confirm != rhs.confirm {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_GetRegistrySnapshotRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetRegistrySnapshotRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_GetRegistrySnapshotRequest, rhs: Layar_V1_GetRegistrySnapshotRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RegistrySnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegistrySnapshot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}snapshot_id\0\u{1}source\0\u{3}snapshot_date\0\u{3}imported_at\0\u{1}rows\0\u{3}rejected_rows\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.snapshotID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._snapshotDate) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._importedAt) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.rows) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.rejectedRows) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.snapshotID != 0 {
+      try visitor.visitSingularInt64Field(value: self.snapshotID, fieldNumber: 1)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 2)
+    }
+    try { if let v = self._snapshotDate {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._importedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if self.rows != 0 {
+      try visitor.visitSingularInt32Field(value: self.rows, fieldNumber: 5)
+    }
+    if self.rejectedRows != 0 {
+      try visitor.visitSingularInt32Field(value: self.rejectedRows, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RegistrySnapshot, rhs: Layar_V1_RegistrySnapshot) -> Bool {
+    if lhs.snapshotID != rhs.snapshotID {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs._snapshotDate != rhs._snapshotDate {return false}
+    if lhs._importedAt != rhs._importedAt {return false}
+    if lhs.rows != rhs.rows {return false}
+    if lhs.rejectedRows != rhs.rejectedRows {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

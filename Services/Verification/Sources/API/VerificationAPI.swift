@@ -1,11 +1,14 @@
 import Foundation
 import GRPCCore
+import LayarDomain
+import LayarPostgres
 import LayarRuntime
 import LayarSchema
 
-/// The verification gRPC API.
+/// The verification gRPC API: decisions, the verifiers' queue, the two-person rejection.
 struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
     let store: VerificationStore
+    var now: @Sendable () -> Date = { Date() }
 
     func getVerification(
         request: Layar_V1_GetVerificationRequest, context: ServerContext
@@ -15,5 +18,103 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
             throw RPCError(code: .notFound, message: "Belum ada keputusan verifikasi untuk rujukan ini")
         }
         return verification
+    }
+
+    func listQueue(request: Layar_V1_ListQueueRequest, context: ServerContext) async throws -> Layar_V1_ListQueueResponse {
+        let items = try await store.queue(request, now: now())
+        return .with { $0.items = items }
+    }
+
+    func getCase(request: Layar_V1_GetVerificationCaseRequest, context: ServerContext) async throws -> Layar_V1_VerificationCase {
+        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        guard let found = try await store.verificationCase(id.uuidString.lowercased()) else {
+            throw RPCError(code: .notFound, message: "Rujukan belum diterima verifikasi")
+        }
+        return found
+    }
+
+    func decide(request: Layar_V1_DecideRequest, context: ServerContext) async throws -> Layar_V1_VerificationCase {
+        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        var problems: [FieldProblem] = []
+        if request.actorID.isEmpty { problems.append(FieldProblem("actor_id", "Identitas verifikator wajib diisi")) }
+        switch request.decision {
+        case .requestInformation(let ask) where ask.message.trimmingCharacters(in: .whitespaces).isEmpty:
+            problems.append(FieldProblem("request_information.message", "Tuliskan apa yang diminta dari pemohon"))
+        case .proposeRejection(let proposal):
+            if proposal.reason == .unspecified || !Layar_V1_RejectionReason.allCases.contains(proposal.reason) {
+                problems.append(FieldProblem("propose_rejection.reason", "Alasan penolakan wajib dipilih"))
+            }
+            if proposal.note.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append(FieldProblem("propose_rejection.note", "Keterangan penolakan wajib diisi"))
+            }
+        case nil:
+            problems.append(FieldProblem("decision", "Pilih keputusan: verifikasi, minta informasi, atau usulkan penolakan"))
+        default:
+            break
+        }
+        try FieldViolations(problems).check()
+        let referralID = id.uuidString.lowercased()
+        try await store.pool.withTransaction { connection in
+            let stored = try await waiting(referralID, in: "queued", on: connection)
+            switch request.decision {
+            case .verify(let verify):
+                try await store.verify(stored, result: nil, actor: request.actorID, note: verify.note, action: "verified", at: now(), on: connection)
+            case .requestInformation(let ask):
+                try await store.requestInformation(
+                    stored, missing: ask.missingDocuments, message: ask.message, actor: request.actorID, at: now(), on: connection
+                )
+            case .proposeRejection(let proposal):
+                try await store.proposeRejection(
+                    stored, reason: proposal.reason, note: proposal.note, actor: request.actorID, at: now(), on: connection
+                )
+            case nil:
+                break
+            }
+        }
+        return try await store.verificationCase(referralID)!
+    }
+
+    func confirmRejection(
+        request: Layar_V1_ConfirmRejectionRequest, context: ServerContext
+    ) async throws -> Layar_V1_VerificationCase {
+        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        if request.supervisorID.isEmpty {
+            throw FieldViolations([FieldProblem("supervisor_id", "Identitas supervisor wajib diisi")]).error
+        }
+        let referralID = id.uuidString.lowercased()
+        try await store.pool.withTransaction { connection in
+            let stored = try await waiting(referralID, in: "rejection_proposed", on: connection)
+            guard stored.proposedBy != request.supervisorID else {
+                throw RPCError(code: .failedPrecondition, message: "Penolakan harus dikonfirmasi oleh orang lain, bukan pengusulnya")
+            }
+            if request.confirm {
+                try await store.confirmRejection(stored, supervisor: request.supervisorID, note: request.note, at: now(), on: connection)
+            } else {
+                try await store.declineRejection(stored, supervisor: request.supervisorID, note: request.note, at: now(), on: connection)
+            }
+        }
+        return try await store.verificationCase(referralID)!
+    }
+
+    func getRegistrySnapshot(
+        request: Layar_V1_GetRegistrySnapshotRequest, context: ServerContext
+    ) async throws -> Layar_V1_RegistrySnapshot {
+        guard let snapshot = try await store.snapshot() else {
+            throw RPCError(code: .notFound, message: "Belum ada data DTSEN yang diimpor")
+        }
+        return snapshot
+    }
+
+    /// The subject, locked, when it is in `state`; NOT_FOUND or FAILED_PRECONDITION otherwise.
+    private func waiting(
+        _ referralID: String, in state: String, on connection: PostgresConnection
+    ) async throws -> VerificationStore.Stored {
+        guard let stored = try await store.subject(referralID, on: connection) else {
+            throw RPCError(code: .notFound, message: "Rujukan belum diterima verifikasi")
+        }
+        guard stored.state == state else {
+            throw RPCError(code: .failedPrecondition, message: "Rujukan tidak sedang menunggu keputusan ini (status: \(stored.state))")
+        }
+        return stored
     }
 }

@@ -3,13 +3,13 @@ import LayarPostgres
 import LayarRuntime
 import LayarSchema
 
-/// Checks each submitted referral, and again when the applicant adds documents; forgets a
-/// withdrawn one. Each decision emits verified, information requested or rejected.
+/// Checks each submitted referral, and again when the applicant adds documents it was asked
+/// for; follows withdrawals and completions so that "another open case" stays true.
 struct ReferralChecker: EventHandler {
     let store: VerificationStore
     let eventTypes: Set<String> = [
         Layar_V1_ReferralSubmitted.eventType, Layar_V1_ReferralDocumentsAdded.eventType,
-        Layar_V1_ReferralWithdrawn.eventType,
+        Layar_V1_ReferralWithdrawn.eventType, Layar_V1_CaseCompleted.eventType,
     ]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
@@ -17,21 +17,26 @@ struct ReferralChecker: EventHandler {
         case Layar_V1_ReferralSubmitted.eventType:
             let submitted = try event.decode(Layar_V1_ReferralSubmitted.self)
             guard try await store.saveSubject(submitted, on: connection) else { return }
-            try await decide(submitted.referralID, documents: nil, on: connection)
+            try await check(submitted.referralID, on: connection)
         case Layar_V1_ReferralDocumentsAdded.eventType:
             let added = try event.decode(Layar_V1_ReferralDocumentsAdded.self)
-            try await decide(added.referralID, documents: added.allDocuments, on: connection)
+            try await store.updateDocuments(added.referralID, added.allDocuments, on: connection)
+            try await check(added.referralID, on: connection)
         case Layar_V1_ReferralWithdrawn.eventType:
-            try await store.markWithdrawn(try event.decode(Layar_V1_ReferralWithdrawn.self).referralID, on: connection)
+            try await store.setState(try event.decode(Layar_V1_ReferralWithdrawn.self).referralID, "withdrawn", on: connection)
+        case Layar_V1_CaseCompleted.eventType:
+            try await store.setState(try event.decode(Layar_V1_CaseCompleted.self).referralID, "completed", on: connection)
         default:
             break
         }
     }
 
-    private func decide(_ referralID: String, documents: [Layar_V1_DocumentInfo]?, on connection: PostgresConnection) async throws {
-        guard let (subject, submitted) = try await store.subject(referralID, documents: documents, on: connection) else {
-            return
-        }
-        try await store.record(IdentityCheck.decide(subject), for: submitted, at: Date(), on: connection)
+    /// Runs the checks on a referral that is waiting for them (new, or back with documents).
+    private func check(_ referralID: String, on connection: PostgresConnection) async throws {
+        guard let stored = try await store.subject(referralID, on: connection),
+              stored.state == "checking" || stored.state == "information_requested"
+        else { return }
+        let context = try await store.context(for: stored.subject, referralID: referralID, on: connection)
+        try await store.apply(ReferralChecks.evaluate(stored.subject, context), to: stored, at: Date(), on: connection)
     }
 }

@@ -39,5 +39,94 @@ enum VerificationMigrations {
                 CREATE INDEX verifications_by_referral ON verifications (referral_id, id);
                 """
         ),
+        PostgresMigration(
+            version: 4, name: "social registry snapshots",
+            sql: """
+                -- Two tables take turns: an import loads the idle one, then the view switches to it in
+                -- one transaction, so lookups always see one whole snapshot.
+                CREATE TABLE registry_people_a (
+                    registry_id text NOT NULL,
+                    nik text NOT NULL,
+                    kk text NOT NULL,
+                    name text NOT NULL,
+                    birth_place text NOT NULL,
+                    birth_date date NOT NULL,
+                    sex char(1) NOT NULL,
+                    relation text NOT NULL,
+                    kecamatan_code text NOT NULL,
+                    desa_code text NOT NULL,
+                    address text NOT NULL,
+                    decile smallint,
+                    pkh boolean NOT NULL,
+                    bpnt boolean NOT NULL,
+                    pbi_jk boolean NOT NULL
+                );
+                CREATE TABLE registry_people_b (LIKE registry_people_a);
+                CREATE INDEX registry_a_nik ON registry_people_a (nik);
+                CREATE INDEX registry_a_kk ON registry_people_a (kk);
+                CREATE INDEX registry_b_nik ON registry_people_b (nik);
+                CREATE INDEX registry_b_kk ON registry_people_b (kk);
+                CREATE VIEW registry_current AS SELECT * FROM registry_people_a;
+                CREATE TABLE registry_snapshots (
+                    id bigserial PRIMARY KEY,
+                    slot text NOT NULL CHECK (slot IN ('a', 'b')),
+                    source text NOT NULL,
+                    snapshot_date date NOT NULL,
+                    imported_at timestamptz NOT NULL,
+                    row_count integer NOT NULL,
+                    rejected_count integer NOT NULL,
+                    active boolean NOT NULL DEFAULT false
+                );
+                CREATE UNIQUE INDEX registry_one_active ON registry_snapshots (active) WHERE active;
+                """
+        ),
+        PostgresMigration(
+            version: 5, name: "checks, queue, decisions, document checklist",
+            sql: """
+                ALTER TABLE subjects
+                    ADD COLUMN nik text NOT NULL DEFAULT '',
+                    ADD COLUMN tracking_code text NOT NULL DEFAULT '',
+                    ADD COLUMN kecamatan_code text NOT NULL DEFAULT '',
+                    ADD COLUMN ppks_kind text NOT NULL DEFAULT '',
+                    ADD COLUMN state text NOT NULL DEFAULT 'checking' CHECK (state IN ('checking', 'queued',
+                        'information_requested', 'verified', 'rejection_proposed', 'rejected', 'withdrawn', 'completed')),
+                    ADD COLUMN priority integer NOT NULL DEFAULT 0,
+                    ADD COLUMN checks bytea,
+                    ADD COLUMN queued_at timestamptz,
+                    ADD COLUMN proposed_by text NOT NULL DEFAULT '',
+                    ADD COLUMN proposed_reason integer NOT NULL DEFAULT 0,
+                    ADD COLUMN proposed_note text NOT NULL DEFAULT '',
+                    ADD COLUMN registry_proposal boolean NOT NULL DEFAULT false;
+                UPDATE subjects SET state = 'withdrawn' WHERE withdrawn;
+                CREATE INDEX subjects_open_by_nik ON subjects (nik) WHERE state NOT IN ('rejected', 'withdrawn', 'completed');
+                CREATE INDEX subjects_queue ON subjects (priority DESC, queued_at) WHERE state IN ('queued', 'rejection_proposed');
+                COMMENT ON COLUMN subjects.checks IS 'layar.v1.VerificationCase with only its checks (protobuf)';
+
+                ALTER TABLE verifications
+                    ADD COLUMN action text NOT NULL DEFAULT '',
+                    ADD COLUMN actor_id text NOT NULL DEFAULT 'system',
+                    ADD COLUMN note text NOT NULL DEFAULT '',
+                    ADD COLUMN reason integer NOT NULL DEFAULT 0;
+                ALTER TABLE verifications DROP CONSTRAINT verifications_outcome_check;
+                ALTER TABLE verifications ADD CONSTRAINT verifications_outcome_check CHECK (outcome IN ('verified',
+                    'rejected', 'information_requested', 'queued', 'rejection_proposed'));
+
+                -- The document checklist: a requirement applies when its PPKS kind, need and child
+                -- columns match (NULL matches anything); any one of its documents satisfies it.
+                CREATE TABLE document_requirements (
+                    id serial PRIMARY KEY,
+                    ppks_kind text,
+                    need integer,
+                    child boolean,
+                    any_of integer[] NOT NULL,
+                    description text NOT NULL
+                );
+                INSERT INTO document_requirements (ppks_kind, need, child, any_of, description) VALUES
+                    (NULL, NULL, false, '{1,2}', 'foto KTP atau Kartu Keluarga orang yang dirujuk'),
+                    (NULL, NULL, true, '{2}', 'foto Kartu Keluarga anak yang dirujuk'),
+                    (NULL, 3, NULL, '{4}', 'surat keterangan dokter untuk perawatan kejiwaan'),
+                    ('PPKS-09', 4, NULL, '{4}', 'surat keterangan dokter untuk alat bantu');
+                """
+        ),
     ]
 }

@@ -1,0 +1,204 @@
+import LayarDomain
+import LayarSchema
+
+/// The automatic checks on a submitted referral and what follows from them.
+///
+/// Identity (NIK structure, agreement with birth date and sex), domicile (Balangan codes) and
+/// another open case for the same person need a verifier when they fail. Missing documents are
+/// asked of the applicant. A person not in the social registry is not turned away: the referral
+/// goes on, flagged, with a proposal for registration. Clean cases are verified automatically.
+public enum ReferralChecks {
+    /// What verification knows of the referral.
+    public struct Subject: Sendable, Equatable {
+        public var nik: String
+        public var birthDate: Layar_V1_Date
+        public var sex: Layar_V1_Sex
+        public var urgency: Layar_V1_Urgency
+        public var isChild: Bool
+        public var ppksKind: String
+        public var needs: [Layar_V1_Need]
+        public var kecamatanCode: String
+        public var desaCode: String
+        public var documentKinds: Set<Layar_V1_DocumentKind>
+
+        public init(_ submitted: Layar_V1_ReferralSubmitted) {
+            nik = submitted.nik
+            birthDate = submitted.birthDate
+            sex = submitted.sex
+            urgency = submitted.urgency
+            isChild = submitted.isChild
+            ppksKind = submitted.ppksKind
+            needs = submitted.needs
+            kecamatanCode = submitted.kecamatanCode
+            desaCode = submitted.desaCode
+            documentKinds = Set(submitted.documents.map(\.kind))
+        }
+    }
+
+    /// One line of the document checklist: when it applies (nil matches anything) and the
+    /// documents that satisfy it (any one of them).
+    public struct DocumentRequirement: Sendable, Equatable {
+        public var ppksKind: String?
+        public var need: Layar_V1_Need?
+        public var child: Bool?
+        public var anyOf: [Layar_V1_DocumentKind]
+        public var description: String
+
+        public init(ppksKind: String? = nil, need: Layar_V1_Need? = nil, child: Bool? = nil, anyOf: [Layar_V1_DocumentKind], description: String) {
+            self.ppksKind = ppksKind
+            self.need = need
+            self.child = child
+            self.anyOf = anyOf
+            self.description = description
+        }
+
+        func applies(to subject: Subject) -> Bool {
+            (ppksKind == nil || ppksKind == subject.ppksKind) && (need.map(subject.needs.contains) ?? true)
+                && (child == nil || child == subject.isChild)
+        }
+    }
+
+    /// What the checks looked at beyond the referral itself.
+    public struct Context: Sendable {
+        /// nil: the person is not in the current snapshot.
+        public var registry: RegistryMatch?
+        /// False when no registry snapshot was ever imported (nothing to check against).
+        public var registryLoaded: Bool
+        public var openCaseElsewhere: Bool
+        public var requirements: [DocumentRequirement]
+
+        public init(registry: RegistryMatch?, registryLoaded: Bool, openCaseElsewhere: Bool, requirements: [DocumentRequirement]) {
+            self.registry = registry
+            self.registryLoaded = registryLoaded
+            self.openCaseElsewhere = openCaseElsewhere
+            self.requirements = requirements
+        }
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case verified
+        case informationRequested(missing: [Layar_V1_DocumentKind], message: String)
+        case queued
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var outcome: Outcome
+        public var checks: [Layar_V1_CheckResult]
+        public var priority: Int32
+        /// Not in the registry: raise a proposal for registration (usulan DTSEN).
+        public var registryProposal: Bool
+        public var decile: Int?
+        public var failedChecks: [String] { checks.filter { !$0.passed }.map(\.check) }
+    }
+
+    /// Checks that stop a referral until a verifier looks at it.
+    static let blocking: Set<String> = ["identity", "domicile", "open_case"]
+
+    public static func evaluate(_ subject: Subject, _ context: Context) -> Result {
+        var checks = [identity(subject), domicile(subject), registry(context), openCase(context)]
+        let unmet = context.requirements.filter { $0.applies(to: subject) && subject.documentKinds.isDisjoint(with: $0.anyOf) }
+        checks.append(check(
+            "documents", passed: unmet.isEmpty,
+            unmet.isEmpty ? "Dokumen yang diperlukan lengkap." : "Belum ada: " + unmet.map(\.description).joined(separator: "; ") + ".",
+            ["received": subject.documentKinds.map(\.displayName).sorted().joined(separator: ", ")]
+        ))
+        let outcome: Outcome
+        if checks.contains(where: { !$0.passed && blocking.contains($0.check) }) {
+            outcome = .queued
+        } else if !unmet.isEmpty {
+            var missing: [Layar_V1_DocumentKind] = []
+            for kind in unmet.flatMap(\.anyOf) where !missing.contains(kind) { missing.append(kind) }
+            outcome = .informationRequested(
+                missing: missing, message: "Mohon unggah " + unmet.map(\.description).joined(separator: " dan ") + "."
+            )
+        } else {
+            outcome = .verified
+        }
+        return Result(
+            outcome: outcome, checks: checks, priority: priority(subject, context.registry),
+            registryProposal: context.registryLoaded && context.registry == nil, decile: context.registry?.decile
+        )
+    }
+
+    static func identity(_ subject: Subject) -> Layar_V1_CheckResult {
+        do {
+            let nik = try NIK(subject.nik)
+            let birth = subject.birthDate
+            let problems = nik.mismatches(
+                birthYear: Int(birth.year), birthMonth: Int(birth.month), birthDay: Int(birth.day), isFemale: subject.sex == .female
+            )
+            return check(
+                "identity", passed: problems.isEmpty,
+                problems.isEmpty ? "NIK sah dan sesuai dengan tanggal lahir dan jenis kelamin." : problems.map(\.message).joined(separator: "; "),
+                ["nik_province": nik.provinceCode, "codes": problems.map(\.code).joined(separator: ",")]
+            )
+        } catch let problem as NIK.Problem {
+            return check("identity", passed: false, problem.message, ["codes": problem.code])
+        } catch {
+            return check("identity", passed: false, "NIK tidak dapat diperiksa", [:])
+        }
+    }
+
+    static func domicile(_ subject: Subject) -> Layar_V1_CheckResult {
+        let known = BalanganRegions.kecamatan[subject.kecamatanCode] != nil
+            && BalanganRegions.desa(subject.desaCode, isIn: subject.kecamatanCode)
+        return check(
+            "domicile", passed: known,
+            known ? "Berdomisili di Kabupaten Balangan." : "Alamat bukan desa/kelurahan di Kabupaten Balangan.",
+            ["kecamatan": BalanganRegions.kecamatan[subject.kecamatanCode] ?? subject.kecamatanCode,
+             "desa": BalanganRegions.desa[subject.desaCode] ?? subject.desaCode]
+        )
+    }
+
+    static func registry(_ context: Context) -> Layar_V1_CheckResult {
+        guard context.registryLoaded else {
+            return check("registry", passed: false, "Belum ada data DTSEN yang diimpor.", [:])
+        }
+        guard let match = context.registry else {
+            return check("registry", passed: false, "Tidak terdaftar di DTSEN: diusulkan untuk didaftarkan melalui operator desa.", [:])
+        }
+        return check(
+            "registry", passed: true, "Terdaftar di DTSEN" + (match.decile.map { ", desil \($0)" } ?? "") + ".",
+            [
+                "registry_id": match.registryID, "decile": match.decile.map(String.init) ?? "", "pkh": match.pkh ? "ya" : "tidak",
+                "bpnt": match.bpnt ? "ya" : "tidak", "pbi_jk": match.pbiJK ? "ya" : "tidak",
+                "family_members": String(match.familyMembers),
+            ]
+        )
+    }
+
+    static func openCase(_ context: Context) -> Layar_V1_CheckResult {
+        check(
+            "open_case", passed: !context.openCaseElsewhere,
+            context.openCaseElsewhere ? "Orang ini masih punya rujukan lain yang terbuka." : "Tidak ada rujukan lain yang terbuka.",
+            [:]
+        )
+    }
+
+    /// Higher first (0..100): emergencies (pasung, a child facing violence), children, the lowest
+    /// welfare deciles, people outside the registry (their poverty is unknown).
+    public static func priority(_ subject: Subject, _ registry: RegistryMatch?) -> Int32 {
+        var score = 10
+        switch subject.urgency {
+        case .emergency: score += 50
+        case .urgent: score += 25
+        default: break
+        }
+        if subject.isChild { score += 15 }
+        if let decile = registry?.decile {
+            score += max(0, 6 - decile) * 4
+        } else {
+            score += 10
+        }
+        return Int32(min(score, 100))
+    }
+
+    static func check(_ name: String, passed: Bool, _ summary: String, _ evidence: [String: String]) -> Layar_V1_CheckResult {
+        .with {
+            $0.check = name
+            $0.passed = passed
+            $0.summary = summary
+            $0.evidence = evidence.filter { !$0.value.isEmpty }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import LayarDomain
+import LayarPostgres
+import Logging
+
+/// Loads a registry extract (DTKS/DTSEN CSV) as a new snapshot that replaces the previous one
+/// atomically: rows are validated one by one and streamed through COPY into the idle table; bad
+/// rows are reported with their line number and reason; past `maximumRejectedRatio` the import is
+/// aborted and nothing changes. Then the idle table gets its indexes and becomes current in one
+/// transaction with the snapshot's source and date. One import runs at a time (advisory lock).
+public struct RegistryImporter: Sendable {
+    public struct Report: Sendable {
+        public var snapshotID: Int64
+        public var rows: Int
+        public var rejected: Int
+        /// The first rejected rows: (line number, reason).
+        public var rejections: [(line: Int, reason: String)]
+        public var seconds: Double
+    }
+
+    public struct TooManyRejected: Error, CustomStringConvertible {
+        public var rejected: Int
+        public var processed: Int
+        public var rejections: [(line: Int, reason: String)]
+        public var description: String {
+            "import aborted: \(rejected) of \(processed) rows rejected; first: "
+                + rejections.prefix(5).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
+        }
+    }
+
+    public struct BadHeader: Error, CustomStringConvertible {
+        public var found: String
+        public var description: String {
+            "the header must be \(RegistryRowValidator.columns.joined(separator: ",")); found \(found)"
+        }
+    }
+
+    let pool: PostgresPool
+    let logger: Logger
+    public var maximumRejectedRatio = 0.01
+    public var chunkSize = 1 << 20
+
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    public func importFile(at path: String, source: String, snapshotDate: CivilDate) async throws -> Report {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw PostgresError(kind: .decoding, message: "cannot read \(path)")
+        }
+        defer { try? handle.close() }
+        return try await importLines(source: source, snapshotDate: snapshotDate) {
+            try handle.read(upToCount: 4 << 20).map(Array.init)
+        }
+    }
+
+    /// Imports from `nextChunk`, which returns raw bytes of the file in order, nil at the end.
+    public func importLines(
+        source: String, snapshotDate: CivilDate, nextChunk: () throws -> [UInt8]?
+    ) async throws -> Report {
+        let started = ContinuousClock.now
+        return try await pool.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(hashtext('layar.registry.import'))")
+            do {
+                let report = try await load(into: connection, source: source, snapshotDate: snapshotDate, nextChunk: nextChunk, started: started)
+                try await connection.query("SELECT pg_advisory_unlock(hashtext('layar.registry.import'))")
+                return report
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext('layar.registry.import'))")
+                throw error
+            }
+        }
+    }
+
+    private func load(
+        into connection: PostgresConnection, source: String, snapshotDate: CivilDate, nextChunk: () throws -> [UInt8]?,
+        started: ContinuousClock.Instant
+    ) async throws -> Report {
+        let active = try await connection.query("SELECT slot FROM registry_snapshots WHERE active").first
+        let slot = (try active.map { RegistrySlot(rawValue: try $0.decode(String.self, "slot")) ?? .a })?.other ?? .a
+        try await connection.query(slot.truncate)
+        try await connection.query(slot.dropIndexes)
+
+        var processed = 0
+        var rejected = 0
+        var rejections: [(line: Int, reason: String)] = []
+        var lineNumber = 0
+        var headerSeen = false
+        let loaded = try await connection.copyIn(slot.copy) { writer in
+            var pending: [UInt8] = []  // an incomplete last line of the previous chunk
+            var output: [UInt8] = []
+            output.reserveCapacity(chunkSize + 4096)
+            func handle(_ line: ArraySlice<UInt8>) throws {
+                lineNumber += 1
+                var line = line
+                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                if !headerSeen {
+                    headerSeen = true
+                    let header = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\u{FEFF}", with: "")
+                    guard header.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) == RegistryRowValidator.columns
+                    else { throw BadHeader(found: header) }
+                    return
+                }
+                if line.isEmpty { return }
+                processed += 1
+                let reason = CSVLine.fields(line).map { RegistryRowValidator.append($0, to: &output) } ?? "unterminated quote"
+                if let reason {
+                    rejected += 1
+                    if rejections.count < 100 { rejections.append((lineNumber, reason)) }
+                }
+            }
+            while let chunk = try nextChunk() {
+                var data = pending + chunk
+                var start = data.startIndex
+                while let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                    try handle(data[start..<newline])
+                    start = newline + 1
+                }
+                data.removeSubrange(..<start)
+                pending = data
+                if output.count >= chunkSize {
+                    try await writer.write(output)
+                    output.removeAll(keepingCapacity: true)
+                }
+                // Stop early when a large part of what was read so far is bad.
+                if processed >= 10_000 && Double(rejected) > maximumRejectedRatio * Double(processed) {
+                    throw TooManyRejected(rejected: rejected, processed: processed, rejections: rejections)
+                }
+            }
+            if !pending.isEmpty { try handle(pending[...]) }
+            if rejected > max(10, Int(maximumRejectedRatio * Double(processed))) {
+                throw TooManyRejected(rejected: rejected, processed: processed, rejections: rejections)
+            }
+            try await writer.write(output)
+        }
+        for statement in slot.createIndexes { try await connection.query(statement) }
+        try await connection.query(slot.analyze)
+        try await connection.query("BEGIN")
+        do {
+            try await connection.query("UPDATE registry_snapshots SET active = false WHERE active")
+            let id = try await connection.query(
+                """
+                INSERT INTO registry_snapshots (slot, source, snapshot_date, imported_at, row_count, rejected_count, active)
+                VALUES ($1, $2, $3::date, now(), $4, $5, true) RETURNING id
+                """, [slot.rawValue, source, snapshotDate.description, loaded, rejected]
+            ).first!.decode(Int64.self, "id")
+            try await connection.query(slot.activate)
+            try await connection.query("COMMIT")
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            logger.info("registry snapshot \(id) from \(source) \(snapshotDate): \(loaded) rows, \(rejected) rejected, \(seconds) s")
+            return Report(snapshotID: id, rows: loaded, rejected: rejected, rejections: rejections, seconds: seconds)
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+    }
+}

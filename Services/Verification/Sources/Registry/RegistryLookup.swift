@@ -1,0 +1,52 @@
+import Foundation
+import LayarPostgres
+
+/// A person found in the current registry snapshot: what verification needs as evidence.
+public struct RegistryMatch: Sendable, Equatable {
+    public init(registryID: String, familyCardNumber: String, decile: Int?, pkh: Bool, bpnt: Bool, pbiJK: Bool, kecamatanCode: String, desaCode: String, familyMembers: Int) {
+        self.registryID = registryID
+        self.familyCardNumber = familyCardNumber
+        self.decile = decile
+        self.pkh = pkh
+        self.bpnt = bpnt
+        self.pbiJK = pbiJK
+        self.kecamatanCode = kecamatanCode
+        self.desaCode = desaCode
+        self.familyMembers = familyMembers
+    }
+
+    public var registryID: String
+    public var familyCardNumber: String
+    public var decile: Int?
+    public var pkh: Bool
+    public var bpnt: Bool
+    public var pbiJK: Bool
+    public var kecamatanCode: String
+    public var desaCode: String
+    public var familyMembers: Int
+}
+
+/// Lookups in the current registry snapshot, by NIK and by family card (indexed).
+struct RegistryLookup: Sendable {
+    func person(nik: String, on connection: PostgresConnection) async throws -> RegistryMatch? {
+        guard let row = try await connection.query(
+            """
+            SELECT p.registry_id, p.kk, p.decile, p.pkh, p.bpnt, p.pbi_jk, p.kecamatan_code, p.desa_code,
+                (SELECT count(*) FROM registry_current f WHERE f.kk = p.kk) AS family
+            FROM registry_current p WHERE p.nik = $1 LIMIT 1
+            """, [nik]
+        ).first else { return nil }
+        return RegistryMatch(
+            registryID: try row.decode(String.self, "registry_id"), familyCardNumber: try row.decode(String.self, "kk"),
+            decile: try row.decode(Int?.self, "decile"), pkh: try row.decode(Bool.self, "pkh"),
+            bpnt: try row.decode(Bool.self, "bpnt"), pbiJK: try row.decode(Bool.self, "pbi_jk"),
+            kecamatanCode: try row.decode(String.self, "kecamatan_code"), desaCode: try row.decode(String.self, "desa_code"),
+            familyMembers: try row.decode(Int.self, "family")
+        )
+    }
+
+    func family(kk: String, on connection: PostgresConnection) async throws -> [String] {
+        try await connection.query("SELECT registry_id FROM registry_current WHERE kk = $1 ORDER BY registry_id", [kk])
+            .map { try $0.decode(String.self, "registry_id") }
+    }
+}

@@ -1,0 +1,60 @@
+import LayarPostgres
+
+/// The two registry tables that take turns. SQL is static per table: the table name is never
+/// built from data.
+enum RegistrySlot: String, Sendable {
+    case a, b
+
+    var other: RegistrySlot { self == .a ? .b : .a }
+
+    var truncate: StaticString {
+        switch self {
+        case .a: "TRUNCATE registry_people_a"
+        case .b: "TRUNCATE registry_people_b"
+        }
+    }
+
+    /// Indexes slow a bulk load down; they are rebuilt after it.
+    var dropIndexes: StaticString {
+        switch self {
+        case .a: "DROP INDEX IF EXISTS registry_a_nik, registry_a_kk"
+        case .b: "DROP INDEX IF EXISTS registry_b_nik, registry_b_kk"
+        }
+    }
+
+    var createIndexes: [StaticString] {
+        switch self {
+        case .a: ["CREATE INDEX registry_a_nik ON registry_people_a (nik)", "CREATE INDEX registry_a_kk ON registry_people_a (kk)"]
+        case .b: ["CREATE INDEX registry_b_nik ON registry_people_b (nik)", "CREATE INDEX registry_b_kk ON registry_people_b (kk)"]
+        }
+    }
+
+    var copy: StaticString {
+        switch self {
+        case .a:
+            """
+            COPY registry_people_a (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
+                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN
+            """
+        case .b:
+            """
+            COPY registry_people_b (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
+                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN
+            """
+        }
+    }
+
+    var activate: StaticString {
+        switch self {
+        case .a: "CREATE OR REPLACE VIEW registry_current AS SELECT * FROM registry_people_a"
+        case .b: "CREATE OR REPLACE VIEW registry_current AS SELECT * FROM registry_people_b"
+        }
+    }
+
+    var analyze: StaticString {
+        switch self {
+        case .a: "ANALYZE registry_people_a"
+        case .b: "ANALYZE registry_people_b"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import LayarDomain
+import LayarPostgres
+import LayarRuntime
+import Logging
+
+/// The verification service's registry tasks, for its command line: importing an extract into
+/// the service's own schema, and writing a synthetic one.
+public enum RegistryCommands {
+    /// Migrates the schema if needed, then imports `path` as the new current snapshot.
+    public static func importExtract(
+        path: String, source: String, snapshotDate: CivilDate, maximumRejectedRatio: Double,
+        environment: [String: String]
+    ) async throws -> RegistryImporter.Report {
+        var reader = EnvironmentReader(environment)
+        let url = reader.required("LAYAR_DATABASE_URL", "the PostgreSQL URI with the verification service's role")
+        try reader.validate()
+        var configuration = PostgresConfiguration(connectionString: url)
+        configuration.statementTimeout = .seconds(3600)  // Index builds on millions of rows.
+        configuration.applicationName = "layar-verification-import"
+        var logger = Logger(label: "layar.verification.import")
+        logger.logLevel = .info
+        let pool = PostgresPool(configuration: configuration, logger: logger)
+        do {
+            try await PostgresMigrator(migrations: VerificationMigrations.all, logger: logger).migrate(pool)
+            var importer = RegistryImporter(pool: pool, logger: logger)
+            importer.maximumRejectedRatio = maximumRejectedRatio
+            let report = try await importer.importFile(at: path, source: source, snapshotDate: snapshotDate)
+            await pool.close()
+            return report
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}

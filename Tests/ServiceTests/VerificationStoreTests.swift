@@ -1,0 +1,289 @@
+import Foundation
+import GRPCCore
+import LayarDomain
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+import LayarTestSupport
+import Synchronization
+import Testing
+
+@testable import LayarVerification
+
+/// The registry import (COPY) and the verifiers' queue against the real PostgreSQL server.
+@Suite("Verification store")
+struct VerificationStoreTests {
+    static func prepare() async throws -> (ScratchDatabase, VerificationStore) {
+        let database = try await TestEnvironment.scratchDatabase()
+        try await PostgresMigrator(migrations: VerificationMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
+        return (database, VerificationStore(pool: database.pool, outbox: Outbox()))
+    }
+
+    static func extract(rows: Int, seed: UInt64, badEvery: Int = 0) throws -> [String] {
+        var generator = SyntheticRegistry(seed: seed)
+        generator.badEvery = badEvery
+        var lines = [RegistryRowValidator.columns.joined(separator: ",")]
+        try generator.lines(rows: rows) { lines.append($0) }
+        return lines
+    }
+
+    static func importLines(_ lines: [String], into database: ScratchDatabase, ratio: Double = 0.01) async throws -> RegistryImporter.Report {
+        var importer = RegistryImporter(pool: database.pool, logger: TestEnvironment.logger)
+        importer.maximumRejectedRatio = ratio
+        importer.chunkSize = 64 * 1024
+        // Feed the file in awkward chunks so lines straddle them.
+        let bytes = Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        var offset = 0
+        return try await importer.importLines(source: "DTSEN uji", snapshotDate: CivilDate(year: 2026, month: 10, day: 1)) {
+            guard offset < bytes.count else { return nil }
+            let end = min(offset + 7_777, bytes.count)
+            defer { offset = end }
+            return Array(bytes[offset..<end])
+        }
+    }
+
+    static func nik(of line: String) -> String { String(line.split(separator: ",")[1]) }
+
+    @Test("a good extract loads as the current snapshot, looked up by NIK and by family card")
+    func goodImport() async throws {
+        let (database, store) = try await Self.prepare()
+        let lines = try Self.extract(rows: 3_000, seed: 1)
+        let report = try await Self.importLines(lines, into: database)
+        #expect(report.rows == 3_000 && report.rejected == 0)
+        let fields = lines[10].split(separator: ",", omittingEmptySubsequences: false)
+        let match = try await database.pool.withConnection { try await RegistryLookup().person(nik: String(fields[1]), on: $0) }
+        #expect(match?.registryID == String(fields[0]))
+        #expect(match?.decile == Int(fields[fields.count - 4]))
+        let family = try await database.pool.withConnection { try await RegistryLookup().family(kk: String(fields[2]), on: $0) }
+        #expect(family.contains(String(fields[0])) && family.count == match?.familyMembers)
+        let snapshot = try #require(try await store.snapshot())
+        #expect(snapshot.rows == 3_000 && snapshot.source == "DTSEN uji" && snapshot.snapshotDate.year == 2026)
+        try await database.drop()
+    }
+
+    @Test("bad rows are reported with their line and reason, the rest loads")
+    func badRows() async throws {
+        let (database, _) = try await Self.prepare()
+        var lines = try Self.extract(rows: 2_000, seed: 2)
+        lines[5] = "DTSEN-X,123,456,Nama,Paringin,1960-01-01,L,Kepala Keluarga,63.11.06,63.11.06.1023,alamat,3,0,0,0"
+        lines[7] = lines[7].replacingOccurrences(of: ",63.11.", with: ",63.10.")
+        let report = try await Self.importLines(lines, into: database)
+        #expect(report.rows == 1_998 && report.rejected == 2)
+        #expect(report.rejections.map(\.line) == [6, 8])
+        #expect(report.rejections[0].reason.hasPrefix("nik"))
+        #expect(report.rejections[1].reason.contains("not in Kabupaten Balangan"))
+        try await database.drop()
+    }
+
+    @Test("an extract past the error threshold is refused and the previous snapshot stays")
+    func overThreshold() async throws {
+        let (database, store) = try await Self.prepare()
+        let first = try await Self.importLines(try Self.extract(rows: 500, seed: 3), into: database)
+        await #expect(throws: RegistryImporter.TooManyRejected.self) {
+            try await Self.importLines(try Self.extract(rows: 1_000, seed: 4, badEvery: 10), into: database)
+        }
+        #expect(try await store.snapshot()?.snapshotID == first.snapshotID)
+        let rows = try await database.pool.query("SELECT count(*) AS n FROM registry_current").first!.decode(Int.self, "n")
+        #expect(rows == 500)
+        await #expect(throws: RegistryImporter.BadHeader.self) {
+            try await Self.importLines(["nik,name", "1,2"], into: database)
+        }
+        try await database.drop()
+    }
+
+    @Test("lookups during a replacement see the old snapshot, then the new one, never a mix or an error")
+    func replacementWhileLookingUp() async throws {
+        let (database, _) = try await Self.prepare()
+        let old = try Self.extract(rows: 2_000, seed: 5)
+        let new = try Self.extract(rows: 20_000, seed: 6)
+        _ = try await Self.importLines(old, into: database)
+        let oldNIK = Self.nik(of: old[1])
+        let watch = Observations()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !watch.done.withLock({ $0 }) {
+                    let found = try await database.pool.withConnection { try await RegistryLookup().person(nik: oldNIK, on: $0) } != nil
+                    watch.seen.withLock { $0.append(found) }
+                }
+            }
+            group.addTask {
+                _ = try await Self.importLines(new, into: database)
+                watch.done.withLock { $0 = true }
+            }
+            try await group.waitForAll()
+        }
+        let observations = watch.seen.withLock { $0 }
+        #expect(observations.count > 1)
+        #expect(observations.first == true)
+        // Found until the switch, not found after: one change at most.
+        #expect(zip(observations, observations.dropFirst()).filter { $0 != $1 }.count <= 1)
+        let rows = try await database.pool.query("SELECT count(*) AS n FROM registry_current").first!.decode(Int.self, "n")
+        #expect(rows == 20_000)
+        try await database.drop()
+    }
+
+    static func submitted(_ form: Layar_V1_ReferralForm, nik: String? = nil) -> Layar_V1_ReferralSubmitted {
+        .with {
+            $0.referralID = UUID().uuidString.lowercased()
+            $0.trackingCode = TrackingCodeStub.next()
+            $0.nik = nik ?? form.person.nik
+            $0.birthDate = form.person.birthDate
+            $0.sex = form.person.sex
+            $0.kecamatanCode = form.person.address.kecamatanCode
+            $0.desaCode = form.person.address.desaCode
+            $0.ppksKind = form.ppksKind
+            $0.urgency = form.urgency
+            $0.needs = form.needs
+            $0.documents = [.with { $0.kind = .ktp }]
+        }
+    }
+
+    static func feed(_ event: some LayarEvent, store: VerificationStore, database: ScratchDatabase) async throws {
+        let message = try KafkaConsumerMessageFactory.message(event)
+        try await database.pool.withTransaction { connection in
+            try await ReferralChecker(store: store).handle(try InboundEvent(message), on: connection)
+        }
+    }
+
+    static func outboxTypes(_ database: ScratchDatabase) async throws -> [String] {
+        try await database.pool.query("SELECT event_type FROM outbox ORDER BY id").map { try $0.decode(String.self, "event_type") }
+    }
+
+    @Test("a questionable referral waits in the queue; a rejection needs a second person")
+    func queueAndTwoPersonRejection() async throws {
+        let (database, store) = try await Self.prepare()
+        let api = VerificationAPI(store: store)
+        // A man's NIK for a woman: identity check fails.
+        let event = Self.submitted(SampleReferral.form(), nik: "6311061203580001")
+        try await Self.feed(event, store: store, database: database)
+        let queue = try await api.listQueue(request: .init(), context: ServerContextStub.context)
+        #expect(queue.items.map(\.referralID) == [event.referralID])
+        #expect(queue.items[0].failedChecks.contains("identity") && queue.items[0].state == .queued)
+        let filtered = try await api.listQueue(request: .with { $0.kecamatanCode = "63.11.01" }, context: ServerContextStub.context)
+        #expect(filtered.items.isEmpty)
+
+        let proposed = try await api.decide(request: .with {
+            $0.referralID = event.referralID
+            $0.actorID = "VER-01"
+            $0.proposeRejection = .with {
+                $0.reason = .identityMismatch
+                $0.note = "NIK milik orang lain."
+            }
+        }, context: ServerContextStub.context)
+        #expect(proposed.state == .rejectionProposed)
+        let sameAgain = await #expect(throws: RPCError.self) {
+            try await api.confirmRejection(request: .with {
+                $0.referralID = event.referralID
+                $0.supervisorID = "VER-01"
+                $0.confirm = true
+            }, context: ServerContextStub.context)
+        }
+        #expect(sameAgain?.code == .failedPrecondition)
+        #expect(try await Self.outboxTypes(database).isEmpty, "nothing is emitted before the second person")
+        let rejected = try await api.confirmRejection(request: .with {
+            $0.referralID = event.referralID
+            $0.supervisorID = "SPV-01"
+            $0.confirm = true
+        }, context: ServerContextStub.context)
+        #expect(rejected.state == .rejected)
+        #expect(rejected.decisions.map(\.action) == ["queued", "rejection_proposed", "rejection_confirmed"])
+        #expect(rejected.decisions.map(\.actorID) == ["system", "VER-01", "SPV-01"])
+        #expect(try await Self.outboxTypes(database) == [Layar_V1_ReferralRejected.eventType])
+        try await database.drop()
+    }
+
+    @Test("a verifier verifies or asks for information from the queue; decisions need the right state")
+    func verifierDecisions() async throws {
+        let (database, store) = try await Self.prepare()
+        let api = VerificationAPI(store: store)
+        let first = Self.submitted(SampleReferral.form(), nik: "6311061203580001")
+        let second = Self.submitted(SampleReferral.form(), nik: "6311061203580002")
+        try await Self.feed(first, store: store, database: database)
+        try await Self.feed(second, store: store, database: database)
+        let verified = try await api.decide(request: .with {
+            $0.referralID = first.referralID
+            $0.actorID = "VER-01"
+            $0.verify = .with { $0.note = "KTP menunjukkan data benar; salah ketik jenis kelamin." }
+        }, context: ServerContextStub.context)
+        #expect(verified.state == .verified)
+        let asked = try await api.decide(request: .with {
+            $0.referralID = second.referralID
+            $0.actorID = "VER-01"
+            $0.requestInformation = .with {
+                $0.missingDocuments = [.kk]
+                $0.message = "Mohon unggah Kartu Keluarga untuk memastikan identitas."
+            }
+        }, context: ServerContextStub.context)
+        #expect(asked.state == .informationRequested)
+        let again = await #expect(throws: RPCError.self) {
+            try await api.decide(request: .with {
+                $0.referralID = first.referralID
+                $0.actorID = "VER-02"
+                $0.verify = .init()
+            }, context: ServerContextStub.context)
+        }
+        #expect(again?.code == .failedPrecondition)
+        let invalid = await #expect(throws: (any Error).self) {
+            try await api.decide(request: .with {
+                $0.referralID = second.referralID
+                $0.actorID = ""
+                $0.proposeRejection = .init()
+            }, context: ServerContextStub.context)
+        }
+        #expect((invalid as? any RPCErrorConvertible)?.rpcErrorCode == .invalidArgument)
+        #expect(try await Self.outboxTypes(database) == [
+            Layar_V1_ReferralVerified.eventType, Layar_V1_ReferralInformationRequested.eventType,
+        ])
+        try await database.drop()
+    }
+
+    @Test("a person outside the loaded registry is verified and proposed for registration; one in it carries the decile")
+    func registryPath() async throws {
+        let (database, store) = try await Self.prepare()
+        let lines = try Self.extract(rows: 200, seed: 7)
+        _ = try await Self.importLines(lines, into: database)
+        let outsider = Self.submitted(SampleReferral.uniqueForm())
+        try await Self.feed(outsider, store: store, database: database)
+        // Someone from the extract: same NIK, birth date and sex as the registry has them.
+        let fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let date = fields[5].split(separator: "-").compactMap { Int32($0) }
+        var insider = Self.submitted(SampleReferral.form(), nik: fields[1])
+        insider.birthDate = .with { $0.year = date[0]; $0.month = date[1]; $0.day = date[2] }
+        insider.sex = fields[6] == "P" ? .female : .male
+        insider.kecamatanCode = fields[8]
+        insider.desaCode = fields[9]
+        try await Self.feed(insider, store: store, database: database)
+        #expect(try await Self.outboxTypes(database) == [
+            Layar_V1_ReferralVerified.eventType, Layar_V1_RegistryProposalRaised.eventType, Layar_V1_ReferralVerified.eventType,
+        ])
+        let payloads = try await database.pool.query(
+            "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", [Layar_V1_ReferralVerified.eventType]
+        ).map { try Layar_V1_ReferralVerified(serializedBytes: try $0.decode([UInt8].self, "payload")) }
+        #expect(!payloads[0].inRegistry && payloads[0].decile == 0)
+        #expect(payloads[1].inRegistry && payloads[1].decile == Int32(fields[fields.count - 4]))
+        // The same person again, while the first is open: the verifier must look.
+        var twin = insider
+        twin.referralID = UUID().uuidString.lowercased()
+        try await Self.feed(twin, store: store, database: database)
+        let twinCase = try #require(try await store.verificationCase(twin.referralID))
+        #expect(twinCase.state == .queued && twinCase.checks.contains { $0.check == "open_case" && !$0.passed })
+        try await database.drop()
+    }
+}
+
+/// What concurrent lookups saw during an import.
+final class Observations: Sendable {
+    let seen = Mutex<[Bool]>([])
+    let done = Mutex(false)
+}
+
+/// Distinct tracking codes for events built in tests.
+enum TrackingCodeStub {
+    static let counter = Mutex(0)
+    static func next() -> String {
+        counter.withLock { value in
+            value += 1
+            return String(format: "LYR-TEST-%04d", value)
+        }
+    }
+}
