@@ -71,14 +71,13 @@ extension PostgresConnection {
 }
 
 /// Encodes values for COPY's text format: `\N` for NULL; backslash, tab, newline and carriage
-/// return escaped.
+/// return escaped. Works on bytes, for bulk loads.
 public enum CopyText {
-    public static func append(_ value: String?, to buffer: inout [UInt8]) {
-        guard let value else {
-            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
-            return
-        }
-        for byte in value.utf8 {
+    public static let null: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "N")]
+
+    @inlinable
+    public static func appendEscaped(_ bytes: ArraySlice<UInt8>, to buffer: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
             case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
@@ -87,14 +86,5 @@ public enum CopyText {
             default: buffer.append(byte)
             }
         }
-    }
-
-    /// Appends one row: fields separated by tabs, ended by a newline.
-    public static func appendRow(_ fields: [String?], to buffer: inout [UInt8]) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: "\t")) }
-            append(field, to: &buffer)
-        }
-        buffer.append(UInt8(ascii: "\n"))
     }
 }

@@ -1,4 +1,5 @@
 import LayarDomain
+import LayarPostgres
 
 /// Checks one row of a registry extract (DTKS/DTSEN CSV) and writes it as COPY text. Works on
 /// the row's bytes: a million rows must load close to the speed of `psql \copy`.
@@ -53,28 +54,16 @@ public enum RegistryRowValidator {
         }
         for index in 0..<11 {
             if index > 0 { output.append(UInt8(ascii: "\t")) }
-            appendEscaped(fields[index], to: &output)
+            CopyText.appendEscaped(fields[index], to: &output)
         }
         output.append(UInt8(ascii: "\t"))
-        if let decile { output.append(contentsOf: String(decile).utf8) } else { output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")]) }
+        if let decile { output.append(contentsOf: String(decile).utf8) } else { output.append(contentsOf: CopyText.null) }
         for index in 12..<15 {
             output.append(UInt8(ascii: "\t"))
             output.append(fields[index].first == UInt8(ascii: "1") ? UInt8(ascii: "t") : UInt8(ascii: "f"))
         }
         output.append(UInt8(ascii: "\n"))
         return nil
-    }
-
-    static func appendEscaped(_ field: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        for byte in field {
-            switch byte {
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: output.append(byte)
-            }
-        }
     }
 
     static func isDigits(_ field: ArraySlice<UInt8>, count: Int) -> Bool {

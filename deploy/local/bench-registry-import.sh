@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark: import a synthetic 1,000,000-row registry extract with `layar-verification
+# import-registry` (validation, COPY, indexes, snapshot switch) and compare with `psql \copy` of
+# the same file into a plain table of the same columns on the same server. Prints figures and the
+# ratio; a benchmark, not a test. Usage: deploy/local/bench-registry-import.sh [rows]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ROWS=${1:-1000000}
+
+install_packages
+command -v bc >/dev/null || as_root apt-get install -y -q bc >/dev/null
+log "building layar-verification (release)"
+(cd "$ROOT" && swift build -c release --product layar-verification) >/dev/null || die "build failed"
+RELEASE=$(cd "$ROOT" && swift build -c release --show-bin-path)
+start_postgres
+create_database layar_bench
+trap 'stop_postgres' EXIT
+
+mkdir -p "$DATA/bench"
+FILE=$DATA/bench/registry-$ROWS.csv
+[ -s "$FILE" ] || "$RELEASE/layar-verification" generate-registry --rows "$ROWS" --output "$FILE"
+SIZE=$(du -m "$FILE" | cut -f1)
+URL=$(database_url verification layar_bench)
+
+# Warm-up: the schema exists and the file is in the page cache for both contenders.
+LAYAR_DATABASE_URL=$URL "$RELEASE/layar-verification" import-registry "$FILE" --source warmup --date 2026-10-01 >/dev/null
+
+start=$(date +%s.%N)
+LAYAR_DATABASE_URL=$URL "$RELEASE/layar-verification" import-registry "$FILE" --source "bench" --date 2026-10-01
+ours=$(echo "$(date +%s.%N) - $start" | bc)
+
+psql_bench() { PGPASSWORD=verification-dev psql -q -h 127.0.0.1 -p "$PGPORT" -U verification -d layar_bench -v ON_ERROR_STOP=1 "$@"; }
+psql_bench -c "DROP TABLE IF EXISTS bench_copy" -c "CREATE TABLE bench_copy (LIKE registry_people_a)"
+start=$(date +%s.%N)
+psql_bench -c "\\copy bench_copy FROM '$FILE' WITH (FORMAT csv, HEADER true)"
+theirs=$(echo "$(date +%s.%N) - $start" | bc)
+psql_bench -c "DROP TABLE bench_copy"
+
+printf '\n%-44s %12s %14s\n' "registry import, $ROWS rows ($SIZE MB)" "seconds" "rows/s"
+printf '%-44s %12.2f %14.0f\n' "layar-verification import-registry" "$ours" "$(echo "$ROWS / $ours" | bc -l)"
+printf '%-44s %12.2f %14.0f\n' "psql \\copy into a plain table" "$theirs" "$(echo "$ROWS / $theirs" | bc -l)"
+printf '%-44s %12.2f   (goal >= 0.70)\n' "ratio (\\copy time / import time)" "$(echo "$theirs / $ours" | bc -l)"
+echo "(the import also validates every row, builds the NIK and KK indexes, analyzes and switches the snapshot)"
