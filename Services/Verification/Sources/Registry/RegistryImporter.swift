@@ -8,6 +8,7 @@ import Logging
 /// rows are reported with their line number and reason; past `maximumRejectedRatio` the import is
 /// aborted and nothing changes. Then the idle table gets its indexes and becomes current in one
 /// transaction with the snapshot's source and date. One import runs at a time (advisory lock).
+/// Planner statistics are left to autovacuum: lookups go through the NIK and KK indexes anyway.
 public struct RegistryImporter: Sendable {
     public struct Report: Sendable {
         public var snapshotID: Int64
@@ -79,15 +80,72 @@ public struct RegistryImporter: Sendable {
     ) async throws -> Report {
         let active = try await connection.query("SELECT slot FROM registry_snapshots WHERE active").first
         let slot = (try active.map { RegistrySlot(rawValue: try $0.decode(String.self, "slot")) ?? .a })?.other ?? .a
+        // Truncating in the loading transaction lets COPY write frozen rows (no later rewrite for
+        // hint bits), and an aborted load rolls the idle table back as it was.
+        try await connection.query("BEGIN")
         try await connection.query(slot.truncate)
         try await connection.query(slot.dropIndexes)
+        let copyStarted = ContinuousClock.now
 
+        var counters = Counters()
+        let loaded: Int
+        do {
+            loaded = try await copy(into: connection, slot: slot, nextChunk: nextChunk, counters: &counters)
+            try await connection.query("COMMIT")
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+        let copySeconds = Self.seconds(since: copyStarted)
+        let indexStarted = ContinuousClock.now
+        // The two indexes are built side by side, each on a connection of its own.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for statement in slot.createIndexes.dropFirst() {
+                group.addTask { try await pool.query(statement) }
+            }
+            try await connection.query(slot.createIndexes[0])
+            try await group.waitForAll()
+        }
+        let indexSeconds = Self.seconds(since: indexStarted)
+        try await connection.query("BEGIN")
+        do {
+            try await connection.query("UPDATE registry_snapshots SET active = false WHERE active")
+            let id = try await connection.query(
+                """
+                INSERT INTO registry_snapshots (slot, source, snapshot_date, imported_at, row_count, rejected_count, active)
+                VALUES ($1, $2, $3::date, now(), $4, $5, true) RETURNING id
+                """, [slot.rawValue, source, snapshotDate.description, loaded, counters.rejected]
+            ).first!.decode(Int64.self, "id")
+            try await connection.query(slot.activate)
+            try await connection.query("COMMIT")
+            let seconds = Self.seconds(since: started)
+            logger.info(
+                "registry snapshot \(id) from \(source) \(snapshotDate): \(loaded) rows, \(counters.rejected) rejected, \(seconds) s (copy \(copySeconds) s, indexes \(indexSeconds) s)"
+            )
+            return Report(snapshotID: id, rows: loaded, rejected: counters.rejected, rejections: counters.rejections, seconds: seconds)
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    struct Counters {
+        var processed = 0
+        var rejected = 0
+        var rejections: [(line: Int, reason: String)] = []
+    }
+
+    /// Validates and streams every row; counts go to `counters`.
+    private func copy(
+        into connection: PostgresConnection, slot: RegistrySlot, nextChunk: () throws -> [UInt8]?, counters: inout Counters
+    ) async throws -> Int {
         var processed = 0
         var rejected = 0
         var rejections: [(line: Int, reason: String)] = []
         var lineNumber = 0
         var headerSeen = false
-        let loaded = try await connection.copyIn(slot.copy) { writer in
+        defer { counters = Counters(processed: processed, rejected: rejected, rejections: rejections) }
+        return try await connection.copyIn(slot.copy) { writer in
             var pending: [UInt8] = []  // an incomplete last line of the previous chunk
             var output: [UInt8] = []
             output.reserveCapacity(chunkSize + 4096)
@@ -110,6 +168,13 @@ public struct RegistryImporter: Sendable {
                     if rejections.count < 100 { rejections.append((lineNumber, reason)) }
                 }
             }
+            // Parsing the next chunk overlaps with sending the previous one: the server ingests
+            // on one core while this process validates on another.
+            var sending: Task<Void, any Error>?
+            func send(_ bytes: [UInt8]) async throws {
+                try await sending?.value
+                sending = Task { try await writer.write(bytes) }
+            }
             while let chunk = try nextChunk() {
                 var data = pending + chunk
                 var start = data.startIndex
@@ -120,7 +185,7 @@ public struct RegistryImporter: Sendable {
                 data.removeSubrange(..<start)
                 pending = data
                 if output.count >= chunkSize {
-                    try await writer.write(output)
+                    try await send(output)
                     output.removeAll(keepingCapacity: true)
                 }
                 // Stop early when a large part of what was read so far is bad.
@@ -129,31 +194,16 @@ public struct RegistryImporter: Sendable {
                 }
             }
             if !pending.isEmpty { try handle(pending[...]) }
+            try await sending?.value
             if rejected > max(10, Int(maximumRejectedRatio * Double(processed))) {
                 throw TooManyRejected(rejected: rejected, processed: processed, rejections: rejections)
             }
             try await writer.write(output)
         }
-        for statement in slot.createIndexes { try await connection.query(statement) }
-        try await connection.query(slot.analyze)
-        try await connection.query("BEGIN")
-        do {
-            try await connection.query("UPDATE registry_snapshots SET active = false WHERE active")
-            let id = try await connection.query(
-                """
-                INSERT INTO registry_snapshots (slot, source, snapshot_date, imported_at, row_count, rejected_count, active)
-                VALUES ($1, $2, $3::date, now(), $4, $5, true) RETURNING id
-                """, [slot.rawValue, source, snapshotDate.description, loaded, rejected]
-            ).first!.decode(Int64.self, "id")
-            try await connection.query(slot.activate)
-            try await connection.query("COMMIT")
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            logger.info("registry snapshot \(id) from \(source) \(snapshotDate): \(loaded) rows, \(rejected) rejected, \(seconds) s")
-            return Report(snapshotID: id, rows: loaded, rejected: rejected, rejections: rejections, seconds: seconds)
-        } catch {
-            _ = try? await connection.query("ROLLBACK")
-            throw error
-        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

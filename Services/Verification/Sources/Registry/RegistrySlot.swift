@@ -34,12 +34,12 @@ enum RegistrySlot: String, Sendable {
         case .a:
             """
             COPY registry_people_a (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
-                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN
+                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FREEZE)
             """
         case .b:
             """
             COPY registry_people_b (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
-                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN
+                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FREEZE)
             """
         }
     }
@@ -48,13 +48,6 @@ enum RegistrySlot: String, Sendable {
         switch self {
         case .a: "CREATE OR REPLACE VIEW registry_current AS SELECT * FROM registry_people_a"
         case .b: "CREATE OR REPLACE VIEW registry_current AS SELECT * FROM registry_people_b"
-        }
-    }
-
-    var analyze: StaticString {
-        switch self {
-        case .a: "ANALYZE registry_people_a"
-        case .b: "ANALYZE registry_people_b"
         }
     }
 }
