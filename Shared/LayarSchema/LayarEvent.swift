@@ -19,6 +19,7 @@ public enum LayarEvents {
         Layar_V1_ReferralVerified.self, Layar_V1_ReferralInformationRequested.self, Layar_V1_ReferralRejected.self,
         Layar_V1_CaseAssigned.self, Layar_V1_CaseCompleted.self,
         Layar_V1_SurveyInvitationCreated.self, Layar_V1_NotificationDelivered.self, Layar_V1_RegistryProposalRaised.self,
+        Layar_V1_ReferralQueued.self, Layar_V1_RejectionProposed.self,
     ]
 
     public static func type(named eventType: String) -> (any LayarEvent.Type)? {
@@ -83,5 +84,15 @@ extension Layar_V1_NotificationDelivered: LayarEvent {
 
 extension Layar_V1_RegistryProposalRaised: LayarEvent {
     public static let eventType = "layar.registry.proposal-raised.v1"
+    public static let topic = LayarTopic.verificationResults
+}
+
+extension Layar_V1_ReferralQueued: LayarEvent {
+    public static let eventType = "layar.referral.queued.v1"
+    public static let topic = LayarTopic.verificationResults
+}
+
+extension Layar_V1_RejectionProposed: LayarEvent {
+    public static let eventType = "layar.referral.rejection-proposed.v1"
     public static let topic = LayarTopic.verificationResults
 }

@@ -103,7 +103,7 @@ struct DownstreamRulesTests {
         let values = [
             "code": "LYR-ZFVF-ZZHZ", "worker": "Yusuf Hamdani, S.Tr.Sos.", "documents": "KTP atau Kartu Keluarga",
             "surveyCode": "SKM-ZKZW-X68B", "ppks": "Lanjut Usia Terlantar", "kecamatan": "Paringin Selatan",
-            "priority": "tinggi",
+            "priority": "tinggi", "checks": "identitas, domisili",
         ]
         for kind in NotificationTemplates.Kind.allCases {
             let short = NotificationTemplates.render(kind, .short, values)

@@ -274,6 +274,22 @@ struct NotificationDeliveryTests {
         #expect(inbox.messages[0].channel == .inbox && inbox.messages[0].status == .sent && !inbox.messages[0].read)
         let supervisors = try await api.listInbox(request: .with { $0.recipient = "role:supervisor" }, context: ServerContextStub.context)
         #expect(supervisors.messages.count == 1 && supervisors.messages[0].body.contains("darurat"))
+
+        try await Self.feed(fixture, [
+            Layar_V1_ReferralQueued.with {
+                $0.referralID = referral
+                $0.failedChecks = ["identity"]
+            },
+            Layar_V1_RejectionProposed.with {
+                $0.referralID = referral
+                $0.proposedBy = "VER-01"
+            },
+        ])
+        let verifiers = try await api.listInbox(request: .with { $0.recipient = "role:verifier" }, context: ServerContextStub.context)
+        #expect(verifiers.messages.count == 2)  // the emergency, then the queue
+        #expect(verifiers.messages.contains { $0.body.contains("antrean verifikasi") && $0.body.contains("identitas") })
+        let confirmations = try await api.listInbox(request: .with { $0.recipient = "role:supervisor" }, context: ServerContextStub.context)
+        #expect(confirmations.messages.contains { $0.body.contains("mengusulkan penolakan") })
         let marked = try await api.markRead(request: .with {
             $0.recipient = "PS-02"
             $0.messageIds = [inbox.messages[0].id, supervisors.messages[0].id]  // another's id is ignored

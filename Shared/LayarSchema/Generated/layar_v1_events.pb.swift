@@ -405,6 +405,69 @@ public nonisolated struct Layar_V1_ReferralInformationRequested: Sendable {
   fileprivate var _requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// ce_type "layar.referral.queued.v1", topic "layar.verification.results.v1", written by verification.
+/// A check needs a person: the referral waits in the verifiers' queue. Read by notification (verifiers' inbox).
+public nonisolated struct Layar_V1_ReferralQueued: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// Queue priority (0..100).
+  public var priority: Int32 = 0
+
+  /// e.g. "identity", "domicile", "open_case".
+  public var failedChecks: [String] = []
+
+  /// When it entered the queue.
+  public var queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_queuedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_queuedAt = newValue}
+  }
+  /// Returns true if `queuedAt` has been explicitly set.
+  public var hasQueuedAt: Bool {self._queuedAt != nil}
+  /// Clears the value of `queuedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearQueuedAt() {self._queuedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.referral.rejection-proposed.v1", topic "layar.verification.results.v1", written by
+/// verification. A verifier proposed a rejection; a supervisor must confirm it. Read by notification.
+public nonisolated struct Layar_V1_RejectionProposed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// Staff id of the verifier.
+  public var proposedBy: String = String()
+
+  /// When.
+  public var proposedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_proposedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_proposedAt = newValue}
+  }
+  /// Returns true if `proposedAt` has been explicitly set.
+  public var hasProposedAt: Bool {self._proposedAt != nil}
+  /// Clears the value of `proposedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearProposedAt() {self._proposedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _proposedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 /// ce_type "layar.referral.rejected.v1", topic "layar.verification.results.v1", written by verification.
 /// Read by intake (status) and notification.
 public nonisolated struct Layar_V1_ReferralRejected: Sendable {
@@ -1101,6 +1164,99 @@ nonisolated extension Layar_V1_ReferralInformationRequested: SwiftProtobuf.Messa
     if lhs.missingDocuments != rhs.missingDocuments {return false}
     if lhs.message != rhs.message {return false}
     if lhs._requestedAt != rhs._requestedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ReferralQueued: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferralQueued"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}priority\0\u{3}failed_checks\0\u{3}queued_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.failedChecks) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._queuedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if self.priority != 0 {
+      try visitor.visitSingularInt32Field(value: self.priority, fieldNumber: 2)
+    }
+    if !self.failedChecks.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.failedChecks, fieldNumber: 3)
+    }
+    try { if let v = self._queuedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ReferralQueued, rhs: Layar_V1_ReferralQueued) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.priority != rhs.priority {return false}
+    if lhs.failedChecks != rhs.failedChecks {return false}
+    if lhs._queuedAt != rhs._queuedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RejectionProposed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RejectionProposed"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}proposed_by\0\u{3}proposed_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.proposedBy) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._proposedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.proposedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.proposedBy, fieldNumber: 2)
+    }
+    try { if let v = self._proposedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RejectionProposed, rhs: Layar_V1_RejectionProposed) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.proposedBy != rhs.proposedBy {return false}
+    if lhs._proposedAt != rhs._proposedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

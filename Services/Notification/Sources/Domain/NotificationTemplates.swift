@@ -7,8 +7,9 @@ import Mustache
 public enum NotificationTemplates {
     public enum Kind: String, Sendable, CaseIterable {
         case submitted, informationRequested, verified, rejected, assigned, completed, withdrawn, surveyInvited
-        /// Staff: a case for the case worker; an emergency for supervisors and verifiers.
-        case caseForWorker, emergencyForStaff
+        /// Staff: a case for the case worker; an emergency for supervisors and verifiers; a referral
+        /// waiting in the verifiers' queue; a rejection waiting for a supervisor's confirmation.
+        case caseForWorker, emergencyForStaff, queuedForVerifier, rejectionForSupervisor
     }
 
     public enum Format: String, Sendable, CaseIterable {
@@ -35,6 +36,10 @@ public enum NotificationTemplates {
         "caseForWorker.short": "LAYAR: kasus baru {{{code}}} ({{{ppks}}}, {{{kecamatan}}}), prioritas {{{priority}}}.",
         "caseForWorker.long": "Kasus baru untuk Anda: rujukan {{{code}}}, {{{ppks}}}, Kecamatan {{{kecamatan}}}, prioritas {{{priority}}}. Lakukan asesmen sesuai tenggat.",
         "emergencyForStaff.short": "LAYAR: rujukan DARURAT {{{code}}} ({{{ppks}}}, {{{kecamatan}}}) menunggu penanganan.",
+        "queuedForVerifier.short": "LAYAR: rujukan {{{code}}} ({{{ppks}}}, {{{kecamatan}}}) menunggu verifikasi: {{{checks}}}.",
+        "queuedForVerifier.long": "Rujukan {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}) masuk antrean verifikasi karena pemeriksaan berikut perlu dilihat: {{{checks}}}.",
+        "rejectionForSupervisor.short": "LAYAR: usulan penolakan rujukan {{{code}}} menunggu konfirmasi Anda.",
+        "rejectionForSupervisor.long": "Verifikator mengusulkan penolakan rujukan {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}). Penolakan berlaku setelah Anda mengonfirmasinya.",
         "emergencyForStaff.long": "Rujukan darurat {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}) baru masuk dan perlu segera ditangani.",
     ]
 

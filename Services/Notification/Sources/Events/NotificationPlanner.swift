@@ -16,7 +16,8 @@ struct NotificationPlanner: EventHandler {
         Layar_V1_ReferralWithdrawn.eventType, Layar_V1_ReferralInformationRequested.eventType,
         Layar_V1_ReferralVerified.eventType, Layar_V1_ReferralRejected.eventType,
         Layar_V1_CaseAssigned.eventType, Layar_V1_CaseCompleted.eventType,
-        Layar_V1_SurveyInvitationCreated.eventType,
+        Layar_V1_SurveyInvitationCreated.eventType, Layar_V1_ReferralQueued.eventType,
+        Layar_V1_RejectionProposed.eventType,
     ]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
@@ -40,6 +41,22 @@ struct NotificationPlanner: EventHandler {
                 )
             }
             (referralID, kind) = (submitted.referralID, .submitted)
+        case Layar_V1_ReferralQueued.eventType:
+            let queued = try event.decode(Layar_V1_ReferralQueued.self)
+            let names = ["identity": "identitas", "domicile": "domisili", "open_case": "rujukan lain masih terbuka",
+                         "registry": "DTSEN", "documents": "dokumen"]
+            try await notifyStaff(
+                .queuedForVerifier, to: [("role:verifier", .verifier)], event: event, referralID: queued.referralID,
+                extra: ["checks": queued.failedChecks.map { names[$0] ?? $0 }.joined(separator: ", ")], now: now, on: connection
+            )
+            return
+        case Layar_V1_RejectionProposed.eventType:
+            let proposed = try event.decode(Layar_V1_RejectionProposed.self)
+            try await notifyStaff(
+                .rejectionForSupervisor, to: [("role:supervisor", .supervisor)], event: event, referralID: proposed.referralID,
+                extra: [:], now: now, on: connection
+            )
+            return
         case Layar_V1_ReferralWithdrawn.eventType:
             (referralID, kind) = (try event.decode(Layar_V1_ReferralWithdrawn.self).referralID, .withdrawn)
         case Layar_V1_ReferralInformationRequested.eventType:

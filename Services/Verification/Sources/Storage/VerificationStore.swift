@@ -114,6 +114,12 @@ struct VerificationStore: Sendable {
             )
             try await record(referralID, outcome: "queued", action: "queued", actor: "system",
                              note: result.failedChecks.joined(separator: ", "), priority: result.priority, at: time, on: connection)
+            try await outbox.append(Layar_V1_ReferralQueued.with {
+                $0.referralID = referralID
+                $0.priority = result.priority
+                $0.failedChecks = result.failedChecks
+                $0.queuedAt = Google_Protobuf_Timestamp(date: time)
+            }, on: connection, at: time)
         }
     }
 
@@ -181,6 +187,11 @@ struct VerificationStore: Sendable {
             """, [referralID, actor, reason.rawValue, note])
         try await record(referralID, outcome: "rejection_proposed", action: "rejection_proposed", actor: actor, note: note,
                          reason: reason, at: time, on: connection)
+        try await outbox.append(Layar_V1_RejectionProposed.with {
+            $0.referralID = referralID
+            $0.proposedBy = actor
+            $0.proposedAt = Google_Protobuf_Timestamp(date: time)
+        }, on: connection, at: time)
     }
 
     func confirmRejection(_ stored: Stored, supervisor: String, note: String, at time: Date, on connection: PostgresConnection) async throws {
