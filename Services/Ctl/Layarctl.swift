@@ -14,7 +14,7 @@ struct Layarctl: AsyncParsableCommand {
         abstract: "Command-line client for the LAYAR services (gRPC) and their event topics (Kafka).",
         subcommands: [
             Submit.self, Status.self, Track.self, AddDocuments.self, Withdraw.self, CaseCommand.self, Complete.self, Messages.self, Survey.self, Workers.self,
-            Answer.self, IKM.self, Monev.self, Complain.self, Health.self, Tail.self, ExampleForm.self,
+            Answer.self, IKM.self, Monev.self, Complain.self, Health.self, Tail.self, ReplayDeadLetters.self, ExampleForm.self,
         ]
     )
 }

@@ -3,6 +3,7 @@ import Foundation
 import LayarKafka
 import LayarSchema
 import Logging
+import LayarRuntime
 import SwiftProtobuf
 
 struct Tail: AsyncParsableCommand {
@@ -56,5 +57,25 @@ struct Tail: AsyncParsableCommand {
         }
         let data = (try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+struct ReplayDeadLetters: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay-dead-letters",
+        abstract: "Re-drive a consumer's dead letters (e.g. layar.verification.referrals.dlq) to their original topics after a fix."
+    )
+    @Option(help: "Kafka bootstrap servers (env KAFKA_BROKERS).")
+    var brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
+    @Argument(help: "The dead-letter topic.") var topic: String
+    @Option(help: "Replay at most this many.") var limit = Int.max
+    @Option(help: "Stop after this many seconds without a dead letter (joining the group takes a few).") var idleSeconds = 15
+
+    func run() async throws {
+        var logger = Logger(label: "layarctl")
+        logger.logLevel = .warning
+        let count = try await DeadLetterReplayer(brokers: brokers, logger: logger)
+            .replay(topic: topic, limit: limit, idle: .seconds(idleSeconds))
+        print("replayed \(count) dead letters from \(topic)")
     }
 }

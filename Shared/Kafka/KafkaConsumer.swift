@@ -143,6 +143,16 @@ public final class KafkaConsumer: @unchecked Sendable {
         public struct Iterator: AsyncIteratorProtocol {
             let consumer: KafkaConsumer
 
+            /// One poll of at most `timeoutMilliseconds`: nil when nothing arrived (the consumer
+            /// stays usable), for callers that stop after a quiet period.
+            public mutating func nextMessage(timeoutMilliseconds: Int32) async throws -> KafkaConsumerMessage? {
+                do {
+                    return try await consumer.poll(timeoutMilliseconds: timeoutMilliseconds)
+                } catch let error as KafkaError where error.kind == .closed {
+                    return nil
+                }
+            }
+
             public mutating func next() async throws -> KafkaConsumerMessage? {
                 while !Task.isCancelled {
                     do {

@@ -207,4 +207,39 @@ struct OutboxInboxTests {
         await producer.shutdown()
         try await database.drop()
     }
+
+    @Test("dead letters can be replayed to their original topic after a fix, once")
+    func replayDeadLetters() async throws {
+        let (database, producer) = try await Self.prepare()
+        let name = "test.replay.\(database.schema)"
+        let inbox = try inbox(database, producer, name: name)
+        let original = "test.replay.origin.\(database.schema)"
+        var poison = try Self.message(id: UUID().uuidString, event: .with { $0.referralID = UUID().uuidString }, offset: 3)
+        poison.topic = original
+        poison.value = [0xde, 0xad]
+        try await inbox.process(poison)
+
+        let replayer = DeadLetterReplayer(brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger)
+        // The idle time covers the consumer group's first join.
+        #expect(try await replayer.replay(topic: inbox.deadLetterTopic, idle: .seconds(15)) == 1)
+        #expect(try await replayer.replay(topic: inbox.deadLetterTopic, idle: .seconds(8)) == 0, "not replayed twice")
+
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: try TestEnvironment.kafkaBrokers(), groupID: "replay-reader-\(database.schema)", topics: [original]
+        )
+        configuration.sessionTimeoutMilliseconds = 6_000
+        let reader = try KafkaConsumer(configuration: configuration, logger: TestEnvironment.logger)
+        var iterator = reader.messages.makeAsyncIterator()
+        var replayed: KafkaConsumerMessage?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while replayed == nil && ContinuousClock.now < deadline {
+            replayed = try await iterator.nextMessage(timeoutMilliseconds: 200)
+        }
+        await reader.close()
+        #expect(replayed?.value == [0xde, 0xad])
+        #expect(replayed?.headers.text("ce_id") == poison.headers.text("ce_id"))
+        #expect(replayed?.headers.contains { $0.key.hasPrefix("layar_dlq_") } == false)
+        await producer.shutdown()
+        try await database.drop()
+    }
 }
