@@ -91,7 +91,7 @@ public struct IntakeStore: Sendable {
         }
     }
 
-    static let closedStatuses = PostgresTextArray(Layar_V1_ReferralStatus.closed.map { String($0.rawValue) })
+    static let closedStatuses = PostgresTextArray(enumValues: Layar_V1_ReferralStatus.closed)
 
     private func submission(forRequest requestID: UUID, on connection: PostgresConnection) async throws -> Submission? {
         let row = try await connection.query(
@@ -293,7 +293,7 @@ public struct IntakeStore: Sendable {
             """,
             [
                 id, status.rawValue, status.progress, time,
-                PostgresTextArray(missingDocuments.map { String($0.rawValue) }),
+                PostgresTextArray(enumValues: missingDocuments),
                 StatusExplanation.text(for: status, missingDocuments: missingDocuments),
             ]
         )
@@ -332,8 +332,7 @@ public struct IntakeStore: Sendable {
             $0.status = Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
             $0.explanation = try row.decode(String.self, "status_note")
             $0.timeline = timeline
-            $0.missingDocuments = try row.decode(PostgresTextArray.self, "missing_documents").elements
-                .compactMap { Int($0).flatMap(Layar_V1_DocumentKind.init(rawValue:)) }
+            $0.missingDocuments = try row.decode(PostgresTextArray.self, "missing_documents").enumValues()
             $0.documents = documents
         }
     }
@@ -399,7 +398,7 @@ public struct IntakeStore: Sendable {
             """,
             [
                 id, status.rawValue, status.progress, time, explanation,
-                PostgresTextArray(missingDocuments.map { String($0.rawValue) }), caseWorkerName,
+                PostgresTextArray(enumValues: missingDocuments), caseWorkerName,
             ]
         )
     }

@@ -20,7 +20,7 @@ struct VerificationStore: Sendable {
             """,
             [
                 submitted.referralID, try submitted.serializedBytes() as [UInt8],
-                PostgresTextArray(submitted.documents.map { String($0.kind.rawValue) }), submitted.nik, submitted.trackingCode,
+                PostgresTextArray(enumValues: submitted.documents.map(\.kind)), submitted.nik, submitted.trackingCode,
                 submitted.kecamatanCode, submitted.ppksKind,
             ]
         ).affectedRows == 1
@@ -45,9 +45,7 @@ struct VerificationStore: Sendable {
         ).first else { return nil }
         let submitted = try Layar_V1_ReferralSubmitted(serializedBytes: try row.decode([UInt8].self, "submitted"))
         var subject = ReferralChecks.Subject(submitted)
-        subject.documentKinds = Set(try row.decode(PostgresTextArray.self, "document_kinds").elements.compactMap {
-            Int($0).flatMap(Layar_V1_DocumentKind.init(rawValue:))
-        })
+        subject.documentKinds = Set(try row.decode(PostgresTextArray.self, "document_kinds").enumValues(Layar_V1_DocumentKind.self))
         return Stored(
             submitted: submitted, subject: subject, state: try row.decode(String.self, "state"),
             proposedBy: try row.decode(String.self, "proposed_by"),
@@ -59,7 +57,7 @@ struct VerificationStore: Sendable {
     func updateDocuments(_ referralID: String, _ documents: [Layar_V1_DocumentInfo], on connection: PostgresConnection) async throws {
         try await connection.query(
             "UPDATE subjects SET document_kinds = $2::integer[] WHERE referral_id = $1::uuid",
-            [referralID, PostgresTextArray(documents.map { String($0.kind.rawValue) })]
+            [referralID, PostgresTextArray(enumValues: documents.map(\.kind))]
         )
     }
 
@@ -83,9 +81,7 @@ struct VerificationStore: Sendable {
                 ppksKind: try row.decode(String?.self, "ppks_kind"),
                 need: try row.decode(Int?.self, "need").flatMap(Layar_V1_Need.init(rawValue:)),
                 child: try row.decode(Bool?.self, "child"),
-                anyOf: try row.decode(PostgresTextArray.self, "any_of").elements.compactMap {
-                    Int($0).flatMap(Layar_V1_DocumentKind.init(rawValue:))
-                },
+                anyOf: try row.decode(PostgresTextArray.self, "any_of").enumValues(),
                 description: try row.decode(String.self, "description")
             )
         }
@@ -230,7 +226,7 @@ struct VerificationStore: Sendable {
             VALUES ($1::uuid, $2, '{}', '{}', $3, $4, $5::integer[], $6, $7, $8, $9)
             """,
             [
-                referralID, outcome, priority, time, PostgresTextArray(missing.map { String($0.rawValue) }), action, actor, note,
+                referralID, outcome, priority, time, PostgresTextArray(enumValues: missing), action, actor, note,
                 reason.rawValue,
             ]
         )
@@ -266,8 +262,7 @@ struct VerificationStore: Sendable {
                 }
                 $0.priority = try row.decode(Int32.self, "priority")
                 $0.decidedAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "decided_at"))
-                $0.missingDocuments = try row.decode(PostgresTextArray.self, "missing_documents").elements
-                    .compactMap { Int($0).flatMap(Layar_V1_DocumentKind.init(rawValue:)) }
+                $0.missingDocuments = try row.decode(PostgresTextArray.self, "missing_documents").enumValues()
             }
         }
     }
@@ -337,8 +332,7 @@ struct VerificationStore: Sendable {
                 $0.urgency = submitted.urgency
                 $0.checks = try row.decode([UInt8]?.self, "checks").map { try Layar_V1_VerificationCase(serializedBytes: $0).checks } ?? []
                 $0.decisions = decisions
-                $0.documentKinds = try row.decode(PostgresTextArray.self, "document_kinds").elements
-                    .compactMap { Int($0).flatMap(Layar_V1_DocumentKind.init(rawValue:)) }
+                $0.documentKinds = try row.decode(PostgresTextArray.self, "document_kinds").enumValues()
             }
         }
     }
