@@ -12,13 +12,13 @@ swift build -c release --scratch-path "$scratch" --product protoc-gen-swift
 swift build -c release --scratch-path "$scratch" --product protoc-gen-grpc-swift-2
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 
-out=Shared/LayarSchema/Generated
+out=$PWD/Shared/LayarSchema/Generated  # absolute, like $bin: protoc runs inside proto/
 rm -rf "$out" && mkdir -p "$out"
 protos=$(cd proto && find . -name '*.proto' | sed 's|^\./||' | sort)
 (cd proto && protoc -I . \
-  --plugin="$OLDPWD/$bin/protoc-gen-swift" --swift_out="$OLDPWD/$out" \
+  --plugin="$bin/protoc-gen-swift" --swift_out="$out" \
   --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
-  --plugin="$OLDPWD/$bin/protoc-gen-grpc-swift-2" --grpc-swift-2_out="$OLDPWD/$out" \
+  --plugin="$bin/protoc-gen-grpc-swift-2" --grpc-swift-2_out="$out" \
   --grpc-swift-2_opt=Visibility=Public --grpc-swift-2_opt=FileNaming=PathToUnderscores \
   $protos)
 # Files without a service hold only the header comment.
