@@ -1,4 +1,5 @@
 import LayarDomain
+import LayarRuntime
 import LayarSchema
 
 /// The intake rules for a submitted form. Every problem is reported at once, one per field, with
@@ -171,11 +172,5 @@ public enum ReferralFormValidator {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return text.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
-    }
-}
-
-extension CivilDate {
-    init(_ date: Layar_V1_Date) {
-        self.init(year: Int(date.year), month: Int(date.month), day: Int(date.day))
     }
 }

@@ -65,7 +65,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         if request.operatorID.trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append(FieldProblem("operator_id", "Identitas petugas wajib diisi"))
         }
-        let day = CivilDate(year: Int(request.answeredOn.year), month: Int(request.answeredOn.month), day: Int(request.answeredOn.day))
+        let day = CivilDate(request.answeredOn)
         if !request.hasAnsweredOn || !day.isValid || day > CivilDate.inBalangan(at: now()) {
             problems.append(FieldProblem("answered_on", "Tanggal pengisian tidak valid"))
         }
@@ -103,8 +103,8 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         let respondents = totals.first?.respondents ?? 0
         let minimum = KrejcieMorgan.minimumSample(population: population)
         return .with {
-            $0.from = request(from)
-            $0.to = request(to)
+            $0.from = Layar_V1_Date(from)
+            $0.to = Layar_V1_Date(to)
             $0.serviceUnit = "Dinas Sosial Kabupaten Balangan"
             $0.respondents = Int32(respondents)
             $0.population = Int32(population)
@@ -209,21 +209,13 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
     }
 
     static func period(_ request: Layar_V1_PeriodRequest) throws -> (CivilDate, CivilDate) {
-        let from = CivilDate(year: Int(request.from.year), month: Int(request.from.month), day: Int(request.from.day))
-        let to = CivilDate(year: Int(request.to.year), month: Int(request.to.month), day: Int(request.to.day))
+        let from = CivilDate(request.from)
+        let to = CivilDate(request.to)
         var problems: [FieldProblem] = []
         if !request.hasFrom || !from.isValid { problems.append(FieldProblem("from", "Tanggal awal tidak valid")) }
         if !request.hasTo || !to.isValid { problems.append(FieldProblem("to", "Tanggal akhir tidak valid")) }
         if problems.isEmpty && to < from { problems.append(FieldProblem("to", "Tanggal akhir sebelum tanggal awal")) }
         try FieldViolations(problems).check()
         return (from, to)
-    }
-
-    private func request(_ date: CivilDate) -> Layar_V1_Date {
-        .with {
-            $0.year = Int32(date.year)
-            $0.month = Int32(date.month)
-            $0.day = Int32(date.day)
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LayarDomain
+import LayarRuntime
 import LayarSchema
 
 /// Referral figures of a period, from the monitoring read model.
@@ -31,8 +32,8 @@ public enum MonitoringReportBuilder {
         }
         let hoursToResolution = resolved.map { $0.resolvedAt.date.timeIntervalSince($0.filedAt.date) / 3600 }
         var report = Layar_V1_MonitoringReport.with {
-            $0.from = .with { $0.year = Int32(from.year); $0.month = Int32(from.month); $0.day = Int32(from.day) }
-            $0.to = .with { $0.year = Int32(to.year); $0.month = Int32(to.month); $0.day = Int32(to.day) }
+            $0.from = Layar_V1_Date(from)
+            $0.to = Layar_V1_Date(to)
             $0.referralsSubmitted = Int32(referrals.submitted)
             $0.referralsCompleted = Int32(referrals.completed)
             $0.uniqueBeneficiaries = Int32(referrals.uniqueBeneficiaries)
