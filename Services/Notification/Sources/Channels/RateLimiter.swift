@@ -1,3 +1,4 @@
+import LayarRuntime
 import Synchronization
 
 /// A token bucket per provider: at most `rate` sends per second on average, bursts up to `burst`.
@@ -18,7 +19,7 @@ final class RateLimiter: Sendable {
             let wait: Duration? = state.withLock { state in
                 let now = ContinuousClock.now
                 let elapsed = now - state.last
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.inSeconds
                 state.tokens = min(burst, state.tokens + seconds * rate)
                 state.last = now
                 if state.tokens >= 1 {

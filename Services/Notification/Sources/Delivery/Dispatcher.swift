@@ -60,8 +60,7 @@ struct Dispatcher: Service {
         } catch let failure as DeliveryFailure {
             if failure.isRetriable && due.attempts < maximumAttempts {
                 let delay = Backoff.delay(attempt: due.attempts, base: retryBase, cap: .seconds(1800))
-                let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-                try await store.retry(due, error: failure.message, at: now().addingTimeInterval(seconds))
+                try await store.retry(due, error: failure.message, at: now().addingTimeInterval(delay.inSeconds))
                 logger.info("message \(due.id) attempt \(due.attempts) failed, retrying: \(failure)")
             } else {
                 let fallback = try await nextChannel(after: due)

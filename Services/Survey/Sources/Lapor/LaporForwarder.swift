@@ -42,7 +42,7 @@ struct LaporForwarder: Service {
             let delay = Backoff.delay(attempt: forward.attempts, base: .seconds(2), cap: .seconds(600))
             try await store.forwardFailed(
                 forward.complaintID, error: failure.message,
-                retryAt: retry ? now.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) : nil
+                retryAt: retry ? now.addingTimeInterval(delay.inSeconds) : nil
             )
             logger.warning("LAPOR! forwarding of \(forward.complaintID) failed (attempt \(forward.attempts)): \(failure)")
         }

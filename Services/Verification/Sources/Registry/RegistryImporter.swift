@@ -1,6 +1,7 @@
 import Foundation
 import LayarDomain
 import LayarPostgres
+import LayarRuntime
 import Logging
 
 /// Loads a registry extract (DTKS/DTSEN CSV) as a new snapshot that replaces the previous one
@@ -203,7 +204,6 @@ public struct RegistryImporter: Sendable {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - start).inSeconds
     }
 }
