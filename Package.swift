@@ -17,6 +17,10 @@ let runtimeDependencies: [Target.Dependency] = [
 /// What a service needs beyond the runtime.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "Intake": [.product(name: "Crypto", package: "swift-crypto")],  // SHA-256 of documents.
+    "Assignment": [  // SHA-256 of partner keys; the deadline sweeper.
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ],
     "Notification": [  // Templates and the SMS, WhatsApp and mail gateways.
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -20,6 +20,7 @@ public enum LayarEvents {
         Layar_V1_CaseAssigned.self, Layar_V1_CaseCompleted.self,
         Layar_V1_SurveyInvitationCreated.self, Layar_V1_NotificationDelivered.self, Layar_V1_RegistryProposalRaised.self,
         Layar_V1_ReferralQueued.self, Layar_V1_RejectionProposed.self,
+        Layar_V1_CaseTransitioned.self, Layar_V1_CaseDeadlineMissed.self,
     ]
 
     public static func type(named eventType: String) -> (any LayarEvent.Type)? {
@@ -95,4 +96,14 @@ extension Layar_V1_ReferralQueued: LayarEvent {
 extension Layar_V1_RejectionProposed: LayarEvent {
     public static let eventType = "layar.referral.rejection-proposed.v1"
     public static let topic = LayarTopic.verificationResults
+}
+
+extension Layar_V1_CaseTransitioned: LayarEvent {
+    public static let eventType = "layar.case.transitioned.v1"
+    public static let topic = LayarTopic.assignmentCases
+}
+
+extension Layar_V1_CaseDeadlineMissed: LayarEvent {
+    public static let eventType = "layar.case.deadline-missed.v1"
+    public static let topic = LayarTopic.assignmentCases
 }

@@ -10,12 +10,24 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     /// Written by verification: `ReferralVerified`, `ReferralInformationRequested`, `ReferralRejected`.
     /// Read by assignment, intake, notification.
     case verificationResults = "layar.verification.results.v1"
-    /// Written by assignment: `CaseAssigned`, `CaseCompleted`. Read by intake, notification, survey.
+    /// Written by assignment: `CaseAssigned`, `CaseCompleted`, `CaseTransitioned`, `CaseDeadlineMissed`.
+    /// Read by intake, notification, survey.
     case assignmentCases = "layar.assignment.cases.v1"
     /// Written by survey: `SurveyInvitationCreated`. Read by notification.
     case surveyInvitations = "layar.survey.invitations.v1"
     /// Written by notification: `NotificationDelivered` (no address, no text). Read by monitoring.
     case notificationDeliveries = "layar.notification.deliveries.v1"
+
+    /// The topic where the partner agency with `prefix` receives its offers: one topic per agency,
+    /// so prefixed Kafka ACLs let each agency read its own and nobody else's.
+    public static func partnerOffers(prefix: String) -> String {
+        "\(prefix).referrals.v1"
+    }
+
+    /// The default topic prefix of an institution: `layar.partner.<code in lower case>`.
+    public static func defaultPartnerPrefix(institutionCode: String) -> String {
+        "layar.partner.\(institutionCode.lowercased())"
+    }
 
     /// Partitions the dev broker creates; production sizes topics in its own init job.
     public static let defaultPartitions = 4

@@ -1,4 +1,5 @@
+import Foundation
 import LayarAssignment
 import LayarRuntime
 
-await ServiceRunner.main(AssignmentService.definition)
+await ServiceRunner.main { try AssignmentService.definition(environment: ProcessInfo.processInfo.environment) }

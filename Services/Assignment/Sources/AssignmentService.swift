@@ -1,21 +1,53 @@
+import GRPCCore
 import LayarRuntime
 import LayarSchema
 
-/// The assignment service: who is responsible for a case, until it is closed.
+/// The assignment service: case workers and institutions, the case workflow with its ledger,
+/// referral offers to partner agencies on their own topics, and deadlines.
 public enum AssignmentService {
-    public static let definition = ServiceDefinition(
-        name: "assignment", defaultPort: 50053, migrations: AssignmentMigrations.all,
-        consumers: [
-            ConsumerDefinition(
-                name: "verified", topics: [LayarTopic.verificationResults.rawValue],
-                handler: { VerifiedReferralIntake(store: AssignmentStore(pool: $0.pool, outbox: $0.outbox)) }
-            ),
-            ConsumerDefinition(
-                name: "withdrawals", topics: [LayarTopic.intakeReferrals.rawValue],
-                handler: { WithdrawalHandler(store: AssignmentStore(pool: $0.pool, outbox: $0.outbox)) }
-            ),
-        ],
-        apiNames: [Layar_V1_AssignmentService.descriptor.fullyQualifiedService],
-        api: { [AssignmentAPI(store: AssignmentStore(pool: $0.pool, outbox: $0.outbox))] }
-    )
+    public static func definition(environment: [String: String]) throws -> ServiceDefinition {
+        let configuration = try AssignmentConfiguration.fromEnvironment(environment)
+        @Sendable func store(_ context: ServiceContext) -> CaseStore {
+            CaseStore(
+                pool: context.pool, outbox: context.outbox, deadlines: configuration.deadlines,
+                officeContact: configuration.officeContact
+            )
+        }
+        return ServiceDefinition(
+            name: "assignment", defaultPort: 50053, migrations: AssignmentMigrations.all,
+            consumers: [
+                ConsumerDefinition(
+                    name: "verified", topics: [LayarTopic.verificationResults.rawValue],
+                    handler: { VerifiedReferralIntake(store: store($0)) }
+                ),
+                ConsumerDefinition(
+                    name: "intake", topics: [LayarTopic.intakeReferrals.rawValue],
+                    handler: { IntakeEventsHandler(store: store($0)) }
+                ),
+            ],
+            apiNames: [
+                Layar_V1_AssignmentService.descriptor.fullyQualifiedService,
+                Layar_V1_PartnerService.descriptor.fullyQualifiedService,
+            ],
+            api: { context in
+                let registry = RegistryStore(cases: store(context))
+                return [
+                    AssignmentAPI(store: store(context), registry: registry),
+                    PartnerAPI(store: store(context), registry: registry),
+                ]
+            },
+            interceptors: { context in
+                [
+                    .apply(StaffActorInterceptor(), to: .services([Layar_V1_AssignmentService.descriptor])),
+                    .apply(
+                        PartnerAuthenticator(registry: RegistryStore(cases: store(context))),
+                        to: .services([Layar_V1_PartnerService.descriptor])
+                    ),
+                ]
+            },
+            background: { context in
+                [DeadlineSweeper(store: store(context), interval: configuration.sweepInterval, logger: context.logger)]
+            }
+        )
+    }
 }

@@ -1,4 +1,5 @@
-// The assignment service: who is responsible for a case, until it is closed.
+// The assignment service: who is responsible for a case, where the person is referred, and
+// the deadlines of each step, until the case is closed.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -35,6 +36,110 @@ public enum Layar_V1_AssignmentService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListUnassignedCases" metadata.
+        public enum ListUnassignedCases: Sendable {
+            /// Request type for "ListUnassignedCases".
+            public typealias Input = Layar_V1_ListUnassignedCasesRequest
+            /// Response type for "ListUnassignedCases".
+            public typealias Output = Layar_V1_ListCasesResponse
+            /// Descriptor for "ListUnassignedCases".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "ListUnassignedCases",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReassignCase" metadata.
+        public enum ReassignCase: Sendable {
+            /// Request type for "ReassignCase".
+            public typealias Input = Layar_V1_ReassignCaseRequest
+            /// Response type for "ReassignCase".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "ReassignCase".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "ReassignCase",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordAssessment" metadata.
+        public enum RecordAssessment: Sendable {
+            /// Request type for "RecordAssessment".
+            public typealias Input = Layar_V1_RecordAssessmentRequest
+            /// Response type for "RecordAssessment".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "RecordAssessment".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "RecordAssessment",
+                type: .unary
+            )
+        }
+        /// Namespace for "SuggestInstitutions" metadata.
+        public enum SuggestInstitutions: Sendable {
+            /// Request type for "SuggestInstitutions".
+            public typealias Input = Layar_V1_SuggestInstitutionsRequest
+            /// Response type for "SuggestInstitutions".
+            public typealias Output = Layar_V1_ListInstitutionsResponse
+            /// Descriptor for "SuggestInstitutions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "SuggestInstitutions",
+                type: .unary
+            )
+        }
+        /// Namespace for "SendOffer" metadata.
+        public enum SendOffer: Sendable {
+            /// Request type for "SendOffer".
+            public typealias Input = Layar_V1_SendOfferRequest
+            /// Response type for "SendOffer".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "SendOffer".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "SendOffer",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeOffer" metadata.
+        public enum RevokeOffer: Sendable {
+            /// Request type for "RevokeOffer".
+            public typealias Input = Layar_V1_RevokeOfferRequest
+            /// Response type for "RevokeOffer".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "RevokeOffer".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "RevokeOffer",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordProgress" metadata.
+        public enum RecordProgress: Sendable {
+            /// Request type for "RecordProgress".
+            public typealias Input = Layar_V1_RecordProgressRequest
+            /// Response type for "RecordProgress".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "RecordProgress".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "RecordProgress",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordOutcome" metadata.
+        public enum RecordOutcome: Sendable {
+            /// Request type for "RecordOutcome".
+            public typealias Input = Layar_V1_RecordOutcomeRequest
+            /// Response type for "RecordOutcome".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "RecordOutcome".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "RecordOutcome",
+                type: .unary
+            )
+        }
         /// Namespace for "CompleteCase" metadata.
         public enum CompleteCase: Sendable {
             /// Request type for "CompleteCase".
@@ -45,6 +150,19 @@ public enum Layar_V1_AssignmentService: Sendable {
             public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
                 method: "CompleteCase",
+                type: .unary
+            )
+        }
+        /// Namespace for "CloseCase" metadata.
+        public enum CloseCase: Sendable {
+            /// Request type for "CloseCase".
+            public typealias Input = Layar_V1_CloseCaseRequest
+            /// Response type for "CloseCase".
+            public typealias Output = Layar_V1_Case
+            /// Descriptor for "CloseCase".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "CloseCase",
                 type: .unary
             )
         }
@@ -61,11 +179,76 @@ public enum Layar_V1_AssignmentService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "UpsertCaseWorker" metadata.
+        public enum UpsertCaseWorker: Sendable {
+            /// Request type for "UpsertCaseWorker".
+            public typealias Input = Layar_V1_CaseWorker
+            /// Response type for "UpsertCaseWorker".
+            public typealias Output = Layar_V1_CaseWorker
+            /// Descriptor for "UpsertCaseWorker".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "UpsertCaseWorker",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListInstitutions" metadata.
+        public enum ListInstitutions: Sendable {
+            /// Request type for "ListInstitutions".
+            public typealias Input = Layar_V1_ListInstitutionsRequest
+            /// Response type for "ListInstitutions".
+            public typealias Output = Layar_V1_ListInstitutionsResponse
+            /// Descriptor for "ListInstitutions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "ListInstitutions",
+                type: .unary
+            )
+        }
+        /// Namespace for "UpsertInstitution" metadata.
+        public enum UpsertInstitution: Sendable {
+            /// Request type for "UpsertInstitution".
+            public typealias Input = Layar_V1_Institution
+            /// Response type for "UpsertInstitution".
+            public typealias Output = Layar_V1_Institution
+            /// Descriptor for "UpsertInstitution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "UpsertInstitution",
+                type: .unary
+            )
+        }
+        /// Namespace for "IssuePartnerKey" metadata.
+        public enum IssuePartnerKey: Sendable {
+            /// Request type for "IssuePartnerKey".
+            public typealias Input = Layar_V1_IssuePartnerKeyRequest
+            /// Response type for "IssuePartnerKey".
+            public typealias Output = Layar_V1_IssuePartnerKeyResponse
+            /// Descriptor for "IssuePartnerKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "IssuePartnerKey",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "layar.v1.AssignmentService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetCase.descriptor,
+            ListUnassignedCases.descriptor,
+            ReassignCase.descriptor,
+            RecordAssessment.descriptor,
+            SuggestInstitutions.descriptor,
+            SendOffer.descriptor,
+            RevokeOffer.descriptor,
+            RecordProgress.descriptor,
+            RecordOutcome.descriptor,
             CompleteCase.descriptor,
-            ListCaseWorkers.descriptor
+            CloseCase.descriptor,
+            ListCaseWorkers.descriptor,
+            UpsertCaseWorker.descriptor,
+            ListInstitutions.descriptor,
+            UpsertInstitution.descriptor,
+            IssuePartnerKey.descriptor
         ]
     }
 }
@@ -91,12 +274,18 @@ extension Layar_V1_AssignmentService {
     ///
     /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
     /// or ``SimpleServiceProtocol`` instead.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
+    /// > in the case ledger); requests without it are recorded as "staff".
     public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "GetCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+        /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+        /// > referral was verified).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_GetCaseRequest` messages.
@@ -110,12 +299,157 @@ extension Layar_V1_AssignmentService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
 
+        /// Handle the "ListUnassignedCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The supervisors' queue: cases no case worker could take, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListUnassignedCasesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListCasesResponse` messages.
+        func listUnassignedCases(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListUnassignedCasesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCasesResponse>
+
+        /// Handle the "ReassignCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ReassignCaseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func reassignCase(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ReassignCaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
+        /// Handle the "RecordAssessment" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RecordAssessmentRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func recordAssessment(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RecordAssessmentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
+        /// Handle the "SuggestInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Institutions matching the case: PPKS kind, service, free places and service area.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_SuggestInstitutionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListInstitutionsResponse` messages.
+        func suggestInstitutions(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_SuggestInstitutionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListInstitutionsResponse>
+
+        /// Handle the "SendOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sends a referral offer to an institution: published on the institution's own topic.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_SendOfferRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func sendOffer(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_SendOfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
+        /// Handle the "RevokeOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The sender takes back a pending or accepted offer; the institution is told.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RevokeOfferRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func revokeOffer(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RevokeOfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
+        /// Handle the "RecordProgress" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records a step the institution reported by other means, or the start of
+        /// > the regency's own service: admission or service in progress.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RecordProgressRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func recordProgress(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RecordProgressRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
+        /// Handle the "RecordOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RecordOutcomeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func recordOutcome(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RecordOutcomeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
         /// Handle the "CompleteCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-        /// > no case worker yet or is already completed.
+        /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+        /// > FAILED_PRECONDITION in any other state.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_CompleteCaseRequest` messages.
@@ -126,6 +460,24 @@ extension Layar_V1_AssignmentService {
         /// - Returns: A streaming response of `Layar_V1_Case` messages.
         func completeCase(
             request: GRPCCore.StreamingServerRequest<Layar_V1_CompleteCaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
+
+        /// Handle the "CloseCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_CloseCaseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Case` messages.
+        func closeCase(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_CloseCaseRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case>
 
@@ -146,6 +498,80 @@ extension Layar_V1_AssignmentService {
             request: GRPCCore.StreamingServerRequest<Layar_V1_ListCaseWorkersRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCaseWorkersResponse>
+
+        /// Handle the "UpsertCaseWorker" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+        /// > at once when the change makes room.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_CaseWorker` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_CaseWorker` messages.
+        func upsertCaseWorker(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_CaseWorker>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_CaseWorker>
+
+        /// Handle the "ListInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Lists the institutions (partner agencies).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListInstitutionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListInstitutionsResponse` messages.
+        func listInstitutions(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListInstitutionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListInstitutionsResponse>
+
+        /// Handle the "UpsertInstitution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates an institution.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_Institution` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Institution` messages.
+        func upsertInstitution(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_Institution>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Institution>
+
+        /// Handle the "IssuePartnerKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Issues a new API key for an institution's partner access; the key is shown only once and
+        /// > replaces the previous one.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_IssuePartnerKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_IssuePartnerKeyResponse` messages.
+        func issuePartnerKey(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_IssuePartnerKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_IssuePartnerKeyResponse>
     }
 
     /// Service protocol for the "layar.v1.AssignmentService" service.
@@ -155,12 +581,18 @@ extension Layar_V1_AssignmentService {
     /// trailing response metadata. If you don't need these then consider using
     /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
     /// use ``StreamingServiceProtocol``.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
+    /// > in the case ledger); requests without it are recorded as "staff".
     public protocol ServiceProtocol: Layar_V1_AssignmentService.StreamingServiceProtocol {
         /// Handle the "GetCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+        /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+        /// > referral was verified).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetCaseRequest` message.
@@ -174,12 +606,157 @@ extension Layar_V1_AssignmentService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
 
+        /// Handle the "ListUnassignedCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The supervisors' queue: cases no case worker could take, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListUnassignedCasesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListCasesResponse` message.
+        func listUnassignedCases(
+            request: GRPCCore.ServerRequest<Layar_V1_ListUnassignedCasesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCasesResponse>
+
+        /// Handle the "ReassignCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ReassignCaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func reassignCase(
+            request: GRPCCore.ServerRequest<Layar_V1_ReassignCaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
+        /// Handle the "RecordAssessment" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordAssessmentRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func recordAssessment(
+            request: GRPCCore.ServerRequest<Layar_V1_RecordAssessmentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
+        /// Handle the "SuggestInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Institutions matching the case: PPKS kind, service, free places and service area.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SuggestInstitutionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListInstitutionsResponse` message.
+        func suggestInstitutions(
+            request: GRPCCore.ServerRequest<Layar_V1_SuggestInstitutionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListInstitutionsResponse>
+
+        /// Handle the "SendOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sends a referral offer to an institution: published on the institution's own topic.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SendOfferRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func sendOffer(
+            request: GRPCCore.ServerRequest<Layar_V1_SendOfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
+        /// Handle the "RevokeOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The sender takes back a pending or accepted offer; the institution is told.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RevokeOfferRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func revokeOffer(
+            request: GRPCCore.ServerRequest<Layar_V1_RevokeOfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
+        /// Handle the "RecordProgress" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records a step the institution reported by other means, or the start of
+        /// > the regency's own service: admission or service in progress.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordProgressRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func recordProgress(
+            request: GRPCCore.ServerRequest<Layar_V1_RecordProgressRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
+        /// Handle the "RecordOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordOutcomeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func recordOutcome(
+            request: GRPCCore.ServerRequest<Layar_V1_RecordOutcomeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
         /// Handle the "CompleteCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-        /// > no case worker yet or is already completed.
+        /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+        /// > FAILED_PRECONDITION in any other state.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_CompleteCaseRequest` message.
@@ -190,6 +767,24 @@ extension Layar_V1_AssignmentService {
         /// - Returns: A response containing a single `Layar_V1_Case` message.
         func completeCase(
             request: GRPCCore.ServerRequest<Layar_V1_CompleteCaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
+
+        /// Handle the "CloseCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_CloseCaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Case` message.
+        func closeCase(
+            request: GRPCCore.ServerRequest<Layar_V1_CloseCaseRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case>
 
@@ -210,6 +805,80 @@ extension Layar_V1_AssignmentService {
             request: GRPCCore.ServerRequest<Layar_V1_ListCaseWorkersRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCaseWorkersResponse>
+
+        /// Handle the "UpsertCaseWorker" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+        /// > at once when the change makes room.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_CaseWorker` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_CaseWorker` message.
+        func upsertCaseWorker(
+            request: GRPCCore.ServerRequest<Layar_V1_CaseWorker>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_CaseWorker>
+
+        /// Handle the "ListInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Lists the institutions (partner agencies).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListInstitutionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListInstitutionsResponse` message.
+        func listInstitutions(
+            request: GRPCCore.ServerRequest<Layar_V1_ListInstitutionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListInstitutionsResponse>
+
+        /// Handle the "UpsertInstitution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates an institution.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_Institution` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Institution` message.
+        func upsertInstitution(
+            request: GRPCCore.ServerRequest<Layar_V1_Institution>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Institution>
+
+        /// Handle the "IssuePartnerKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Issues a new API key for an institution's partner access; the key is shown only once and
+        /// > replaces the previous one.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_IssuePartnerKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_IssuePartnerKeyResponse` message.
+        func issuePartnerKey(
+            request: GRPCCore.ServerRequest<Layar_V1_IssuePartnerKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_IssuePartnerKeyResponse>
     }
 
     /// Simple service protocol for the "layar.v1.AssignmentService" service.
@@ -217,12 +886,18 @@ extension Layar_V1_AssignmentService {
     /// This is the highest level protocol for the service. The API is the easiest to use but
     /// doesn't provide access to request or response metadata. If you need access to these
     /// then use ``ServiceProtocol`` instead.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
+    /// > in the case ledger); requests without it are recorded as "staff".
     public protocol SimpleServiceProtocol: Layar_V1_AssignmentService.ServiceProtocol {
         /// Handle the "GetCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+        /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+        /// > referral was verified).
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_GetCaseRequest` message.
@@ -236,12 +911,157 @@ extension Layar_V1_AssignmentService {
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_Case
 
+        /// Handle the "ListUnassignedCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The supervisors' queue: cases no case worker could take, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListUnassignedCasesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListCasesResponse` to respond with.
+        func listUnassignedCases(
+            request: Layar_V1_ListUnassignedCasesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListCasesResponse
+
+        /// Handle the "ReassignCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ReassignCaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func reassignCase(
+            request: Layar_V1_ReassignCaseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
+        /// Handle the "RecordAssessment" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RecordAssessmentRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func recordAssessment(
+            request: Layar_V1_RecordAssessmentRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
+        /// Handle the "SuggestInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Institutions matching the case: PPKS kind, service, free places and service area.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_SuggestInstitutionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListInstitutionsResponse` to respond with.
+        func suggestInstitutions(
+            request: Layar_V1_SuggestInstitutionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListInstitutionsResponse
+
+        /// Handle the "SendOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sends a referral offer to an institution: published on the institution's own topic.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_SendOfferRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func sendOffer(
+            request: Layar_V1_SendOfferRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
+        /// Handle the "RevokeOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The sender takes back a pending or accepted offer; the institution is told.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RevokeOfferRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func revokeOffer(
+            request: Layar_V1_RevokeOfferRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
+        /// Handle the "RecordProgress" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records a step the institution reported by other means, or the start of
+        /// > the regency's own service: admission or service in progress.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RecordProgressRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func recordProgress(
+            request: Layar_V1_RecordProgressRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
+        /// Handle the "RecordOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RecordOutcomeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func recordOutcome(
+            request: Layar_V1_RecordOutcomeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
         /// Handle the "CompleteCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-        /// > no case worker yet or is already completed.
+        /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+        /// > FAILED_PRECONDITION in any other state.
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_CompleteCaseRequest` message.
@@ -252,6 +1072,24 @@ extension Layar_V1_AssignmentService {
         /// - Returns: A `Layar_V1_Case` to respond with.
         func completeCase(
             request: Layar_V1_CompleteCaseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Case
+
+        /// Handle the "CloseCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_CloseCaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Case` to respond with.
+        func closeCase(
+            request: Layar_V1_CloseCaseRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_Case
 
@@ -272,6 +1110,80 @@ extension Layar_V1_AssignmentService {
             request: Layar_V1_ListCaseWorkersRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_ListCaseWorkersResponse
+
+        /// Handle the "UpsertCaseWorker" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+        /// > at once when the change makes room.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_CaseWorker` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_CaseWorker` to respond with.
+        func upsertCaseWorker(
+            request: Layar_V1_CaseWorker,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_CaseWorker
+
+        /// Handle the "ListInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Lists the institutions (partner agencies).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListInstitutionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListInstitutionsResponse` to respond with.
+        func listInstitutions(
+            request: Layar_V1_ListInstitutionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListInstitutionsResponse
+
+        /// Handle the "UpsertInstitution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates an institution.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_Institution` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Institution` to respond with.
+        func upsertInstitution(
+            request: Layar_V1_Institution,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Institution
+
+        /// Handle the "IssuePartnerKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Issues a new API key for an institution's partner access; the key is shown only once and
+        /// > replaces the previous one.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_IssuePartnerKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_IssuePartnerKeyResponse` to respond with.
+        func issuePartnerKey(
+            request: Layar_V1_IssuePartnerKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_IssuePartnerKeyResponse
     }
 }
 
@@ -291,6 +1203,94 @@ extension Layar_V1_AssignmentService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.ListUnassignedCases.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListUnassignedCasesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListCasesResponse>(),
+            handler: { request, context in
+                try await self.listUnassignedCases(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.ReassignCase.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReassignCaseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.reassignCase(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.RecordAssessment.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RecordAssessmentRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.recordAssessment(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.SuggestInstitutions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_SuggestInstitutionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListInstitutionsResponse>(),
+            handler: { request, context in
+                try await self.suggestInstitutions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.SendOffer.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_SendOfferRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.sendOffer(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.RevokeOffer.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RevokeOfferRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.revokeOffer(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.RecordProgress.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RecordProgressRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.recordProgress(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.RecordOutcome.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RecordOutcomeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.recordOutcome(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Layar_V1_AssignmentService.Method.CompleteCase.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_CompleteCaseRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
@@ -302,11 +1302,66 @@ extension Layar_V1_AssignmentService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.CloseCase.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_CloseCaseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
+            handler: { request, context in
+                try await self.closeCase(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Layar_V1_AssignmentService.Method.ListCaseWorkers.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListCaseWorkersRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListCaseWorkersResponse>(),
             handler: { request, context in
                 try await self.listCaseWorkers(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.UpsertCaseWorker.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_CaseWorker>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_CaseWorker>(),
+            handler: { request, context in
+                try await self.upsertCaseWorker(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.ListInstitutions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListInstitutionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListInstitutionsResponse>(),
+            handler: { request, context in
+                try await self.listInstitutions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.UpsertInstitution.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Institution>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Institution>(),
+            handler: { request, context in
+                try await self.upsertInstitution(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.IssuePartnerKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_IssuePartnerKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_IssuePartnerKeyResponse>(),
+            handler: { request, context in
+                try await self.issuePartnerKey(
                     request: request,
                     context: context
                 )
@@ -329,6 +1384,94 @@ extension Layar_V1_AssignmentService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
+    public func listUnassignedCases(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListUnassignedCasesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCasesResponse> {
+        let response = try await self.listUnassignedCases(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func reassignCase(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ReassignCaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.reassignCase(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordAssessment(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RecordAssessmentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.recordAssessment(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func suggestInstitutions(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_SuggestInstitutionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListInstitutionsResponse> {
+        let response = try await self.suggestInstitutions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func sendOffer(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_SendOfferRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.sendOffer(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeOffer(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RevokeOfferRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.revokeOffer(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordProgress(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RecordProgressRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.recordProgress(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordOutcome(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RecordOutcomeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.recordOutcome(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
     public func completeCase(
         request: GRPCCore.StreamingServerRequest<Layar_V1_CompleteCaseRequest>,
         context: GRPCCore.ServerContext
@@ -340,11 +1483,66 @@ extension Layar_V1_AssignmentService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
+    public func closeCase(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_CloseCaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Case> {
+        let response = try await self.closeCase(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
     public func listCaseWorkers(
         request: GRPCCore.StreamingServerRequest<Layar_V1_ListCaseWorkersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCaseWorkersResponse> {
         let response = try await self.listCaseWorkers(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func upsertCaseWorker(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_CaseWorker>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_CaseWorker> {
+        let response = try await self.upsertCaseWorker(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listInstitutions(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListInstitutionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListInstitutionsResponse> {
+        let response = try await self.listInstitutions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func upsertInstitution(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_Institution>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Institution> {
+        let response = try await self.upsertInstitution(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func issuePartnerKey(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_IssuePartnerKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_IssuePartnerKeyResponse> {
+        let response = try await self.issuePartnerKey(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -368,12 +1566,129 @@ extension Layar_V1_AssignmentService.SimpleServiceProtocol {
         )
     }
 
+    public func listUnassignedCases(
+        request: GRPCCore.ServerRequest<Layar_V1_ListUnassignedCasesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCasesResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListCasesResponse>(
+            message: try await self.listUnassignedCases(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func reassignCase(
+        request: GRPCCore.ServerRequest<Layar_V1_ReassignCaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.reassignCase(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordAssessment(
+        request: GRPCCore.ServerRequest<Layar_V1_RecordAssessmentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.recordAssessment(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func suggestInstitutions(
+        request: GRPCCore.ServerRequest<Layar_V1_SuggestInstitutionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListInstitutionsResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListInstitutionsResponse>(
+            message: try await self.suggestInstitutions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func sendOffer(
+        request: GRPCCore.ServerRequest<Layar_V1_SendOfferRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.sendOffer(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeOffer(
+        request: GRPCCore.ServerRequest<Layar_V1_RevokeOfferRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.revokeOffer(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordProgress(
+        request: GRPCCore.ServerRequest<Layar_V1_RecordProgressRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.recordProgress(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordOutcome(
+        request: GRPCCore.ServerRequest<Layar_V1_RecordOutcomeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.recordOutcome(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
     public func completeCase(
         request: GRPCCore.ServerRequest<Layar_V1_CompleteCaseRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
         return GRPCCore.ServerResponse<Layar_V1_Case>(
             message: try await self.completeCase(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func closeCase(
+        request: GRPCCore.ServerRequest<Layar_V1_CloseCaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Case> {
+        return GRPCCore.ServerResponse<Layar_V1_Case>(
+            message: try await self.closeCase(
                 request: request.message,
                 context: context
             ),
@@ -393,6 +1708,58 @@ extension Layar_V1_AssignmentService.SimpleServiceProtocol {
             metadata: [:]
         )
     }
+
+    public func upsertCaseWorker(
+        request: GRPCCore.ServerRequest<Layar_V1_CaseWorker>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_CaseWorker> {
+        return GRPCCore.ServerResponse<Layar_V1_CaseWorker>(
+            message: try await self.upsertCaseWorker(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listInstitutions(
+        request: GRPCCore.ServerRequest<Layar_V1_ListInstitutionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListInstitutionsResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListInstitutionsResponse>(
+            message: try await self.listInstitutions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func upsertInstitution(
+        request: GRPCCore.ServerRequest<Layar_V1_Institution>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Institution> {
+        return GRPCCore.ServerResponse<Layar_V1_Institution>(
+            message: try await self.upsertInstitution(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func issuePartnerKey(
+        request: GRPCCore.ServerRequest<Layar_V1_IssuePartnerKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_IssuePartnerKeyResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_IssuePartnerKeyResponse>(
+            message: try await self.issuePartnerKey(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
 }
 
 // MARK: layar.v1.AssignmentService (client)
@@ -403,12 +1770,18 @@ extension Layar_V1_AssignmentService {
     ///
     /// You don't need to implement this protocol directly, use the generated
     /// implementation, ``Client``.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
+    /// > in the case ledger); requests without it are recorded as "staff".
     public protocol ClientProtocol: Sendable {
         /// Call the "GetCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+        /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+        /// > referral was verified).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetCaseRequest` message.
@@ -427,12 +1800,197 @@ extension Layar_V1_AssignmentService {
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
+        /// Call the "ListUnassignedCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The supervisors' queue: cases no case worker could take, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListUnassignedCasesRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListUnassignedCasesRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListCasesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listUnassignedCases<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListUnassignedCasesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListUnassignedCasesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListCasesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReassignCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ReassignCaseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ReassignCaseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func reassignCase<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ReassignCaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ReassignCaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordAssessment" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordAssessmentRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordAssessmentRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordAssessment<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordAssessmentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordAssessmentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SuggestInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Institutions matching the case: PPKS kind, service, free places and service area.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SuggestInstitutionsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_SuggestInstitutionsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListInstitutionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func suggestInstitutions<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_SuggestInstitutionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_SuggestInstitutionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListInstitutionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SendOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sends a referral offer to an institution: published on the institution's own topic.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SendOfferRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_SendOfferRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func sendOffer<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_SendOfferRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_SendOfferRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The sender takes back a pending or accepted offer; the institution is told.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RevokeOfferRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RevokeOfferRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeOffer<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RevokeOfferRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RevokeOfferRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordProgress" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records a step the institution reported by other means, or the start of
+        /// > the regency's own service: admission or service in progress.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordProgressRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordProgressRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordProgress<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordProgressRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordProgressRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordOutcomeRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordOutcomeRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordOutcome<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordOutcomeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordOutcomeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
         /// Call the "CompleteCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-        /// > no case worker yet or is already completed.
+        /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+        /// > FAILED_PRECONDITION in any other state.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_CompleteCaseRequest` message.
@@ -446,6 +2004,29 @@ extension Layar_V1_AssignmentService {
         func completeCase<Result>(
             request: GRPCCore.ClientRequest<Layar_V1_CompleteCaseRequest>,
             serializer: some GRPCCore.MessageSerializer<Layar_V1_CompleteCaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CloseCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_CloseCaseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_CloseCaseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func closeCase<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_CloseCaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_CloseCaseRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result
@@ -473,6 +2054,100 @@ extension Layar_V1_AssignmentService {
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCaseWorkersResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpsertCaseWorker" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+        /// > at once when the change makes room.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_CaseWorker` message.
+        ///   - serializer: A serializer for `Layar_V1_CaseWorker` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_CaseWorker` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func upsertCaseWorker<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_CaseWorker>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_CaseWorker>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_CaseWorker>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_CaseWorker>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Lists the institutions (partner agencies).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListInstitutionsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListInstitutionsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListInstitutionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listInstitutions<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListInstitutionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListInstitutionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListInstitutionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpsertInstitution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates an institution.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_Institution` message.
+        ///   - serializer: A serializer for `Layar_V1_Institution` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Institution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func upsertInstitution<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_Institution>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_Institution>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Institution>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "IssuePartnerKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Issues a new API key for an institution's partner access; the key is shown only once and
+        /// > replaces the previous one.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_IssuePartnerKeyRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_IssuePartnerKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_IssuePartnerKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func issuePartnerKey<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_IssuePartnerKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_IssuePartnerKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_IssuePartnerKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IssuePartnerKeyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
     }
 
     /// Generated client for the "layar.v1.AssignmentService" service.
@@ -480,6 +2155,11 @@ extension Layar_V1_AssignmentService {
     /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
     /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
     /// means of communication with the remote peer.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
+    /// > in the case ledger); requests without it are recorded as "staff".
     public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
@@ -495,7 +2175,8 @@ extension Layar_V1_AssignmentService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+        /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+        /// > referral was verified).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetCaseRequest` message.
@@ -525,12 +2206,285 @@ extension Layar_V1_AssignmentService {
             )
         }
 
+        /// Call the "ListUnassignedCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The supervisors' queue: cases no case worker could take, highest priority first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListUnassignedCasesRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListUnassignedCasesRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListCasesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listUnassignedCases<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListUnassignedCasesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListUnassignedCasesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListCasesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.ListUnassignedCases.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReassignCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ReassignCaseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ReassignCaseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func reassignCase<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ReassignCaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ReassignCaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.ReassignCase.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordAssessment" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordAssessmentRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordAssessmentRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordAssessment<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordAssessmentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordAssessmentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.RecordAssessment.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SuggestInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Institutions matching the case: PPKS kind, service, free places and service area.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SuggestInstitutionsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_SuggestInstitutionsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListInstitutionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func suggestInstitutions<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_SuggestInstitutionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_SuggestInstitutionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListInstitutionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.SuggestInstitutions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SendOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sends a referral offer to an institution: published on the institution's own topic.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_SendOfferRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_SendOfferRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func sendOffer<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_SendOfferRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_SendOfferRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.SendOffer.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The sender takes back a pending or accepted offer; the institution is told.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RevokeOfferRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RevokeOfferRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeOffer<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RevokeOfferRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RevokeOfferRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.RevokeOffer.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordProgress" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The case worker records a step the institution reported by other means, or the start of
+        /// > the regency's own service: admission or service in progress.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordProgressRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordProgressRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordProgress<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordProgressRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordProgressRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.RecordProgress.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordOutcomeRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordOutcomeRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordOutcome<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordOutcomeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordOutcomeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.RecordOutcome.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "CompleteCase" method.
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-        /// > no case worker yet or is already completed.
+        /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+        /// > FAILED_PRECONDITION in any other state.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_CompleteCaseRequest` message.
@@ -553,6 +2507,40 @@ extension Layar_V1_AssignmentService {
             try await self.client.unary(
                 request: request,
                 descriptor: Layar_V1_AssignmentService.Method.CompleteCase.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CloseCase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_CloseCaseRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_CloseCaseRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func closeCase<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_CloseCaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_CloseCaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.CloseCase.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -593,6 +2581,144 @@ extension Layar_V1_AssignmentService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "UpsertCaseWorker" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+        /// > at once when the change makes room.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_CaseWorker` message.
+        ///   - serializer: A serializer for `Layar_V1_CaseWorker` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_CaseWorker` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func upsertCaseWorker<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_CaseWorker>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_CaseWorker>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_CaseWorker>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_CaseWorker>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.UpsertCaseWorker.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListInstitutions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Lists the institutions (partner agencies).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListInstitutionsRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListInstitutionsRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListInstitutionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listInstitutions<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListInstitutionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListInstitutionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListInstitutionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.ListInstitutions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpsertInstitution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds or updates an institution.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_Institution` message.
+        ///   - serializer: A serializer for `Layar_V1_Institution` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Institution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func upsertInstitution<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_Institution>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_Institution>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Institution>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.UpsertInstitution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "IssuePartnerKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Issues a new API key for an institution's partner access; the key is shown only once and
+        /// > replaces the previous one.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_IssuePartnerKeyRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_IssuePartnerKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_IssuePartnerKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func issuePartnerKey<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_IssuePartnerKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_IssuePartnerKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_IssuePartnerKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IssuePartnerKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.IssuePartnerKey.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -603,7 +2729,8 @@ extension Layar_V1_AssignmentService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+    /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+    /// > referral was verified).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_GetCaseRequest` message.
@@ -628,12 +2755,245 @@ extension Layar_V1_AssignmentService.ClientProtocol {
         )
     }
 
+    /// Call the "ListUnassignedCases" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The supervisors' queue: cases no case worker could take, highest priority first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListUnassignedCasesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listUnassignedCases<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListUnassignedCasesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listUnassignedCases(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListUnassignedCasesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListCasesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReassignCase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ReassignCaseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reassignCase<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ReassignCaseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.reassignCase(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ReassignCaseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordAssessment" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RecordAssessmentRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordAssessment<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RecordAssessmentRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordAssessment(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RecordAssessmentRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SuggestInstitutions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Institutions matching the case: PPKS kind, service, free places and service area.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_SuggestInstitutionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func suggestInstitutions<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_SuggestInstitutionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.suggestInstitutions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_SuggestInstitutionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListInstitutionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SendOffer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sends a referral offer to an institution: published on the institution's own topic.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_SendOfferRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func sendOffer<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_SendOfferRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.sendOffer(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_SendOfferRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeOffer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The sender takes back a pending or accepted offer; the institution is told.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RevokeOfferRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeOffer<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RevokeOfferRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeOffer(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RevokeOfferRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordProgress" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The case worker records a step the institution reported by other means, or the start of
+    /// > the regency's own service: admission or service in progress.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RecordProgressRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordProgress<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RecordProgressRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordProgress(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RecordProgressRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordOutcome" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RecordOutcomeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordOutcome<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RecordOutcomeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordOutcome(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RecordOutcomeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "CompleteCase" method.
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-    /// > no case worker yet or is already completed.
+    /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+    /// > FAILED_PRECONDITION in any other state.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_CompleteCaseRequest` message.
@@ -652,6 +3012,35 @@ extension Layar_V1_AssignmentService.ClientProtocol {
         try await self.completeCase(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_CompleteCaseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CloseCase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_CloseCaseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func closeCase<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_CloseCaseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.closeCase(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_CloseCaseRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Case>(),
             options: options,
             onResponse: handleResponse
@@ -686,6 +3075,124 @@ extension Layar_V1_AssignmentService.ClientProtocol {
             onResponse: handleResponse
         )
     }
+
+    /// Call the "UpsertCaseWorker" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+    /// > at once when the change makes room.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_CaseWorker` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func upsertCaseWorker<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_CaseWorker>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_CaseWorker>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.upsertCaseWorker(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_CaseWorker>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_CaseWorker>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListInstitutions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Lists the institutions (partner agencies).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListInstitutionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listInstitutions<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListInstitutionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listInstitutions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListInstitutionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListInstitutionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpsertInstitution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds or updates an institution.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_Institution` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func upsertInstitution<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_Institution>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.upsertInstitution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Institution>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Institution>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "IssuePartnerKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Issues a new API key for an institution's partner access; the key is shown only once and
+    /// > replaces the previous one.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_IssuePartnerKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func issuePartnerKey<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_IssuePartnerKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IssuePartnerKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.issuePartnerKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_IssuePartnerKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_IssuePartnerKeyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
 }
 
 // Helpers providing sugared APIs for 'ClientProtocol' methods.
@@ -695,7 +3202,8 @@ extension Layar_V1_AssignmentService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Answers the case opened for a referral (NOT_FOUND until the referral was verified).
+    /// > Answers the case opened for a referral, with its offers and its ledger (NOT_FOUND until the
+    /// > referral was verified).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -724,12 +3232,277 @@ extension Layar_V1_AssignmentService.ClientProtocol {
         )
     }
 
+    /// Call the "ListUnassignedCases" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The supervisors' queue: cases no case worker could take, highest priority first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listUnassignedCases<Result>(
+        _ message: Layar_V1_ListUnassignedCasesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListUnassignedCasesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listUnassignedCases(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReassignCase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A supervisor gives an open case to another case worker (or assigns a waiting one).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reassignCase<Result>(
+        _ message: Layar_V1_ReassignCaseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ReassignCaseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.reassignCase(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordAssessment" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The case worker records the assessment: needs, plan and the route (serve locally or refer).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordAssessment<Result>(
+        _ message: Layar_V1_RecordAssessmentRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RecordAssessmentRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordAssessment(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SuggestInstitutions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Institutions matching the case: PPKS kind, service, free places and service area.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func suggestInstitutions<Result>(
+        _ message: Layar_V1_SuggestInstitutionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_SuggestInstitutionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.suggestInstitutions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SendOffer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sends a referral offer to an institution: published on the institution's own topic.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func sendOffer<Result>(
+        _ message: Layar_V1_SendOfferRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_SendOfferRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.sendOffer(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeOffer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The sender takes back a pending or accepted offer; the institution is told.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeOffer<Result>(
+        _ message: Layar_V1_RevokeOfferRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RevokeOfferRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeOffer(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordProgress" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The case worker records a step the institution reported by other means, or the start of
+    /// > the regency's own service: admission or service in progress.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordProgress<Result>(
+        _ message: Layar_V1_RecordProgressRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RecordProgressRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordProgress(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordOutcome" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the outcome of the service (by the case worker; partners use PartnerService).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordOutcome<Result>(
+        _ message: Layar_V1_RecordOutcomeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RecordOutcomeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordOutcome(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "CompleteCase" method.
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Closes a case with its outcome; emits CaseCompleted. FAILED_PRECONDITION when the case has
-    /// > no case worker yet or is already completed.
+    /// > Completes a case whose outcome is recorded; emits CaseCompleted (the survey follows).
+    /// > FAILED_PRECONDITION in any other state.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -752,6 +3525,39 @@ extension Layar_V1_AssignmentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.completeCase(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CloseCase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Closes a case: after completion, or early with a reason (e.g. the person moved away).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func closeCase<Result>(
+        _ message: Layar_V1_CloseCaseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_CloseCaseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.closeCase(
             request: request,
             options: options,
             onResponse: handleResponse
@@ -785,6 +3591,1381 @@ extension Layar_V1_AssignmentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listCaseWorkers(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpsertCaseWorker" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds or updates a case worker (coverage, capacity, on leave). Waiting cases are assigned
+    /// > at once when the change makes room.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func upsertCaseWorker<Result>(
+        _ message: Layar_V1_CaseWorker,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_CaseWorker>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_CaseWorker>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.upsertCaseWorker(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListInstitutions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Lists the institutions (partner agencies).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listInstitutions<Result>(
+        _ message: Layar_V1_ListInstitutionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListInstitutionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListInstitutionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listInstitutions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpsertInstitution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds or updates an institution.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func upsertInstitution<Result>(
+        _ message: Layar_V1_Institution,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_Institution>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.upsertInstitution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "IssuePartnerKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Issues a new API key for an institution's partner access; the key is shown only once and
+    /// > replaces the previous one.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func issuePartnerKey<Result>(
+        _ message: Layar_V1_IssuePartnerKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_IssuePartnerKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_IssuePartnerKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.issuePartnerKey(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+}
+
+// MARK: - layar.v1.PartnerService
+
+/// Namespace containing generated types for the "layar.v1.PartnerService" service.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+public enum Layar_V1_PartnerService: Sendable {
+    /// Service descriptor for the "layar.v1.PartnerService" service.
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService")
+    /// Namespace for method metadata.
+    public enum Method: Sendable {
+        /// Namespace for "ListOffers" metadata.
+        public enum ListOffers: Sendable {
+            /// Request type for "ListOffers".
+            public typealias Input = Layar_V1_ListPartnerOffersRequest
+            /// Response type for "ListOffers".
+            public typealias Output = Layar_V1_ListPartnerOffersResponse
+            /// Descriptor for "ListOffers".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService"),
+                method: "ListOffers",
+                type: .unary
+            )
+        }
+        /// Namespace for "AnswerOffer" metadata.
+        public enum AnswerOffer: Sendable {
+            /// Request type for "AnswerOffer".
+            public typealias Input = Layar_V1_AnswerOfferRequest
+            /// Response type for "AnswerOffer".
+            public typealias Output = Layar_V1_PartnerOffer
+            /// Descriptor for "AnswerOffer".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService"),
+                method: "AnswerOffer",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordAdmission" metadata.
+        public enum RecordAdmission: Sendable {
+            /// Request type for "RecordAdmission".
+            public typealias Input = Layar_V1_RecordAdmissionRequest
+            /// Response type for "RecordAdmission".
+            public typealias Output = Layar_V1_PartnerOffer
+            /// Descriptor for "RecordAdmission".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService"),
+                method: "RecordAdmission",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordPartnerOutcome" metadata.
+        public enum RecordPartnerOutcome: Sendable {
+            /// Request type for "RecordPartnerOutcome".
+            public typealias Input = Layar_V1_RecordPartnerOutcomeRequest
+            /// Response type for "RecordPartnerOutcome".
+            public typealias Output = Layar_V1_PartnerOffer
+            /// Descriptor for "RecordPartnerOutcome".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService"),
+                method: "RecordPartnerOutcome",
+                type: .unary
+            )
+        }
+        /// Namespace for "UpdateCapacity" metadata.
+        public enum UpdateCapacity: Sendable {
+            /// Request type for "UpdateCapacity".
+            public typealias Input = Layar_V1_UpdateCapacityRequest
+            /// Response type for "UpdateCapacity".
+            public typealias Output = Layar_V1_Institution
+            /// Descriptor for "UpdateCapacity".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService"),
+                method: "UpdateCapacity",
+                type: .unary
+            )
+        }
+        /// Descriptors for all methods in the "layar.v1.PartnerService" service.
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
+            ListOffers.descriptor,
+            AnswerOffer.descriptor,
+            RecordAdmission.descriptor,
+            RecordPartnerOutcome.descriptor,
+            UpdateCapacity.descriptor
+        ]
+    }
+}
+
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension GRPCCore.ServiceDescriptor {
+    /// Service descriptor for the "layar.v1.PartnerService" service.
+    public static let layar_v1_PartnerService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.PartnerService")
+}
+
+// MARK: layar.v1.PartnerService (server)
+
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService {
+    /// Streaming variant of the service protocol for the "layar.v1.PartnerService" service.
+    ///
+    /// This protocol is the lowest-level of the service protocols generated for this service
+    /// giving you the most flexibility over the implementation of your service. This comes at
+    /// the cost of more verbose and less strict APIs. Each RPC requires you to implement it in
+    /// terms of a request stream and response stream. Where the RPC expects only a single
+    /// request or response message, you are responsible for ensuring your implementation
+    /// maintains this invariant.
+    ///
+    /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
+    /// or ``SimpleServiceProtocol`` instead.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The partner agencies' API. Every call carries `authorization: Bearer <key>` issued to one
+    /// > institution, and sees and answers only that institution's offers (NOT_FOUND for others').
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+        /// Handle the "ListOffers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The institution's offers, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListPartnerOffersRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListPartnerOffersResponse` messages.
+        func listOffers(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListPartnerOffersRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListPartnerOffersResponse>
+
+        /// Handle the "AnswerOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Accepts or declines a pending offer (a decline needs a reason).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_AnswerOfferRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_PartnerOffer` messages.
+        func answerOffer(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_AnswerOfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_PartnerOffer>
+
+        /// Handle the "RecordAdmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the person's admission after an accepted offer.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RecordAdmissionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_PartnerOffer` messages.
+        func recordAdmission(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RecordAdmissionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_PartnerOffer>
+
+        /// Handle the "RecordPartnerOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of an admitted person's service.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_RecordPartnerOutcomeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_PartnerOffer` messages.
+        func recordPartnerOutcome(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_PartnerOffer>
+
+        /// Handle the "UpdateCapacity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Updates the institution's free and total places.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_UpdateCapacityRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_Institution` messages.
+        func updateCapacity(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_UpdateCapacityRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Institution>
+    }
+
+    /// Service protocol for the "layar.v1.PartnerService" service.
+    ///
+    /// This protocol is higher level than ``StreamingServiceProtocol`` but lower level than
+    /// the ``SimpleServiceProtocol``, it provides access to request and response metadata and
+    /// trailing response metadata. If you don't need these then consider using
+    /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
+    /// use ``StreamingServiceProtocol``.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The partner agencies' API. Every call carries `authorization: Bearer <key>` issued to one
+    /// > institution, and sees and answers only that institution's offers (NOT_FOUND for others').
+    public protocol ServiceProtocol: Layar_V1_PartnerService.StreamingServiceProtocol {
+        /// Handle the "ListOffers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The institution's offers, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListPartnerOffersRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListPartnerOffersResponse` message.
+        func listOffers(
+            request: GRPCCore.ServerRequest<Layar_V1_ListPartnerOffersRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListPartnerOffersResponse>
+
+        /// Handle the "AnswerOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Accepts or declines a pending offer (a decline needs a reason).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_AnswerOfferRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_PartnerOffer` message.
+        func answerOffer(
+            request: GRPCCore.ServerRequest<Layar_V1_AnswerOfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_PartnerOffer>
+
+        /// Handle the "RecordAdmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the person's admission after an accepted offer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordAdmissionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_PartnerOffer` message.
+        func recordAdmission(
+            request: GRPCCore.ServerRequest<Layar_V1_RecordAdmissionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_PartnerOffer>
+
+        /// Handle the "RecordPartnerOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of an admitted person's service.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordPartnerOutcomeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_PartnerOffer` message.
+        func recordPartnerOutcome(
+            request: GRPCCore.ServerRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_PartnerOffer>
+
+        /// Handle the "UpdateCapacity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Updates the institution's free and total places.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_UpdateCapacityRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_Institution` message.
+        func updateCapacity(
+            request: GRPCCore.ServerRequest<Layar_V1_UpdateCapacityRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_Institution>
+    }
+
+    /// Simple service protocol for the "layar.v1.PartnerService" service.
+    ///
+    /// This is the highest level protocol for the service. The API is the easiest to use but
+    /// doesn't provide access to request or response metadata. If you need access to these
+    /// then use ``ServiceProtocol`` instead.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The partner agencies' API. Every call carries `authorization: Bearer <key>` issued to one
+    /// > institution, and sees and answers only that institution's offers (NOT_FOUND for others').
+    public protocol SimpleServiceProtocol: Layar_V1_PartnerService.ServiceProtocol {
+        /// Handle the "ListOffers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The institution's offers, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListPartnerOffersRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListPartnerOffersResponse` to respond with.
+        func listOffers(
+            request: Layar_V1_ListPartnerOffersRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListPartnerOffersResponse
+
+        /// Handle the "AnswerOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Accepts or declines a pending offer (a decline needs a reason).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_AnswerOfferRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_PartnerOffer` to respond with.
+        func answerOffer(
+            request: Layar_V1_AnswerOfferRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_PartnerOffer
+
+        /// Handle the "RecordAdmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the person's admission after an accepted offer.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RecordAdmissionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_PartnerOffer` to respond with.
+        func recordAdmission(
+            request: Layar_V1_RecordAdmissionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_PartnerOffer
+
+        /// Handle the "RecordPartnerOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of an admitted person's service.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_RecordPartnerOutcomeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_PartnerOffer` to respond with.
+        func recordPartnerOutcome(
+            request: Layar_V1_RecordPartnerOutcomeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_PartnerOffer
+
+        /// Handle the "UpdateCapacity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Updates the institution's free and total places.
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_UpdateCapacityRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_Institution` to respond with.
+        func updateCapacity(
+            request: Layar_V1_UpdateCapacityRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_Institution
+    }
+}
+
+// Default implementation of 'registerMethods(with:)'.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService.StreamingServiceProtocol {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+        router.registerHandler(
+            forMethod: Layar_V1_PartnerService.Method.ListOffers.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListPartnerOffersRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListPartnerOffersResponse>(),
+            handler: { request, context in
+                try await self.listOffers(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_PartnerService.Method.AnswerOffer.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_AnswerOfferRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_PartnerOffer>(),
+            handler: { request, context in
+                try await self.answerOffer(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_PartnerService.Method.RecordAdmission.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RecordAdmissionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_PartnerOffer>(),
+            handler: { request, context in
+                try await self.recordAdmission(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_PartnerService.Method.RecordPartnerOutcome.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_RecordPartnerOutcomeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_PartnerOffer>(),
+            handler: { request, context in
+                try await self.recordPartnerOutcome(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Layar_V1_PartnerService.Method.UpdateCapacity.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_UpdateCapacityRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Institution>(),
+            handler: { request, context in
+                try await self.updateCapacity(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+    }
+}
+
+// Default implementation of streaming methods from 'StreamingServiceProtocol'.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService.ServiceProtocol {
+    public func listOffers(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListPartnerOffersRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListPartnerOffersResponse> {
+        let response = try await self.listOffers(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func answerOffer(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_AnswerOfferRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_PartnerOffer> {
+        let response = try await self.answerOffer(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordAdmission(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RecordAdmissionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_PartnerOffer> {
+        let response = try await self.recordAdmission(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordPartnerOutcome(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_PartnerOffer> {
+        let response = try await self.recordPartnerOutcome(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateCapacity(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_UpdateCapacityRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_Institution> {
+        let response = try await self.updateCapacity(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+}
+
+// Default implementation of methods from 'ServiceProtocol'.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService.SimpleServiceProtocol {
+    public func listOffers(
+        request: GRPCCore.ServerRequest<Layar_V1_ListPartnerOffersRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListPartnerOffersResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListPartnerOffersResponse>(
+            message: try await self.listOffers(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func answerOffer(
+        request: GRPCCore.ServerRequest<Layar_V1_AnswerOfferRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_PartnerOffer> {
+        return GRPCCore.ServerResponse<Layar_V1_PartnerOffer>(
+            message: try await self.answerOffer(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordAdmission(
+        request: GRPCCore.ServerRequest<Layar_V1_RecordAdmissionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_PartnerOffer> {
+        return GRPCCore.ServerResponse<Layar_V1_PartnerOffer>(
+            message: try await self.recordAdmission(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordPartnerOutcome(
+        request: GRPCCore.ServerRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_PartnerOffer> {
+        return GRPCCore.ServerResponse<Layar_V1_PartnerOffer>(
+            message: try await self.recordPartnerOutcome(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateCapacity(
+        request: GRPCCore.ServerRequest<Layar_V1_UpdateCapacityRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_Institution> {
+        return GRPCCore.ServerResponse<Layar_V1_Institution>(
+            message: try await self.updateCapacity(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+}
+
+// MARK: layar.v1.PartnerService (client)
+
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService {
+    /// Generated client protocol for the "layar.v1.PartnerService" service.
+    ///
+    /// You don't need to implement this protocol directly, use the generated
+    /// implementation, ``Client``.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The partner agencies' API. Every call carries `authorization: Bearer <key>` issued to one
+    /// > institution, and sees and answers only that institution's offers (NOT_FOUND for others').
+    public protocol ClientProtocol: Sendable {
+        /// Call the "ListOffers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The institution's offers, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListPartnerOffersRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListPartnerOffersRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListPartnerOffersResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listOffers<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListPartnerOffersRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListPartnerOffersRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListPartnerOffersResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListPartnerOffersResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AnswerOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Accepts or declines a pending offer (a decline needs a reason).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_AnswerOfferRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_AnswerOfferRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_PartnerOffer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func answerOffer<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_AnswerOfferRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_AnswerOfferRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_PartnerOffer>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordAdmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the person's admission after an accepted offer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordAdmissionRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordAdmissionRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_PartnerOffer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordAdmission<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordAdmissionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordAdmissionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_PartnerOffer>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordPartnerOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of an admitted person's service.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordPartnerOutcomeRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordPartnerOutcomeRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_PartnerOffer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordPartnerOutcome<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordPartnerOutcomeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_PartnerOffer>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateCapacity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Updates the institution's free and total places.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_UpdateCapacityRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_UpdateCapacityRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Institution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateCapacity<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_UpdateCapacityRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_UpdateCapacityRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Institution>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+    }
+
+    /// Generated client for the "layar.v1.PartnerService" service.
+    ///
+    /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
+    /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
+    /// means of communication with the remote peer.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The partner agencies' API. Every call carries `authorization: Bearer <key>` issued to one
+    /// > institution, and sees and answers only that institution's offers (NOT_FOUND for others').
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+        private let client: GRPCCore.GRPCClient<Transport>
+
+        /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
+        ///
+        /// - Parameters:
+        ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+            self.client = client
+        }
+
+        /// Call the "ListOffers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The institution's offers, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListPartnerOffersRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListPartnerOffersRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListPartnerOffersResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listOffers<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListPartnerOffersRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListPartnerOffersRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListPartnerOffersResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListPartnerOffersResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_PartnerService.Method.ListOffers.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AnswerOffer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Accepts or declines a pending offer (a decline needs a reason).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_AnswerOfferRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_AnswerOfferRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_PartnerOffer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func answerOffer<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_AnswerOfferRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_AnswerOfferRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_PartnerOffer>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_PartnerService.Method.AnswerOffer.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordAdmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the person's admission after an accepted offer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordAdmissionRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordAdmissionRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_PartnerOffer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordAdmission<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordAdmissionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordAdmissionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_PartnerOffer>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_PartnerService.Method.RecordAdmission.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordPartnerOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the outcome of an admitted person's service.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_RecordPartnerOutcomeRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_RecordPartnerOutcomeRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_PartnerOffer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordPartnerOutcome<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_RecordPartnerOutcomeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_PartnerOffer>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_PartnerService.Method.RecordPartnerOutcome.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateCapacity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Updates the institution's free and total places.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_UpdateCapacityRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_UpdateCapacityRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_Institution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateCapacity<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_UpdateCapacityRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_UpdateCapacityRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_Institution>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_PartnerService.Method.UpdateCapacity.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+    }
+}
+
+// Helpers providing default arguments to 'ClientProtocol' methods.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService.ClientProtocol {
+    /// Call the "ListOffers" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The institution's offers, newest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListPartnerOffersRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOffers<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListPartnerOffersRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListPartnerOffersResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listOffers(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListPartnerOffersRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListPartnerOffersResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AnswerOffer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Accepts or declines a pending offer (a decline needs a reason).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_AnswerOfferRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func answerOffer<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_AnswerOfferRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.answerOffer(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_AnswerOfferRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_PartnerOffer>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordAdmission" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the person's admission after an accepted offer.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RecordAdmissionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordAdmission<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RecordAdmissionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordAdmission(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RecordAdmissionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_PartnerOffer>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordPartnerOutcome" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the outcome of an admitted person's service.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_RecordPartnerOutcomeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordPartnerOutcome<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_RecordPartnerOutcomeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordPartnerOutcome(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_RecordPartnerOutcomeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_PartnerOffer>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateCapacity" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Updates the institution's free and total places.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_UpdateCapacityRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateCapacity<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_UpdateCapacityRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateCapacity(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_UpdateCapacityRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_Institution>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+}
+
+// Helpers providing sugared APIs for 'ClientProtocol' methods.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Layar_V1_PartnerService.ClientProtocol {
+    /// Call the "ListOffers" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The institution's offers, newest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOffers<Result>(
+        _ message: Layar_V1_ListPartnerOffersRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListPartnerOffersResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListPartnerOffersRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listOffers(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AnswerOffer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Accepts or declines a pending offer (a decline needs a reason).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func answerOffer<Result>(
+        _ message: Layar_V1_AnswerOfferRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_AnswerOfferRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.answerOffer(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordAdmission" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the person's admission after an accepted offer.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordAdmission<Result>(
+        _ message: Layar_V1_RecordAdmissionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RecordAdmissionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordAdmission(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordPartnerOutcome" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the outcome of an admitted person's service.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordPartnerOutcome<Result>(
+        _ message: Layar_V1_RecordPartnerOutcomeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_PartnerOffer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_RecordPartnerOutcomeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordPartnerOutcome(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateCapacity" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Updates the institution's free and total places.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateCapacity<Result>(
+        _ message: Layar_V1_UpdateCapacityRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_Institution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_UpdateCapacityRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateCapacity(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -8,7 +8,8 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-// The assignment service: who is responsible for a case, until it is closed.
+// The assignment service: who is responsible for a case, where the person is referred, and
+// the deadlines of each step, until the case is closed.
 
 import SwiftProtobuf
 
@@ -22,6 +23,159 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// Where the assessed case goes.
+public nonisolated enum Layar_V1_CaseRoute: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The regency serves it itself (outside institutions).
+  case serveLocally // = 1
+
+  /// Referred on to an institution.
+  case refer // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .serveLocally
+    case 2: self = .refer
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .serveLocally: return 1
+    case .refer: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_CaseRoute] = [
+    .unspecified,
+    .serveLocally,
+    .refer,
+  ]
+
+}
+
+/// Steps of the service.
+public nonisolated enum Layar_V1_ProgressStep: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The institution admitted the person.
+  case admitted // = 1
+
+  /// Service in progress (after admission, or the regency's own service).
+  case inService // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .admitted
+    case 2: self = .inService
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .admitted: return 1
+    case .inService: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ProgressStep] = [
+    .unspecified,
+    .admitted,
+    .inService,
+  ]
+
+}
+
+/// How the service ended for the person (closed-loop outcome).
+public nonisolated enum Layar_V1_ServiceOutcome: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The person got the help.
+  case gotHelp // = 1
+
+  /// Service could not be given.
+  case couldNotGetHelp // = 2
+
+  /// Sent on to another place.
+  case referredElsewhere // = 3
+
+  /// The person or family declined further service.
+  case noLongerInterested // = 4
+
+  /// The person could not be contacted.
+  case unreachable // = 5
+
+  /// The person died.
+  case deceased // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .gotHelp
+    case 2: self = .couldNotGetHelp
+    case 3: self = .referredElsewhere
+    case 4: self = .noLongerInterested
+    case 5: self = .unreachable
+    case 6: self = .deceased
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .gotHelp: return 1
+    case .couldNotGetHelp: return 2
+    case .referredElsewhere: return 3
+    case .noLongerInterested: return 4
+    case .unreachable: return 5
+    case .deceased: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_ServiceOutcome] = [
+    .unspecified,
+    .gotHelp,
+    .couldNotGetHelp,
+    .referredElsewhere,
+    .noLongerInterested,
+    .unreachable,
+    .deceased,
+  ]
+
+}
+
 public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -29,14 +183,35 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
   /// Waiting for a case worker covering the kecamatan.
   case unassigned // = 1
 
-  /// A case worker is responsible.
+  /// A case worker is responsible; assessment due.
   case assigned // = 2
 
-  /// Closed with an outcome.
+  /// Service ended with an outcome; the survey follows.
   case completed // = 3
 
   /// Closed because the applicant withdrew the referral.
   case withdrawn // = 4
+
+  /// Assessed; an institution to choose, or the service to start.
+  case assessed // = 5
+
+  /// An offer waits for the institution's answer.
+  case offered // = 6
+
+  /// The institution accepted; admission to come.
+  case accepted // = 7
+
+  /// The person was admitted.
+  case admitted // = 8
+
+  /// Service in progress.
+  case inService // = 9
+
+  /// The outcome is known; completion to confirm.
+  case outcomeRecorded // = 10
+
+  /// Closed.
+  case closed // = 11
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -50,6 +225,13 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
     case 2: self = .assigned
     case 3: self = .completed
     case 4: self = .withdrawn
+    case 5: self = .assessed
+    case 6: self = .offered
+    case 7: self = .accepted
+    case 8: self = .admitted
+    case 9: self = .inService
+    case 10: self = .outcomeRecorded
+    case 11: self = .closed
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -61,6 +243,13 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
     case .assigned: return 2
     case .completed: return 3
     case .withdrawn: return 4
+    case .assessed: return 5
+    case .offered: return 6
+    case .accepted: return 7
+    case .admitted: return 8
+    case .inService: return 9
+    case .outcomeRecorded: return 10
+    case .closed: return 11
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -72,6 +261,335 @@ public nonisolated enum Layar_V1_CaseStatus: SwiftProtobuf.Enum, Swift.CaseItera
     .assigned,
     .completed,
     .withdrawn,
+    .assessed,
+    .offered,
+    .accepted,
+    .admitted,
+    .inService,
+    .outcomeRecorded,
+    .closed,
+  ]
+
+}
+
+/// Why an institution declined.
+public nonisolated enum Layar_V1_DeclineReason: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// No free place.
+  case noCapacity // = 1
+
+  /// The person does not meet the institution's criteria.
+  case notEligible // = 2
+
+  /// The person or family could not be reached.
+  case cannotContact // = 3
+
+  /// Another reason, explained in the note.
+  case other // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .noCapacity
+    case 2: self = .notEligible
+    case 3: self = .cannotContact
+    case 4: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .noCapacity: return 1
+    case .notEligible: return 2
+    case .cannotContact: return 3
+    case .other: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_DeclineReason] = [
+    .unspecified,
+    .noCapacity,
+    .notEligible,
+    .cannotContact,
+    .other,
+  ]
+
+}
+
+public nonisolated enum Layar_V1_OfferStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Waiting for the answer (until answer_due_at).
+  case pending // = 1
+  case accepted // = 2
+  case declined // = 3
+
+  /// Not answered in time.
+  case expired // = 4
+
+  /// Taken back by the sender.
+  case revoked // = 5
+  case admitted // = 6
+  case outcomeRecorded // = 7
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .pending
+    case 2: self = .accepted
+    case 3: self = .declined
+    case 4: self = .expired
+    case 5: self = .revoked
+    case 6: self = .admitted
+    case 7: self = .outcomeRecorded
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .pending: return 1
+    case .accepted: return 2
+    case .declined: return 3
+    case .expired: return 4
+    case .revoked: return 5
+    case .admitted: return 6
+    case .outcomeRecorded: return 7
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_OfferStatus] = [
+    .unspecified,
+    .pending,
+    .accepted,
+    .declined,
+    .expired,
+    .revoked,
+    .admitted,
+    .outcomeRecorded,
+  ]
+
+}
+
+/// Kinds of ledger entries.
+public nonisolated enum Layar_V1_TransitionType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case opened // = 1
+  case assigned // = 2
+  case reassigned // = 3
+  case assessed // = 4
+  case offered // = 5
+  case accepted // = 6
+  case declined // = 7
+  case expired // = 8
+  case revoked // = 9
+  case admitted // = 10
+  case inService // = 11
+  case outcomeRecorded // = 12
+  case completed // = 13
+  case closed // = 14
+  case deadlineMissed // = 15
+  case withdrawn // = 16
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .opened
+    case 2: self = .assigned
+    case 3: self = .reassigned
+    case 4: self = .assessed
+    case 5: self = .offered
+    case 6: self = .accepted
+    case 7: self = .declined
+    case 8: self = .expired
+    case 9: self = .revoked
+    case 10: self = .admitted
+    case 11: self = .inService
+    case 12: self = .outcomeRecorded
+    case 13: self = .completed
+    case 14: self = .closed
+    case 15: self = .deadlineMissed
+    case 16: self = .withdrawn
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .opened: return 1
+    case .assigned: return 2
+    case .reassigned: return 3
+    case .assessed: return 4
+    case .offered: return 5
+    case .accepted: return 6
+    case .declined: return 7
+    case .expired: return 8
+    case .revoked: return 9
+    case .admitted: return 10
+    case .inService: return 11
+    case .outcomeRecorded: return 12
+    case .completed: return 13
+    case .closed: return 14
+    case .deadlineMissed: return 15
+    case .withdrawn: return 16
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_TransitionType] = [
+    .unspecified,
+    .opened,
+    .assigned,
+    .reassigned,
+    .assessed,
+    .offered,
+    .accepted,
+    .declined,
+    .expired,
+    .revoked,
+    .admitted,
+    .inService,
+    .outcomeRecorded,
+    .completed,
+    .closed,
+    .deadlineMissed,
+    .withdrawn,
+  ]
+
+}
+
+/// Roles of case workers.
+public nonisolated enum Layar_V1_CaseWorkerRole: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Professional social worker.
+  case pekerjaSosial // = 1
+
+  /// Tenaga Kesejahteraan Sosial Kecamatan.
+  case tksk // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .pekerjaSosial
+    case 2: self = .tksk
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .pekerjaSosial: return 1
+    case .tksk: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_CaseWorkerRole] = [
+    .unspecified,
+    .pekerjaSosial,
+    .tksk,
+  ]
+
+}
+
+/// Kinds of institutions.
+public nonisolated enum Layar_V1_InstitutionKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// A Ministry of Social Affairs sentra (ATENSI).
+  case sentraKemensos // = 1
+
+  /// A provincial residential institution (UPTD panti).
+  case pantiProvinsi // = 2
+
+  /// Psychiatric hospital.
+  case rumahSakitJiwa // = 3
+
+  /// Addiction (NAPZA) clinic / IPWL.
+  case klinikNapza // = 4
+
+  /// Lembaga Kesejahteraan Sosial (community organisation).
+  case lks // = 5
+  case other // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .sentraKemensos
+    case 2: self = .pantiProvinsi
+    case 3: self = .rumahSakitJiwa
+    case 4: self = .klinikNapza
+    case 5: self = .lks
+    case 6: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .sentraKemensos: return 1
+    case .pantiProvinsi: return 2
+    case .rumahSakitJiwa: return 3
+    case .klinikNapza: return 4
+    case .lks: return 5
+    case .other: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_InstitutionKind] = [
+    .unspecified,
+    .sentraKemensos,
+    .pantiProvinsi,
+    .rumahSakitJiwa,
+    .klinikNapza,
+    .lks,
+    .other,
   ]
 
 }
@@ -89,15 +607,173 @@ public nonisolated struct Layar_V1_GetCaseRequest: Sendable {
   public init() {}
 }
 
+public nonisolated struct Layar_V1_ListUnassignedCasesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListCasesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var cases: [Layar_V1_Case] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ReassignCaseRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral.
+  public var referralID: String = String()
+
+  /// The new responsible case worker (active, covering the kecamatan).
+  public var caseWorkerID: String = String()
+
+  /// Why (required, up to 500 characters).
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RecordAssessmentRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral.
+  public var referralID: String = String()
+
+  /// Assessed needs (required, up to 2000 characters; stays in assignment).
+  public var needs: String = String()
+
+  /// Intervention plan (required, up to 2000 characters; stays in assignment).
+  public var plan: String = String()
+
+  /// Required.
+  public var route: Layar_V1_CaseRoute = .unspecified
+
+  /// The main service the person needs (used to suggest institutions).
+  public var service: Layar_V1_Need = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_SuggestInstitutionsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral.
+  public var referralID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_SendOfferRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral (an assessed case routed to REFER).
+  public var referralID: String = String()
+
+  /// The receiving institution.
+  public var institutionCode: String = String()
+
+  /// Nomor surat rujukan (required, up to 100 characters).
+  public var letterNumber: String = String()
+
+  /// What the institution needs to know (required, up to 1000 characters;
+  public var summary: String = String()
+
+  /// no case notes).
+  public var personName: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RevokeOfferRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral.
+  public var referralID: String = String()
+
+  /// Why (required, up to 500 characters).
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RecordProgressRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral.
+  public var referralID: String = String()
+
+  /// Required.
+  public var step: Layar_V1_ProgressStep = .unspecified
+
+  /// Optional, up to 500 characters.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RecordOutcomeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral.
+  public var referralID: String = String()
+
+  /// Required.
+  public var outcome: Layar_V1_ServiceOutcome = .unspecified
+
+  /// Optional, up to 500 characters, no health details.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Layar_V1_CompleteCaseRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// UUID of the referral whose case is closed.
+  /// UUID of the referral whose case is completed.
   public var referralID: String = String()
 
-  /// Short outcome summary (required), no health details.
+  /// Short outcome summary for the applicant (required), no health details.
   public var outcome: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -105,75 +781,277 @@ public nonisolated struct Layar_V1_CompleteCaseRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Layar_V1_Case: Sendable {
+public nonisolated struct Layar_V1_CloseCaseRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// UUID of the case.
-  public var caseID: String = String()
-
   /// UUID of the referral.
   public var referralID: String = String()
 
-  /// Where the case is.
-  public var status: Layar_V1_CaseStatus = .unspecified
+  /// Required unless the case is completed, up to 500 characters.
+  public var reason: String = String()
 
-  /// Responsible case worker, once assigned.
-  public var caseWorkerID: String = String()
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  /// Their name.
-  public var caseWorkerName: String = String()
+  public init() {}
+}
 
-  /// Domicile kecamatan of the person.
-  public var kecamatanCode: String = String()
+/// An offer as staff see it.
+public nonisolated struct Layar_V1_Offer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
 
-  /// "PPKS-01".."PPKS-26".
-  public var ppksKind: String = String()
+  /// UUID.
+  public var offerID: String = String()
 
-  /// From verification (higher first).
-  public var priority: Int32 = 0
+  public var institutionCode: String = String()
 
-  /// Set when completed.
-  public var outcome: String = String()
+  public var letterNumber: String = String()
 
-  /// When the case was opened.
-  public var openedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_openedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_openedAt = newValue}
+  public var status: Layar_V1_OfferStatus = .unspecified
+
+  public var declineReason: Layar_V1_DeclineReason = .unspecified
+
+  /// The institution's note (decline, outcome).
+  public var note: String = String()
+
+  public var outcome: Layar_V1_ServiceOutcome = .unspecified
+
+  public var sentAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_sentAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_sentAt = newValue}
   }
-  /// Returns true if `openedAt` has been explicitly set.
-  public var hasOpenedAt: Bool {self._openedAt != nil}
-  /// Clears the value of `openedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearOpenedAt() {self._openedAt = nil}
+  /// Returns true if `sentAt` has been explicitly set.
+  public var hasSentAt: Bool {self._sentAt != nil}
+  /// Clears the value of `sentAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSentAt() {self._sentAt = nil}
 
-  /// When the case worker was assigned.
-  public var assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_assignedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_assignedAt = newValue}
+  /// The answer deadline (working days).
+  public var answerDueAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_answerDueAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_answerDueAt = newValue}
   }
-  /// Returns true if `assignedAt` has been explicitly set.
-  public var hasAssignedAt: Bool {self._assignedAt != nil}
-  /// Clears the value of `assignedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearAssignedAt() {self._assignedAt = nil}
+  /// Returns true if `answerDueAt` has been explicitly set.
+  public var hasAnswerDueAt: Bool {self._answerDueAt != nil}
+  /// Clears the value of `answerDueAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAnswerDueAt() {self._answerDueAt = nil}
 
-  /// When the case was closed.
-  public var completedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_completedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_completedAt = newValue}
+  public var answeredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_answeredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_answeredAt = newValue}
   }
-  /// Returns true if `completedAt` has been explicitly set.
-  public var hasCompletedAt: Bool {self._completedAt != nil}
-  /// Clears the value of `completedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearCompletedAt() {self._completedAt = nil}
+  /// Returns true if `answeredAt` has been explicitly set.
+  public var hasAnsweredAt: Bool {self._answeredAt != nil}
+  /// Clears the value of `answeredAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAnsweredAt() {self._answeredAt = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _openedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
-  fileprivate var _assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
-  fileprivate var _completedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _answerDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _answeredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// One entry of a case's ledger: what changed, between whom, who did it, when and why.
+public nonisolated struct Layar_V1_CaseTransition: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var type: Layar_V1_TransitionType = .unspecified
+
+  public var fromStatus: Layar_V1_CaseStatus = .unspecified
+
+  public var toStatus: Layar_V1_CaseStatus = .unspecified
+
+  /// Previous responsible party (case worker id or institution code).
+  public var fromParty: String = String()
+
+  /// New responsible party.
+  public var toParty: String = String()
+
+  /// Reason code or note.
+  public var reason: String = String()
+
+  /// Who: staff id, "partner:<code>" or "system".
+  public var actor: String = String()
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Layar_V1_Case: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the case.
+  public var caseID: String {
+    get {_storage._caseID}
+    set {_uniqueStorage()._caseID = newValue}
+  }
+
+  /// UUID of the referral.
+  public var referralID: String {
+    get {_storage._referralID}
+    set {_uniqueStorage()._referralID = newValue}
+  }
+
+  /// Where the case is.
+  public var status: Layar_V1_CaseStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  /// Responsible case worker, once assigned.
+  public var caseWorkerID: String {
+    get {_storage._caseWorkerID}
+    set {_uniqueStorage()._caseWorkerID = newValue}
+  }
+
+  /// Their name.
+  public var caseWorkerName: String {
+    get {_storage._caseWorkerName}
+    set {_uniqueStorage()._caseWorkerName = newValue}
+  }
+
+  /// Domicile kecamatan of the person.
+  public var kecamatanCode: String {
+    get {_storage._kecamatanCode}
+    set {_uniqueStorage()._kecamatanCode = newValue}
+  }
+
+  /// "PPKS-01".."PPKS-26".
+  public var ppksKind: String {
+    get {_storage._ppksKind}
+    set {_uniqueStorage()._ppksKind = newValue}
+  }
+
+  /// From verification (higher first).
+  public var priority: Int32 {
+    get {_storage._priority}
+    set {_uniqueStorage()._priority = newValue}
+  }
+
+  /// Completion summary.
+  public var outcome: String {
+    get {_storage._outcome}
+    set {_uniqueStorage()._outcome = newValue}
+  }
+
+  /// When the case was opened.
+  public var openedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._openedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._openedAt = newValue}
+  }
+  /// Returns true if `openedAt` has been explicitly set.
+  public var hasOpenedAt: Bool {_storage._openedAt != nil}
+  /// Clears the value of `openedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearOpenedAt() {_uniqueStorage()._openedAt = nil}
+
+  /// When the case worker was assigned.
+  public var assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._assignedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._assignedAt = newValue}
+  }
+  /// Returns true if `assignedAt` has been explicitly set.
+  public var hasAssignedAt: Bool {_storage._assignedAt != nil}
+  /// Clears the value of `assignedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAssignedAt() {_uniqueStorage()._assignedAt = nil}
+
+  /// When the case was completed or closed.
+  public var completedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._completedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._completedAt = newValue}
+  }
+  /// Returns true if `completedAt` has been explicitly set.
+  public var hasCompletedAt: Bool {_storage._completedAt != nil}
+  /// Clears the value of `completedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearCompletedAt() {_uniqueStorage()._completedAt = nil}
+
+  /// From the assessment.
+  public var route: Layar_V1_CaseRoute {
+    get {_storage._route}
+    set {_uniqueStorage()._route = newValue}
+  }
+
+  /// From the assessment.
+  public var assessmentNeeds: String {
+    get {_storage._assessmentNeeds}
+    set {_uniqueStorage()._assessmentNeeds = newValue}
+  }
+
+  /// From the assessment.
+  public var assessmentPlan: String {
+    get {_storage._assessmentPlan}
+    set {_uniqueStorage()._assessmentPlan = newValue}
+  }
+
+  /// The main service needed.
+  public var service: Layar_V1_Need {
+    get {_storage._service}
+    set {_uniqueStorage()._service = newValue}
+  }
+
+  /// Closed-loop outcome.
+  public var serviceOutcome: Layar_V1_ServiceOutcome {
+    get {_storage._serviceOutcome}
+    set {_uniqueStorage()._serviceOutcome = newValue}
+  }
+
+  /// Deadline for assigning a case worker.
+  public var assignDueAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._assignDueAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._assignDueAt = newValue}
+  }
+  /// Returns true if `assignDueAt` has been explicitly set.
+  public var hasAssignDueAt: Bool {_storage._assignDueAt != nil}
+  /// Clears the value of `assignDueAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAssignDueAt() {_uniqueStorage()._assignDueAt = nil}
+
+  /// Deadline for the assessment.
+  public var assessDueAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._assessDueAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._assessDueAt = newValue}
+  }
+  /// Returns true if `assessDueAt` has been explicitly set.
+  public var hasAssessDueAt: Bool {_storage._assessDueAt != nil}
+  /// Clears the value of `assessDueAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAssessDueAt() {_uniqueStorage()._assessDueAt = nil}
+
+  /// Every offer, oldest first.
+  public var offers: [Layar_V1_Offer] {
+    get {_storage._offers}
+    set {_uniqueStorage()._offers = newValue}
+  }
+
+  /// The ledger, oldest first.
+  public var transitions: [Layar_V1_CaseTransition] {
+    get {_storage._transitions}
+    set {_uniqueStorage()._transitions = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Layar_V1_ListCaseWorkersRequest: Sendable {
@@ -191,23 +1069,26 @@ public nonisolated struct Layar_V1_CaseWorker: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Stable id, e.g. "PS-JUAI-01".
+  /// Stable id, e.g. "PS-01" (letters, digits, '-').
   public var id: String = String()
 
   /// Full name.
   public var name: String = String()
 
-  /// Kecamatan the worker covers.
+  /// Kecamatan of Balangan the worker covers.
   public var kecamatanCodes: [String] = []
 
-  /// Maximum open cases.
+  /// Maximum open cases (0..200).
   public var capacity: Int32 = 0
 
-  /// Current open cases.
+  /// Current open cases (output only).
   public var openCases: Int32 = 0
 
   /// False while on leave.
   public var active: Bool = false
+
+  /// Required.
+  public var role: Layar_V1_CaseWorkerRole = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -227,12 +1108,350 @@ public nonisolated struct Layar_V1_ListCaseWorkersResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Layar_V1_Institution: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Stable code, e.g. "RSJ-SAMBANG-LIHUM" (A-Z, 0-9, '-').
+  public var code: String {
+    get {_storage._code}
+    set {_uniqueStorage()._code = newValue}
+  }
+
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
+
+  public var kind: Layar_V1_InstitutionKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
+  /// Who runs it.
+  public var `operator`: String {
+    get {_storage._operator}
+    set {_uniqueStorage()._operator = newValue}
+  }
+
+  public var location: String {
+    get {_storage._location}
+    set {_uniqueStorage()._location = newValue}
+  }
+
+  /// PPKS kinds served ("PPKS-09"...).
+  public var ppksKinds: [String] {
+    get {_storage._ppksKinds}
+    set {_uniqueStorage()._ppksKinds = newValue}
+  }
+
+  /// Services given.
+  public var services: [Layar_V1_Need] {
+    get {_storage._services}
+    set {_uniqueStorage()._services = newValue}
+  }
+
+  public var eligibilityNotes: String {
+    get {_storage._eligibilityNotes}
+    set {_uniqueStorage()._eligibilityNotes = newValue}
+  }
+
+  public var requiredDocuments: [Layar_V1_DocumentKind] {
+    get {_storage._requiredDocuments}
+    set {_uniqueStorage()._requiredDocuments = newValue}
+  }
+
+  /// Places in total.
+  public var capacityTotal: Int32 {
+    get {_storage._capacityTotal}
+    set {_uniqueStorage()._capacityTotal = newValue}
+  }
+
+  /// Free places now.
+  public var capacityAvailable: Int32 {
+    get {_storage._capacityAvailable}
+    set {_uniqueStorage()._capacityAvailable = newValue}
+  }
+
+  /// When the places were last reported.
+  public var capacityUpdatedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._capacityUpdatedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._capacityUpdatedAt = newValue}
+  }
+  /// Returns true if `capacityUpdatedAt` has been explicitly set.
+  public var hasCapacityUpdatedAt: Bool {_storage._capacityUpdatedAt != nil}
+  /// Clears the value of `capacityUpdatedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearCapacityUpdatedAt() {_uniqueStorage()._capacityUpdatedAt = nil}
+
+  /// Kecamatan of Balangan served; empty: all of them.
+  public var serviceArea: [String] {
+    get {_storage._serviceArea}
+    set {_uniqueStorage()._serviceArea = newValue}
+  }
+
+  /// Office phone or e-mail.
+  public var contact: String {
+    get {_storage._contact}
+    set {_uniqueStorage()._contact = newValue}
+  }
+
+  /// Offers go to "<topic_prefix>.referrals.v1".
+  public var topicPrefix: String {
+    get {_storage._topicPrefix}
+    set {_uniqueStorage()._topicPrefix = newValue}
+  }
+
+  /// Offers carry the NIK and the name.
+  public var requiresIdentification: Bool {
+    get {_storage._requiresIdentification}
+    set {_uniqueStorage()._requiresIdentification = newValue}
+  }
+
+  /// Inactive institutions get no new offers.
+  public var active: Bool {
+    get {_storage._active}
+    set {_uniqueStorage()._active = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Layar_V1_ListInstitutionsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListInstitutionsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutions: [Layar_V1_Institution] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_IssuePartnerKeyRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionCode: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_IssuePartnerKeyResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionCode: String = String()
+
+  /// Give it to the institution over a secure channel; it is not stored.
+  public var key: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// An offer as the institution sees it (only what it needs).
+public nonisolated struct Layar_V1_PartnerOffer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var offerID: String = String()
+
+  public var status: Layar_V1_OfferStatus = .unspecified
+
+  public var letterNumber: String = String()
+
+  public var ppksKind: String = String()
+
+  public var answerDueAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_answerDueAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_answerDueAt = newValue}
+  }
+  /// Returns true if `answerDueAt` has been explicitly set.
+  public var hasAnswerDueAt: Bool {self._answerDueAt != nil}
+  /// Clears the value of `answerDueAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAnswerDueAt() {self._answerDueAt = nil}
+
+  public var outcome: Layar_V1_ServiceOutcome = .unspecified
+
+  public var sentAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_sentAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_sentAt = newValue}
+  }
+  /// Returns true if `sentAt` has been explicitly set.
+  public var hasSentAt: Bool {self._sentAt != nil}
+  /// Clears the value of `sentAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSentAt() {self._sentAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _answerDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Layar_V1_ListPartnerOffersRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_ListPartnerOffersResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var offers: [Layar_V1_PartnerOffer] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_AnswerOfferRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID from the offer message.
+  public var offerID: String = String()
+
+  /// True accepts, false declines.
+  public var accept: Bool = false
+
+  /// Required when declining.
+  public var declineReason: Layar_V1_DeclineReason = .unspecified
+
+  /// Required for DECLINE_REASON_OTHER, up to 500 characters.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_RecordAdmissionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var offerID: String = String()
+
+  /// The admission date (not in the future).
+  public var admittedOn: Layar_V1_Date {
+    get {_admittedOn ?? Layar_V1_Date()}
+    set {_admittedOn = newValue}
+  }
+  /// Returns true if `admittedOn` has been explicitly set.
+  public var hasAdmittedOn: Bool {self._admittedOn != nil}
+  /// Clears the value of `admittedOn`. Subsequent reads from it will return its default value.
+  public mutating func clearAdmittedOn() {self._admittedOn = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _admittedOn: Layar_V1_Date? = nil
+}
+
+public nonisolated struct Layar_V1_RecordPartnerOutcomeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var offerID: String = String()
+
+  /// Required.
+  public var outcome: Layar_V1_ServiceOutcome = .unspecified
+
+  /// Optional, up to 500 characters, no health details.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Layar_V1_UpdateCapacityRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Free places (0..total).
+  public var available: Int32 = 0
+
+  /// Places in total (0..100000).
+  public var total: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
+nonisolated extension Layar_V1_CaseRoute: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_ROUTE_UNSPECIFIED\0\u{1}CASE_ROUTE_SERVE_LOCALLY\0\u{1}CASE_ROUTE_REFER\0")
+}
+
+nonisolated extension Layar_V1_ProgressStep: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PROGRESS_STEP_UNSPECIFIED\0\u{1}PROGRESS_STEP_ADMITTED\0\u{1}PROGRESS_STEP_IN_SERVICE\0")
+}
+
+nonisolated extension Layar_V1_ServiceOutcome: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SERVICE_OUTCOME_UNSPECIFIED\0\u{1}SERVICE_OUTCOME_GOT_HELP\0\u{1}SERVICE_OUTCOME_COULD_NOT_GET_HELP\0\u{1}SERVICE_OUTCOME_REFERRED_ELSEWHERE\0\u{1}SERVICE_OUTCOME_NO_LONGER_INTERESTED\0\u{1}SERVICE_OUTCOME_UNREACHABLE\0\u{1}SERVICE_OUTCOME_DECEASED\0")
+}
+
 nonisolated extension Layar_V1_CaseStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_STATUS_UNSPECIFIED\0\u{1}CASE_STATUS_UNASSIGNED\0\u{1}CASE_STATUS_ASSIGNED\0\u{1}CASE_STATUS_COMPLETED\0\u{1}CASE_STATUS_WITHDRAWN\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_STATUS_UNSPECIFIED\0\u{1}CASE_STATUS_UNASSIGNED\0\u{1}CASE_STATUS_ASSIGNED\0\u{1}CASE_STATUS_COMPLETED\0\u{1}CASE_STATUS_WITHDRAWN\0\u{1}CASE_STATUS_ASSESSED\0\u{1}CASE_STATUS_OFFERED\0\u{1}CASE_STATUS_ACCEPTED\0\u{1}CASE_STATUS_ADMITTED\0\u{1}CASE_STATUS_IN_SERVICE\0\u{1}CASE_STATUS_OUTCOME_RECORDED\0\u{1}CASE_STATUS_CLOSED\0")
+}
+
+nonisolated extension Layar_V1_DeclineReason: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DECLINE_REASON_UNSPECIFIED\0\u{1}DECLINE_REASON_NO_CAPACITY\0\u{1}DECLINE_REASON_NOT_ELIGIBLE\0\u{1}DECLINE_REASON_CANNOT_CONTACT\0\u{1}DECLINE_REASON_OTHER\0")
+}
+
+nonisolated extension Layar_V1_OfferStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OFFER_STATUS_UNSPECIFIED\0\u{1}OFFER_STATUS_PENDING\0\u{1}OFFER_STATUS_ACCEPTED\0\u{1}OFFER_STATUS_DECLINED\0\u{1}OFFER_STATUS_EXPIRED\0\u{1}OFFER_STATUS_REVOKED\0\u{1}OFFER_STATUS_ADMITTED\0\u{1}OFFER_STATUS_OUTCOME_RECORDED\0")
+}
+
+nonisolated extension Layar_V1_TransitionType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TRANSITION_TYPE_UNSPECIFIED\0\u{1}TRANSITION_TYPE_OPENED\0\u{1}TRANSITION_TYPE_ASSIGNED\0\u{1}TRANSITION_TYPE_REASSIGNED\0\u{1}TRANSITION_TYPE_ASSESSED\0\u{1}TRANSITION_TYPE_OFFERED\0\u{1}TRANSITION_TYPE_ACCEPTED\0\u{1}TRANSITION_TYPE_DECLINED\0\u{1}TRANSITION_TYPE_EXPIRED\0\u{1}TRANSITION_TYPE_REVOKED\0\u{1}TRANSITION_TYPE_ADMITTED\0\u{1}TRANSITION_TYPE_IN_SERVICE\0\u{1}TRANSITION_TYPE_OUTCOME_RECORDED\0\u{1}TRANSITION_TYPE_COMPLETED\0\u{1}TRANSITION_TYPE_CLOSED\0\u{1}TRANSITION_TYPE_DEADLINE_MISSED\0\u{1}TRANSITION_TYPE_WITHDRAWN\0")
+}
+
+nonisolated extension Layar_V1_CaseWorkerRole: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_WORKER_ROLE_UNSPECIFIED\0\u{1}CASE_WORKER_ROLE_PEKERJA_SOSIAL\0\u{1}CASE_WORKER_ROLE_TKSK\0")
+}
+
+nonisolated extension Layar_V1_InstitutionKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INSTITUTION_KIND_UNSPECIFIED\0\u{1}INSTITUTION_KIND_SENTRA_KEMENSOS\0\u{1}INSTITUTION_KIND_PANTI_PROVINSI\0\u{1}INSTITUTION_KIND_RUMAH_SAKIT_JIWA\0\u{1}INSTITUTION_KIND_KLINIK_NAPZA\0\u{1}INSTITUTION_KIND_LKS\0\u{1}INSTITUTION_KIND_OTHER\0")
 }
 
 nonisolated extension Layar_V1_GetCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -260,6 +1479,340 @@ nonisolated extension Layar_V1_GetCaseRequest: SwiftProtobuf.Message, SwiftProto
 
   public static func ==(lhs: Layar_V1_GetCaseRequest, rhs: Layar_V1_GetCaseRequest) -> Bool {
     if lhs.referralID != rhs.referralID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListUnassignedCasesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListUnassignedCasesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListUnassignedCasesRequest, rhs: Layar_V1_ListUnassignedCasesRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListCasesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListCasesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cases\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.cases) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.cases.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cases, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListCasesResponse, rhs: Layar_V1_ListCasesResponse) -> Bool {
+    if lhs.cases != rhs.cases {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ReassignCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReassignCaseRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_worker_id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.caseWorkerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseWorkerID, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ReassignCaseRequest, rhs: Layar_V1_ReassignCaseRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.caseWorkerID != rhs.caseWorkerID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RecordAssessmentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordAssessmentRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}needs\0\u{1}plan\0\u{1}route\0\u{1}service\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.needs) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.plan) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.route) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.service) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.needs.isEmpty {
+      try visitor.visitSingularStringField(value: self.needs, fieldNumber: 2)
+    }
+    if !self.plan.isEmpty {
+      try visitor.visitSingularStringField(value: self.plan, fieldNumber: 3)
+    }
+    if self.route != .unspecified {
+      try visitor.visitSingularEnumField(value: self.route, fieldNumber: 4)
+    }
+    if self.service != .unspecified {
+      try visitor.visitSingularEnumField(value: self.service, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RecordAssessmentRequest, rhs: Layar_V1_RecordAssessmentRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.needs != rhs.needs {return false}
+    if lhs.plan != rhs.plan {return false}
+    if lhs.route != rhs.route {return false}
+    if lhs.service != rhs.service {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_SuggestInstitutionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuggestInstitutionsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_SuggestInstitutionsRequest, rhs: Layar_V1_SuggestInstitutionsRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_SendOfferRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SendOfferRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}institution_code\0\u{3}letter_number\0\u{1}summary\0\u{3}person_name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.letterNumber) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.personName) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.institutionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionCode, fieldNumber: 2)
+    }
+    if !self.letterNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.letterNumber, fieldNumber: 3)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 4)
+    }
+    if !self.personName.isEmpty {
+      try visitor.visitSingularStringField(value: self.personName, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_SendOfferRequest, rhs: Layar_V1_SendOfferRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.institutionCode != rhs.institutionCode {return false}
+    if lhs.letterNumber != rhs.letterNumber {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.personName != rhs.personName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RevokeOfferRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeOfferRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RevokeOfferRequest, rhs: Layar_V1_RevokeOfferRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RecordProgressRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordProgressRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}step\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.step) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if self.step != .unspecified {
+      try visitor.visitSingularEnumField(value: self.step, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RecordProgressRequest, rhs: Layar_V1_RecordProgressRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.step != rhs.step {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RecordOutcomeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordOutcomeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}outcome\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RecordOutcomeRequest, rhs: Layar_V1_RecordOutcomeRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -300,9 +1853,9 @@ nonisolated extension Layar_V1_CompleteCaseRequest: SwiftProtobuf.Message, Swift
   }
 }
 
-nonisolated extension Layar_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Case"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}referral_id\0\u{1}status\0\u{3}case_worker_id\0\u{3}case_worker_name\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}priority\0\u{1}outcome\0\u{3}opened_at\0\u{3}assigned_at\0\u{3}completed_at\0")
+nonisolated extension Layar_V1_CloseCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CloseCaseRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -310,18 +1863,51 @@ nonisolated extension Layar_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
-      case 3: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.caseWorkerName) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.ppksKind) }()
-      case 8: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.outcome) }()
-      case 10: try { try decoder.decodeSingularMessageField(value: &self._openedAt) }()
-      case 11: try { try decoder.decodeSingularMessageField(value: &self._assignedAt) }()
-      case 12: try { try decoder.decodeSingularMessageField(value: &self._completedAt) }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_CloseCaseRequest, rhs: Layar_V1_CloseCaseRequest) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Offer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Offer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}institution_code\0\u{3}letter_number\0\u{1}status\0\u{3}decline_reason\0\u{1}note\0\u{1}outcome\0\u{3}sent_at\0\u{3}answer_due_at\0\u{3}answered_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.letterNumber) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.declineReason) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._sentAt) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._answerDueAt) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._answeredAt) }()
       default: break
       }
     }
@@ -332,58 +1918,329 @@ nonisolated extension Layar_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.caseID.isEmpty {
-      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    if !self.offerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 1)
     }
-    if !self.referralID.isEmpty {
-      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 2)
+    if !self.institutionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionCode, fieldNumber: 2)
+    }
+    if !self.letterNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.letterNumber, fieldNumber: 3)
     }
     if self.status != .unspecified {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 3)
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 4)
     }
-    if !self.caseWorkerID.isEmpty {
-      try visitor.visitSingularStringField(value: self.caseWorkerID, fieldNumber: 4)
+    if self.declineReason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.declineReason, fieldNumber: 5)
     }
-    if !self.caseWorkerName.isEmpty {
-      try visitor.visitSingularStringField(value: self.caseWorkerName, fieldNumber: 5)
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 6)
     }
-    if !self.kecamatanCode.isEmpty {
-      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 6)
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 7)
     }
-    if !self.ppksKind.isEmpty {
-      try visitor.visitSingularStringField(value: self.ppksKind, fieldNumber: 7)
-    }
-    if self.priority != 0 {
-      try visitor.visitSingularInt32Field(value: self.priority, fieldNumber: 8)
-    }
-    if !self.outcome.isEmpty {
-      try visitor.visitSingularStringField(value: self.outcome, fieldNumber: 9)
-    }
-    try { if let v = self._openedAt {
+    try { if let v = self._sentAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._answerDueAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try { if let v = self._answeredAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    } }()
-    try { if let v = self._assignedAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
-    } }()
-    try { if let v = self._completedAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Layar_V1_Case, rhs: Layar_V1_Case) -> Bool {
-    if lhs.caseID != rhs.caseID {return false}
-    if lhs.referralID != rhs.referralID {return false}
+  public static func ==(lhs: Layar_V1_Offer, rhs: Layar_V1_Offer) -> Bool {
+    if lhs.offerID != rhs.offerID {return false}
+    if lhs.institutionCode != rhs.institutionCode {return false}
+    if lhs.letterNumber != rhs.letterNumber {return false}
     if lhs.status != rhs.status {return false}
-    if lhs.caseWorkerID != rhs.caseWorkerID {return false}
-    if lhs.caseWorkerName != rhs.caseWorkerName {return false}
-    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
-    if lhs.ppksKind != rhs.ppksKind {return false}
-    if lhs.priority != rhs.priority {return false}
+    if lhs.declineReason != rhs.declineReason {return false}
+    if lhs.note != rhs.note {return false}
     if lhs.outcome != rhs.outcome {return false}
-    if lhs._openedAt != rhs._openedAt {return false}
-    if lhs._assignedAt != rhs._assignedAt {return false}
-    if lhs._completedAt != rhs._completedAt {return false}
+    if lhs._sentAt != rhs._sentAt {return false}
+    if lhs._answerDueAt != rhs._answerDueAt {return false}
+    if lhs._answeredAt != rhs._answeredAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_CaseTransition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaseTransition"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{3}from_status\0\u{3}to_status\0\u{3}from_party\0\u{3}to_party\0\u{1}reason\0\u{1}actor\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.fromStatus) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.toStatus) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.fromParty) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.toParty) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.actor) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 1)
+    }
+    if self.fromStatus != .unspecified {
+      try visitor.visitSingularEnumField(value: self.fromStatus, fieldNumber: 2)
+    }
+    if self.toStatus != .unspecified {
+      try visitor.visitSingularEnumField(value: self.toStatus, fieldNumber: 3)
+    }
+    if !self.fromParty.isEmpty {
+      try visitor.visitSingularStringField(value: self.fromParty, fieldNumber: 4)
+    }
+    if !self.toParty.isEmpty {
+      try visitor.visitSingularStringField(value: self.toParty, fieldNumber: 5)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    if !self.actor.isEmpty {
+      try visitor.visitSingularStringField(value: self.actor, fieldNumber: 7)
+    }
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_CaseTransition, rhs: Layar_V1_CaseTransition) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs.fromStatus != rhs.fromStatus {return false}
+    if lhs.toStatus != rhs.toStatus {return false}
+    if lhs.fromParty != rhs.fromParty {return false}
+    if lhs.toParty != rhs.toParty {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.actor != rhs.actor {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Case"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}referral_id\0\u{1}status\0\u{3}case_worker_id\0\u{3}case_worker_name\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}priority\0\u{1}outcome\0\u{3}opened_at\0\u{3}assigned_at\0\u{3}completed_at\0\u{1}route\0\u{3}assessment_needs\0\u{3}assessment_plan\0\u{1}service\0\u{3}service_outcome\0\u{3}assign_due_at\0\u{3}assess_due_at\0\u{1}offers\0\u{1}transitions\0")
+
+  fileprivate class _StorageClass {
+    var _caseID: String = String()
+    var _referralID: String = String()
+    var _status: Layar_V1_CaseStatus = .unspecified
+    var _caseWorkerID: String = String()
+    var _caseWorkerName: String = String()
+    var _kecamatanCode: String = String()
+    var _ppksKind: String = String()
+    var _priority: Int32 = 0
+    var _outcome: String = String()
+    var _openedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _completedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _route: Layar_V1_CaseRoute = .unspecified
+    var _assessmentNeeds: String = String()
+    var _assessmentPlan: String = String()
+    var _service: Layar_V1_Need = .unspecified
+    var _serviceOutcome: Layar_V1_ServiceOutcome = .unspecified
+    var _assignDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _assessDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _offers: [Layar_V1_Offer] = []
+    var _transitions: [Layar_V1_CaseTransition] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _caseID = source._caseID
+      _referralID = source._referralID
+      _status = source._status
+      _caseWorkerID = source._caseWorkerID
+      _caseWorkerName = source._caseWorkerName
+      _kecamatanCode = source._kecamatanCode
+      _ppksKind = source._ppksKind
+      _priority = source._priority
+      _outcome = source._outcome
+      _openedAt = source._openedAt
+      _assignedAt = source._assignedAt
+      _completedAt = source._completedAt
+      _route = source._route
+      _assessmentNeeds = source._assessmentNeeds
+      _assessmentPlan = source._assessmentPlan
+      _service = source._service
+      _serviceOutcome = source._serviceOutcome
+      _assignDueAt = source._assignDueAt
+      _assessDueAt = source._assessDueAt
+      _offers = source._offers
+      _transitions = source._transitions
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._caseID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._referralID) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._caseWorkerID) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._caseWorkerName) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._kecamatanCode) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._ppksKind) }()
+        case 8: try { try decoder.decodeSingularInt32Field(value: &_storage._priority) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._outcome) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._openedAt) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._assignedAt) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._completedAt) }()
+        case 13: try { try decoder.decodeSingularEnumField(value: &_storage._route) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._assessmentNeeds) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._assessmentPlan) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._service) }()
+        case 17: try { try decoder.decodeSingularEnumField(value: &_storage._serviceOutcome) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._assignDueAt) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._assessDueAt) }()
+        case 20: try { try decoder.decodeRepeatedMessageField(value: &_storage._offers) }()
+        case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._transitions) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._caseID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._caseID, fieldNumber: 1)
+      }
+      if !_storage._referralID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._referralID, fieldNumber: 2)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 3)
+      }
+      if !_storage._caseWorkerID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._caseWorkerID, fieldNumber: 4)
+      }
+      if !_storage._caseWorkerName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._caseWorkerName, fieldNumber: 5)
+      }
+      if !_storage._kecamatanCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._kecamatanCode, fieldNumber: 6)
+      }
+      if !_storage._ppksKind.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._ppksKind, fieldNumber: 7)
+      }
+      if _storage._priority != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._priority, fieldNumber: 8)
+      }
+      if !_storage._outcome.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._outcome, fieldNumber: 9)
+      }
+      try { if let v = _storage._openedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._assignedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._completedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if _storage._route != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._route, fieldNumber: 13)
+      }
+      if !_storage._assessmentNeeds.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._assessmentNeeds, fieldNumber: 14)
+      }
+      if !_storage._assessmentPlan.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._assessmentPlan, fieldNumber: 15)
+      }
+      if _storage._service != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._service, fieldNumber: 16)
+      }
+      if _storage._serviceOutcome != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._serviceOutcome, fieldNumber: 17)
+      }
+      try { if let v = _storage._assignDueAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+      try { if let v = _storage._assessDueAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
+      if !_storage._offers.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._offers, fieldNumber: 20)
+      }
+      if !_storage._transitions.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._transitions, fieldNumber: 21)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_Case, rhs: Layar_V1_Case) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._caseID != rhs_storage._caseID {return false}
+        if _storage._referralID != rhs_storage._referralID {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._caseWorkerID != rhs_storage._caseWorkerID {return false}
+        if _storage._caseWorkerName != rhs_storage._caseWorkerName {return false}
+        if _storage._kecamatanCode != rhs_storage._kecamatanCode {return false}
+        if _storage._ppksKind != rhs_storage._ppksKind {return false}
+        if _storage._priority != rhs_storage._priority {return false}
+        if _storage._outcome != rhs_storage._outcome {return false}
+        if _storage._openedAt != rhs_storage._openedAt {return false}
+        if _storage._assignedAt != rhs_storage._assignedAt {return false}
+        if _storage._completedAt != rhs_storage._completedAt {return false}
+        if _storage._route != rhs_storage._route {return false}
+        if _storage._assessmentNeeds != rhs_storage._assessmentNeeds {return false}
+        if _storage._assessmentPlan != rhs_storage._assessmentPlan {return false}
+        if _storage._service != rhs_storage._service {return false}
+        if _storage._serviceOutcome != rhs_storage._serviceOutcome {return false}
+        if _storage._assignDueAt != rhs_storage._assignDueAt {return false}
+        if _storage._assessDueAt != rhs_storage._assessDueAt {return false}
+        if _storage._offers != rhs_storage._offers {return false}
+        if _storage._transitions != rhs_storage._transitions {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -410,7 +2267,7 @@ nonisolated extension Layar_V1_ListCaseWorkersRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Layar_V1_CaseWorker: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseWorker"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}kecamatan_codes\0\u{1}capacity\0\u{3}open_cases\0\u{1}active\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}kecamatan_codes\0\u{1}capacity\0\u{3}open_cases\0\u{1}active\0\u{1}role\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -424,6 +2281,7 @@ nonisolated extension Layar_V1_CaseWorker: SwiftProtobuf.Message, SwiftProtobuf.
       case 4: try { try decoder.decodeSingularInt32Field(value: &self.capacity) }()
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.openCases) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.active) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.role) }()
       default: break
       }
     }
@@ -448,6 +2306,9 @@ nonisolated extension Layar_V1_CaseWorker: SwiftProtobuf.Message, SwiftProtobuf.
     if self.active != false {
       try visitor.visitSingularBoolField(value: self.active, fieldNumber: 6)
     }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -458,6 +2319,7 @@ nonisolated extension Layar_V1_CaseWorker: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.capacity != rhs.capacity {return false}
     if lhs.openCases != rhs.openCases {return false}
     if lhs.active != rhs.active {return false}
+    if lhs.role != rhs.role {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -488,6 +2350,574 @@ nonisolated extension Layar_V1_ListCaseWorkersResponse: SwiftProtobuf.Message, S
 
   public static func ==(lhs: Layar_V1_ListCaseWorkersResponse, rhs: Layar_V1_ListCaseWorkersResponse) -> Bool {
     if lhs.caseWorkers != rhs.caseWorkers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Institution: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Institution"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}name\0\u{1}kind\0\u{1}operator\0\u{1}location\0\u{3}ppks_kinds\0\u{1}services\0\u{3}eligibility_notes\0\u{3}required_documents\0\u{3}capacity_total\0\u{3}capacity_available\0\u{3}capacity_updated_at\0\u{3}service_area\0\u{1}contact\0\u{3}topic_prefix\0\u{3}requires_identification\0\u{1}active\0")
+
+  fileprivate class _StorageClass {
+    var _code: String = String()
+    var _name: String = String()
+    var _kind: Layar_V1_InstitutionKind = .unspecified
+    var _operator: String = String()
+    var _location: String = String()
+    var _ppksKinds: [String] = []
+    var _services: [Layar_V1_Need] = []
+    var _eligibilityNotes: String = String()
+    var _requiredDocuments: [Layar_V1_DocumentKind] = []
+    var _capacityTotal: Int32 = 0
+    var _capacityAvailable: Int32 = 0
+    var _capacityUpdatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _serviceArea: [String] = []
+    var _contact: String = String()
+    var _topicPrefix: String = String()
+    var _requiresIdentification: Bool = false
+    var _active: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _code = source._code
+      _name = source._name
+      _kind = source._kind
+      _operator = source._operator
+      _location = source._location
+      _ppksKinds = source._ppksKinds
+      _services = source._services
+      _eligibilityNotes = source._eligibilityNotes
+      _requiredDocuments = source._requiredDocuments
+      _capacityTotal = source._capacityTotal
+      _capacityAvailable = source._capacityAvailable
+      _capacityUpdatedAt = source._capacityUpdatedAt
+      _serviceArea = source._serviceArea
+      _contact = source._contact
+      _topicPrefix = source._topicPrefix
+      _requiresIdentification = source._requiresIdentification
+      _active = source._active
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._code) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._operator) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._location) }()
+        case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._ppksKinds) }()
+        case 7: try { try decoder.decodeRepeatedEnumField(value: &_storage._services) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._eligibilityNotes) }()
+        case 9: try { try decoder.decodeRepeatedEnumField(value: &_storage._requiredDocuments) }()
+        case 10: try { try decoder.decodeSingularInt32Field(value: &_storage._capacityTotal) }()
+        case 11: try { try decoder.decodeSingularInt32Field(value: &_storage._capacityAvailable) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._capacityUpdatedAt) }()
+        case 13: try { try decoder.decodeRepeatedStringField(value: &_storage._serviceArea) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._contact) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._topicPrefix) }()
+        case 16: try { try decoder.decodeSingularBoolField(value: &_storage._requiresIdentification) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._active) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._code.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._code, fieldNumber: 1)
+      }
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 2)
+      }
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 3)
+      }
+      if !_storage._operator.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._operator, fieldNumber: 4)
+      }
+      if !_storage._location.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._location, fieldNumber: 5)
+      }
+      if !_storage._ppksKinds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._ppksKinds, fieldNumber: 6)
+      }
+      if !_storage._services.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._services, fieldNumber: 7)
+      }
+      if !_storage._eligibilityNotes.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._eligibilityNotes, fieldNumber: 8)
+      }
+      if !_storage._requiredDocuments.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._requiredDocuments, fieldNumber: 9)
+      }
+      if _storage._capacityTotal != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._capacityTotal, fieldNumber: 10)
+      }
+      if _storage._capacityAvailable != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._capacityAvailable, fieldNumber: 11)
+      }
+      try { if let v = _storage._capacityUpdatedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if !_storage._serviceArea.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._serviceArea, fieldNumber: 13)
+      }
+      if !_storage._contact.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._contact, fieldNumber: 14)
+      }
+      if !_storage._topicPrefix.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._topicPrefix, fieldNumber: 15)
+      }
+      if _storage._requiresIdentification != false {
+        try visitor.visitSingularBoolField(value: _storage._requiresIdentification, fieldNumber: 16)
+      }
+      if _storage._active != false {
+        try visitor.visitSingularBoolField(value: _storage._active, fieldNumber: 17)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_Institution, rhs: Layar_V1_Institution) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._code != rhs_storage._code {return false}
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._operator != rhs_storage._operator {return false}
+        if _storage._location != rhs_storage._location {return false}
+        if _storage._ppksKinds != rhs_storage._ppksKinds {return false}
+        if _storage._services != rhs_storage._services {return false}
+        if _storage._eligibilityNotes != rhs_storage._eligibilityNotes {return false}
+        if _storage._requiredDocuments != rhs_storage._requiredDocuments {return false}
+        if _storage._capacityTotal != rhs_storage._capacityTotal {return false}
+        if _storage._capacityAvailable != rhs_storage._capacityAvailable {return false}
+        if _storage._capacityUpdatedAt != rhs_storage._capacityUpdatedAt {return false}
+        if _storage._serviceArea != rhs_storage._serviceArea {return false}
+        if _storage._contact != rhs_storage._contact {return false}
+        if _storage._topicPrefix != rhs_storage._topicPrefix {return false}
+        if _storage._requiresIdentification != rhs_storage._requiresIdentification {return false}
+        if _storage._active != rhs_storage._active {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListInstitutionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInstitutionsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListInstitutionsRequest, rhs: Layar_V1_ListInstitutionsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListInstitutionsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInstitutionsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}institutions\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.institutions) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.institutions, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListInstitutionsResponse, rhs: Layar_V1_ListInstitutionsResponse) -> Bool {
+    if lhs.institutions != rhs.institutions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_IssuePartnerKeyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IssuePartnerKeyRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_code\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionCode, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_IssuePartnerKeyRequest, rhs: Layar_V1_IssuePartnerKeyRequest) -> Bool {
+    if lhs.institutionCode != rhs.institutionCode {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_IssuePartnerKeyResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IssuePartnerKeyResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_code\0\u{1}key\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.key) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionCode, fieldNumber: 1)
+    }
+    if !self.key.isEmpty {
+      try visitor.visitSingularStringField(value: self.key, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_IssuePartnerKeyResponse, rhs: Layar_V1_IssuePartnerKeyResponse) -> Bool {
+    if lhs.institutionCode != rhs.institutionCode {return false}
+    if lhs.key != rhs.key {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_PartnerOffer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PartnerOffer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{1}status\0\u{3}letter_number\0\u{3}ppks_kind\0\u{3}answer_due_at\0\u{1}outcome\0\u{3}sent_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.letterNumber) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.ppksKind) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._answerDueAt) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._sentAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.offerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 1)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 2)
+    }
+    if !self.letterNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.letterNumber, fieldNumber: 3)
+    }
+    if !self.ppksKind.isEmpty {
+      try visitor.visitSingularStringField(value: self.ppksKind, fieldNumber: 4)
+    }
+    try { if let v = self._answerDueAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 6)
+    }
+    try { if let v = self._sentAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_PartnerOffer, rhs: Layar_V1_PartnerOffer) -> Bool {
+    if lhs.offerID != rhs.offerID {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.letterNumber != rhs.letterNumber {return false}
+    if lhs.ppksKind != rhs.ppksKind {return false}
+    if lhs._answerDueAt != rhs._answerDueAt {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs._sentAt != rhs._sentAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListPartnerOffersRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPartnerOffersRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListPartnerOffersRequest, rhs: Layar_V1_ListPartnerOffersRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListPartnerOffersResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPartnerOffersResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}offers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.offers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.offers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.offers, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListPartnerOffersResponse, rhs: Layar_V1_ListPartnerOffersResponse) -> Bool {
+    if lhs.offers != rhs.offers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_AnswerOfferRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnswerOfferRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{1}accept\0\u{3}decline_reason\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.accept) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.declineReason) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.offerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 1)
+    }
+    if self.accept != false {
+      try visitor.visitSingularBoolField(value: self.accept, fieldNumber: 2)
+    }
+    if self.declineReason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.declineReason, fieldNumber: 3)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_AnswerOfferRequest, rhs: Layar_V1_AnswerOfferRequest) -> Bool {
+    if lhs.offerID != rhs.offerID {return false}
+    if lhs.accept != rhs.accept {return false}
+    if lhs.declineReason != rhs.declineReason {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RecordAdmissionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordAdmissionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}admitted_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._admittedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.offerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 1)
+    }
+    try { if let v = self._admittedOn {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RecordAdmissionRequest, rhs: Layar_V1_RecordAdmissionRequest) -> Bool {
+    if lhs.offerID != rhs.offerID {return false}
+    if lhs._admittedOn != rhs._admittedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_RecordPartnerOutcomeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordPartnerOutcomeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{1}outcome\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.offerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 1)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_RecordPartnerOutcomeRequest, rhs: Layar_V1_RecordPartnerOutcomeRequest) -> Bool {
+    if lhs.offerID != rhs.offerID {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_UpdateCapacityRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UpdateCapacityRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}available\0\u{1}total\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.available) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.total) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.available != 0 {
+      try visitor.visitSingularInt32Field(value: self.available, fieldNumber: 1)
+    }
+    if self.total != 0 {
+      try visitor.visitSingularInt32Field(value: self.total, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_UpdateCapacityRequest, rhs: Layar_V1_UpdateCapacityRequest) -> Bool {
+    if lhs.available != rhs.available {return false}
+    if lhs.total != rhs.total {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

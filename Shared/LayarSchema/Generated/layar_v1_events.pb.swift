@@ -31,6 +31,55 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// Deadlines of a case, in working days.
+public nonisolated enum Layar_V1_CaseDeadline: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// verified -> assigned.
+  case assignment // = 1
+
+  /// assigned -> assessed.
+  case assessment // = 2
+
+  /// offer -> the institution's answer.
+  case partnerAnswer // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .assignment
+    case 2: self = .assessment
+    case 3: self = .partnerAnswer
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .assignment: return 1
+    case .assessment: return 2
+    case .partnerAnswer: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_CaseDeadline] = [
+    .unspecified,
+    .assignment,
+    .assessment,
+    .partnerAnswer,
+  ]
+
+}
+
 /// The outcome of one delivery attempt's end: sent, or dead-lettered.
 public nonisolated enum Layar_V1_NotificationOutcome: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -500,6 +549,7 @@ public nonisolated struct Layar_V1_ReferralRejected: Sendable {
 
 /// ce_type "layar.case.assigned.v1", topic "layar.assignment.cases.v1", written by assignment.
 /// Read by intake (status) and notification.
+/// Also emitted on reassignment, with the previous case worker and the supervisor's reason.
 public nonisolated struct Layar_V1_CaseAssigned: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -526,6 +576,12 @@ public nonisolated struct Layar_V1_CaseAssigned: Sendable {
   public var hasAssignedAt: Bool {self._assignedAt != nil}
   /// Clears the value of `assignedAt`. Subsequent reads from it will return its default value.
   public mutating func clearAssignedAt() {self._assignedAt = nil}
+
+  /// Set on reassignment.
+  public var previousCaseWorkerID: String = String()
+
+  /// Set on reassignment.
+  public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -565,6 +621,92 @@ public nonisolated struct Layar_V1_CaseCompleted: Sendable {
   public init() {}
 
   fileprivate var _completedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.case.transitioned.v1", topic "layar.assignment.cases.v1", written by assignment.
+/// One entry of the case ledger, for every change that has no message of its own above
+/// (reassigned, assessed, offered, accepted, declined, expired, revoked, admitted, in service,
+/// outcome recorded, closed). Read by notification (staff) and monitoring. No case notes.
+public nonisolated struct Layar_V1_CaseTransitioned: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// UUID of the case.
+  public var caseID: String = String()
+
+  /// The ledger entry (reason codes, never assessment text).
+  public var transition: Layar_V1_CaseTransition {
+    get {_transition ?? Layar_V1_CaseTransition()}
+    set {_transition = newValue}
+  }
+  /// Returns true if `transition` has been explicitly set.
+  public var hasTransition: Bool {self._transition != nil}
+  /// Clears the value of `transition`. Subsequent reads from it will return its default value.
+  public mutating func clearTransition() {self._transition = nil}
+
+  /// The responsible case worker after the change.
+  public var caseWorkerID: String = String()
+
+  /// The institution concerned, for offer steps.
+  public var institutionCode: String = String()
+
+  /// The offer concerned, for offer steps.
+  public var offerID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _transition: Layar_V1_CaseTransition? = nil
+}
+
+/// ce_type "layar.case.deadline-missed.v1", topic "layar.assignment.cases.v1", written by assignment.
+/// An escalation to the supervisor. Read by notification (supervisors).
+public nonisolated struct Layar_V1_CaseDeadlineMissed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// UUID of the case.
+  public var caseID: String = String()
+
+  /// Which deadline.
+  public var deadline: Layar_V1_CaseDeadline = .unspecified
+
+  /// When it fell due.
+  public var dueAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_dueAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_dueAt = newValue}
+  }
+  /// Returns true if `dueAt` has been explicitly set.
+  public var hasDueAt: Bool {self._dueAt != nil}
+  /// Clears the value of `dueAt`. Subsequent reads from it will return its default value.
+  public mutating func clearDueAt() {self._dueAt = nil}
+
+  /// Responsible case worker, empty when unassigned.
+  public var caseWorkerID: String = String()
+
+  /// For PARTNER_ANSWER: the silent institution.
+  public var institutionCode: String = String()
+
+  /// Where the person lives (routing of the escalation).
+  public var kecamatanCode: String = String()
+
+  /// From verification.
+  public var priority: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _dueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// ce_type "layar.survey.invited.v1", topic "layar.survey.invitations.v1", written by survey.
@@ -651,6 +793,10 @@ public nonisolated struct Layar_V1_NotificationDelivered: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
+
+nonisolated extension Layar_V1_CaseDeadline: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_DEADLINE_UNSPECIFIED\0\u{1}CASE_DEADLINE_ASSIGNMENT\0\u{1}CASE_DEADLINE_ASSESSMENT\0\u{1}CASE_DEADLINE_PARTNER_ANSWER\0")
+}
 
 nonisolated extension Layar_V1_NotificationOutcome: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NOTIFICATION_OUTCOME_UNSPECIFIED\0\u{1}NOTIFICATION_OUTCOME_SENT\0\u{1}NOTIFICATION_OUTCOME_FAILED\0")
@@ -1308,7 +1454,7 @@ nonisolated extension Layar_V1_ReferralRejected: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Layar_V1_CaseAssigned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseAssigned"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_id\0\u{3}case_worker_id\0\u{3}case_worker_name\0\u{3}assigned_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_id\0\u{3}case_worker_id\0\u{3}case_worker_name\0\u{3}assigned_at\0\u{3}previous_case_worker_id\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1321,6 +1467,8 @@ nonisolated extension Layar_V1_CaseAssigned: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.caseWorkerName) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._assignedAt) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.previousCaseWorkerID) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       default: break
       }
     }
@@ -1346,6 +1494,12 @@ nonisolated extension Layar_V1_CaseAssigned: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._assignedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    if !self.previousCaseWorkerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.previousCaseWorkerID, fieldNumber: 6)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1355,6 +1509,8 @@ nonisolated extension Layar_V1_CaseAssigned: SwiftProtobuf.Message, SwiftProtobu
     if lhs.caseWorkerID != rhs.caseWorkerID {return false}
     if lhs.caseWorkerName != rhs.caseWorkerName {return false}
     if lhs._assignedAt != rhs._assignedAt {return false}
+    if lhs.previousCaseWorkerID != rhs.previousCaseWorkerID {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1404,6 +1560,134 @@ nonisolated extension Layar_V1_CaseCompleted: SwiftProtobuf.Message, SwiftProtob
     if lhs.caseID != rhs.caseID {return false}
     if lhs.outcome != rhs.outcome {return false}
     if lhs._completedAt != rhs._completedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_CaseTransitioned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaseTransitioned"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_id\0\u{1}transition\0\u{3}case_worker_id\0\u{3}institution_code\0\u{3}offer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._transition) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 2)
+    }
+    try { if let v = self._transition {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.caseWorkerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseWorkerID, fieldNumber: 4)
+    }
+    if !self.institutionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionCode, fieldNumber: 5)
+    }
+    if !self.offerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_CaseTransitioned, rhs: Layar_V1_CaseTransitioned) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs._transition != rhs._transition {return false}
+    if lhs.caseWorkerID != rhs.caseWorkerID {return false}
+    if lhs.institutionCode != rhs.institutionCode {return false}
+    if lhs.offerID != rhs.offerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_CaseDeadlineMissed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaseDeadlineMissed"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_id\0\u{1}deadline\0\u{3}due_at\0\u{3}case_worker_id\0\u{3}institution_code\0\u{3}kecamatan_code\0\u{1}priority\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.deadline) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._dueAt) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 2)
+    }
+    if self.deadline != .unspecified {
+      try visitor.visitSingularEnumField(value: self.deadline, fieldNumber: 3)
+    }
+    try { if let v = self._dueAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if !self.caseWorkerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseWorkerID, fieldNumber: 5)
+    }
+    if !self.institutionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionCode, fieldNumber: 6)
+    }
+    if !self.kecamatanCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 7)
+    }
+    if self.priority != 0 {
+      try visitor.visitSingularInt32Field(value: self.priority, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_CaseDeadlineMissed, rhs: Layar_V1_CaseDeadlineMissed) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.deadline != rhs.deadline {return false}
+    if lhs._dueAt != rhs._dueAt {return false}
+    if lhs.caseWorkerID != rhs.caseWorkerID {return false}
+    if lhs.institutionCode != rhs.institutionCode {return false}
+    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
+    if lhs.priority != rhs.priority {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

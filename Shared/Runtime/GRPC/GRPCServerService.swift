@@ -10,13 +10,18 @@ public struct GRPCServerService: Service {
     public var host: String
     public var port: Int
     public var services: [any RegistrableRPCService]
+    public var interceptors: [ConditionalInterceptor<any ServerInterceptor>]
     public var health: HealthService
     public var logger: Logger
 
-    public init(host: String, port: Int, services: [any RegistrableRPCService], health: HealthService, logger: Logger) {
+    public init(
+        host: String, port: Int, services: [any RegistrableRPCService],
+        interceptors: [ConditionalInterceptor<any ServerInterceptor>] = [], health: HealthService, logger: Logger
+    ) {
         self.host = host
         self.port = port
         self.services = services
+        self.interceptors = interceptors
         self.health = health
         self.logger = logger
     }
@@ -30,7 +35,7 @@ public struct GRPCServerService: Service {
                 address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
                 config: .defaults { $0.rpc.maxRequestPayloadSize = Self.maximumRequestSize }
             ),
-            services: services + [health]
+            services: services + [health], interceptorPipeline: interceptors
         )
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in

@@ -18,12 +18,16 @@ public struct ServiceDefinition: Sendable {
     public var api: @Sendable (ServiceContext) -> [any RegistrableRPCService]
     /// Names reported by the health service, e.g. "layar.v1.IntakeService".
     public var apiNames: [String]
+    /// Server interceptors (authentication, the acting staff member...), each applied to the
+    /// services it targets, in order.
+    public var interceptors: @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>]
     /// Other long-running work of the service (e.g. a forwarder to an outside system).
     public var background: @Sendable (ServiceContext) -> [any Service]
 
     public init(
         name: String, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
         apiNames: [String], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
+        interceptors: @escaping @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
         background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.name = name
@@ -32,6 +36,7 @@ public struct ServiceDefinition: Sendable {
         self.consumers = consumers
         self.apiNames = apiNames
         self.api = api
+        self.interceptors = interceptors
         self.background = background
     }
 }

@@ -77,7 +77,7 @@ public enum ServiceRunner {
         services += definition.background(context)
         services.append(GRPCServerService(
             host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),
-            health: HealthService(services: definition.apiNames), logger: logger
+            interceptors: definition.interceptors(context), health: HealthService(services: definition.apiNames), logger: logger
         ))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger

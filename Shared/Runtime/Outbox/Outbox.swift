@@ -13,12 +13,33 @@ public struct Outbox: Sendable {
     public func append<E: LayarEvent>(
         _ event: E, on connection: PostgresConnection, id: UUID = UUID(), at time: Date = Date()
     ) async throws -> UUID {
+        try await append(
+            payload: try event.serializedBytes(), type: E.eventType, topic: E.topic.rawValue, key: event.referralID,
+            on: connection, id: id, at: time
+        )
+    }
+
+    /// Adds a message for a partner agency to the outbox, bound for the agency's own topic.
+    @discardableResult
+    public func append<M: PartnerMessage>(
+        _ message: M, topic: String, on connection: PostgresConnection, id: UUID = UUID(), at time: Date = Date()
+    ) async throws -> UUID {
+        try await append(
+            payload: try message.serializedBytes(), type: M.eventType, topic: topic, key: message.offerID,
+            on: connection, id: id, at: time
+        )
+    }
+
+    private func append(
+        payload: [UInt8], type: String, topic: String, key: String, on connection: PostgresConnection, id: UUID,
+        at time: Date
+    ) async throws -> UUID {
         try await connection.query(
             """
             INSERT INTO outbox (event_id, topic, record_key, event_type, payload, occurred_at)
             VALUES ($1, $2, $3, $4, $5, $6)
             """,
-            [id, E.topic.rawValue, event.referralID, E.eventType, try event.serializedBytes() as [UInt8], time]
+            [id, topic, key, type, payload, time]
         )
         return id
     }

@@ -4,41 +4,176 @@ import LayarDomain
 import LayarRuntime
 import LayarSchema
 
-/// The assignment gRPC API.
+/// The staff gRPC API: cases, offers and the registries. Every refusal is a gRPC status; field
+/// problems come back together as INVALID_ARGUMENT with a `BadRequest` detail.
 struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
-    let store: AssignmentStore
+    let store: CaseStore
+    let registry: RegistryStore
+
+    private var actor: String { StaffActor.current }
 
     func getCase(request: Layar_V1_GetCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        guard let found = try await store.caseView(referralID: id) else {
-            throw RPCError(code: .notFound, message: "Belum ada kasus untuk rujukan ini")
-        }
+        guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound.rpcError }
         return found
     }
 
-    func completeCase(request: Layar_V1_CompleteCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
-        let referralID = UUID(uuidString: request.referralID)
-        let outcome = request.outcome.trimmingCharacters(in: .whitespacesAndNewlines)
-        var problems: [FieldProblem] = []
-        if referralID == nil { problems.append(FieldProblem("referral_id", "Harus berupa UUID rujukan")) }
-        if outcome.isEmpty { problems.append(FieldProblem("outcome", "Hasil layanan wajib diisi")) }
-        if outcome.count > 1000 {
-            problems.append(FieldProblem("outcome", "Hasil layanan terlalu panjang (maksimal 1000 huruf)"))
-        }
-        try FieldViolations(problems).check()
-        do {
-            return try await store.complete(referralID: referralID!, outcome: outcome)
-        } catch AssignmentStore.CompletionError.notFound {
-            throw RPCError(code: .notFound, message: "Belum ada kasus untuk rujukan ini")
-        } catch AssignmentStore.CompletionError.notAssigned(let status) {
-            throw RPCError(code: .failedPrecondition, message: "Kasus berstatus \(status) tidak dapat diselesaikan")
+    func listUnassignedCases(
+        request: Layar_V1_ListUnassignedCasesRequest, context: ServerContext
+    ) async throws -> Layar_V1_ListCasesResponse {
+        let cases = try await store.unassignedCases()
+        return .with { $0.cases = cases }
+    }
+
+    func reassignCase(request: Layar_V1_ReassignCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        let worker = violations.text(request.caseWorkerID, field: "case_worker_id", maximum: 40)
+        let reason = violations.text(request.reason, field: "reason", maximum: 500)
+        try violations.check()
+        return try await mappingCaseErrors {
+            try await store.reassign(referralID: id!, to: worker, reason: reason, actor: actor, at: Date())
         }
     }
+
+    func recordAssessment(request: Layar_V1_RecordAssessmentRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        let needs = violations.text(request.needs, field: "needs", maximum: 2000)
+        let plan = violations.text(request.plan, field: "plan", maximum: 2000)
+        violations.require(
+            request.route == .refer || request.route == .serveLocally, field: "route",
+            "Pilih SERVE_LOCALLY (dilayani daerah) atau REFER (dirujuk ke lembaga)"
+        )
+        violations.require(Layar_V1_Need.allCases.contains(request.service), field: "service", "Jenis layanan tidak dikenal")
+        try violations.check()
+        let assessment = CaseStore.Assessment(needs: needs, plan: plan, route: request.route, service: request.service)
+        return try await mappingCaseErrors {
+            try await store.recordAssessment(referralID: id!, assessment, actor: actor, at: Date())
+        }
+    }
+
+    func suggestInstitutions(
+        request: Layar_V1_SuggestInstitutionsRequest, context: ServerContext
+    ) async throws -> Layar_V1_ListInstitutionsResponse {
+        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let found = try await mappingCaseErrors { try await store.suggestInstitutions(referralID: id) }
+        return .with { $0.institutions = found }
+    }
+
+    func sendOffer(request: Layar_V1_SendOfferRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        let draft = CaseStore.OfferDraft(
+            institutionCode: violations.text(request.institutionCode, field: "institution_code", maximum: 60),
+            letterNumber: violations.text(request.letterNumber, field: "letter_number", maximum: 100),
+            summary: violations.text(request.summary, field: "summary", maximum: 1000),
+            personName: violations.text(request.personName, field: "person_name", required: false, maximum: 200)
+        )
+        try violations.check()
+        return try await mappingCaseErrors { try await store.sendOffer(referralID: id!, draft, actor: actor, at: Date()) }
+    }
+
+    func revokeOffer(request: Layar_V1_RevokeOfferRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        let reason = violations.text(request.reason, field: "reason", maximum: 500)
+        try violations.check()
+        return try await mappingCaseErrors {
+            try await store.revokeOffer(referralID: id!, reason: reason, actor: actor, at: Date())
+        }
+    }
+
+    func recordProgress(request: Layar_V1_RecordProgressRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        violations.require(
+            request.step == .admitted || request.step == .inService, field: "step", "Pilih ADMITTED atau IN_SERVICE"
+        )
+        let note = violations.text(request.note, field: "note", required: false, maximum: 500)
+        try violations.check()
+        return try await mappingCaseErrors {
+            try await store.recordProgress(referralID: id!, step: request.step, note: note, actor: actor, at: Date())
+        }
+    }
+
+    func recordOutcome(request: Layar_V1_RecordOutcomeRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        violations.require(Self.isKnown(request.outcome), field: "outcome", "Hasil layanan wajib dipilih")
+        let note = violations.text(request.note, field: "note", required: false, maximum: 500)
+        try violations.check()
+        return try await mappingCaseErrors {
+            try await store.recordOutcome(referralID: id!, outcome: request.outcome, note: note, actor: actor, at: Date())
+        }
+    }
+
+    func completeCase(request: Layar_V1_CompleteCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        let summary = violations.text(request.outcome, field: "outcome", maximum: 1000)
+        try violations.check()
+        return try await mappingCaseErrors {
+            try await store.complete(referralID: id!, summary: summary, actor: actor, at: Date())
+        }
+    }
+
+    func closeCase(request: Layar_V1_CloseCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
+        var violations = FieldViolations()
+        let id = violations.uuid(request.referralID, field: "referral_id")
+        let reason = violations.text(request.reason, field: "reason", required: false, maximum: 500)
+        try violations.check()
+        return try await mappingCaseErrors { try await store.close(referralID: id!, reason: reason, actor: actor, at: Date()) }
+    }
+
+    // MARK: - Registries
 
     func listCaseWorkers(
         request: Layar_V1_ListCaseWorkersRequest, context: ServerContext
     ) async throws -> Layar_V1_ListCaseWorkersResponse {
-        let workers = try await store.caseWorkers()
+        let workers = try await registry.caseWorkers()
         return .with { $0.caseWorkers = workers }
+    }
+
+    func upsertCaseWorker(request: Layar_V1_CaseWorker, context: ServerContext) async throws -> Layar_V1_CaseWorker {
+        var worker = request
+        var violations = FieldViolations()
+        violations.require(RegistryRules.isCode(worker.id, maximum: 40), field: "id", "Gunakan huruf besar, angka dan '-' (2-40)")
+        worker.name = violations.text(worker.name, field: "name", maximum: 120)
+        violations.require(worker.role == .pekerjaSosial || worker.role == .tksk, field: "role", "Pilih PEKERJA_SOSIAL atau TKSK")
+        RegistryRules.checkKecamatan(worker.kecamatanCodes, field: "kecamatan_codes", required: true, into: &violations)
+        violations.require((0...200).contains(worker.capacity), field: "capacity", "Kapasitas 0 sampai 200 kasus")
+        try violations.check()
+        return try await registry.upsert(worker, at: Date())
+    }
+
+    func listInstitutions(
+        request: Layar_V1_ListInstitutionsRequest, context: ServerContext
+    ) async throws -> Layar_V1_ListInstitutionsResponse {
+        let institutions = try await registry.institutions()
+        return .with { $0.institutions = institutions }
+    }
+
+    func upsertInstitution(request: Layar_V1_Institution, context: ServerContext) async throws -> Layar_V1_Institution {
+        var institution = request
+        try RegistryRules.normalise(&institution)
+        return try await registry.upsert(institution)
+    }
+
+    func issuePartnerKey(
+        request: Layar_V1_IssuePartnerKeyRequest, context: ServerContext
+    ) async throws -> Layar_V1_IssuePartnerKeyResponse {
+        var violations = FieldViolations()
+        let code = violations.text(request.institutionCode, field: "institution_code", maximum: 60)
+        try violations.check()
+        let key = try await mappingCaseErrors { try await registry.issuePartnerKey(code: code) }
+        return .with {
+            $0.institutionCode = code
+            $0.key = key
+        }
+    }
+
+    static func isKnown(_ outcome: Layar_V1_ServiceOutcome) -> Bool {
+        outcome != .unspecified && Layar_V1_ServiceOutcome.allCases.contains(outcome)
     }
 }

@@ -5,7 +5,7 @@ import LayarSchema
 
 /// Opens a case for every verified referral and assigns a case worker when one is available.
 struct VerifiedReferralIntake: EventHandler {
-    let store: AssignmentStore
+    let store: CaseStore
     let eventTypes: Set<String> = [Layar_V1_ReferralVerified.eventType]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {

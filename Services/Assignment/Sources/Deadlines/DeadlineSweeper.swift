@@ -1,0 +1,31 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Checks the case deadlines every `interval` (escalations and offer expiry are idempotent
+/// and per case, so several replicas may sweep at once).
+struct DeadlineSweeper: Service {
+    let store: CaseStore
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let result = try await store.sweepDeadlines(now: Date())
+                    if result.total > 0 {
+                        logger.info(
+                            "deadlines: \(result.assignmentEscalations) assignment and \(result.assessmentEscalations) assessment escalations, \(result.expiredOffers) offers expired"
+                        )
+                    }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.warning("deadline sweep failed: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+import SwiftProtobuf
+
+/// Opening cases and giving them to case workers: automatically (least loaded worker covering
+/// the kecamatan, within capacity, waiting cases by priority) or by a supervisor.
+extension CaseStore {
+    static let system = "system"
+
+    /// Opens the case of a verified referral, then assigns it when a case worker has room.
+    func openCase(for verified: Layar_V1_ReferralVerified, at time: Date, on connection: PostgresConnection) async throws {
+        let withdrawn = try await connection.query(
+            "SELECT 1 FROM withdrawn_referrals WHERE referral_id = $1::uuid", [verified.referralID]
+        )
+        guard withdrawn.isEmpty else { return }
+        let verifiedAt = verified.hasVerifiedAt ? verified.verifiedAt.date : time
+        let opened = try await connection.query(
+            """
+            INSERT INTO cases (id, referral_id, status, kecamatan_code, ppks_kind, priority, urgency, opened_at, assign_due_at)
+            VALUES ($1, $2::uuid, 'unassigned', $3, $4, $5, $6, $7, $8) ON CONFLICT (referral_id) DO NOTHING
+            """,
+            [
+                UUID(), verified.referralID, verified.kecamatanCode, verified.ppksKind, verified.priority,
+                verified.urgency.rawValue, time, deadlines.assignmentDue(openedAt: verifiedAt),
+            ]
+        )
+        guard opened.affectedRows == 1, let referralID = UUID(uuidString: verified.referralID) else { return }
+        var record = try await lockCase(referralID: referralID, on: connection)
+        try await ledger.record(
+            .init(type: .opened, from: nil, to: .unassigned, actor: Self.system, at: time), for: record, announce: false,
+            on: connection
+        )
+        _ = try await assignAutomatically(&record, at: time, on: connection)
+    }
+
+    /// Gives waiting cases, highest priority first, to case workers who now have room (after a
+    /// case ended or a worker's coverage, capacity or leave changed). Returns how many.
+    @discardableResult
+    func assignWaitingCases(at time: Date, on connection: PostgresConnection) async throws -> Int {
+        let waiting = try await connection.query(
+            """
+            SELECT id FROM cases WHERE status = 'unassigned'
+            ORDER BY priority DESC, opened_at LIMIT 500 FOR UPDATE SKIP LOCKED
+            """
+        )
+        var assigned = 0
+        for row in waiting {
+            var record = try await lockCase(id: try row.decode(UUID.self, "id"), on: connection)
+            if try await assignAutomatically(&record, at: time, on: connection) { assigned += 1 }
+        }
+        return assigned
+    }
+
+    /// A supervisor gives the case to `workerID` (who must be active, cover the kecamatan and have room).
+    func reassign(
+        referralID: UUID, to workerID: String, reason: String, actor: String, at time: Date
+    ) async throws -> Layar_V1_Case {
+        try await pool.withTransaction { connection in
+            var record = try await lockCase(referralID: referralID, on: connection)
+            guard record.state.isOpen else {
+                throw CaseActionError.notAllowed("Kasus yang \(record.state.label) tidak dapat dialihkan")
+            }
+            guard record.workerID != workerID else {
+                throw CaseActionError.invalidField(field: "case_worker_id", message: "Pendamping ini sudah menangani kasus")
+            }
+            guard let worker = try await lockWorkerWithRoom(workerID, kecamatanCode: record.kecamatanCode, on: connection)
+            else {
+                throw CaseActionError.invalidField(
+                    field: "case_worker_id",
+                    message: "Pendamping tidak ditemukan, tidak aktif, tidak mencakup kecamatan ini, atau bebannya penuh"
+                )
+            }
+            try await give(&record, to: worker, reason: reason, actor: actor, at: time, on: connection)
+            return try await caseView(referralID: referralID, on: connection)!
+        }
+    }
+
+    /// Stops work on a withdrawn referral: its open case is closed as withdrawn (a live offer is
+    /// withdrawn from the institution), and a verification arriving later opens none.
+    func withdraw(referralID: String, at time: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO withdrawn_referrals (referral_id, withdrawn_at) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING",
+            [referralID, time]
+        )
+        guard let id = UUID(uuidString: referralID) else { return }
+        var record: CaseRecord
+        do {
+            record = try await lockCase(referralID: id, on: connection)
+        } catch CaseActionError.caseNotFound {
+            return
+        }
+        guard record.state.isOpen else { return }
+        try await withdrawLiveOffer(of: record, as: .revoked, note: "Rujukan dibatalkan pemohon", actor: Self.system, at: time, on: connection)
+        let from = record.state
+        try await setState(.withdrawn, of: &record, on: connection)
+        try await connection.query("UPDATE cases SET completed_at = $2 WHERE id = $1", [record.id, time])
+        try await ledger.record(
+            .init(type: .withdrawn, from: from, to: .withdrawn, fromParty: record.workerID ?? "", actor: Self.system, at: time),
+            for: record, on: connection
+        )
+        if record.workerID != nil { try await assignWaitingCases(at: time, on: connection) }
+    }
+
+    // MARK: - Choosing and giving
+
+    /// Assigns an unassigned case to the least-loaded eligible case worker; false when none has room.
+    private func assignAutomatically(_ record: inout CaseRecord, at time: Date, on connection: PostgresConnection) async throws -> Bool {
+        guard record.state == .unassigned else { return false }
+        let candidates = try await connection.query(
+            """
+            SELECT w.id FROM case_workers w
+            LEFT JOIN LATERAL (
+                SELECT count(*) AS open FROM cases c WHERE c.case_worker_id = w.id
+                    AND c.status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn')
+            ) load ON true
+            WHERE w.active AND $1 = ANY (w.kecamatan_codes) AND load.open < w.capacity
+            ORDER BY load.open, w.id
+            """, [record.kecamatanCode])
+        for candidate in candidates {
+            let workerID = try candidate.decode(String.self, "id")
+            if let worker = try await lockWorkerWithRoom(workerID, kecamatanCode: record.kecamatanCode, on: connection) {
+                try await give(&record, to: worker, reason: "", actor: Self.system, at: time, on: connection)
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Locks the worker's row, then counts their open cases in a fresh statement: two
+    /// assignments racing for the last place serialise on the lock and the second sees the first.
+    private func lockWorkerWithRoom(
+        _ workerID: String, kecamatanCode: String, on connection: PostgresConnection
+    ) async throws -> (id: String, name: String)? {
+        let locked = try await connection.query(
+            """
+            SELECT id, name, capacity FROM case_workers
+            WHERE id = $1 AND active AND $2 = ANY (kecamatan_codes) FOR UPDATE
+            """, [workerID, kecamatanCode])
+        guard let worker = locked.first else { return nil }
+        let load = try await connection.query(
+            """
+            SELECT count(*) AS open FROM cases
+            WHERE case_worker_id = $1 AND status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn')
+            """, [workerID])
+        guard try load[0].decode(Int.self, "open") < worker.decode(Int.self, "capacity") else { return nil }
+        return (workerID, try worker.decode(String.self, "name"))
+    }
+
+    /// Makes `worker` responsible for the case, restarts the assessment deadline when the case
+    /// still waits for it, and announces `CaseAssigned`.
+    private func give(
+        _ record: inout CaseRecord, to worker: (id: String, name: String), reason: String, actor: String, at time: Date,
+        on connection: PostgresConnection
+    ) async throws {
+        let previous = record.workerID
+        let from = record.state
+        let to: CaseState = from == .unassigned ? .assigned : from
+        try await connection.query(
+            """
+            UPDATE cases SET status = $2, case_worker_id = $3, assigned_at = $4,
+                assess_due_at = CASE WHEN $2 = 'assigned' THEN $5 ELSE assess_due_at END,
+                assess_escalated_at = CASE WHEN $2 = 'assigned' THEN NULL ELSE assess_escalated_at END
+            WHERE id = $1
+            """,
+            [record.id, to.rawValue, worker.id, time, deadlines.assessmentDue(assignedAt: time)]
+        )
+        record.state = to
+        record.workerID = worker.id
+        try await ledger.record(
+            .init(
+                type: previous == nil ? .assigned : .reassigned, from: from, to: to, fromParty: previous ?? "",
+                toParty: worker.id, reason: reason, actor: actor, at: time
+            ), for: record, announce: false, on: connection
+        )
+        try await outbox.append(Layar_V1_CaseAssigned.with {
+            $0.referralID = record.referralID
+            $0.caseID = record.id.uuidString.lowercased()
+            $0.caseWorkerID = worker.id
+            $0.caseWorkerName = worker.name
+            $0.assignedAt = Google_Protobuf_Timestamp(date: time)
+            $0.previousCaseWorkerID = previous ?? ""
+            $0.reason = reason
+        }, on: connection, at: time)
+    }
+}
