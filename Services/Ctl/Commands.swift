@@ -63,26 +63,6 @@ struct CaseCommand: AsyncParsableCommand {
     }
 }
 
-struct Complete: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Complete a referral's case with its outcome.")
-    @OptionGroup var endpoints: Endpoints
-    @Argument(help: "Referral id (UUID).") var referralID: String
-    @Option(help: "Short outcome summary, without health details.") var outcome: String
-
-    func run() async throws {
-        let request = Layar_V1_CompleteCaseRequest.with {
-            $0.referralID = referralID
-            $0.outcome = outcome
-        }
-        let completed = try await call {
-            try await endpoints.address(endpoints.assignment).withClient { client in
-                try await Layar_V1_AssignmentService.Client(wrapping: client).completeCase(request)
-            }
-        }
-        try printJSON(completed)
-    }
-}
-
 struct Messages: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the messages recorded for a referral's applicant.")
     @OptionGroup var endpoints: Endpoints

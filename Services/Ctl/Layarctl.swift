@@ -13,7 +13,9 @@ struct Layarctl: AsyncParsableCommand {
         commandName: "layarctl",
         abstract: "Command-line client for the LAYAR services (gRPC) and their event topics (Kafka).",
         subcommands: [
-            Submit.self, Status.self, Track.self, AddDocuments.self, Withdraw.self, CaseCommand.self, Complete.self, Messages.self, Survey.self, Workers.self,
+            Submit.self, Status.self, Track.self, AddDocuments.self, Withdraw.self, CaseCommand.self, Unassigned.self,
+            Reassign.self, Assess.self, Suggest.self, Offer.self, Revoke.self, Progress.self, Outcome.self, Complete.self,
+            Close.self, Workers.self, Institutions.self, PartnerKeyCommand.self, PartnerCommand.self, Messages.self, Survey.self,
             Answer.self, IKM.self, Monev.self, Complain.self, Health.self, Tail.self, ReplayDeadLetters.self, ExampleForm.self,
         ]
     )

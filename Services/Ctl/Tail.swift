@@ -16,7 +16,7 @@ struct Tail: AsyncParsableCommand {
     var fromBeginning = false
     @Option(help: "Stop after this many events (0: never).")
     var limit = 0
-    @Argument(help: "Topic, e.g. layar.intake.referrals.v1 (`layarctl tail --list` names them).")
+    @Argument(help: "Topic, e.g. layar.intake.referrals.v1 or a partner's layar.partner.<code>.referrals.v1.")
     var topic: String = LayarTopic.intakeReferrals.rawValue
     @Flag(help: "List LAYAR's topics and exit.")
     var list = false
@@ -49,7 +49,8 @@ struct Tail: AsyncParsableCommand {
             line[String(header.key.dropFirst(3))] = header.text ?? ""
         }
         let type = message.headers.text("ce_type") ?? ""
-        if let eventType = LayarEvents.type(named: type), let event = try? eventType.init(serializedBytes: message.value),
+        let messageType: (any SwiftProtobuf.Message.Type)? = LayarEvents.type(named: type) ?? PartnerMessages.type(named: type)
+        if let messageType, let event = try? messageType.init(serializedBytes: message.value),
            let json = try? event.jsonUTF8Data(), let object = try? JSONSerialization.jsonObject(with: json) {
             line["data"] = object
         } else {

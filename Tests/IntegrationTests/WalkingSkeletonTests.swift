@@ -41,7 +41,8 @@ struct WalkingSkeletonTests {
         }
     }
 
-    /// submitted -> verified -> assigned -> completed, with messages and a survey invitation.
+    /// submitted -> verified -> assigned -> referred to a partner agency -> completed, with messages
+    /// and a survey invitation.
     private func lifecycle(_ services: ServiceProcesses) async throws {
         let intake = services.addresses["intake"]!
         let assignment = services.addresses["assignment"]!
@@ -103,12 +104,7 @@ struct WalkingSkeletonTests {
         }.messages
         #expect(delivered.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.status == .sent && $0.channel == .sms })
 
-        let completed = try await assignment.withClient { client in
-            try await Layar_V1_AssignmentService.Client(wrapping: client).completeCase(.with {
-                $0.referralID = referralID
-                $0.outcome = "Diterima di UPTD PPRSLU Budi Sejahtera"
-            })
-        }
+        let completed = try await partnerLoop(referralID: referralID, services: services)
         #expect(completed.status == .completed)
 
         let invitation = try await Self.eventually("the survey invitation", services: services) {
