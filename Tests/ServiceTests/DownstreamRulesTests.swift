@@ -103,13 +103,19 @@ struct DownstreamRulesTests {
         let values = [
             "code": "LYR-ZFVF-ZZHZ", "worker": "Yusuf Hamdani, S.Tr.Sos.", "documents": "KTP atau Kartu Keluarga",
             "surveyCode": "SKM-ZKZW-X68B", "ppks": "Lanjut Usia Terlantar", "kecamatan": "Paringin Selatan",
-            "priority": "tinggi", "checks": "identitas, domisili",
+            "priority": "tinggi", "checks": "identitas, domisili", "letter": "460/045/DINSOS-BLG/2026",
+            "institution": "PRSPD-ISKAYA-BANARAN", "answer": "tidak menjawab sampai batas waktu",
+            "next": "Pilih lembaga lain.", "deadline": "jawaban lembaga PPRSLU-BUDI-SEJAHTERA",
+            "why": "kedaluwarsa karena belum dijawab",
         ]
         for kind in NotificationTemplates.Kind.allCases {
             let short = NotificationTemplates.render(kind, .short, values)
             let long = NotificationTemplates.render(kind, .long, values)
             #expect(short.count <= 160, "\(kind): \(short.count) characters")
-            #expect(short.contains("LYR-ZFVF-ZZHZ") && long.contains("LYR-ZFVF-ZZHZ"), "\(kind)")
+            // Partners never learn the tracking code: their texts name the letter number.
+            let reference = kind.isForPartner ? "460/045/DINSOS-BLG/2026" : "LYR-ZFVF-ZZHZ"
+            #expect(short.contains(reference) && long.contains(reference), "\(kind)")
+            #expect(!kind.isForPartner || !(short + long).contains("LYR-ZFVF-ZZHZ"), "\(kind)")
             #expect(!short.contains("{{") && !long.contains("{{") && long.count > short.count / 2, "\(kind)")
         }
         // Values are plain text: nothing is HTML-escaped.

@@ -302,4 +302,48 @@ struct NotificationDeliveryTests {
         #expect(unread.messages.isEmpty)
         try await fixture.database.drop()
     }
+
+    @Test("offer steps reach the partner agency and the case worker; a missed deadline reaches supervisors")
+    func offersAndEscalations() async throws {
+        let fixture = try await Self.prepare()
+        let (referral, events) = Self.referral()
+        func step(_ type: Layar_V1_TransitionType, reason: String = "") -> Layar_V1_CaseTransitioned {
+            .with {
+                $0.referralID = referral
+                $0.caseWorkerID = "PS-02"
+                $0.institutionCode = "PPRSLU-BUDI-SEJAHTERA"
+                $0.letterNumber = "460/045/DINSOS-BLG/2026"
+                $0.transition = .with {
+                    $0.type = type
+                    $0.reason = reason
+                }
+            }
+        }
+        try await Self.feed(fixture, events + [
+            step(.offered), step(.declined, reason: "NO_CAPACITY: penuh sampai Maret"), step(.offered), step(.expired),
+            step(.assessed),
+            Layar_V1_CaseDeadlineMissed.with {
+                $0.referralID = referral
+                $0.deadline = .partnerAnswer
+                $0.institutionCode = "PPRSLU-BUDI-SEJAHTERA"
+            },
+        ])
+        let api = NotificationAPI(store: fixture.store)
+        func inbox(_ recipient: String) async throws -> [String] {
+            try await api.listInbox(request: .with { $0.recipient = recipient }, context: ServerContextStub.context).messages.map(\.body)
+        }
+        let partner = try await inbox("partner:PPRSLU-BUDI-SEJAHTERA")
+        #expect(partner.count == 3, "two offers and one withdrawal")
+        #expect(partner.allSatisfy { $0.contains("460/045/DINSOS-BLG/2026") && !$0.contains("LYR-ABCD-EFGH") })
+        #expect(partner.contains { $0.contains("kedaluwarsa") })
+        let worker = try await inbox("PS-02")
+        #expect(worker.count == 2)
+        #expect(worker.contains { $0.contains("menolak (tidak ada tempat)") && !$0.contains("penuh sampai Maret") })
+        #expect(worker.contains { $0.contains("tidak menjawab sampai batas waktu") })
+        let supervisors = try await inbox("role:supervisor")
+        #expect(supervisors.count == 1 && supervisors[0].contains("jawaban lembaga PPRSLU-BUDI-SEJAHTERA"))
+        let applicant = try await fixture.store.messages(for: UUID(uuidString: referral)!).filter { $0.audience == .applicant }
+        #expect(applicant.count == 1, "only the submission: offer steps are not the applicant's business")
+        try await fixture.database.drop()
+    }
 }

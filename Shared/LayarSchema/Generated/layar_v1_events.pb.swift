@@ -657,6 +657,9 @@ public nonisolated struct Layar_V1_CaseTransitioned: Sendable {
   /// The offer concerned, for offer steps.
   public var offerID: String = String()
 
+  /// The offer's referral letter number, for offer steps.
+  public var letterNumber: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1567,7 +1570,7 @@ nonisolated extension Layar_V1_CaseCompleted: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Layar_V1_CaseTransitioned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseTransitioned"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_id\0\u{1}transition\0\u{3}case_worker_id\0\u{3}institution_code\0\u{3}offer_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}case_id\0\u{1}transition\0\u{3}case_worker_id\0\u{3}institution_code\0\u{3}offer_id\0\u{3}letter_number\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1581,6 +1584,7 @@ nonisolated extension Layar_V1_CaseTransitioned: SwiftProtobuf.Message, SwiftPro
       case 4: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.institutionCode) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.offerID) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.letterNumber) }()
       default: break
       }
     }
@@ -1609,6 +1613,9 @@ nonisolated extension Layar_V1_CaseTransitioned: SwiftProtobuf.Message, SwiftPro
     if !self.offerID.isEmpty {
       try visitor.visitSingularStringField(value: self.offerID, fieldNumber: 6)
     }
+    if !self.letterNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.letterNumber, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1619,6 +1626,7 @@ nonisolated extension Layar_V1_CaseTransitioned: SwiftProtobuf.Message, SwiftPro
     if lhs.caseWorkerID != rhs.caseWorkerID {return false}
     if lhs.institutionCode != rhs.institutionCode {return false}
     if lhs.offerID != rhs.offerID {return false}
+    if lhs.letterNumber != rhs.letterNumber {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

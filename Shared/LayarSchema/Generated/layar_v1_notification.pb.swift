@@ -38,6 +38,9 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
 
   /// Verifiers (role inbox).
   case verifier // = 4
+
+  /// A partner agency (institution inbox "partner:<CODE>").
+  case partnerAgency // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -51,6 +54,7 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
     case 2: self = .caseWorker
     case 3: self = .supervisor
     case 4: self = .verifier
+    case 5: self = .partnerAgency
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -62,6 +66,7 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
     case .caseWorker: return 2
     case .supervisor: return 3
     case .verifier: return 4
+    case .partnerAgency: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -73,6 +78,7 @@ public nonisolated enum Layar_V1_Audience: SwiftProtobuf.Enum, Swift.CaseIterabl
     .caseWorker,
     .supervisor,
     .verifier,
+    .partnerAgency,
   ]
 
 }
@@ -386,7 +392,7 @@ public nonisolated struct Layar_V1_ListMessagesResponse: Sendable {
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
 nonisolated extension Layar_V1_Audience: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIENCE_UNSPECIFIED\0\u{1}AUDIENCE_APPLICANT\0\u{1}AUDIENCE_CASE_WORKER\0\u{1}AUDIENCE_SUPERVISOR\0\u{1}AUDIENCE_VERIFIER\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIENCE_UNSPECIFIED\0\u{1}AUDIENCE_APPLICANT\0\u{1}AUDIENCE_CASE_WORKER\0\u{1}AUDIENCE_SUPERVISOR\0\u{1}AUDIENCE_VERIFIER\0\u{1}AUDIENCE_PARTNER_AGENCY\0")
 }
 
 nonisolated extension Layar_V1_DeliveryChannel: SwiftProtobuf._ProtoNameProviding {

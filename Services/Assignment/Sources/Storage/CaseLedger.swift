@@ -37,6 +37,12 @@ struct CaseLedger: Sendable {
             ]
         )
         guard announce else { return }
+        var letterNumber = ""
+        if let offerID {
+            letterNumber = try await connection.query(
+                "SELECT letter_number FROM offers WHERE id = $1", [offerID]
+            ).first?.decode(String.self, "letter_number") ?? ""
+        }
         try await outbox.append(Layar_V1_CaseTransitioned.with {
             $0.referralID = record.referralID
             $0.caseID = record.id.uuidString.lowercased()
@@ -44,6 +50,7 @@ struct CaseLedger: Sendable {
             $0.caseWorkerID = record.workerID ?? ""
             $0.institutionCode = institutionCode
             $0.offerID = offerID?.uuidString.lowercased() ?? ""
+            $0.letterNumber = letterNumber
         }, on: connection, at: entry.at)
     }
 }

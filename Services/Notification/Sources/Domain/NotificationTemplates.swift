@@ -10,6 +10,18 @@ public enum NotificationTemplates {
         /// Staff: a case for the case worker; an emergency for supervisors and verifiers; a referral
         /// waiting in the verifiers' queue; a rejection waiting for a supervisor's confirmation.
         case caseForWorker, emergencyForStaff, queuedForVerifier, rejectionForSupervisor
+        /// Applicant: the person was admitted by the institution they were referred to.
+        case admitted
+        /// Case worker: an institution accepted, declined or let an offer expire.
+        case offerAnsweredForWorker
+        /// Supervisor: a case deadline passed (escalation).
+        case deadlineForSupervisor
+        /// Partner agency: a new offer, or an offer withdrawn (revoked or expired). Partners do not
+        /// know tracking codes: their texts name the referral letter number.
+        case offerForPartner, offerWithdrawnForPartner
+
+        /// Kinds addressed to partner agencies.
+        public var isForPartner: Bool { self == .offerForPartner || self == .offerWithdrawnForPartner }
     }
 
     public enum Format: String, Sendable, CaseIterable {
@@ -41,6 +53,16 @@ public enum NotificationTemplates {
         "rejectionForSupervisor.short": "LAYAR: usulan penolakan rujukan {{{code}}} menunggu konfirmasi Anda.",
         "rejectionForSupervisor.long": "Verifikator mengusulkan penolakan rujukan {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}). Penolakan berlaku setelah Anda mengonfirmasinya.",
         "emergencyForStaff.long": "Rujukan darurat {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}) baru masuk dan perlu segera ditangani.",
+        "admitted.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) sudah diterima di lembaga rujukan. Pendamping tetap memantau.",
+        "admitted.long": "Orang yang dirujuk dengan kode {{{code}}} sudah diterima masuk di lembaga rujukan. Pendamping dari Dinas Sosial tetap memantau sampai layanan selesai.",
+        "offerAnsweredForWorker.short": "LAYAR: {{{institution}}} {{{answer}}} rujukan {{{code}}}. {{{next}}}",
+        "offerAnsweredForWorker.long": "Rujukan {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}, surat {{{letter}}}): {{{institution}}} {{{answer}}}. {{{next}}}",
+        "deadlineForSupervisor.short": "LAYAR: tenggat {{{deadline}}} kasus {{{code}}} ({{{kecamatan}}}) terlewati. Mohon ditindaklanjuti.",
+        "deadlineForSupervisor.long": "Tenggat {{{deadline}}} untuk kasus {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}, prioritas {{{priority}}}) sudah terlewati. Mohon tetapkan atau alihkan pendamping, atau hubungi lembaga terkait.",
+        "offerForPartner.short": "LAYAR Dinsos Balangan: rujukan baru surat {{{letter}}} ({{{ppks}}}). Mohon jawab sebelum batas waktu.",
+        "offerForPartner.long": "Dinas Sosial Kabupaten Balangan mengirim rujukan baru dengan surat {{{letter}}} ({{{ppks}}}, dari Kecamatan {{{kecamatan}}}). Rinciannya ada di topik rujukan lembaga Anda; mohon terima atau tolak sebelum batas waktu.",
+        "offerWithdrawnForPartner.short": "LAYAR Dinsos Balangan: rujukan surat {{{letter}}} {{{why}}}. Tidak perlu ditindaklanjuti.",
+        "offerWithdrawnForPartner.long": "Rujukan dengan surat {{{letter}}} {{{why}}}. Mohon hapus data orang yang dirujuk yang sudah Anda terima; rujukan ini tidak perlu ditindaklanjuti.",
     ]
 
     static let library: MustacheLibrary = {

@@ -17,7 +17,8 @@ struct NotificationPlanner: EventHandler {
         Layar_V1_ReferralVerified.eventType, Layar_V1_ReferralRejected.eventType,
         Layar_V1_CaseAssigned.eventType, Layar_V1_CaseCompleted.eventType,
         Layar_V1_SurveyInvitationCreated.eventType, Layar_V1_ReferralQueued.eventType,
-        Layar_V1_RejectionProposed.eventType,
+        Layar_V1_RejectionProposed.eventType, Layar_V1_CaseTransitioned.eventType,
+        Layar_V1_CaseDeadlineMissed.eventType,
     ]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
@@ -76,6 +77,23 @@ struct NotificationPlanner: EventHandler {
                 extra: [:], now: now, on: connection
             )
             (referralID, kind) = (assigned.referralID, .assigned)
+        case Layar_V1_CaseTransitioned.eventType:
+            let transitioned = try event.decode(Layar_V1_CaseTransitioned.self)
+            try await notifyAboutOffer(transitioned, event: event, now: now, on: connection)
+            guard transitioned.transition.type == .admitted else { return }
+            (referralID, kind) = (transitioned.referralID, .admitted)
+        case Layar_V1_CaseDeadlineMissed.eventType:
+            let missed = try event.decode(Layar_V1_CaseDeadlineMissed.self)
+            let deadline = switch missed.deadline {
+            case .assignment: "penetapan pendamping"
+            case .assessment: "asesmen"
+            default: "jawaban lembaga \(missed.institutionCode)"
+            }
+            try await notifyStaff(
+                .deadlineForSupervisor, to: [("role:supervisor", .supervisor)], event: event, referralID: missed.referralID,
+                extra: ["deadline": deadline], now: now, on: connection
+            )
+            return
         case Layar_V1_CaseCompleted.eventType:
             (referralID, kind) = (try event.decode(Layar_V1_CaseCompleted.self).referralID, .completed)
         case Layar_V1_SurveyInvitationCreated.eventType:
@@ -126,6 +144,51 @@ struct NotificationPlanner: EventHandler {
             )
         }
     }
+
+    /// Offer steps: the partner agency is told of new and withdrawn offers (in its inbox; the offer
+    /// itself travels on its own topic), the case worker of the agency's answer.
+    private func notifyAboutOffer(
+        _ transitioned: Layar_V1_CaseTransitioned, event: InboundEvent, now: Date, on connection: PostgresConnection
+    ) async throws {
+        let partner = [("partner:\(transitioned.institutionCode)", Layar_V1_Audience.partnerAgency)]
+        let worker = [(transitioned.caseWorkerID, Layar_V1_Audience.caseWorker)]
+        var values = ["letter": transitioned.letterNumber, "institution": transitioned.institutionCode]
+        func tell(_ kind: NotificationTemplates.Kind, _ recipients: [(String, Layar_V1_Audience)]) async throws {
+            try await notifyStaff(
+                kind, to: recipients, event: event, referralID: transitioned.referralID, extra: values, now: now, on: connection
+            )
+        }
+        switch transitioned.transition.type {
+        case .offered:
+            try await tell(.offerForPartner, partner)
+        case .revoked:
+            values["why"] = "ditarik oleh Dinas Sosial"
+            try await tell(.offerWithdrawnForPartner, partner)
+        case .expired:
+            values["why"] = "kedaluwarsa karena belum dijawab"
+            try await tell(.offerWithdrawnForPartner, partner)
+            values["answer"] = "tidak menjawab sampai batas waktu"
+            values["next"] = "Pilih lembaga lain."
+            try await tell(.offerAnsweredForWorker, worker)
+        case .accepted:
+            values["answer"] = "menerima"
+            values["next"] = "Catat tanggal masuk saat orang yang dirujuk tiba."
+            try await tell(.offerAnsweredForWorker, worker)
+        case .declined:
+            // The ledger reason is "CODE" or "CODE: note"; the note stays in the case.
+            let code = String(transitioned.transition.reason.prefix { $0 != ":" })
+            values["answer"] = "menolak (\(Self.declineReasons[code] ?? "alasan lain"))"
+            values["next"] = "Pilih lembaga lain."
+            try await tell(.offerAnsweredForWorker, worker)
+        default:
+            return
+        }
+    }
+
+    static let declineReasons = [
+        "NO_CAPACITY": "tidak ada tempat", "NOT_ELIGIBLE": "tidak memenuhi syarat", "CANNOT_CONTACT": "tidak dapat dihubungi",
+        "OTHER": "alasan lain",
+    ]
 
     private func notifyStaff(
         _ kind: NotificationTemplates.Kind, to recipients: [(String, Layar_V1_Audience)], event: InboundEvent,
