@@ -35,6 +35,7 @@ Try it in another terminal:
   layarctl example-form > /tmp/form.json
   layarctl submit /tmp/form.json                 # prints the tracking code
   layarctl track LYR-XXXX-XXXX --birth-date 1958-03-12   # submitted -> verified -> assigned
+  layarctl case <referral_id>                    # then assess, suggest, offer: see README
   KAFKA_BROKERS=$KAFKA_BROKERS layarctl tail --from-beginning layar.assignment.cases.v1
 
 Ctrl-C stops everything.
