@@ -106,7 +106,7 @@ struct DownstreamRulesTests {
             "priority": "tinggi", "checks": "identitas, domisili", "letter": "460/045/DINSOS-BLG/2026",
             "institution": "PRSPD-ISKAYA-BANARAN", "answer": "tidak menjawab sampai batas waktu",
             "next": "Pilih lembaga lain.", "deadline": "jawaban lembaga PPRSLU-BUDI-SEJAHTERA",
-            "why": "kedaluwarsa karena belum dijawab",
+            "why": "kedaluwarsa karena belum dijawab", "desa": "Batu Piring",
         ]
         for kind in NotificationTemplates.Kind.allCases {
             let short = NotificationTemplates.render(kind, .short, values)

@@ -303,7 +303,7 @@ struct NotificationDeliveryTests {
         try await fixture.database.drop()
     }
 
-    @Test("offer steps reach the partner agency and the case worker; a missed deadline reaches supervisors")
+    @Test("offer steps reach the partner agency and the case worker; a missed deadline reaches supervisors; registry proposals reach verifiers")
     func offersAndEscalations() async throws {
         let fixture = try await Self.prepare()
         let (referral, events) = Self.referral()
@@ -342,8 +342,23 @@ struct NotificationDeliveryTests {
         #expect(worker.contains { $0.contains("tidak menjawab sampai batas waktu") })
         let supervisors = try await inbox("role:supervisor")
         #expect(supervisors.count == 1 && supervisors[0].contains("jawaban lembaga PPRSLU-BUDI-SEJAHTERA"))
-        let applicant = try await fixture.store.messages(for: UUID(uuidString: referral)!).filter { $0.audience == .applicant }
+        var applicant = try await fixture.store.messages(for: UUID(uuidString: referral)!).filter { $0.audience == .applicant }
         #expect(applicant.count == 1, "only the submission: offer steps are not the applicant's business")
+
+        try await Self.feed(fixture, [
+            Layar_V1_ReferralDocumentsAdded.with { $0.referralID = referral },
+            Layar_V1_RegistryProposalRaised.with {
+                $0.referralID = referral
+                $0.kecamatanCode = "63.11.06"
+                $0.desaCode = "63.11.06.1023"
+            },
+        ])
+        applicant = try await fixture.store.messages(for: UUID(uuidString: referral)!).filter { $0.audience == .applicant }
+        #expect(applicant.map(\.eventType).sorted() == [
+            Layar_V1_ReferralDocumentsAdded.eventType, Layar_V1_RegistryProposalRaised.eventType,
+            Layar_V1_ReferralSubmitted.eventType,
+        ].sorted())
+        #expect(try await inbox("role:verifier").contains { $0.contains("Desa Paringin Kota") && $0.contains("DTSEN") })
         try await fixture.database.drop()
     }
 }

@@ -10,8 +10,11 @@ public enum NotificationTemplates {
         /// Staff: a case for the case worker; an emergency for supervisors and verifiers; a referral
         /// waiting in the verifiers' queue; a rejection waiting for a supervisor's confirmation.
         case caseForWorker, emergencyForStaff, queuedForVerifier, rejectionForSupervisor
-        /// Applicant: the person was admitted by the institution they were referred to.
-        case admitted
+        /// Applicant: the person was admitted by the institution they were referred to; the
+        /// documents they added were received; the person is to be proposed for the social registry.
+        case admitted, documentsAdded, registryProposal
+        /// Verifiers: a village operator should propose the person for the social registry (DTSEN).
+        case registryProposalForVerifier
         /// Case worker: an institution accepted, declined or let an offer expire.
         case offerAnsweredForWorker
         /// Supervisor: a case deadline passed (escalation).
@@ -53,6 +56,12 @@ public enum NotificationTemplates {
         "rejectionForSupervisor.short": "LAYAR: usulan penolakan rujukan {{{code}}} menunggu konfirmasi Anda.",
         "rejectionForSupervisor.long": "Verifikator mengusulkan penolakan rujukan {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}). Penolakan berlaku setelah Anda mengonfirmasinya.",
         "emergencyForStaff.long": "Rujukan darurat {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}) baru masuk dan perlu segera ditangani.",
+        "documentsAdded.short": "Dinsos Balangan: dokumen untuk rujukan {{{code}}} sudah diterima dan akan diperiksa kembali.",
+        "documentsAdded.long": "Dokumen tambahan untuk rujukan {{{code}}} sudah kami terima. Petugas akan memeriksa kembali rujukan ini; statusnya dapat dipantau dengan kode tersebut.",
+        "registryProposal.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) belum ada di DTSEN. Operator desa akan mengusulkannya; rujukan tetap diproses.",
+        "registryProposal.long": "Orang yang dirujuk dengan kode {{{code}}} belum terdaftar dalam Data Tunggal Sosial dan Ekonomi Nasional (DTSEN). Operator desa akan mengusulkan pendaftarannya agar dapat menerima bantuan sosial lain; rujukan ini tetap diproses.",
+        "registryProposalForVerifier.short": "LAYAR: rujukan {{{code}}} belum ada di DTSEN; usulkan lewat operator Desa {{{desa}}} ({{{kecamatan}}}).",
+        "registryProposalForVerifier.long": "Orang yang dirujuk ({{{code}}}, {{{ppks}}}) belum terdaftar di DTSEN. Mohon teruskan ke operator Desa {{{desa}}}, Kecamatan {{{kecamatan}}}, untuk usulan pendaftaran.",
         "admitted.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) sudah diterima di lembaga rujukan. Pendamping tetap memantau.",
         "admitted.long": "Orang yang dirujuk dengan kode {{{code}}} sudah diterima masuk di lembaga rujukan. Pendamping dari Dinas Sosial tetap memantau sampai layanan selesai.",
         "offerAnsweredForWorker.short": "LAYAR: {{{institution}}} {{{answer}}} rujukan {{{code}}}. {{{next}}}",

@@ -18,7 +18,8 @@ struct NotificationPlanner: EventHandler {
         Layar_V1_CaseAssigned.eventType, Layar_V1_CaseCompleted.eventType,
         Layar_V1_SurveyInvitationCreated.eventType, Layar_V1_ReferralQueued.eventType,
         Layar_V1_RejectionProposed.eventType, Layar_V1_CaseTransitioned.eventType,
-        Layar_V1_CaseDeadlineMissed.eventType,
+        Layar_V1_CaseDeadlineMissed.eventType, Layar_V1_ReferralDocumentsAdded.eventType,
+        Layar_V1_RegistryProposalRaised.eventType,
     ]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
@@ -65,6 +66,15 @@ struct NotificationPlanner: EventHandler {
             let names = requested.missingDocuments.map(\.displayName)
             values["documents"] = names.isEmpty ? "dokumen tambahan" : names.joined(separator: " atau ")
             (referralID, kind) = (requested.referralID, .informationRequested)
+        case Layar_V1_ReferralDocumentsAdded.eventType:
+            (referralID, kind) = (try event.decode(Layar_V1_ReferralDocumentsAdded.self).referralID, .documentsAdded)
+        case Layar_V1_RegistryProposalRaised.eventType:
+            let proposal = try event.decode(Layar_V1_RegistryProposalRaised.self)
+            try await notifyStaff(
+                .registryProposalForVerifier, to: [("role:verifier", .verifier)], event: event, referralID: proposal.referralID,
+                extra: ["desa": BalanganRegions.desa[proposal.desaCode] ?? proposal.desaCode], now: now, on: connection
+            )
+            (referralID, kind) = (proposal.referralID, .registryProposal)
         case Layar_V1_ReferralVerified.eventType:
             (referralID, kind) = (try event.decode(Layar_V1_ReferralVerified.self).referralID, .verified)
         case Layar_V1_ReferralRejected.eventType:
