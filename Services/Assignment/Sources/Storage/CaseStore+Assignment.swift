@@ -92,13 +92,11 @@ extension CaseStore {
             return
         }
         guard record.state.isOpen else { return }
-        try await withdrawLiveOffer(of: record, as: .revoked, note: "Rujukan dibatalkan pemohon", actor: Self.system, at: time, on: connection)
-        let from = record.state
-        try await setState(.withdrawn, of: &record, on: connection)
+        try await withdrawLiveOffer(of: record, as: .revoked, note: "Rujukan dibatalkan pemohon", at: time, on: connection)
         try await connection.query("UPDATE cases SET completed_at = $2 WHERE id = $1", [record.id, time])
-        try await ledger.record(
-            .init(type: .withdrawn, from: from, to: .withdrawn, fromParty: record.workerID ?? "", actor: Self.system, at: time),
-            for: record, on: connection
+        try await move(
+            &record, to: .withdrawn, as: .withdrawn, fromParty: record.workerID ?? "", actor: Self.system, at: time,
+            on: connection
         )
         if record.workerID != nil { try await assignWaitingCases(at: time, on: connection) }
     }

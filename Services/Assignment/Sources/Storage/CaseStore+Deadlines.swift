@@ -60,16 +60,12 @@ extension CaseStore {
             guard let row = due.first else { return false }
             var record = try await lockCase(id: try row.decode(UUID.self, "case_id"), on: connection)
             guard let offer = try await withdrawLiveOffer(
-                of: record, as: .expired, note: "Tidak dijawab sampai batas waktu", actor: Self.system, at: now,
-                on: connection
+                of: record, as: .expired, note: "Tidak dijawab sampai batas waktu", at: now, on: connection
             ) else { return true }
-            try await setState(.assessed, of: &record, on: connection)
-            try await ledger.record(
-                .init(
-                    type: .expired, from: .offered, to: .assessed, fromParty: offer.code, toParty: record.workerID ?? "",
-                    reason: Layar_V1_CaseDeadline.partnerAnswer.code, actor: Self.system, at: now
-                ),
-                for: record, institutionCode: offer.code, offerID: offer.offerID, on: connection
+            try await move(
+                &record, to: .assessed, as: .expired, fromParty: offer.code, toParty: record.workerID ?? "",
+                reason: Layar_V1_CaseDeadline.partnerAnswer.code, actor: Self.system, at: now, institutionCode: offer.code,
+                offerID: offer.offerID, on: connection
             )
             try await escalate(
                 record, .partnerAnswer, dueAt: try row.decode(Date.self, "answer_due_at"), institutionCode: offer.code,

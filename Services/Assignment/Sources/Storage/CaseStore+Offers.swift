@@ -64,13 +64,10 @@ extension CaseStore {
                 """,
                 [offerID, record.id, institution.code, draft.letterNumber, time, offer.answerDueAt.date]
             )
-            try await setState(.offered, of: &record, on: connection)
-            try await ledger.record(
-                .init(
-                    type: .offered, from: .assessed, to: .offered, fromParty: record.workerID ?? "", toParty: institution.code,
-                    reason: draft.letterNumber, actor: actor, at: time
-                ),
-                for: record, institutionCode: institution.code, offerID: offerID, on: connection
+            try await move(
+                &record, to: .offered, as: .offered, fromParty: record.workerID ?? "", toParty: institution.code,
+                reason: draft.letterNumber, actor: actor, at: time, institutionCode: institution.code, offerID: offerID,
+                on: connection
             )
             try await outbox.append(offer, topic: LayarTopic.partnerOffers(prefix: institution.topicPrefix), on: connection, at: time)
         }
@@ -80,17 +77,11 @@ extension CaseStore {
     func revokeOffer(referralID: UUID, reason: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.offered, .accepted], toDo: "ditarik rujukannya")
-            let institution = try await withdrawLiveOffer(
-                of: record, as: .revoked, note: reason, actor: actor, at: time, on: connection
-            )
-            let from = record.state
-            try await setState(.assessed, of: &record, on: connection)
-            try await ledger.record(
-                .init(
-                    type: .revoked, from: from, to: .assessed, fromParty: institution?.code ?? "",
-                    toParty: record.workerID ?? "", reason: reason, actor: actor, at: time
-                ),
-                for: record, institutionCode: institution?.code ?? "", offerID: institution?.offerID, on: connection
+            let institution = try await withdrawLiveOffer(of: record, as: .revoked, note: reason, at: time, on: connection)
+            try await move(
+                &record, to: .assessed, as: .revoked, fromParty: institution?.code ?? "", toParty: record.workerID ?? "",
+                reason: reason, actor: actor, at: time, institutionCode: institution?.code ?? "",
+                offerID: institution?.offerID, on: connection
             )
         }
     }
@@ -99,8 +90,7 @@ extension CaseStore {
     /// Answers the offer and institution concerned, nil when there was none.
     @discardableResult
     func withdrawLiveOffer(
-        of record: CaseRecord, as state: OfferState, note: String, actor: String, at time: Date,
-        on connection: PostgresConnection
+        of record: CaseRecord, as state: OfferState, note: String, at time: Date, on connection: PostgresConnection
     ) async throws -> (code: String, offerID: UUID)? {
         let rows = try await connection.query(
             """

@@ -33,15 +33,11 @@ extension CaseStore {
                     answer.accept ? 0 : answer.reason.rawValue, answer.note, time,
                 ]
             )
-            let to: CaseState = answer.accept ? .accepted : .assessed
-            try await setState(to, of: &record, on: connection)
             let reason = answer.accept ? answer.note : answer.reason.code + (answer.note.isEmpty ? "" : ": \(answer.note)")
-            try await ledger.record(
-                .init(
-                    type: answer.accept ? .accepted : .declined, from: .offered, to: to, fromParty: institutionCode,
-                    toParty: answer.accept ? institutionCode : record.workerID ?? "", reason: reason, actor: actor, at: time
-                ),
-                for: record, institutionCode: institutionCode, offerID: offerID, on: connection
+            try await move(
+                &record, to: answer.accept ? .accepted : .assessed, as: answer.accept ? .accepted : .declined,
+                fromParty: institutionCode, toParty: answer.accept ? institutionCode : record.workerID ?? "", reason: reason,
+                actor: actor, at: time, institutionCode: institutionCode, offerID: offerID, on: connection
             )
         }
     }

@@ -20,23 +20,13 @@ extension CaseStore {
     ) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.assigned, .assessed], toDo: "diasesmen")
+            let route = assessment.route == .refer ? "refer" : "serve_locally"
             try await connection.query(
                 """
                 UPDATE cases SET assessment_needs = $2, assessment_plan = $3, route = $4, service = $5, assessed_at = $6
                 WHERE id = $1
-                """,
-                [
-                    record.id, assessment.needs, assessment.plan, assessment.route == .refer ? "refer" : "serve_locally",
-                    assessment.service.rawValue, time,
-                ]
-            )
-            let from = record.state
-            try await setState(.assessed, of: &record, on: connection)
-            let route = assessment.route == .refer ? "refer" : "serve_locally"
-            try await ledger.record(
-                .init(type: .assessed, from: from, to: .assessed, reason: route, actor: actor, at: time),
-                for: record, on: connection
-            )
+                """, [record.id, assessment.needs, assessment.plan, route, assessment.service.rawValue, time])
+            try await move(&record, to: .assessed, as: .assessed, reason: route, actor: actor, at: time, on: connection)
         }
     }
 
@@ -55,12 +45,7 @@ extension CaseStore {
                     throw CaseActionError.notAllowed("Kasus yang dirujuk ke lembaga mulai dilayani setelah diterima masuk")
                 }
                 try record.require([.assessed, .admitted], toDo: "dicatat sedang dilayani")
-                let from = record.state
-                try await setState(.inService, of: &record, on: connection)
-                try await ledger.record(
-                    .init(type: .inService, from: from, to: .inService, reason: note, actor: actor, at: time),
-                    for: record, on: connection
-                )
+                try await move(&record, to: .inService, as: .inService, reason: note, actor: actor, at: time, on: connection)
             }
         }
     }
@@ -82,10 +67,9 @@ extension CaseStore {
             try await connection.query(
                 "UPDATE cases SET outcome = $2, completed_at = $3 WHERE id = $1", [record.id, summary, time]
             )
-            try await setState(.completed, of: &record, on: connection)
-            try await ledger.record(
-                .init(type: .completed, from: .outcomeRecorded, to: .completed, reason: summary, actor: actor, at: time),
-                for: record, announce: false, on: connection
+            try await move(
+                &record, to: .completed, as: .completed, reason: summary, actor: actor, at: time, announce: false,
+                on: connection
             )
             try await outbox.append(Layar_V1_CaseCompleted.with {
                 $0.referralID = record.referralID
@@ -106,17 +90,13 @@ extension CaseStore {
             if record.state != .completed && reason.isEmpty {
                 throw CaseActionError.invalidField(field: "reason", message: "Alasan wajib diisi untuk menutup kasus yang belum selesai")
             }
-            try await withdrawLiveOffer(of: record, as: .revoked, note: reason, actor: actor, at: time, on: connection)
-            let from = record.state
-            try await setState(.closed, of: &record, on: connection)
+            try await withdrawLiveOffer(of: record, as: .revoked, note: reason, at: time, on: connection)
+            let wasOpen = record.state.isOpen
             try await connection.query(
                 "UPDATE cases SET completed_at = coalesce(completed_at, $2) WHERE id = $1", [record.id, time]
             )
-            try await ledger.record(
-                .init(type: .closed, from: from, to: .closed, reason: reason, actor: actor, at: time),
-                for: record, on: connection
-            )
-            if from.isOpen { try await assignWaitingCases(at: time, on: connection) }
+            try await move(&record, to: .closed, as: .closed, reason: reason, actor: actor, at: time, on: connection)
+            if wasOpen { try await assignWaitingCases(at: time, on: connection) }
         }
     }
 
@@ -138,10 +118,9 @@ extension CaseStore {
             UPDATE institutions SET capacity_available = greatest(capacity_available - 1, 0)
             WHERE code = $1 AND capacity_updated_at IS NOT NULL
             """, [institution])
-        try await setState(.admitted, of: &record, on: connection)
-        try await ledger.record(
-            .init(type: .admitted, from: .accepted, to: .admitted, toParty: institution, reason: note, actor: actor, at: time),
-            for: record, institutionCode: institution, offerID: try offers.first?.decode(UUID.self, "id"), on: connection
+        try await move(
+            &record, to: .admitted, as: .admitted, toParty: institution, reason: note, actor: actor, at: time,
+            institutionCode: institution, offerID: try offers.first?.decode(UUID.self, "id"), on: connection
         )
     }
 
@@ -156,14 +135,9 @@ extension CaseStore {
             WHERE case_id = $1 AND status = 'admitted' RETURNING id, institution_code
             """, [record.id, outcome.rawValue, note])
         try await connection.query("UPDATE cases SET service_outcome = $2 WHERE id = $1", [record.id, outcome.rawValue])
-        let from = record.state
-        try await setState(.outcomeRecorded, of: &record, on: connection)
-        try await ledger.record(
-            .init(
-                type: .outcomeRecorded, from: from, to: .outcomeRecorded, reason: outcome.code + (note.isEmpty ? "" : ": \(note)"),
-                actor: actor, at: time
-            ),
-            for: record, institutionCode: try offers.first?.decode(String.self, "institution_code") ?? "",
+        try await move(
+            &record, to: .outcomeRecorded, as: .outcomeRecorded, reason: outcome.code + (note.isEmpty ? "" : ": \(note)"),
+            actor: actor, at: time, institutionCode: try offers.first?.decode(String.self, "institution_code") ?? "",
             offerID: try offers.first?.decode(UUID.self, "id"), on: connection
         )
     }

@@ -92,9 +92,22 @@ extension CaseStore {
         return try CaseRecord(row: row)
     }
 
-    /// Moves a case to `state` (the caller checked the workflow allows it).
-    func setState(_ state: CaseState, of record: inout CaseRecord, on connection: PostgresConnection) async throws {
+    /// Moves a case to `state` (the caller checked the workflow allows it) and records the change
+    /// in the ledger as `type`, announced as `CaseTransitioned` unless `announce` is false.
+    func move(
+        _ record: inout CaseRecord, to state: CaseState, as type: Layar_V1_TransitionType, fromParty: String = "",
+        toParty: String = "", reason: String = "", actor: String, at time: Date, announce: Bool = true,
+        institutionCode: String = "", offerID: UUID? = nil, on connection: PostgresConnection
+    ) async throws {
+        let from = record.state
         try await connection.query("UPDATE cases SET status = $2 WHERE id = $1", [record.id, state.rawValue])
         record.state = state
+        try await ledger.record(
+            .init(
+                type: type, from: from, to: state, fromParty: fromParty, toParty: toParty, reason: reason, actor: actor,
+                at: time
+            ),
+            for: record, announce: announce, institutionCode: institutionCode, offerID: offerID, on: connection
+        )
     }
 }
