@@ -28,44 +28,74 @@ public struct NIK: Sendable, Hashable {
 
     /// Parses `text`; throws the first structural problem found.
     public init(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 16, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            throw Problem(code: "NIK_FORMAT", message: "NIK harus terdiri dari 16 angka")
+        let parts = try Self.parts(Array(text.utf8)[...]).get()
+        digits = text
+        provinceCode = String(text.prefix(2))
+        birthDay = parts.birthDay
+        birthMonth = parts.birthMonth
+        birthYearTwoDigits = parts.birthYearTwoDigits
+        isFemale = parts.isFemale
+    }
+
+    /// What the digits of a NIK encode, read without allocating (bulk registry imports check a
+    /// million of them).
+    public struct Parts: Sendable, Equatable {
+        public var birthDay: Int
+        public var birthMonth: Int
+        public var birthYearTwoDigits: Int
+        public var isFemale: Bool
+
+        /// Problems when the NIK disagrees with the stated birth date and sex.
+        public func mismatches(birthYear: Int, birthMonth: Int, birthDay: Int, isFemale: Bool) -> [Problem] {
+            var problems: [Problem] = []
+            if birthDay != self.birthDay || birthMonth != self.birthMonth || birthYear % 100 != birthYearTwoDigits {
+                problems.append(Problem(code: "NIK_BIRTH_DATE_MISMATCH", message: "Tanggal lahir tidak sesuai dengan NIK"))
+            }
+            if isFemale != self.isFemale {
+                problems.append(Problem(code: "NIK_SEX_MISMATCH", message: "Jenis kelamin tidak sesuai dengan NIK"))
+            }
+            return problems
         }
-        let value = { (range: Range<Int>) in bytes[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } }
-        let province = String(text.prefix(2))
-        guard Self.provinceCodes.contains(province) else {
-            throw Problem(code: "NIK_PROVINCE", message: "Kode provinsi pada NIK (\(province)) tidak dikenal")
+    }
+
+    /// Checks the structure of a NIK given as bytes; the first problem found, or its parts.
+    public static func parts(_ bytes: ArraySlice<UInt8>) -> Result<Parts, Problem> {
+        guard bytes.count == 16, bytes.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else {
+            return .failure(Problem(code: "NIK_FORMAT", message: "NIK harus terdiri dari 16 angka"))
+        }
+        let start = bytes.startIndex
+        func value(_ range: Range<Int>) -> Int {
+            var number = 0
+            for index in range { number = number * 10 + Int(bytes[start + index] &- UInt8(ascii: "0")) }
+            return number
+        }
+        let province = value(0..<2)
+        guard knownProvince[province] else {
+            return .failure(Problem(code: "NIK_PROVINCE", message: "Kode provinsi pada NIK (\(province)) tidak dikenal"))
         }
         var day = value(6..<8)
         let female = day > 40
         if female { day -= 40 }
         let month = value(8..<10)
         let year = value(10..<12)
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, twoDigitYear: year) else {
-            throw Problem(code: "NIK_BIRTH_DATE", message: "Tanggal lahir pada NIK tidak valid")
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, twoDigitYear: year) else {
+            return .failure(Problem(code: "NIK_BIRTH_DATE", message: "Tanggal lahir pada NIK tidak valid"))
         }
         guard value(12..<16) != 0 else {
-            throw Problem(code: "NIK_SERIAL", message: "Nomor urut pada NIK tidak boleh 0000")
+            return .failure(Problem(code: "NIK_SERIAL", message: "Nomor urut pada NIK tidak boleh 0000"))
         }
-        digits = text
-        provinceCode = province
-        birthDay = day
-        birthMonth = month
-        birthYearTwoDigits = year
-        isFemale = female
+        return .success(Parts(birthDay: day, birthMonth: month, birthYearTwoDigits: year, isFemale: female))
     }
+
+    /// ``provinceCodes`` as a table indexed by the two-digit number.
+    static let knownProvince: [Bool] = (0..<100).map { provinceCodes.contains($0 < 10 ? "0\($0)" : "\($0)") }
 
     /// Problems when the NIK disagrees with the stated birth date and sex.
     public func mismatches(birthYear: Int, birthMonth: Int, birthDay: Int, isFemale: Bool) -> [Problem] {
-        var problems: [Problem] = []
-        if birthDay != self.birthDay || birthMonth != self.birthMonth || birthYear % 100 != birthYearTwoDigits {
-            problems.append(Problem(code: "NIK_BIRTH_DATE_MISMATCH", message: "Tanggal lahir tidak sesuai dengan NIK"))
-        }
-        if isFemale != self.isFemale {
-            problems.append(Problem(code: "NIK_SEX_MISMATCH", message: "Jenis kelamin tidak sesuai dengan NIK"))
-        }
-        return problems
+        Parts(
+            birthDay: self.birthDay, birthMonth: self.birthMonth, birthYearTwoDigits: birthYearTwoDigits,
+            isFemale: self.isFemale
+        ).mismatches(birthYear: birthYear, birthMonth: birthMonth, birthDay: birthDay, isFemale: isFemale)
     }
 
     /// February has 29 days when the two-digit year may be a leap year (the century is unknown).

@@ -77,6 +77,11 @@ public enum CopyText {
 
     @inlinable
     public static func appendEscaped(_ bytes: ArraySlice<UInt8>, to buffer: inout [UInt8]) {
+        // Most fields need no escape: copy them whole.
+        guard bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
+            buffer.append(contentsOf: bytes)
+            return
+        }
         for byte in bytes {
             switch byte {
             case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])

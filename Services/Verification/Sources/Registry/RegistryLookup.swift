@@ -26,14 +26,15 @@ public struct RegistryMatch: Sendable, Equatable {
     public var familyMembers: Int
 }
 
-/// Lookups in the current registry snapshot, by NIK and by family card (indexed).
+/// Lookups in the current registry snapshot, by NIK and by family card (indexed; both are stored
+/// as numbers, so anything but 16 digits is simply not there).
 struct RegistryLookup: Sendable {
     func person(nik: String, on connection: PostgresConnection) async throws -> RegistryMatch? {
-        guard let row = try await connection.query(
+        guard Self.isSixteenDigits(nik), let row = try await connection.query(
             """
             SELECT p.registry_id, p.kk, p.decile, p.pkh, p.bpnt, p.pbi_jk, p.kecamatan_code, p.desa_code,
                 (SELECT count(*) FROM registry_current f WHERE f.kk = p.kk) AS family
-            FROM registry_current p WHERE p.nik = $1 LIMIT 1
+            FROM registry_current p WHERE p.nik = $1::bigint LIMIT 1
             """, [nik]
         ).first else { return nil }
         return RegistryMatch(
@@ -46,7 +47,13 @@ struct RegistryLookup: Sendable {
     }
 
     func family(kk: String, on connection: PostgresConnection) async throws -> [String] {
-        try await connection.query("SELECT registry_id FROM registry_current WHERE kk = $1 ORDER BY registry_id", [kk])
-            .map { try $0.decode(String.self, "registry_id") }
+        guard Self.isSixteenDigits(kk) else { return [] }
+        return try await connection.query(
+            "SELECT registry_id FROM registry_current WHERE kk = $1::bigint ORDER BY registry_id", [kk]
+        ).map { try $0.decode(String.self, "registry_id") }
+    }
+
+    static func isSixteenDigits(_ text: String) -> Bool {
+        text.utf8.count == 16 && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
     }
 }

@@ -18,14 +18,10 @@ public enum RegistryRowValidator {
     public static func append(_ fields: [ArraySlice<UInt8>], to output: inout [UInt8]) -> String? {
         guard fields.count == columns.count else { return "expected \(columns.count) columns, found \(fields.count)" }
         if fields[0].isEmpty { return "registry_id is empty" }
-        let nikText = String(decoding: fields[1], as: UTF8.self)
-        let nik: NIK
-        do {
-            nik = try NIK(nikText)
-        } catch let problem as NIK.Problem {
-            return "nik: \(problem.code)"
-        } catch {
-            return "nik unreadable"
+        let nik: NIK.Parts
+        switch NIK.parts(fields[1]) {
+        case .success(let parts): nik = parts
+        case .failure(let problem): return "nik: \(problem.code)"
         }
         if !isDigits(fields[2], count: 16) { return "kk must be 16 digits" }
         if fields[3].isEmpty { return "name is empty" }
@@ -49,15 +45,15 @@ public enum RegistryRowValidator {
             else { return "decile must be 1 to 10 or empty" }
             decile = value
         }
-        for (index, name) in [(12, "pkh"), (13, "bpnt"), (14, "pbi_jk")] where !(fields[index].count == 1 && (fields[index].first == UInt8(ascii: "0") || fields[index].first == UInt8(ascii: "1"))) {
-            return "\(name) must be 0 or 1"
+        for index in 12..<15 where !(fields[index].count == 1 && fields[index].first! &- UInt8(ascii: "0") < 2) {
+            return "\(columns[index]) must be 0 or 1"
         }
         for index in 0..<11 {
             if index > 0 { output.append(UInt8(ascii: "\t")) }
             CopyText.appendEscaped(fields[index], to: &output)
         }
         output.append(UInt8(ascii: "\t"))
-        if let decile { output.append(contentsOf: String(decile).utf8) } else { output.append(contentsOf: CopyText.null) }
+        if decile != nil { output.append(contentsOf: fields[11]) } else { output.append(contentsOf: CopyText.null) }
         for index in 12..<15 {
             output.append(UInt8(ascii: "\t"))
             output.append(fields[index].first == UInt8(ascii: "1") ? UInt8(ascii: "t") : UInt8(ascii: "f"))
@@ -76,12 +72,12 @@ public enum RegistryRowValidator {
 
     static func date(_ field: ArraySlice<UInt8>) -> CivilDate? {
         guard field.count == 10 else { return nil }
-        let bytes = Array(field)
-        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        let start = field.startIndex
+        guard field[start + 4] == UInt8(ascii: "-"), field[start + 7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
-                let digit = bytes[index] &- UInt8(ascii: "0")
+                let digit = field[start + index] &- UInt8(ascii: "0")
                 guard digit < 10 else { return nil }
                 value = value * 10 + Int(digit)
             }

@@ -128,5 +128,25 @@ enum VerificationMigrations {
                     ('PPKS-09', 4, NULL, '{4}', 'surat keterangan dokter untuk alat bantu');
                 """
         ),
+        PostgresMigration(
+            version: 6, name: "registry NIK and KK as numbers",
+            // Both are 16 digits without a leading zero (the first two are the province code). As
+            // bigint their B-tree indexes build in less than half the time of text ones, which is
+            // most of an import's time after COPY.
+            sql: """
+                DROP VIEW registry_current;
+                ALTER TABLE registry_people_a ALTER COLUMN nik TYPE bigint USING nik::bigint,
+                    ALTER COLUMN kk TYPE bigint USING kk::bigint;
+                ALTER TABLE registry_people_b ALTER COLUMN nik TYPE bigint USING nik::bigint,
+                    ALTER COLUMN kk TYPE bigint USING kk::bigint;
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM registry_snapshots WHERE active AND slot = 'b') THEN
+                        CREATE VIEW registry_current AS SELECT * FROM registry_people_b;
+                    ELSE
+                        CREATE VIEW registry_current AS SELECT * FROM registry_people_a;
+                    END IF;
+                END $$;
+                """
+        ),
     ]
 }
