@@ -59,6 +59,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: services.map { .executable(name: "layar-\($0.lowercased())", targets: ["\($0)Main"]) } + [
         .executable(name: "layarctl", targets: ["Ctl"]),
+        .executable(name: "layar-bench", targets: ["Benchmarks"]),
         .executable(name: "layar-devbroker", targets: ["DevBroker"]),
         .library(name: "LayarSchema", targets: ["LayarSchema"]),
     ],
@@ -74,6 +75,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
@@ -156,6 +158,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/Support"
+        ),
+        // The load generator and Kafka layer benchmarks (figures, not tests).
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "LayarKafka", "LayarRuntime", "LayarSchema", "LayarTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tests/Benchmarks"
         ),
         .testTarget(name: "KafkaTests", dependencies: ["LayarKafka", "LayarTestSupport"], path: "Tests/KafkaTests"),
         .testTarget(name: "PostgresTests", dependencies: ["LayarPostgres", "LayarTestSupport"], path: "Tests/PostgresTests"),

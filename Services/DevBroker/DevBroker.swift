@@ -22,11 +22,21 @@ struct DevBroker: ParsableCommand {
     @Option(help: "Write the bootstrap address to this file as well (for scripts).")
     var addressFile: String?
 
+    @Option(name: .customLong("topic"), help: "Another topic to create, as name:partitions (repeatable; benchmarks).")
+    var extraTopics: [String] = []
+
     func run() throws {
         let cluster = try KafkaMockCluster(brokers: brokers)
         let replication = min(brokers, 3)
         for topic in LayarTopic.allCases {
             try cluster.createTopic(topic.rawValue, partitions: partitions, replicationFactor: replication)
+        }
+        for topic in extraTopics {
+            let parts = topic.split(separator: ":")
+            guard parts.count == 2, let count = Int(parts[1]), count > 0 else {
+                throw ValidationError("--topic \(topic): expected name:partitions")
+            }
+            try cluster.createTopic(String(parts[0]), partitions: count, replicationFactor: replication)
         }
         let address = cluster.bootstrapServers
         if let addressFile {

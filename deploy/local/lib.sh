@@ -117,7 +117,7 @@ start_broker() {
     return
   fi
   rm -f "$DATA/broker.addr"
-  "$BIN/layar-devbroker" --address-file "$DATA/broker.addr" >"$DATA/devbroker.log" 2>&1 &
+  "$BIN/layar-devbroker" --address-file "$DATA/broker.addr" "$@" >"$DATA/devbroker.log" 2>&1 &
   BROKER_PID=$!
   local i
   for i in $(seq 100); do [ -s "$DATA/broker.addr" ] && break; sleep 0.1; done
@@ -128,6 +128,19 @@ start_broker() {
 
 # Stops the services (SIGTERM: they drain and commit; SIGKILL after 15 s), then the dev broker
 # they drain to, then PostgreSQL.
+# Starts the five services against database $1 (logs in $DATA/logs) and waits until all serve.
+start_services() {
+  local db=$1 service
+  mkdir -p "$DATA/logs"
+  for service in "${SERVICES[@]}"; do
+    LAYAR_DATABASE_URL=$(database_url "$service" "$db") LAYAR_GRPC_PORT=${GRPC_PORTS[$service]} \
+      "$BIN/layar-$service" >"$DATA/logs/$service.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for _ in $(seq 120); do "$BIN/layarctl" health >/dev/null 2>&1 && break; sleep 0.5; done
+  "$BIN/layarctl" health || die "not every service is serving: see $DATA/logs/"
+}
+
 stop_all() {
   stop_pids "${PIDS[@]}"
   stop_pids ${BROKER_PID:-}

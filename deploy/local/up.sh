@@ -12,15 +12,7 @@ trap 'log "stopping"; stop_all; log "stopped"' EXIT
 trap 'exit 0' INT TERM
 start_broker
 
-mkdir -p "$DATA/logs"
-for service in "${SERVICES[@]}"; do
-  LAYAR_DATABASE_URL=$(database_url "$service" layar) LAYAR_GRPC_PORT=${GRPC_PORTS[$service]} \
-    "$BIN/layar-$service" >"$DATA/logs/$service.log" 2>&1 &
-  PIDS+=($!)
-done
-
-for _ in $(seq 120); do "$BIN/layarctl" health >/dev/null 2>&1 && break; sleep 0.5; done
-"$BIN/layarctl" health || die "not every service is serving: see $DATA/logs/"
+start_services layar
 
 cat <<TXT
 
