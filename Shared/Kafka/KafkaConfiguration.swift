@@ -11,6 +11,10 @@ public struct KafkaProducerConfiguration: Sendable {
     public var messageTimeoutMilliseconds: Int = 30_000
     /// `linger.ms`: how long to wait to batch messages.
     public var lingerMilliseconds: Int = 5
+    /// Topics the producer looks up as it connects. A topic first named by a message is looked up
+    /// only on librdkafka's next refresh of unknown topics, up to a second later (measured here:
+    /// the first send of a run took 1.0 s instead of 10 ms in one run out of two).
+    public var topics: [String] = []
     /// Any other librdkafka property, applied last.
     public var extra: [String: String] = [:]
 

@@ -19,27 +19,50 @@ public final class KafkaProducer: @unchecked Sendable {
     // The handle and queue are only used from the poll thread or from thread-safe librdkafka calls.
     private let handle: OpaquePointer
     private let mainQueue: OpaquePointer
+    /// Handles of ``KafkaProducerConfiguration/topics``, kept so librdkafka keeps them known.
+    private let knownTopics: [OpaquePointer]
     private let logger: Logger
     private let state = Mutex(State())
 
+    /// Each `send` is one batch: its messages carry `batch << indexBits | index` as their opaque,
+    /// and the poll thread fills in their reports under one lock per delivery event, waking the
+    /// sender once when the last report arrived (no per-message bookkeeping or suspension).
+    private static let indexBits = 24
+    private static let maximumBatch = 1 << indexBits
+
     private struct State {
-        var nextID: UInt = 1
-        var pending: [UInt: Pending] = [:]
+        var nextBatch: UInt = 1
+        var batches: [UInt: Batch] = [:]
         var closingDeadline: ContinuousClock.Instant?
         var closed = false
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// A message handed to librdkafka: its report has arrived, or somebody may be waiting for it.
-    private enum Pending {
-        case awaiting(CheckedContinuation<KafkaDeliveryReport, any Error>?)
-        case reported(Result<KafkaDeliveryReport, KafkaError>)
+    private struct Batch {
+        var partitions: [Int32]
+        var offsets: [Int64]
+        /// Messages handed to librdkafka whose report has not arrived yet (or all of them, until
+        /// the sender says how many it handed over).
+        var outstanding: Int
+        var failure: KafkaError?
+        var waiter: Waiter?
+        var sealed = false
+
+        var isDone: Bool { sealed && outstanding == 0 }
+        var result: Result<([Int32], [Int64]), any Error> {
+            if let failure { .failure(failure) } else { .success((partitions, offsets)) }
+        }
     }
+
+    private typealias Waiter = CheckedContinuation<([Int32], [Int64]), any Error>
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
         self.handle = try RDKafka.makeHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties)
         rd_kafka_set_log_queue(handle, nil)  // Logs join delivery reports on the main queue.
         self.mainQueue = rd_kafka_queue_get_main(handle)
+        // Named before the first metadata request goes out, they are in its answer.
+        let handle = self.handle
+        self.knownTopics = configuration.topics.compactMap { rd_kafka_topic_new(handle, $0, nil) }
         self.logger = logger
         let thread = Thread { [self] in pollLoop() }
         thread.name = "layar.kafka.producer"
@@ -56,25 +79,16 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Sends messages in the given order (so records with the same key keep it) and returns when
     /// the broker acknowledged every one. Throws the first failure, after every report arrived.
     public func send(_ records: [KafkaProducerRecord]) async throws -> [KafkaDeliveryReport] {
-        var ids: [UInt] = []
-        var failure: (any Error)?
-        for record in records {
-            do {
-                ids.append(try await enqueue(record))
-            } catch {
-                failure = error
-                break
-            }
-        }
+        guard !records.isEmpty else { return [] }
         var reports: [KafkaDeliveryReport] = []
-        for id in ids {
-            do {
-                reports.append(try await report(for: id))
-            } catch {
-                failure = failure ?? error
+        reports.reserveCapacity(records.count)
+        for start in stride(from: 0, to: records.count, by: Self.maximumBatch) {
+            let chunk = records[start..<min(start + Self.maximumBatch, records.count)]
+            let (partitions, offsets) = try await sendBatch(chunk)
+            for (index, record) in chunk.enumerated() {
+                reports.append(KafkaDeliveryReport(topic: record.topic, partition: partitions[index], offset: offsets[index]))
             }
         }
-        if let failure { throw failure }
         return reports
     }
 
@@ -92,93 +106,111 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    /// Hands one record to librdkafka, retrying while its local queue is full.
-    private func enqueue(_ record: KafkaProducerRecord) async throws -> UInt {
-        while true {
-            // Register before producing: the report may arrive before produce returns.
-            let id: UInt? = state.withLock { state in
-                guard state.closingDeadline == nil else { return nil }
-                let id = state.nextID
-                state.nextID += 1
-                state.pending[id] = .awaiting(nil)
-                return id
-            }
-            guard let id else { throw KafkaError(kind: .closed, message: "producer is shut down") }
-            guard let error = produce(record, opaque: id) else { return id }
-            _ = state.withLock { $0.pending.removeValue(forKey: id) }
-            guard error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue else { throw error }
-            try await Task.sleep(for: .milliseconds(5))
+    private func sendBatch(_ records: ArraySlice<KafkaProducerRecord>) async throws -> ([Int32], [Int64]) {
+        let id: UInt? = state.withLock { state in
+            guard state.closingDeadline == nil else { return nil }
+            let id = state.nextBatch
+            state.nextBatch += 1
+            state.batches[id] = Batch(
+                partitions: [Int32](repeating: -1, count: records.count), offsets: [Int64](repeating: -1, count: records.count),
+                outstanding: records.count
+            )
+            return id
         }
-    }
-
-    private func report(for id: UInt) async throws -> KafkaDeliveryReport {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<KafkaDeliveryReport, KafkaError>? = state.withLock { state in
-                switch state.pending[id] {
-                case .reported(let result):
-                    state.pending[id] = nil
-                    return result
-                case .awaiting:
-                    state.pending[id] = .awaiting(continuation)
-                    return nil
-                case nil:
+        guard let id else { throw KafkaError(kind: .closed, message: "producer is shut down") }
+        // Hand every record over in order, retrying one while librdkafka's local queue is full.
+        var handedOver = 0
+        var failure: KafkaError?
+        for (index, record) in records.enumerated() {
+            while let error = produce(record, opaque: id << UInt(Self.indexBits) | UInt(index)) {
+                guard error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue, state.withLock({ $0.closingDeadline == nil }) else {
+                    failure = error
+                    break
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            if failure != nil { break }
+            handedOver += 1
+        }
+        return try await withCheckedThrowingContinuation { (continuation: Waiter) in
+            let outcome: Result<([Int32], [Int64]), any Error>? = state.withLock { state in
+                guard var batch = state.batches[id] else {
                     return .failure(KafkaError(kind: .closed, message: "producer shut down before acknowledgement"))
                 }
+                batch.outstanding -= records.count - handedOver
+                batch.failure = batch.failure ?? failure
+                batch.sealed = true
+                if batch.isDone {
+                    state.batches[id] = nil
+                    return batch.result
+                }
+                batch.waiter = continuation
+                state.batches[id] = batch
+                return nil
             }
-            if let ready { continuation.resume(with: ready) }
+            if let outcome { continuation.resume(with: outcome) }
         }
-    }
-
-    /// Records a delivery report and wakes whoever waits for it.
-    private func complete(_ id: UInt, with result: Result<KafkaDeliveryReport, KafkaError>) {
-        let waiter: CheckedContinuation<KafkaDeliveryReport, any Error>? = state.withLock { state in
-            guard case .awaiting(let waiter) = state.pending[id] else { return nil }
-            if let waiter {
-                state.pending[id] = nil
-                return waiter
-            }
-            state.pending[id] = .reported(result)
-            return nil
-        }
-        waiter?.resume(with: result)
     }
 
     /// Enqueues into librdkafka (non-blocking: no `RD_KAFKA_MSG_F_BLOCK`).
-    private func produce(_ record: KafkaProducerRecord, opaque id: UInt) -> KafkaError? {
-        let headers = rd_kafka_headers_new(record.headers.count)
-        for header in record.headers {
-            header.value.withUnsafeBytes { bytes in
-                _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+    private func produce(_ record: KafkaProducerRecord, opaque: UInt) -> KafkaError? {
+        var headers: OpaquePointer?
+        if !record.headers.isEmpty {
+            headers = rd_kafka_headers_new(record.headers.count)
+            for header in record.headers {
+                header.value.withUnsafeBytes { bytes in
+                    _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+                }
             }
         }
         let failure: OpaquePointer? = record.topic.withCString { topic in
             record.value.withUnsafeBytes { value in
                 (record.key ?? []).withUnsafeBytes { key in
-                    var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 5)
-                    fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
-                    fields[0].u.cstr = topic
-                    fields[1].vtype = RD_KAFKA_VTYPE_VALUE
-                    fields[1].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                    fields[1].u.mem.size = value.count
-                    fields[2].vtype = RD_KAFKA_VTYPE_OPAQUE
-                    fields[2].u.ptr = UnsafeMutableRawPointer(bitPattern: id)
-                    fields[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    fields[3].u.i = RD_KAFKA_MSG_F_COPY
-                    fields[4].vtype = RD_KAFKA_VTYPE_HEADERS
-                    fields[4].u.headers = headers
-                    if record.key != nil {
-                        var keyField = rd_kafka_vu_t()
-                        keyField.vtype = RD_KAFKA_VTYPE_KEY
-                        keyField.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
-                        keyField.u.mem.size = key.count
-                        fields.append(keyField)
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6) { fields in
+                        var count = 0
+                        func add(_ set: (inout rd_kafka_vu_t) -> Void) {
+                            var field = rd_kafka_vu_t()
+                            set(&field)
+                            fields[count] = field
+                            count += 1
+                        }
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_TOPIC
+                            $0.u.cstr = topic
+                        }
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_VALUE
+                            $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                            $0.u.mem.size = value.count
+                        }
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_OPAQUE
+                            $0.u.ptr = UnsafeMutableRawPointer(bitPattern: opaque)
+                        }
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                            $0.u.i = RD_KAFKA_MSG_F_COPY
+                        }
+                        if let headers {
+                            add {
+                                $0.vtype = RD_KAFKA_VTYPE_HEADERS
+                                $0.u.headers = headers
+                            }
+                        }
+                        if record.key != nil {
+                            add {
+                                $0.vtype = RD_KAFKA_VTYPE_KEY
+                                $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                                $0.u.mem.size = key.count
+                            }
+                        }
+                        return rd_kafka_produceva(handle, fields.baseAddress, count)
                     }
-                    return rd_kafka_produceva(handle, fields, fields.count)
                 }
             }
         }
         guard let failure else { return nil }  // librdkafka now owns the headers.
-        rd_kafka_headers_destroy(headers)
+        if let headers { rd_kafka_headers_destroy(headers) }
         return RDKafka.error(.produce, taking: failure)
     }
 
@@ -196,34 +228,66 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         let (unfinished, waiters) = state.withLock { state in
             defer {
-                state.pending = [:]
+                state.batches = [:]
                 state.shutdownWaiters = []
                 state.closed = true
             }
-            let unfinished = state.pending.values.compactMap { pending in
-                if case .awaiting(let waiter?) = pending { waiter } else { nil }
-            }
-            return (unfinished, state.shutdownWaiters)
+            return (state.batches.values.compactMap(\.waiter), state.shutdownWaiters)
         }
-        if !unfinished.isEmpty { logger.warning("producer shut down with \(unfinished.count) unacknowledged messages") }
+        if !unfinished.isEmpty { logger.warning("producer shut down with \(unfinished.count) unacknowledged batches") }
         for waiter in unfinished {
             waiter.resume(throwing: KafkaError(kind: .closed, message: "producer shut down before acknowledgement"))
         }
+        knownTopics.forEach { rd_kafka_topic_destroy($0) }
         rd_kafka_queue_destroy(mainQueue)
         rd_kafka_destroy(handle)
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Applies the reports of one delivery event under one lock and wakes the senders whose
+    /// batch is complete.
     private func deliver(reportsIn event: OpaquePointer) {
+        var reports: [(opaque: UInt, partition: Int32, offset: Int64, error: rd_kafka_resp_err_t)] = []
+        reports.reserveCapacity(rd_kafka_event_message_count(event))
         while let message = rd_kafka_event_message_next(event) {
             let raw = message.pointee
-            let id = UInt(bitPattern: raw._private)
-            if raw.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                complete(id, with: .success(KafkaDeliveryReport(topic: topic, partition: raw.partition, offset: raw.offset)))
-            } else {
-                complete(id, with: .failure(RDKafka.error(.delivery, raw.err, isFatal: raw.err == RD_KAFKA_RESP_ERR__FATAL)))
-            }
+            reports.append((UInt(bitPattern: raw._private), raw.partition, raw.offset, raw.err))
         }
+        let mask = UInt(Self.maximumBatch - 1)
+        let finished: [(Waiter, Result<([Int32], [Int64]), any Error>)] = state.withLock { state in
+            var finished: [(Waiter, Result<([Int32], [Int64]), any Error>)] = []
+            // Reports of one batch come in runs: take each batch out once per run.
+            var current: (id: UInt, batch: Batch)?
+            func putBack() {
+                guard let (id, batch) = current else { return }
+                current = nil
+                if batch.isDone, let waiter = batch.waiter {
+                    finished.append((waiter, batch.result))
+                } else {
+                    state.batches[id] = batch
+                }
+            }
+            for report in reports {
+                let id = report.opaque >> UInt(Self.indexBits)
+                if current?.id != id {
+                    putBack()
+                    guard let batch = state.batches.removeValue(forKey: id) else { continue }
+                    current = (id, batch)
+                }
+                let index = Int(report.opaque & mask)
+                if report.error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    current!.batch.partitions[index] = report.partition
+                    current!.batch.offsets[index] = report.offset
+                } else if current!.batch.failure == nil {
+                    current!.batch.failure = RDKafka.error(
+                        .delivery, report.error, isFatal: report.error == RD_KAFKA_RESP_ERR__FATAL
+                    )
+                }
+                current!.batch.outstanding -= 1
+            }
+            putBack()
+            return finished
+        }
+        for (waiter, result) in finished { waiter.resume(with: result) }
     }
 }

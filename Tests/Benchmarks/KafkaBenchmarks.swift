@@ -13,21 +13,25 @@ struct KafkaProduce: AsyncParsableCommand {
     @Option(help: "Bytes per message.") var size = 500
     @Option(help: "Messages per awaited batch.") var batch = 10_000
     @Option(help: "Batches in flight.") var concurrency = 8
+    @Flag(help: "Give each message its own key, spreading messages evenly over the partitions.") var keyed = false
 
     func run() async throws {
         var logger = Logger(label: "layar-bench")
         logger.logLevel = .warning
         var configuration = KafkaProducerConfiguration(bootstrapServers: brokers)
         configuration.extra["queue.buffering.max.messages"] = "1000000"
+        configuration.topics = [topic]
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let value = [UInt8](repeating: 0x61, count: size)
+        // Plain locals: option wrappers are slow to read a million times.
+        let (topic, count, batch, concurrency, keyed) = (topic, count, batch, concurrency, keyed)
         let batches = (count + batch - 1) / batch
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<batches {
                 if index >= concurrency { try await group.next() }
-                let records = (0..<min(batch, count - index * batch)).map { _ in
-                    KafkaProducerRecord(topic: topic, key: nil, value: value)
+                let records = (0..<min(batch, count - index * batch)).map { offset in
+                    KafkaProducerRecord(topic: topic, key: keyed ? Array(String(index * batch + offset).utf8) : nil, value: value)
                 }
                 group.addTask { _ = try await producer.send(records) }
             }
@@ -57,10 +61,12 @@ struct KafkaConsume: AsyncParsableCommand {
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         var read = 0
         var first: ContinuousClock.Instant?
-        for try await _ in consumer.messages {
+        var messages = consumer.messages.makeAsyncIterator()
+        // Gives up after two idle minutes rather than waiting forever for messages that are not there.
+        while read < count, let message = try await messages.nextMessage(timeoutMilliseconds: 120_000) {
+            _ = message
             first = first ?? .now
             read += 1
-            if read == count { break }
         }
         let total = (ContinuousClock.now - started).inSeconds
         let streaming = (ContinuousClock.now - (first ?? started)).inSeconds

@@ -1,6 +1,7 @@
 import Foundation
 import LayarKafka
 import LayarPostgres
+import LayarSchema
 import Logging
 import ServiceLifecycle
 
@@ -60,6 +61,7 @@ public enum ServiceRunner {
 
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
         producerConfiguration.clientID = "layar.\(definition.name)"
+        producerConfiguration.topics = LayarTopic.allCases.map(\.rawValue)
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         let context = ServiceContext(pool: pool, logger: logger)
 
