@@ -21,7 +21,8 @@ psql_admin -d postgres -c "DROP DATABASE IF EXISTS layar_load" >/dev/null
 create_database layar_load
 trap 'stop_pids "${PIDS[@]}" ${BROKER_PID:-}' EXIT
 start_broker --topic bench.consume:48
-export LAYAR_QUIET_HOURS=off LAYAR_LOG_LEVEL=warning LAYAR_NOTIFY_LOG_FILE=$OUT/notifications.jsonl
+# Gateways here are the development log: no provider rate limit to respect.
+export LAYAR_QUIET_HOURS=off LAYAR_LOG_LEVEL=warning LAYAR_NOTIFY_LOG_FILE=$OUT/notifications.jsonl LAYAR_NOTIFY_RATE=10000
 start_services layar_load
 SERVICE_PIDS=("${PIDS[@]}")
 POSTMASTER=$(head -n 1 "$PGDATA_DIR/db/postmaster.pid")

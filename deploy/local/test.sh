@@ -7,6 +7,9 @@ source "$(dirname "$0")/lib.sh"
 install_packages
 build --build-tests
 start_postgres
+# Every run starts from an empty database: nothing a previous run left (open cases filling the
+# case workers' capacity, say) can change what a test sees.
+psql_admin -d postgres -c "DROP DATABASE IF EXISTS layar_test WITH (FORCE)" >/dev/null
 create_database layar_test layar_test
 psql_admin -d layar_test -c "GRANT CREATE ON DATABASE layar_test TO layar_test"
 trap 'stop_all' EXIT

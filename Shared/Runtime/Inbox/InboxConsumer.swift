@@ -6,11 +6,14 @@ import ServiceLifecycle
 /// The read side: consumes topics in a consumer group and applies each event exactly once to
 /// the service's database.
 ///
-/// Per message: `BEGIN`; insert `(consumer, ce_id)` into `inbox` (a conflict means the event was
-/// already applied: skip it); run the handler; `COMMIT`; only then store the Kafka offset. A crash
-/// anywhere re-delivers the message, and the inbox absorbs it. Database outages are retried with
-/// backoff for as long as they last; an event the handler rejects, or one that still fails after
-/// ``maximumAttempts``, goes to the dead-letter topic `<consumer>.dlq` with the reason in headers.
+/// Per event: insert `(consumer, ce_id)` into `inbox` (a conflict means the event was already
+/// applied: skip it) and run the handler, in one transaction; only after `COMMIT` store the Kafka
+/// offsets. The messages already fetched (up to ``batchSize``) share one transaction, so a busy
+/// consumer pays one commit for many events; if anything in the batch fails, it is rolled back
+/// and its messages are applied one at a time. A crash anywhere re-delivers what was not stored,
+/// and the inbox absorbs it. Database outages are retried with backoff for as long as they last;
+/// an event the handler rejects, or one that still fails after ``maximumAttempts``, goes to the
+/// dead-letter topic `<consumer>.dlq` with the reason in headers.
 public struct InboxConsumer: Service {
     /// Consumer name: the Kafka group id and the inbox's `consumer` column, e.g. "layar.verification".
     public var name: String
@@ -21,6 +24,8 @@ public struct InboxConsumer: Service {
     public var brokers: String
     public var logger: Logger
     public var maximumAttempts = 5
+    /// At most this many already-fetched messages share a transaction.
+    public var batchSize = 100
 
     public init(
         name: String, topics: [String], handler: any EventHandler, pool: PostgresPool, producer: KafkaProducer,
@@ -45,9 +50,15 @@ public struct InboxConsumer: Service {
         // its offset stored, and close() commits before leaving the group.
         do {
             try await cancelWhenGracefulShutdown {
-                for try await message in consumer.messages {
-                    try await process(message)
-                    try consumer.storeOffset(of: message)
+                var messages = consumer.messages.makeAsyncIterator()
+                while let first = try await messages.next() {
+                    // Whatever librdkafka has already fetched joins the batch; nothing waits for more.
+                    var batch = [first]
+                    while batch.count < batchSize, let next = try await messages.nextMessage(timeoutMilliseconds: 0) {
+                        batch.append(next)
+                    }
+                    try await process(batch)
+                    for message in batch { try consumer.storeOffset(of: message) }
                 }
             }
         } catch is CancellationError {
@@ -57,6 +68,36 @@ public struct InboxConsumer: Service {
             throw error
         }
         await consumer.close()
+    }
+
+    /// Applies a batch of messages in one transaction, or one by one when that fails. Returns when
+    /// it is safe to store their offsets.
+    func process(_ batch: [KafkaConsumerMessage]) async throws {
+        guard batch.count > 1 else {
+            if let message = batch.first { try await process(message) }
+            return
+        }
+        var events: [InboundEvent] = []
+        var unreadable: [KafkaConsumerMessage] = []
+        for message in batch {
+            guard let event = try? InboundEvent(message) else {
+                unreadable.append(message)
+                continue
+            }
+            if handler.eventTypes.contains(event.type) { events.append(event) }
+        }
+        do {
+            if !events.isEmpty {
+                try await pool.withTransaction { connection in
+                    for event in events { try await apply(event, on: connection) }
+                }
+            }
+        } catch {
+            logger.debug("batch of \(batch.count) failed (\(error)); applying its messages one at a time")
+            for message in batch { try await process(message) }
+            return
+        }
+        for message in unreadable { try await process(message) }  // dead-letters each with its reason
     }
 
     /// Applies one message (or dead-letters it). Returns when it is safe to store its offset.
@@ -87,20 +128,22 @@ public struct InboxConsumer: Service {
     }
 
     private func apply(_ event: InboundEvent) async throws {
-        try await pool.withTransaction { connection in
-            let inserted = try await connection.query(
-                """
-                INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
-                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
-                """,
-                [name, event.id, event.type, event.message.topic, event.message.partition, event.message.offset]
-            )
-            guard inserted.affectedRows == 1 else {
-                logger.debug("event \(event.id) already applied by \(name), skipped")
-                return
-            }
-            try await handler.handle(event, on: connection)
+        try await pool.withTransaction { try await apply(event, on: $0) }
+    }
+
+    private func apply(_ event: InboundEvent, on connection: PostgresConnection) async throws {
+        let inserted = try await connection.query(
+            """
+            INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+            """,
+            [name, event.id, event.type, event.message.topic, event.message.partition, event.message.offset]
+        )
+        guard inserted.affectedRows == 1 else {
+            logger.debug("event \(event.id) already applied by \(name), skipped")
+            return
         }
+        try await handler.handle(event, on: connection)
     }
 
     private func deadLetter(_ message: KafkaConsumerMessage, reason: String) async throws {

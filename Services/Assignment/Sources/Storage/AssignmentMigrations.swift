@@ -205,5 +205,17 @@ enum AssignmentMigrations {
                      '{1,2}', 0, 'layar.partner.pprsar-mulia-satria', false);
                 """
         ),
+        PostgresMigration(
+            version: 7, name: "case worker load as a counter",
+            // Kept in step with every assignment and every case that ends, under the worker's row
+            // lock: choosing the least-loaded worker reads one row per worker instead of counting
+            // every worker's cases.
+            sql: """
+                ALTER TABLE case_workers ADD COLUMN open_cases integer NOT NULL DEFAULT 0 CHECK (open_cases >= 0);
+                UPDATE case_workers w SET open_cases = (
+                    SELECT count(*) FROM cases c
+                    WHERE c.case_worker_id = w.id AND c.status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn'));
+                """
+        ),
     ]
 }

@@ -108,13 +108,9 @@ extension CaseStore {
         guard record.state == .unassigned else { return false }
         let candidates = try await connection.query(
             """
-            SELECT w.id FROM case_workers w
-            LEFT JOIN LATERAL (
-                SELECT count(*) AS open FROM cases c WHERE c.case_worker_id = w.id
-                    AND c.status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn')
-            ) load ON true
-            WHERE w.active AND $1 = ANY (w.kecamatan_codes) AND load.open < w.capacity
-            ORDER BY load.open, w.id
+            SELECT id FROM case_workers
+            WHERE active AND $1 = ANY (kecamatan_codes) AND open_cases < capacity
+            ORDER BY open_cases, id LIMIT 20
             """, [record.kecamatanCode])
         for candidate in candidates {
             let workerID = try candidate.decode(String.self, "id")
@@ -126,23 +122,17 @@ extension CaseStore {
         return false
     }
 
-    /// Locks the worker's row, then counts their open cases in a fresh statement: two
-    /// assignments racing for the last place serialise on the lock and the second sees the first.
+    /// Locks the worker's row if they still have room: two assignments racing for the last place
+    /// serialise on the lock, and PostgreSQL re-checks the condition on the row the first left.
     private func lockWorkerWithRoom(
         _ workerID: String, kecamatanCode: String, on connection: PostgresConnection
     ) async throws -> (id: String, name: String)? {
         let locked = try await connection.query(
             """
-            SELECT id, name, capacity FROM case_workers
-            WHERE id = $1 AND active AND $2 = ANY (kecamatan_codes) FOR UPDATE
+            SELECT id, name FROM case_workers
+            WHERE id = $1 AND active AND $2 = ANY (kecamatan_codes) AND open_cases < capacity FOR UPDATE
             """, [workerID, kecamatanCode])
         guard let worker = locked.first else { return nil }
-        let load = try await connection.query(
-            """
-            SELECT count(*) AS open FROM cases
-            WHERE case_worker_id = $1 AND status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn')
-            """, [workerID])
-        guard try load[0].decode(Int.self, "open") < worker.decode(Int.self, "capacity") else { return nil }
         return (workerID, try worker.decode(String.self, "name"))
     }
 
@@ -164,6 +154,10 @@ extension CaseStore {
             """,
             [record.id, to.rawValue, worker.id, time, deadlines.assessmentDue(assignedAt: time)]
         )
+        try await connection.query("UPDATE case_workers SET open_cases = open_cases + 1 WHERE id = $1", [worker.id])
+        if let previous {
+            try await connection.query("UPDATE case_workers SET open_cases = open_cases - 1 WHERE id = $1", [previous])
+        }
         record.state = to
         record.workerID = worker.id
         try await ledger.record(

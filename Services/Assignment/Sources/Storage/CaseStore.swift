@@ -102,6 +102,9 @@ extension CaseStore {
         let from = record.state
         try await connection.query("UPDATE cases SET status = $2 WHERE id = $1", [record.id, state.rawValue])
         record.state = state
+        if from.isOpen && !state.isOpen, let worker = record.workerID {
+            try await connection.query("UPDATE case_workers SET open_cases = open_cases - 1 WHERE id = $1", [worker])
+        }
         try await ledger.record(
             .init(
                 type: type, from: from, to: state, fromParty: fromParty, toParty: toParty, reason: reason, actor: actor,

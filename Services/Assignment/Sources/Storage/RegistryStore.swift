@@ -16,10 +16,8 @@ struct RegistryStore: Sendable {
     func caseWorkers() async throws -> [Layar_V1_CaseWorker] {
         try await pool.query(
             """
-            SELECT w.id, w.name, w.role, w.kecamatan_codes, w.capacity, w.active,
-                (SELECT count(*) FROM cases c WHERE c.case_worker_id = w.id
-                    AND c.status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn')) AS open
-            FROM case_workers w ORDER BY w.id
+            SELECT id, name, role, kecamatan_codes, capacity, active, open_cases AS open
+            FROM case_workers ORDER BY id
             """
         ).map { row in
             try Layar_V1_CaseWorker.with {
