@@ -109,6 +109,39 @@ struct OutboxInboxTests {
         try await database.drop()
     }
 
+    @Test("a batch shares one transaction; a failure in it rolls it back and each event is applied once, alone")
+    func batchFallsBackToSingles() async throws {
+        let (database, producer) = try await Self.prepare()
+        let handler = CountingHandler()
+        let inbox = try inbox(database, producer, name: "test.inbox.\(database.schema)", handler: handler)
+        let events = (0..<5).map { index in
+            Layar_V1_ReferralSubmitted.with {
+                $0.referralID = UUID().uuidString.lowercased()
+                $0.trackingCode = index == 3 ? "FAIL-ONCE" : "OK"
+            }
+        }
+        var batch = try events.enumerated().map { try Self.message(id: UUID().uuidString, event: $1, offset: Int64($0)) }
+        batch.append(batch[1])  // a redelivery inside the batch
+        batch.append(KafkaConsumerMessage(topic: LayarTopic.intakeReferrals.rawValue, partition: 0, offset: 9, key: nil, value: [0x01], headers: []))
+        try await inbox.process(batch)
+
+        let times = try await database.pool.query("SELECT times FROM applied ORDER BY referral_id").map { try $0.decode(Int.self, "times") }
+        #expect(times == [1, 1, 1, 1, 1], "the rolled-back batch left nothing behind; each event applied once")
+        #expect(handler.failOnce.count == 1)
+        let recorded = try await database.pool.query("SELECT count(*) AS n FROM inbox").first!.decode(Int.self, "n")
+        #expect(recorded == 5)
+
+        // A clean batch: one transaction, every event applied.
+        let clean = try (0..<3).map { offset in
+            try Self.message(id: UUID().uuidString, event: .with { $0.referralID = UUID().uuidString.lowercased() }, offset: Int64(20 + offset))
+        }
+        try await inbox.process(clean)
+        let all = try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
+        #expect(all == 8)
+        await producer.shutdown()
+        try await database.drop()
+    }
+
     @Test("poison messages go to the dead-letter topic with the reason, and nothing is applied")
     func poisonToDeadLetter() async throws {
         let (database, producer) = try await Self.prepare()
