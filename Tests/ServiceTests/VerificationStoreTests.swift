@@ -47,9 +47,28 @@ struct VerificationStoreTests {
     @Test("a good extract loads as the current snapshot, looked up by NIK and by family card")
     func goodImport() async throws {
         let (database, store) = try await Self.prepare()
-        let lines = try Self.extract(rows: 3_000, seed: 1)
+        var lines = try Self.extract(rows: 3_000, seed: 1)
+        // An address quoted with a quote inside, and no decile (a DTKS-era row); then a row whose
+        // quote stands inside an unquoted field, which is re-quoted for COPY.
+        let parts = lines[20].components(separatedBy: "\"")  // [fields before, the address, ",decile,..."]
+        var after = parts[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        after[1] = ""
+        lines[20] = parts[0] + #""Jl. A. Yani, RT 02 ""Gang Damai""""# + after.joined(separator: ",")
+        let registryID = String(lines[20].prefix { $0 != "," })
+        let odd = lines[30].components(separatedBy: "\"")
+        lines[30] = odd[0] + "Gang 5\" Barat" + odd[2]
+        let oddID = String(lines[30].prefix { $0 != "," })
         let report = try await Self.importLines(lines, into: database)
-        #expect(report.rows == 3_000 && report.rejected == 0)
+        #expect(report.rows == 3_000 && report.rejected == 0, "\(report.rejections)")
+        let stored = try await database.pool.query(
+            "SELECT address, decile FROM registry_current WHERE registry_id = $1", [registryID]
+        ).first
+        #expect(try stored?.decode(String.self, "address") == #"Jl. A. Yani, RT 02 "Gang Damai""#)
+        #expect(try stored?.decode(Int?.self, "decile") == nil)
+        let oddAddress = try await database.pool.query(
+            "SELECT address FROM registry_current WHERE registry_id = $1", [oddID]
+        ).first?.decode(String.self, "address")
+        #expect(oddAddress == "Gang 5\" Barat")
         let fields = lines[10].split(separator: ",", omittingEmptySubsequences: false)
         let match = try await database.pool.withConnection { try await RegistryLookup().person(nik: String(fields[1]), on: $0) }
         #expect(match?.registryID == String(fields[0]))

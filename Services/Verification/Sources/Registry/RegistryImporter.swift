@@ -163,7 +163,13 @@ public struct RegistryImporter: Sendable {
                 }
                 if line.isEmpty { return }
                 processed += 1
-                let reason = CSVLine.fields(line).map { RegistryRowValidator.append($0, to: &output) } ?? "unterminated quote"
+                let reason: String?
+                if let fields = CSVLine.fields(line) {
+                    reason = RegistryRowValidator.problem(fields)
+                    if reason == nil { RegistryRowValidator.appendCSV(line: line, fields: fields, to: &output) }
+                } else {
+                    reason = "unterminated quote"
+                }
                 if let reason {
                     rejected += 1
                     if rejections.count < 100 { rejections.append((lineNumber, reason)) }

@@ -1,8 +1,8 @@
 import LayarDomain
 import LayarPostgres
 
-/// Checks one row of a registry extract (DTKS/DTSEN CSV) and writes it as COPY text. Works on
-/// the row's bytes: a million rows must load close to the speed of `psql \copy`.
+/// Checks one row of a registry extract (DTKS/DTSEN CSV) and passes it on to COPY in CSV form.
+/// Works on the row's bytes: a million rows must load close to the speed of `psql \copy`.
 ///
 /// Columns, in this order (the header line names them): registry_id, nik, kk, name, birth_place,
 /// birth_date (YYYY-MM-DD), sex (L/P), relation, kecamatan_code, desa_code, address, decile (1–10, or
@@ -13,9 +13,8 @@ public enum RegistryRowValidator {
         "desa_code", "address", "decile", "pkh", "bpnt", "pbi_jk",
     ]
 
-    /// Validates `fields` and appends the COPY row to `output`; returns the reason when invalid
-    /// (then nothing is appended).
-    public static func append(_ fields: [ArraySlice<UInt8>], to output: inout [UInt8]) -> String? {
+    /// Validates a row's `fields`; the reason when it is invalid, nil when it may be loaded.
+    public static func problem(_ fields: [ArraySlice<UInt8>]) -> String? {
         guard fields.count == columns.count else { return "expected \(columns.count) columns, found \(fields.count)" }
         if fields[0].isEmpty { return "registry_id is empty" }
         let nik: NIK.Parts
@@ -39,27 +38,36 @@ public enum RegistryRowValidator {
         let desa = String(decoding: fields[9], as: UTF8.self)
         if BalanganRegions.kecamatan[kecamatan] == nil { return "kecamatan_code \(kecamatan) is not in Kabupaten Balangan" }
         if !BalanganRegions.desa(desa, isIn: kecamatan) { return "desa_code \(desa) is not in kecamatan \(kecamatan)" }
-        var decile: Int?
         if !fields[11].isEmpty {
             guard isDigits(fields[11], upTo: 2), let value = Int(String(decoding: fields[11], as: UTF8.self)), (1...10).contains(value)
             else { return "decile must be 1 to 10 or empty" }
-            decile = value
         }
         for index in 12..<15 where !(fields[index].count == 1 && fields[index].first! &- UInt8(ascii: "0") < 2) {
             return "\(columns[index]) must be 0 or 1"
         }
-        for index in 0..<11 {
-            if index > 0 { output.append(UInt8(ascii: "\t")) }
-            CopyText.appendEscaped(fields[index], to: &output)
-        }
-        output.append(UInt8(ascii: "\t"))
-        if decile != nil { output.append(contentsOf: fields[11]) } else { output.append(contentsOf: CopyText.null) }
-        for index in 12..<15 {
-            output.append(UInt8(ascii: "\t"))
-            output.append(fields[index].first == UInt8(ascii: "1") ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        return nil
+    }
+
+    /// Appends a valid row for `COPY ... (FORMAT csv)`: the line itself when it is standard CSV
+    /// (every row of a well-formed extract: no re-encoding), else its fields quoted again, so that
+    /// PostgreSQL reads exactly the fields checked here. Empty fields stay unquoted: NULL for the
+    /// decile, empty text elsewhere (`FORCE_NOT_NULL`).
+    public static func appendCSV(line: ArraySlice<UInt8>, fields: [ArraySlice<UInt8>], to output: inout [UInt8]) {
+        if CSVLine.isStandard(line) {
+            output.append(contentsOf: line)
+        } else {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                guard !field.isEmpty else { continue }
+                output.append(UInt8(ascii: "\""))
+                for byte in field {
+                    if byte == UInt8(ascii: "\"") { output.append(byte) }
+                    output.append(byte)
+                }
+                output.append(UInt8(ascii: "\""))
+            }
         }
         output.append(UInt8(ascii: "\n"))
-        return nil
     }
 
     static func isDigits(_ field: ArraySlice<UInt8>, count: Int) -> Bool {
@@ -91,6 +99,34 @@ public enum RegistryRowValidator {
 /// Splits CSV lines into fields: commas, double-quoted fields with `""` for a quote. A quoted field
 /// may not span lines (registry extracts keep addresses on one line).
 public enum CSVLine {
+    /// True when quotes appear only where CSV puts them: opening a field, doubled inside a quoted
+    /// field, and closing it. Such a line means the same to PostgreSQL's CSV reader as to ``fields(_:)``.
+    public static func isStandard(_ line: ArraySlice<UInt8>) -> Bool {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        var index = line.startIndex
+        var fieldStart = true
+        var inQuotes = false
+        while index < line.endIndex {
+            let byte = line[index]
+            if inQuotes {
+                if byte == quote {
+                    if index + 1 < line.endIndex, line[index + 1] == quote {
+                        index += 1
+                    } else {
+                        inQuotes = false
+                        guard index + 1 == line.endIndex || line[index + 1] == comma else { return false }
+                    }
+                }
+            } else if byte == quote {
+                guard fieldStart else { return false }
+                inQuotes = true
+            }
+            fieldStart = !inQuotes && byte == comma
+            index += 1
+        }
+        return !inQuotes
+    }
+
     public static func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
         guard line.contains(UInt8(ascii: "\"")) else {
             return line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)

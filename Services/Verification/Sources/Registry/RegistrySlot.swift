@@ -29,17 +29,20 @@ enum RegistrySlot: String, Sendable {
         }
     }
 
+    /// Validated rows go in as CSV, mostly byte for byte as they were read.
     var copy: StaticString {
         switch self {
         case .a:
             """
             COPY registry_people_a (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
-                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FREEZE)
+                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (
+                registry_id, name, birth_place, sex, relation, kecamatan_code, desa_code, address))
             """
         case .b:
             """
             COPY registry_people_b (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
-                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FREEZE)
+                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (
+                registry_id, name, birth_place, sex, relation, kecamatan_code, desa_code, address))
             """
         }
     }
