@@ -22,10 +22,19 @@ enum RegistrySlot: String, Sendable {
         }
     }
 
+    /// Full leaves: a snapshot is never written after its load.
     var createIndexes: [StaticString] {
         switch self {
-        case .a: ["CREATE INDEX registry_a_nik ON registry_people_a (nik)", "CREATE INDEX registry_a_kk ON registry_people_a (kk)"]
-        case .b: ["CREATE INDEX registry_b_nik ON registry_people_b (nik)", "CREATE INDEX registry_b_kk ON registry_people_b (kk)"]
+        case .a:
+            [
+                "CREATE INDEX registry_a_nik ON registry_people_a (nik) WITH (fillfactor = 100)",
+                "CREATE INDEX registry_a_kk ON registry_people_a (kk) WITH (fillfactor = 100)",
+            ]
+        case .b:
+            [
+                "CREATE INDEX registry_b_nik ON registry_people_b (nik) WITH (fillfactor = 100)",
+                "CREATE INDEX registry_b_kk ON registry_people_b (kk) WITH (fillfactor = 100)",
+            ]
         }
     }
 
