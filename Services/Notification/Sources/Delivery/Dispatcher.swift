@@ -37,10 +37,20 @@ struct Dispatcher: Service {
         }
     }
 
-    /// Sends one batch of due messages; returns how many were handled.
+    /// Sends one batch of due messages; returns how many were handled. Different referrals'
+    /// messages go out side by side (gateways answer in tens of milliseconds); one referral's
+    /// messages keep their order, so nobody hears "assigned" before "verified".
     func dispatchBatch() async throws -> Int {
         let due = try await store.claimDue(limit: batchSize, now: now(), lease: lease)
-        for message in due { try await deliver(message) }
+        let byReferral = Dictionary(grouping: due, by: \.referralID).values
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for messages in byReferral {
+                group.addTask {
+                    for message in messages { try await deliver(message) }
+                }
+            }
+            try await group.waitForAll()
+        }
         return due.count
     }
 
