@@ -17,12 +17,7 @@ public struct AssignmentConfiguration: Sendable {
         deadlines.assignmentDays = reader.integer("LAYAR_ASSIGNMENT_DEADLINE_DAYS", default: 1, in: 1...60)
         deadlines.assessmentDays = reader.integer("LAYAR_ASSESSMENT_DEADLINE_DAYS", default: 5, in: 1...60)
         deadlines.partnerAnswerDays = reader.integer("LAYAR_PARTNER_ANSWER_DAYS", default: 3, in: 1...60)
-        let holidays = reader.optional("LAYAR_HOLIDAYS", default: "")
-        if let calendar = WorkingCalendar(holidayList: holidays) {
-            deadlines.calendar = calendar
-        } else {
-            reader.problems.append("LAYAR_HOLIDAYS=\(holidays) is invalid: expected dates like 2026-12-25,2027-01-01")
-        }
+        deadlines.calendar = reader.workingCalendar()
         let sweep = reader.integer("LAYAR_DEADLINE_SWEEP_SECONDS", default: 60, in: 1...3600)
         let contact = reader.optional("LAYAR_OFFICE_CONTACT", default: "Dinas Sosial Kabupaten Balangan")
         try reader.validate()

@@ -19,12 +19,7 @@ public struct SurveyConfiguration: Sendable {
         var deadlines = ComplaintDeadlines()
         deadlines.forwardingDays = reader.integer("LAYAR_COMPLAINT_FORWARDING_DAYS", default: 3, in: 1...60)
         deadlines.followUpDays = reader.integer("LAYAR_COMPLAINT_FOLLOW_UP_DAYS", default: 5, in: 1...60)
-        let holidays = reader.optional("LAYAR_HOLIDAYS", default: "")
-        if let calendar = WorkingCalendar(holidayList: holidays) {
-            deadlines.calendar = calendar
-        } else {
-            reader.problems.append("LAYAR_HOLIDAYS=\(holidays) is invalid: expected dates like 2026-12-25,2027-01-01")
-        }
+        deadlines.calendar = reader.workingCalendar()
         try reader.validate()
         return SurveyConfiguration(
             laporURL: url.isEmpty ? nil : url, laporToken: reader.optional("LAYAR_LAPOR_TOKEN", default: ""),
