@@ -11,8 +11,8 @@ import Synchronization
 /// re-reads what was not processed; consumers make that harmless with an inbox.
 ///
 /// librdkafka's blocking calls (poll, close, commit) run on the consumer's own serial dispatch
-/// queue, never on the cooperative thread pool. Memory is bounded by librdkafka's fetch queue:
-/// a message is polled only when the sequence is asked for the next one.
+/// queue, never on the cooperative thread pool, and take up to 500 already-fetched messages per
+/// trip to that queue. Memory is bounded by librdkafka's fetch queue and that batch.
 public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let logQueue: OpaquePointer
@@ -48,6 +48,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The messages of the subscribed topics, in partition order. Ends when the consumer is
     /// closed or the iterating task is cancelled.
     public var messages: Messages { Messages(consumer: self) }
+
+    var isClosed: Bool { state.withLock { $0 != .open } }
 
     /// Marks `message` processed: its offset + 1 is committed with the next background commit.
     public func storeOffset(of message: KafkaConsumerMessage) throws {
@@ -97,19 +99,35 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// One poll of at most `timeoutMilliseconds`, on the worker queue.
     fileprivate func poll(timeoutMilliseconds: Int32) async throws -> KafkaConsumerMessage? {
-        try await onWorker { [logger] handle -> KafkaConsumerMessage? in
+        try await poll(timeoutMilliseconds: timeoutMilliseconds, upTo: 1).first
+    }
+
+    /// Polls up to `limit` messages in one trip to the worker queue: waits up to
+    /// `timeoutMilliseconds` for the first, then takes only what librdkafka already fetched.
+    fileprivate func poll(timeoutMilliseconds: Int32, upTo limit: Int) async throws -> [KafkaConsumerMessage] {
+        try await onWorker { [logger] handle -> [KafkaConsumerMessage] in
             defer { self.drainLogs() }
-            guard let raw = rd_kafka_consumer_poll(handle, timeoutMilliseconds) else { return nil }
-            defer { rd_kafka_message_destroy(raw) }
-            let error = raw.pointee.err
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR { return RDKafka.message(raw) }
-            if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw RDKafka.error(.consume, error, isFatal: true)
+            var messages: [KafkaConsumerMessage] = []
+            var timeout = timeoutMilliseconds
+            while messages.count < limit {
+                guard let raw = rd_kafka_consumer_poll(handle, timeout) else { break }
+                timeout = 0
+                let error = raw.pointee.err
+                if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    messages.append(RDKafka.message(raw))
+                    rd_kafka_message_destroy(raw)
+                    continue
+                }
+                rd_kafka_message_destroy(raw)
+                if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    throw RDKafka.error(.consume, error, isFatal: true)
+                }
+                // Consumer errors are informational (a topic not yet created, a broker down): the
+                // client recovers by itself.
+                logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
+                break
             }
-            // Consumer errors are informational (a topic not yet created, a broker down): the
-            // client recovers by itself.
-            logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
-            return nil
+            return messages
         }
     }
 
@@ -141,27 +159,59 @@ public final class KafkaConsumer: @unchecked Sendable {
         public func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer) }
 
         public struct Iterator: AsyncIteratorProtocol {
-            let consumer: KafkaConsumer
+            // One reference and nothing else: with more stored properties, iterating through
+            // `for try await` (the standard library's `next(isolation:)`) crashed here with a bad
+            // pointer while resuming; a one-word iterator, as before batching, does not.
+            private let buffered: BufferedPolls
+
+            init(consumer: KafkaConsumer) {
+                self.buffered = BufferedPolls(consumer: consumer)
+            }
 
             /// One poll of at most `timeoutMilliseconds`: nil when nothing arrived (the consumer
             /// stays usable), for callers that stop after a quiet period.
             public mutating func nextMessage(timeoutMilliseconds: Int32) async throws -> KafkaConsumerMessage? {
-                do {
-                    return try await consumer.poll(timeoutMilliseconds: timeoutMilliseconds)
-                } catch let error as KafkaError where error.kind == .closed {
-                    return nil
-                }
+                try await buffered.next(timeoutMilliseconds: timeoutMilliseconds)
             }
 
             public mutating func next() async throws -> KafkaConsumerMessage? {
                 while !Task.isCancelled {
-                    do {
-                        if let message = try await consumer.poll(timeoutMilliseconds: 100) { return message }
-                    } catch let error as KafkaError where error.kind == .closed {
-                        return nil
-                    }
+                    if let message = try await buffered.next(timeoutMilliseconds: 100) { return message }
+                    if buffered.consumer.isClosed { return nil }
                 }
                 return nil
+            }
+        }
+
+        /// Messages taken from librdkafka by one poll (up to ``pollBatch``) and handed out one by one.
+        final class BufferedPolls: Sendable {
+            let consumer: KafkaConsumer
+            private let pending = Mutex<(messages: [KafkaConsumerMessage], next: Int)>(([], 0))
+
+            /// At most this many messages are taken out of librdkafka per poll.
+            static let pollBatch = 500
+
+            init(consumer: KafkaConsumer) {
+                self.consumer = consumer
+            }
+
+            func next(timeoutMilliseconds: Int32) async throws -> KafkaConsumerMessage? {
+                if let message = take() { return message }
+                do {
+                    let polled = try await consumer.poll(timeoutMilliseconds: timeoutMilliseconds, upTo: Self.pollBatch)
+                    pending.withLock { $0 = (polled, 0) }
+                } catch let error as KafkaError where error.kind == .closed {
+                    return nil
+                }
+                return take()
+            }
+
+            private func take() -> KafkaConsumerMessage? {
+                pending.withLock { state in
+                    guard state.next < state.messages.count else { return nil }
+                    defer { state.next += 1 }
+                    return state.messages[state.next]
+                }
             }
         }
     }
