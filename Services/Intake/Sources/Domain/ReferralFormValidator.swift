@@ -17,6 +17,7 @@ public enum ReferralFormValidator {
         require(!isBlank(form.description_p), "form.description", "Uraian masalah wajib diisi")
         require(form.description_p.count <= 4000, "form.description", "Uraian masalah terlalu panjang (maksimal 4000 huruf)")
         require(!form.needs.isEmpty, "form.needs", "Pilih minimal satu kebutuhan layanan")
+        require(form.needs.count <= Layar_V1_Need.allCases.count, "form.needs", "Terlalu banyak kebutuhan layanan dipilih")
         require(form.needs.allSatisfy(isKnown), "form.needs", "Kebutuhan layanan tidak dikenal")
         require(isKnown(form.urgency), "form.urgency", "Tingkat kedaruratan tidak dikenal")
         require(form.channel != .unspecified && isKnown(form.channel), "form.channel", "Saluran pengajuan wajib diisi")
@@ -61,6 +62,10 @@ public enum ReferralFormValidator {
             "form.person.family_card_number", "Nomor KK harus 16 angka"
         )
         require(!isBlank(person.fullName), "form.person.full_name", "Nama lengkap wajib diisi")
+        require(
+            isPersonName(person.fullName), "form.person.full_name",
+            "Nama hanya boleh berisi huruf, spasi, titik, koma, tanda petik (') dan tanda hubung"
+        )
         require(person.fullName.count <= 150, "form.person.full_name", "Nama lengkap terlalu panjang (maksimal 150 huruf)")
         require(person.birthPlace.count <= 100, "form.person.birth_place", "Tempat lahir terlalu panjang")
         if birthValid {
@@ -156,6 +161,16 @@ public enum ReferralFormValidator {
     /// generated enums list their known cases in `allCases`).
     static func isKnown<E: CaseIterable & Equatable>(_ value: E) -> Bool {
         E.allCases.contains(value)
+    }
+
+    /// Names in any script: letters and combining marks, spaces, and the punctuation names and
+    /// titles use (Ma'ruf, Hj. Siti, S.Tr.Sos., Abdul-Rahman). Markup, braces, digits and control
+    /// characters are not names.
+    static func isPersonName(_ name: String) -> Bool {
+        name.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isAlphabetic || scalar.properties.generalCategory == .nonspacingMark
+                || scalar == " " || ".,'-\u{2019}".unicodeScalars.contains(scalar)
+        }
     }
 
     static func isBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
