@@ -98,10 +98,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// One poll of at most `timeoutMilliseconds`, on the worker queue.
-    fileprivate func poll(timeoutMilliseconds: Int32) async throws -> KafkaConsumerMessage? {
-        try await poll(timeoutMilliseconds: timeoutMilliseconds, upTo: 1).first
-    }
-
     /// Polls up to `limit` messages in one trip to the worker queue: waits up to
     /// `timeoutMilliseconds` for the first, then takes only what librdkafka already fetched.
     fileprivate func poll(timeoutMilliseconds: Int32, upTo limit: Int) async throws -> [KafkaConsumerMessage] {

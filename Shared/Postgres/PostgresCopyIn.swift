@@ -69,27 +69,3 @@ extension PostgresConnection {
         }
     }
 }
-
-/// Encodes values for COPY's text format: `\N` for NULL; backslash, tab, newline and carriage
-/// return escaped. Works on bytes, for bulk loads.
-public enum CopyText {
-    public static let null: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "N")]
-
-    @inlinable
-    public static func appendEscaped(_ bytes: ArraySlice<UInt8>, to buffer: inout [UInt8]) {
-        // Most fields need no escape: copy them whole.
-        guard bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
-            buffer.append(contentsOf: bytes)
-            return
-        }
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: buffer.append(byte)
-            }
-        }
-    }
-}

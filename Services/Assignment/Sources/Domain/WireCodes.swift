@@ -65,3 +65,14 @@ extension Layar_V1_Sex {
         }
     }
 }
+
+extension Layar_V1_CaseDeadline {
+    var code: String {
+        switch self {
+        case .assignment: "ASSIGNMENT_DEADLINE"
+        case .assessment: "ASSESSMENT_DEADLINE"
+        case .partnerAnswer: "PARTNER_ANSWER_DEADLINE"
+        default: "DEADLINE"
+        }
+    }
+}

@@ -98,14 +98,3 @@ extension CaseStore {
         }, on: connection, at: now)
     }
 }
-
-extension Layar_V1_CaseDeadline {
-    var code: String {
-        switch self {
-        case .assignment: "ASSIGNMENT_DEADLINE"
-        case .assessment: "ASSESSMENT_DEADLINE"
-        case .partnerAnswer: "PARTNER_ANSWER_DEADLINE"
-        default: "DEADLINE"
-        }
-    }
-}

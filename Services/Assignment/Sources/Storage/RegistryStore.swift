@@ -69,15 +69,9 @@ struct RegistryStore: Sendable {
         ).map(institution(from:))
     }
 
+    /// One institution (a regency deals with a handful: reading them all keeps one column list).
     static func institution(code: String, on connection: PostgresConnection) async throws -> Layar_V1_Institution? {
-        try await connection.query(
-            """
-            SELECT code, name, kind, operator, location, ppks_kinds, services, eligibility_notes, required_documents,
-                capacity_total, capacity_available, capacity_updated_at, service_area, contact, topic_prefix,
-                requires_identification, active
-            FROM institutions WHERE code = $1
-            """, [code]
-        ).first.map(institution(from:))
+        try await institutions(on: connection).first { $0.code == code }
     }
 
     func upsert(_ institution: Layar_V1_Institution) async throws -> Layar_V1_Institution {
