@@ -35,16 +35,19 @@ extension CaseStore {
         _ = try await assignAutomatically(&record, at: time, on: connection)
     }
 
-    /// Gives waiting cases, highest priority first, to case workers who now have room (after a
-    /// case ended or a worker's coverage, capacity or leave changed). Returns how many.
+    /// Gives waiting cases of the kecamatan `workerID` covers, highest priority first, to case
+    /// workers who now have room (after one of that worker's cases ended, or the worker's coverage,
+    /// capacity or leave changed). Cases elsewhere could not use that room, so they are not tried.
+    /// Returns how many were assigned.
     @discardableResult
-    func assignWaitingCases(at time: Date, on connection: PostgresConnection) async throws -> Int {
+    func assignWaitingCases(coveredBy workerID: String?, at time: Date, on connection: PostgresConnection) async throws -> Int {
+        guard let workerID else { return 0 }
         let waiting = try await connection.query(
             """
-            SELECT id FROM cases WHERE status = 'unassigned'
-            ORDER BY priority DESC, opened_at LIMIT 500 FOR UPDATE SKIP LOCKED
-            """
-        )
+            SELECT c.id FROM cases c JOIN case_workers w ON w.id = $1
+            WHERE c.status = 'unassigned' AND c.kecamatan_code = ANY (w.kecamatan_codes)
+            ORDER BY c.priority DESC, c.opened_at LIMIT 500 FOR UPDATE OF c SKIP LOCKED
+            """, [workerID])
         var assigned = 0
         for row in waiting {
             var record = try await lockCase(id: try row.decode(UUID.self, "id"), on: connection)
@@ -98,7 +101,7 @@ extension CaseStore {
             &record, to: .withdrawn, as: .withdrawn, fromParty: record.workerID ?? "", actor: Self.system, at: time,
             on: connection
         )
-        if record.workerID != nil { try await assignWaitingCases(at: time, on: connection) }
+        try await assignWaitingCases(coveredBy: record.workerID, at: time, on: connection)
     }
 
     // MARK: - Choosing and giving

@@ -77,7 +77,7 @@ extension CaseStore {
                 $0.outcome = summary
                 $0.completedAt = Google_Protobuf_Timestamp(date: time)
             }, on: connection, at: time)
-            try await assignWaitingCases(at: time, on: connection)
+            try await assignWaitingCases(coveredBy: record.workerID, at: time, on: connection)
         }
     }
 
@@ -96,7 +96,7 @@ extension CaseStore {
                 "UPDATE cases SET completed_at = coalesce(completed_at, $2) WHERE id = $1", [record.id, time]
             )
             try await move(&record, to: .closed, as: .closed, reason: reason, actor: actor, at: time, on: connection)
-            if wasOpen { try await assignWaitingCases(at: time, on: connection) }
+            if wasOpen { try await assignWaitingCases(coveredBy: record.workerID, at: time, on: connection) }
         }
     }
 

@@ -47,7 +47,7 @@ struct RegistryStore: Sendable {
                     PostgresTextArray(worker.kecamatanCodes), worker.capacity, worker.active,
                 ]
             )
-            try await cases.assignWaitingCases(at: time, on: connection)
+            try await cases.assignWaitingCases(coveredBy: worker.id, at: time, on: connection)
         }
         return try await caseWorkers().first { $0.id == worker.id }!
     }
