@@ -49,6 +49,19 @@ public enum Layar_V1_AssignmentService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListCases" metadata.
+        public enum ListCases: Sendable {
+            /// Request type for "ListCases".
+            public typealias Input = Layar_V1_ListCasesRequest
+            /// Response type for "ListCases".
+            public typealias Output = Layar_V1_ListCasesResponse
+            /// Descriptor for "ListCases".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.AssignmentService"),
+                method: "ListCases",
+                type: .unary
+            )
+        }
         /// Namespace for "ReassignCase" metadata.
         public enum ReassignCase: Sendable {
             /// Request type for "ReassignCase".
@@ -235,6 +248,7 @@ public enum Layar_V1_AssignmentService: Sendable {
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetCase.descriptor,
             ListUnassignedCases.descriptor,
+            ListCases.descriptor,
             ReassignCase.descriptor,
             RecordAssessment.descriptor,
             SuggestInstitutions.descriptor,
@@ -314,6 +328,25 @@ extension Layar_V1_AssignmentService {
         /// - Returns: A streaming response of `Layar_V1_ListCasesResponse` messages.
         func listUnassignedCases(
             request: GRPCCore.StreamingServerRequest<Layar_V1_ListUnassignedCasesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCasesResponse>
+
+        /// Handle the "ListCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+        /// > nearest deadline first (the staff console's case list).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_ListCasesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_ListCasesResponse` messages.
+        func listCases(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_ListCasesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCasesResponse>
 
@@ -624,6 +657,25 @@ extension Layar_V1_AssignmentService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCasesResponse>
 
+        /// Handle the "ListCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+        /// > nearest deadline first (the staff console's case list).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListCasesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_ListCasesResponse` message.
+        func listCases(
+            request: GRPCCore.ServerRequest<Layar_V1_ListCasesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCasesResponse>
+
         /// Handle the "ReassignCase" method.
         ///
         /// > Source IDL Documentation:
@@ -929,6 +981,25 @@ extension Layar_V1_AssignmentService {
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_ListCasesResponse
 
+        /// Handle the "ListCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+        /// > nearest deadline first (the staff console's case list).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_ListCasesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_ListCasesResponse` to respond with.
+        func listCases(
+            request: Layar_V1_ListCasesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_ListCasesResponse
+
         /// Handle the "ReassignCase" method.
         ///
         /// > Source IDL Documentation:
@@ -1214,6 +1285,17 @@ extension Layar_V1_AssignmentService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Layar_V1_AssignmentService.Method.ListCases.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListCasesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListCasesResponse>(),
+            handler: { request, context in
+                try await self.listCases(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Layar_V1_AssignmentService.Method.ReassignCase.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReassignCaseRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_Case>(),
@@ -1389,6 +1471,17 @@ extension Layar_V1_AssignmentService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCasesResponse> {
         let response = try await self.listUnassignedCases(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listCases(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_ListCasesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ListCasesResponse> {
+        let response = try await self.listCases(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1572,6 +1665,19 @@ extension Layar_V1_AssignmentService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCasesResponse> {
         return GRPCCore.ServerResponse<Layar_V1_ListCasesResponse>(
             message: try await self.listUnassignedCases(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listCases(
+        request: GRPCCore.ServerRequest<Layar_V1_ListCasesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_ListCasesResponse> {
+        return GRPCCore.ServerResponse<Layar_V1_ListCasesResponse>(
+            message: try await self.listCases(
                 request: request.message,
                 context: context
             ),
@@ -1818,6 +1924,30 @@ extension Layar_V1_AssignmentService {
         func listUnassignedCases<Result>(
             request: GRPCCore.ClientRequest<Layar_V1_ListUnassignedCasesRequest>,
             serializer: some GRPCCore.MessageSerializer<Layar_V1_ListUnassignedCasesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListCasesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+        /// > nearest deadline first (the staff console's case list).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListCasesRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListCasesRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListCasesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listCases<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListCasesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListCasesRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListCasesResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result
@@ -2233,6 +2363,41 @@ extension Layar_V1_AssignmentService {
             try await self.client.unary(
                 request: request,
                 descriptor: Layar_V1_AssignmentService.Method.ListUnassignedCases.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListCases" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+        /// > nearest deadline first (the staff console's case list).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_ListCasesRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_ListCasesRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_ListCasesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listCases<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_ListCasesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_ListCasesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ListCasesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_AssignmentService.Method.ListCases.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -2784,6 +2949,36 @@ extension Layar_V1_AssignmentService.ClientProtocol {
         )
     }
 
+    /// Call the "ListCases" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+    /// > nearest deadline first (the staff console's case list).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_ListCasesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCases<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_ListCasesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listCases(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_ListCasesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ListCasesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "ReassignCase" method.
     ///
     /// > Source IDL Documentation:
@@ -3259,6 +3454,40 @@ extension Layar_V1_AssignmentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listUnassignedCases(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCases" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A caseload: open cases filtered by case worker, kecamatan or a deadline coming due, the
+    /// > nearest deadline first (the staff console's case list).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCases<Result>(
+        _ message: Layar_V1_ListCasesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ListCasesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_ListCasesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listCases(
             request: request,
             options: options,
             onResponse: handleResponse

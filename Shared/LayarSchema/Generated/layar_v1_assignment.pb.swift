@@ -617,6 +617,28 @@ public nonisolated struct Layar_V1_ListUnassignedCasesRequest: Sendable {
   public init() {}
 }
 
+public nonisolated struct Layar_V1_ListCasesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Only this worker's cases ("" for every worker).
+  public var caseWorkerID: String = String()
+
+  /// Only this kecamatan ("" for all).
+  public var kecamatanCode: String = String()
+
+  /// Only cases with an open deadline within this many days (0: any).
+  public var dueWithinDays: Int32 = 0
+
+  /// Also completed, withdrawn and closed cases (default: open only).
+  public var includeEnded: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Layar_V1_ListCasesResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1498,6 +1520,51 @@ nonisolated extension Layar_V1_ListUnassignedCasesRequest: SwiftProtobuf.Message
   }
 
   public static func ==(lhs: Layar_V1_ListUnassignedCasesRequest, rhs: Layar_V1_ListUnassignedCasesRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ListCasesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListCasesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_worker_id\0\u{3}kecamatan_code\0\u{3}due_within_days\0\u{3}include_ended\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseWorkerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.dueWithinDays) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.includeEnded) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseWorkerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseWorkerID, fieldNumber: 1)
+    }
+    if !self.kecamatanCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.kecamatanCode, fieldNumber: 2)
+    }
+    if self.dueWithinDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.dueWithinDays, fieldNumber: 3)
+    }
+    if self.includeEnded != false {
+      try visitor.visitSingularBoolField(value: self.includeEnded, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ListCasesRequest, rhs: Layar_V1_ListCasesRequest) -> Bool {
+    if lhs.caseWorkerID != rhs.caseWorkerID {return false}
+    if lhs.kecamatanCode != rhs.kecamatanCode {return false}
+    if lhs.dueWithinDays != rhs.dueWithinDays {return false}
+    if lhs.includeEnded != rhs.includeEnded {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

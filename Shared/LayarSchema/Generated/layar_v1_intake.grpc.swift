@@ -87,13 +87,27 @@ public enum Layar_V1_IntakeService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetDocument" metadata.
+        public enum GetDocument: Sendable {
+            /// Request type for "GetDocument".
+            public typealias Input = Layar_V1_GetDocumentRequest
+            /// Response type for "GetDocument".
+            public typealias Output = Layar_V1_DocumentContent
+            /// Descriptor for "GetDocument".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "layar.v1.IntakeService"),
+                method: "GetDocument",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "layar.v1.IntakeService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             SubmitReferral.descriptor,
             GetReferral.descriptor,
             GetStatus.descriptor,
             AddDocuments.descriptor,
-            WithdrawReferral.descriptor
+            WithdrawReferral.descriptor,
+            GetDocument.descriptor
         ]
     }
 }
@@ -214,6 +228,24 @@ extension Layar_V1_IntakeService {
             request: GRPCCore.StreamingServerRequest<Layar_V1_WithdrawReferralRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView>
+
+        /// Handle the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Layar_V1_GetDocumentRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Layar_V1_DocumentContent` messages.
+        func getDocument(
+            request: GRPCCore.StreamingServerRequest<Layar_V1_GetDocumentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_DocumentContent>
     }
 
     /// Service protocol for the "layar.v1.IntakeService" service.
@@ -318,6 +350,24 @@ extension Layar_V1_IntakeService {
             request: GRPCCore.ServerRequest<Layar_V1_WithdrawReferralRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>
+
+        /// Handle the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetDocumentRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Layar_V1_DocumentContent` message.
+        func getDocument(
+            request: GRPCCore.ServerRequest<Layar_V1_GetDocumentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Layar_V1_DocumentContent>
     }
 
     /// Simple service protocol for the "layar.v1.IntakeService" service.
@@ -420,6 +470,24 @@ extension Layar_V1_IntakeService {
             request: Layar_V1_WithdrawReferralRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Layar_V1_ReferralStatusView
+
+        /// Handle the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+        ///
+        /// - Parameters:
+        ///   - request: A `Layar_V1_GetDocumentRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Layar_V1_DocumentContent` to respond with.
+        func getDocument(
+            request: Layar_V1_GetDocumentRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Layar_V1_DocumentContent
     }
 }
 
@@ -482,6 +550,17 @@ extension Layar_V1_IntakeService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Layar_V1_IntakeService.Method.GetDocument.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_GetDocumentRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_DocumentContent>(),
+            handler: { request, context in
+                try await self.getDocument(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -537,6 +616,17 @@ extension Layar_V1_IntakeService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_ReferralStatusView> {
         let response = try await self.withdrawReferral(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getDocument(
+        request: GRPCCore.StreamingServerRequest<Layar_V1_GetDocumentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Layar_V1_DocumentContent> {
+        let response = try await self.getDocument(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -605,6 +695,19 @@ extension Layar_V1_IntakeService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Layar_V1_ReferralStatusView> {
         return GRPCCore.ServerResponse<Layar_V1_ReferralStatusView>(
             message: try await self.withdrawReferral(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getDocument(
+        request: GRPCCore.ServerRequest<Layar_V1_GetDocumentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Layar_V1_DocumentContent> {
+        return GRPCCore.ServerResponse<Layar_V1_DocumentContent>(
+            message: try await self.getDocument(
                 request: request.message,
                 context: context
             ),
@@ -740,6 +843,29 @@ extension Layar_V1_IntakeService {
             deserializer: some GRPCCore.MessageDeserializer<Layar_V1_ReferralStatusView>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_ReferralStatusView>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetDocumentRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetDocumentRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_DocumentContent` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getDocument<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetDocumentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetDocumentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_DocumentContent>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_DocumentContent>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -933,6 +1059,40 @@ extension Layar_V1_IntakeService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Layar_V1_GetDocumentRequest` message.
+        ///   - serializer: A serializer for `Layar_V1_GetDocumentRequest` messages.
+        ///   - deserializer: A deserializer for `Layar_V1_DocumentContent` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getDocument<Result>(
+            request: GRPCCore.ClientRequest<Layar_V1_GetDocumentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Layar_V1_GetDocumentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Layar_V1_DocumentContent>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_DocumentContent>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Layar_V1_IntakeService.Method.GetDocument.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1084,6 +1244,35 @@ extension Layar_V1_IntakeService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_WithdrawReferralRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_ReferralStatusView>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetDocument" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Layar_V1_GetDocumentRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getDocument<Result>(
+        request: GRPCCore.ClientRequest<Layar_V1_GetDocumentRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_DocumentContent>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getDocument(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Layar_V1_GetDocumentRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Layar_V1_DocumentContent>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1257,6 +1446,39 @@ extension Layar_V1_IntakeService.ClientProtocol {
             metadata: metadata
         )
         return try await self.withdrawReferral(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetDocument" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff view: one document's content (NOT_FOUND when the referral has no such document).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getDocument<Result>(
+        _ message: Layar_V1_GetDocumentRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Layar_V1_DocumentContent>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Layar_V1_GetDocumentRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getDocument(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -25,6 +25,21 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         return .with { $0.cases = cases }
     }
 
+    func listCases(request: Layar_V1_ListCasesRequest, context: ServerContext) async throws -> Layar_V1_ListCasesResponse {
+        var violations = FieldViolations()
+        if request.caseWorkerID.count > 40 { violations.add("case_worker_id", "Terlalu panjang (maksimal 40 huruf)") }
+        if !request.kecamatanCode.isEmpty, BalanganRegions.kecamatan[request.kecamatanCode] == nil {
+            violations.add("kecamatan_code", "Bukan kecamatan di Kabupaten Balangan")
+        }
+        if !(0...365).contains(request.dueWithinDays) { violations.add("due_within_days", "Isi 0 sampai 365 hari") }
+        try violations.check()
+        let cases = try await store.caseload(
+            caseWorkerID: request.caseWorkerID, kecamatanCode: request.kecamatanCode,
+            dueWithinDays: Int(request.dueWithinDays), includeEnded: request.includeEnded
+        )
+        return .with { $0.cases = cases }
+    }
+
     func reassignCase(request: Layar_V1_ReassignCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
         let id = violations.uuid(request.referralID, field: "referral_id")

@@ -13,17 +13,45 @@ extension CaseStore {
     /// The supervisors' queue: waiting cases, highest priority first, oldest first.
     func unassignedCases() async throws -> [Layar_V1_Case] {
         try await pool.withConnection { connection in
-            let ids = try await connection.query(
+            try await caseViews(of: connection.query(
                 "SELECT referral_id FROM cases WHERE status = 'unassigned' ORDER BY priority DESC, opened_at LIMIT 500"
-            )
-            var cases: [Layar_V1_Case] = []
-            for row in ids {
-                if let found = try await caseView(referralID: try row.decode(UUID.self, "referral_id"), on: connection) {
-                    cases.append(found)
-                }
-            }
-            return cases
+            ), on: connection)
         }
+    }
+
+    /// A caseload: the nearest open deadline first (the assignment deadline while unassigned, the
+    /// assessment deadline while assigned, the pending offer's answer deadline while offered).
+    func caseload(
+        caseWorkerID: String, kecamatanCode: String, dueWithinDays: Int, includeEnded: Bool, now: Date = Date()
+    ) async throws -> [Layar_V1_Case] {
+        try await pool.withConnection { connection in
+            try await caseViews(of: connection.query(
+                """
+                SELECT referral_id FROM (
+                    SELECT c.referral_id, c.opened_at, c.status, CASE c.status
+                        WHEN 'unassigned' THEN c.assign_due_at
+                        WHEN 'assigned' THEN c.assess_due_at
+                        WHEN 'offered' THEN (SELECT min(o.answer_due_at) FROM offers o WHERE o.case_id = c.id AND o.status = 'pending')
+                    END AS due_at
+                    FROM cases c
+                    WHERE ($1::text = '' OR c.case_worker_id = $1::text) AND ($2::text = '' OR c.kecamatan_code = $2::text)
+                ) listed
+                WHERE ($3::boolean OR status NOT IN ('completed', 'closed', 'withdrawn'))
+                    AND ($4::integer = 0 OR due_at <= $5::timestamptz + make_interval(days => $4::integer))
+                ORDER BY due_at NULLS LAST, opened_at LIMIT 500
+                """, [caseWorkerID, kecamatanCode, includeEnded, dueWithinDays, now]
+            ), on: connection)
+        }
+    }
+
+    private func caseViews(of ids: PostgresRows, on connection: PostgresConnection) async throws -> [Layar_V1_Case] {
+        var cases: [Layar_V1_Case] = []
+        for row in ids {
+            if let found = try await caseView(referralID: try row.decode(UUID.self, "referral_id"), on: connection) {
+                cases.append(found)
+            }
+        }
+        return cases
     }
 
     func caseView(referralID: UUID, on connection: PostgresConnection) async throws -> Layar_V1_Case? {

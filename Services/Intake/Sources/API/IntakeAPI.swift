@@ -71,6 +71,17 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         return try await tracking { try await store.withdraw(request.key, reason: request.reason) }
     }
 
+    func getDocument(request: Layar_V1_GetDocumentRequest, context: ServerContext) async throws -> Layar_V1_DocumentContent {
+        var violations = FieldViolations()
+        let referralID = violations.uuid(request.referralID, field: "referral_id")
+        let documentID = violations.uuid(request.documentID, field: "document_id")
+        try violations.check()
+        guard let document = try await store.document(documentID!, of: referralID!) else {
+            throw RPCError(code: .notFound, message: "Dokumen tidak ditemukan")
+        }
+        return document
+    }
+
     static func problems(in key: Layar_V1_TrackingKey) -> [FieldProblem] {
         var problems: [FieldProblem] = []
         if !TrackingCode.isWellFormed(key.trackingCode.uppercased()) {

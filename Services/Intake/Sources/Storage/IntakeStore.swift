@@ -302,14 +302,16 @@ public struct IntakeStore: Sendable {
     private func documentInfos(of id: UUID, on connection: PostgresConnection) async throws -> [Layar_V1_DocumentInfo] {
         try await connection.query(
             "SELECT id, kind, media_type, size_bytes, sha256 FROM documents WHERE referral_id = $1 ORDER BY added_at, id", [id]
-        ).map { row in
-            try Layar_V1_DocumentInfo.with {
-                $0.documentID = try row.decode(String.self, "id")
-                $0.kind = Layar_V1_DocumentKind(rawValue: try row.decode(Int.self, "kind")) ?? .unspecified
-                $0.mediaType = try row.decode(String.self, "media_type")
-                $0.sizeBytes = try row.decode(Int64.self, "size_bytes")
-                $0.sha256 = try row.decode(String.self, "sha256")
-            }
+        ).map(Self.documentInfo)
+    }
+
+    private static func documentInfo(_ row: PostgresRow) throws -> Layar_V1_DocumentInfo {
+        try Layar_V1_DocumentInfo.with {
+            $0.documentID = try row.decode(String.self, "id")
+            $0.kind = Layar_V1_DocumentKind(rawValue: try row.decode(Int.self, "kind")) ?? .unspecified
+            $0.mediaType = try row.decode(String.self, "media_type")
+            $0.sizeBytes = try row.decode(Int64.self, "size_bytes")
+            $0.sha256 = try row.decode(String.self, "sha256")
         }
     }
 
@@ -345,23 +347,25 @@ public struct IntakeStore: Sendable {
     }
 
     public func summary(_ key: Key) async throws -> Layar_V1_ReferralSummary? {
-        let rows: PostgresRows
-        switch key {
-        case .trackingCode(let code):
-            rows = try await pool.query(
-                """
-                SELECT id, tracking_code, status, status_note, ppks_kind, case_worker_name, submitted_at, updated_at
-                FROM referrals WHERE tracking_code = $1
-                """, [code])
-        case .id(let id):
-            rows = try await pool.query(
-                """
-                SELECT id, tracking_code, status, status_note, ppks_kind, case_worker_name, submitted_at, updated_at
-                FROM referrals WHERE id = $1
-                """, [id])
-        }
-        return try rows.first.map { row in
-            try Layar_V1_ReferralSummary.with {
+        try await pool.withConnection { connection in
+            let rows: PostgresRows
+            switch key {
+            case .trackingCode(let code):
+                rows = try await connection.query(
+                    """
+                    SELECT id, tracking_code, status, status_note, ppks_kind, case_worker_name, submitted_at, updated_at
+                    FROM referrals WHERE tracking_code = $1
+                    """, [code])
+            case .id(let id):
+                rows = try await connection.query(
+                    """
+                    SELECT id, tracking_code, status, status_note, ppks_kind, case_worker_name, submitted_at, updated_at
+                    FROM referrals WHERE id = $1
+                    """, [id])
+            }
+            guard let row = rows.first else { return nil }
+            let documents = try await documentInfos(of: try row.decode(UUID.self, "id"), on: connection)
+            return try Layar_V1_ReferralSummary.with {
                 $0.referralID = try row.decode(String.self, "id")
                 $0.trackingCode = try row.decode(String.self, "tracking_code")
                 $0.status = Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
@@ -370,6 +374,21 @@ public struct IntakeStore: Sendable {
                 $0.caseWorkerName = try row.decode(String.self, "case_worker_name")
                 $0.submittedAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "submitted_at"))
                 $0.updatedAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "updated_at"))
+                $0.documents = documents
+            }
+        }
+    }
+
+    /// One document of a referral, with its bytes (staff only).
+    public func document(_ documentID: UUID, of referralID: UUID) async throws -> Layar_V1_DocumentContent? {
+        let rows = try await pool.query(
+            """
+            SELECT id, kind, media_type, size_bytes, sha256, content FROM documents WHERE id = $1 AND referral_id = $2
+            """, [documentID, referralID])
+        return try rows.first.map { row in
+            try Layar_V1_DocumentContent.with {
+                $0.info = try Self.documentInfo(row)
+                $0.content = Data(try row.decode([UInt8].self, "content"))
             }
         }
     }
