@@ -61,6 +61,7 @@ let package = Package(
         .executable(name: "layarctl", targets: ["Ctl"]),
         .executable(name: "layar-bench", targets: ["Benchmarks"]),
         .executable(name: "layar-devbroker", targets: ["DevBroker"]),
+        .executable(name: "layar-portal", targets: ["PortalMain"]),
         .library(name: "LayarSchema", targets: ["LayarSchema"]),
     ],
     dependencies: [
@@ -76,6 +77,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
@@ -149,6 +152,35 @@ let package = Package(
             path: "Services/DevBroker"
         ),
 
+        // The web edge: the citizens' form and the staff console, a client of the services' gRPC APIs.
+        .target(
+            name: "LayarPortal",
+            dependencies: [
+                "LayarDomain", "LayarSchema", "LayarPostgres", "LayarRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),  // PBKDF2 for staff passwords.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Portal/Sources"
+        ),
+        .executableTarget(
+            name: "PortalMain",
+            dependencies: [
+                "LayarPortal", "LayarRuntime", "LayarPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Portal/Main"
+        ),
+
         // Tests.
         .target(
             name: "LayarTestSupport",
@@ -185,6 +217,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Tests/ServiceTests"
+        ),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: [
+                "LayarPortal", "LayarSchema", "LayarTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/PortalTests"
         ),
         .testTarget(
             name: "IntegrationTests",

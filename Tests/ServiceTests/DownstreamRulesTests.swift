@@ -58,6 +58,9 @@ struct DownstreamRulesTests {
         #expect(Self.evaluate(Self.subject(nik: "0000000000000000")).outcome == .queued)
         #expect(Self.evaluate(Self.subject(kecamatan: "63.10.01", desa: "63.10.01.2001")).failedChecks == ["domicile"])
         #expect(Self.evaluate(Self.subject(), openCase: true).failedChecks == ["open_case"])
+        // Moved in: a NIK from Banjarmasin (63.71) needs a verifier, unless a domicile statement came with it.
+        #expect(Self.evaluate(Self.subject(nik: "6371015203580001")).failedChecks == ["domicile"])
+        #expect(Self.evaluate(Self.subject(nik: "6371015203580001", documents: [.ktp, .villageStatement])).outcome == .verified)
         // A queued case with missing documents stays with the verifier (who can ask for them).
         #expect(Self.evaluate(Self.subject(nik: "6311061203580001", documents: [])).outcome == .queued)
     }

@@ -22,6 +22,7 @@ install_packages() {
   pkg-config --exists libpq 2>/dev/null || need+=(libpq-dev)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   command -v pkg-config >/dev/null || need+=(pkg-config)
+  command -v curl >/dev/null || need+=(curl)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     as_root apt-get update -q >/dev/null
@@ -86,7 +87,7 @@ create_database() {
   psql_admin -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
     || psql_admin -d postgres -c "CREATE DATABASE $db"
   local role
-  for role in "${SERVICES[@]}" "$@"; do
+  for role in "${SERVICES[@]}" portal "$@"; do
     psql_admin -d "$db" <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
@@ -139,6 +140,21 @@ start_services() {
   done
   for _ in $(seq 120); do "$BIN/layarctl" health >/dev/null 2>&1 && break; sleep 0.5; done
   "$BIN/layarctl" health || die "not every service is serving: see $DATA/logs/"
+}
+
+# Starts the web portal against database $1 on LAYAR_PORTAL_PORT (8080) with a development
+# administrator (LAYAR_PORTAL_ADMIN_USER / LAYAR_PORTAL_ADMIN_PASSWORD) and waits until it serves.
+PORTAL_PORT=${LAYAR_PORTAL_PORT:-8080}
+PORTAL_ADMIN_USER=${LAYAR_PORTAL_ADMIN_USER:-admin}
+PORTAL_ADMIN_PASSWORD=${LAYAR_PORTAL_ADMIN_PASSWORD:-layar-admin-dev}
+start_portal() {
+  local db=$1
+  LAYAR_DATABASE_URL=$(database_url portal "$db") LAYAR_PORTAL_PORT=$PORTAL_PORT \
+    LAYAR_PORTAL_ADMIN_USER=$PORTAL_ADMIN_USER LAYAR_PORTAL_ADMIN_PASSWORD=$PORTAL_ADMIN_PASSWORD \
+    "$BIN/layar-portal" >"$DATA/logs/portal.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 120); do curl -fsS "http://127.0.0.1:$PORTAL_PORT/healthz" >/dev/null 2>&1 && return; sleep 0.5; done
+  die "the portal did not start: see $DATA/logs/portal.log"
 }
 
 stop_all() {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real components: installs system packages, starts a private
-# PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`.
+# PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`, then the
+# portal's browser tests (deploy/local/browser-test.sh; skipped when arguments filter `swift test`).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
 
 install_packages
 build --build-tests
@@ -29,3 +31,8 @@ python3 "$ROOT/Tests/Schemas/check_contracts.py"
 log "running swift test"
 cd "$ROOT"
 swift test --skip-build "$@"
+if [ $# -eq 0 ]; then
+  # The browser tests start their own services on a fresh database and, without a given Kafka,
+  # their own dev broker (no consumer-group offsets left by the tests above).
+  BIN=$BIN KAFKA_BROKERS=$GIVEN_KAFKA_BROKERS "$ROOT/deploy/local/browser-test.sh"
+fi

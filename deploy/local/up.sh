@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings up the whole LAYAR stack on this machine: system packages, PostgreSQL, the dev broker
-# (unless KAFKA_BROKERS is set), and the five services. Ctrl-C stops everything cleanly.
+# (unless KAFKA_BROKERS is set), the five services and the web portal. Ctrl-C stops everything cleanly.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -13,10 +13,12 @@ trap 'exit 0' INT TERM
 start_broker
 
 start_services layar
+start_portal layar
 
 cat <<TXT
 
 LAYAR is running (logs in $DATA/logs):
+  web portal    http://127.0.0.1:$PORTAL_PORT/   (staff console: /staf, user $PORTAL_ADMIN_USER, password $PORTAL_ADMIN_PASSWORD)
   intake        127.0.0.1:50051      verification  127.0.0.1:50052
   assignment    127.0.0.1:50053      notification  127.0.0.1:50054
   survey        127.0.0.1:50055      Kafka         $KAFKA_BROKERS

@@ -90,7 +90,12 @@ public enum ServiceRunner {
 
     /// Applies migrations, waiting for the database while it is not reachable yet (start order).
     static func migrate(_ definition: ServiceDefinition, pool: PostgresPool, logger: Logger) async throws {
-        let migrator = PostgresMigrator(migrations: definition.migrations, logger: logger)
+        try await migrate(definition.migrations, pool: pool, logger: logger)
+    }
+
+    /// Applies `migrations`, waiting up to a minute for the database to become reachable.
+    public static func migrate(_ migrations: [PostgresMigration], pool: PostgresPool, logger: Logger) async throws {
+        let migrator = PostgresMigrator(migrations: migrations, logger: logger)
         let deadline = ContinuousClock.now + .seconds(60)
         var attempt = 0
         while true {

@@ -139,16 +139,29 @@ public enum ReferralChecks {
         }
     }
 
+    /// The address must be a Balangan desa. A NIK issued elsewhere (its first four digits are
+    /// not 6311) means the KTP still gives another address: someone who moved in is served, but a
+    /// verifier confirms the domicile unless a village statement (surat keterangan domisili) came
+    /// with the referral.
     static func domicile(_ subject: Subject) -> Layar_V1_CheckResult {
+        let evidence = ["kecamatan": BalanganRegions.kecamatan[subject.kecamatanCode] ?? subject.kecamatanCode,
+                        "desa": BalanganRegions.desa[subject.desaCode] ?? subject.desaCode,
+                        "nik_region": String(subject.nik.prefix(4))]
         let known = BalanganRegions.kecamatan[subject.kecamatanCode] != nil
             && BalanganRegions.desa(subject.desaCode, isIn: subject.kecamatanCode)
-        return check(
-            "domicile", passed: known,
-            known ? "Berdomisili di Kabupaten Balangan." : "Alamat bukan desa/kelurahan di Kabupaten Balangan.",
-            ["kecamatan": BalanganRegions.kecamatan[subject.kecamatanCode] ?? subject.kecamatanCode,
-             "desa": BalanganRegions.desa[subject.desaCode] ?? subject.desaCode]
-        )
+        guard known else { return check("domicile", passed: false, "Alamat bukan desa/kelurahan di Kabupaten Balangan.", evidence) }
+        if !subject.nik.hasPrefix(balanganRegion) && !subject.documentKinds.contains(.villageStatement) {
+            return check(
+                "domicile", passed: false,
+                "NIK diterbitkan di luar Kabupaten Balangan dan belum ada surat keterangan domisili: pastikan orangnya tinggal di alamat ini.",
+                evidence
+            )
+        }
+        return check("domicile", passed: true, "Berdomisili di Kabupaten Balangan.", evidence)
     }
+
+    /// Kemendagri code of Kabupaten Balangan, the first four digits of a NIK issued there.
+    static let balanganRegion = "6311"
 
     static func registry(_ context: Context) -> Layar_V1_CheckResult {
         guard context.registryLoaded else {

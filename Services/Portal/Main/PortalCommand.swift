@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LayarPortal
+import LayarPostgres
+import LayarRuntime
+import Logging
+
+@main
+struct PortalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "layar-portal",
+        abstract: "The LAYAR web portal: the citizens' referral form and the staff console.",
+        subcommands: [Serve.self, AddStaff.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the portal (configuration from the environment).")
+
+    func run() async throws {
+        let configuration: PortalConfiguration
+        do {
+            configuration = try PortalConfiguration.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("layar-portal: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        try await PortalServer.run(configuration)
+    }
+}
+
+struct AddStaff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-staff",
+        abstract: "Create or update a staff account; the password is read from standard input."
+    )
+    @Option(help: "Login name (a-z, 0-9, '.', '_', '-', 3 to 40 characters).") var username: String
+    @Option(help: "Name shown in the console.") var name: String
+    @Option(help: "Comma-separated roles: \(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")).") var roles: String
+    @Option(help: "The assignment service's case-worker id of this person (e.g. PS-01).") var caseWorker = ""
+
+    func run() async throws {
+        let parsed = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let known = parsed.compactMap(StaffRole.init(rawValue:))
+        guard !known.isEmpty, known.count == parsed.count else { throw ValidationError("unknown role in '\(roles)'") }
+        let password = (readLine(strippingNewline: true) ?? "")
+        guard password.count >= 10 else { throw ValidationError("the password (standard input) needs at least 10 characters") }
+        let configuration = try PortalConfiguration.fromEnvironment()
+        let logger = Logger(label: "layar.portal")
+        let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
+        do {
+            try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
+            try await StaffAccounts(pool: pool).upsert(
+                username: username, displayName: name, roles: Set(known), caseWorkerID: caseWorker, password: password
+            )
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+        print("staff account \(username) ready (\(known.map(\.rawValue).joined(separator: ", ")))")
+    }
+}

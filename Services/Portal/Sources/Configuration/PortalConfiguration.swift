@@ -1,0 +1,99 @@
+import LayarPostgres
+import LayarRuntime
+import Logging
+
+/// What the portal reads from its environment (the README's portal table lists the same names).
+public struct PortalConfiguration: Sendable {
+    /// `LAYAR_DATABASE_URL`: the portal's own role; it keeps only staff accounts and sessions.
+    public var databaseURL: String
+    /// `LAYAR_PORTAL_HOST` and `LAYAR_PORTAL_PORT`: where the web server listens.
+    public var host: String
+    public var port: Int
+    /// `LAYAR_INTAKE_ADDR` and friends (the names layarctl reads): the services' gRPC APIs, `host:port`.
+    public var backends: BackendAddresses
+    /// `LAYAR_PORTAL_ADMIN_USER` / `LAYAR_PORTAL_ADMIN_PASSWORD`: an account with every staff role,
+    /// created or updated at start when the password is set (until the security work brings
+    /// central accounts).
+    public var adminUser: String
+    public var adminPassword: String?
+    /// `LAYAR_PORTAL_SECURE_COOKIES`: mark the staff session cookie `Secure` (behind HTTPS).
+    public var secureCookies: Bool
+    /// `LAYAR_PORTAL_SESSION_HOURS`: how long a staff login lasts.
+    public var sessionHours: Int
+    /// `LAYAR_LOG_LEVEL`.
+    public var logLevel: Logger.Level
+
+    public init(
+        databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, backends: BackendAddresses = .local,
+        adminUser: String = "admin", adminPassword: String? = nil, secureCookies: Bool = false, sessionHours: Int = 10,
+        logLevel: Logger.Level = .info
+    ) {
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.backends = backends
+        self.adminUser = adminUser
+        self.adminPassword = adminPassword
+        self.secureCookies = secureCookies
+        self.sessionHours = sessionHours
+        self.logLevel = logLevel
+    }
+
+    public static func fromEnvironment(_ environment: [String: String]? = nil) throws -> PortalConfiguration {
+        var reader = environment.map(EnvironmentReader.init) ?? EnvironmentReader()
+        let databaseURL = reader.required(
+            "LAYAR_DATABASE_URL", "the PostgreSQL URI with the portal's role, e.g. postgresql://portal:secret@127.0.0.1:5432/layar"
+        )
+        let host = reader.optional("LAYAR_PORTAL_HOST", default: "127.0.0.1")
+        let port = reader.integer("LAYAR_PORTAL_PORT", default: 8080, in: 0...65535)
+        var backends = BackendAddresses.local
+        for (name, keyPath) in BackendAddresses.variables {
+            let text = reader.optional(name, default: backends[keyPath: keyPath].description)
+            if let address = ServiceAddress(text) {
+                backends[keyPath: keyPath] = address
+            } else {
+                reader.problems.append("\(name): expected host:port, got '\(text)'")
+            }
+        }
+        let adminUser = reader.optional("LAYAR_PORTAL_ADMIN_USER", default: "admin")
+        let adminPassword = reader.optional("LAYAR_PORTAL_ADMIN_PASSWORD", default: "")
+        if !adminPassword.isEmpty, adminPassword.count < 10 {
+            reader.problems.append("LAYAR_PORTAL_ADMIN_PASSWORD: at least 10 characters")
+        }
+        let secure = reader.choice("LAYAR_PORTAL_SECURE_COOKIES", default: "false", among: ["true", "false"])
+        let hours = reader.integer("LAYAR_PORTAL_SESSION_HOURS", default: 10, in: 1...24)
+        let level = reader.choice("LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue))
+        try reader.validate()
+        return PortalConfiguration(
+            databaseURL: databaseURL, host: host, port: port, backends: backends, adminUser: adminUser,
+            adminPassword: adminPassword.isEmpty ? nil : adminPassword, secureCookies: secure == "true",
+            sessionHours: hours, logLevel: Logger.Level(rawValue: level) ?? .info
+        )
+    }
+
+    public var postgres: PostgresConfiguration {
+        var configuration = PostgresConfiguration(connectionString: databaseURL)
+        configuration.applicationName = "layar-portal"
+        return configuration
+    }
+}
+
+/// Where the portal finds each service's gRPC API.
+public struct BackendAddresses: Sendable {
+    public var intake: ServiceAddress
+    public var verification: ServiceAddress
+    public var assignment: ServiceAddress
+    public var survey: ServiceAddress
+
+    /// The local stack's fixed ports.
+    public static let local = BackendAddresses(
+        intake: "127.0.0.1:50051", verification: "127.0.0.1:50052", assignment: "127.0.0.1:50053", survey: "127.0.0.1:50055"
+    )
+
+    static var variables: [(String, WritableKeyPath<BackendAddresses, ServiceAddress>)] {
+        [
+            ("LAYAR_INTAKE_ADDR", \.intake), ("LAYAR_VERIFICATION_ADDR", \.verification),
+            ("LAYAR_ASSIGNMENT_ADDR", \.assignment), ("LAYAR_SURVEY_ADDR", \.survey),
+        ]
+    }
+}

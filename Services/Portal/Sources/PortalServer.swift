@@ -1,0 +1,49 @@
+import Hummingbird
+import LayarPostgres
+import LayarRuntime
+import Logging
+
+/// Runs the portal: migrates its schema, makes sure the configured administrator exists, then
+/// serves HTTP with the gRPC clients in the same service group (graceful stop on SIGTERM/SIGINT).
+public enum PortalServer {
+    public static func run(_ configuration: PortalConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "layar.portal")
+        logger.logLevel = configuration.logLevel
+        let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
+        do {
+            try await serve(configuration, pool: pool, logger: logger, onServerRunning: onServerRunning)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+        logger.info("layar-portal stopped")
+    }
+
+    private static func serve(
+        _ configuration: PortalConfiguration, pool: PostgresPool, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
+        let accounts = StaffAccounts(pool: pool, sessionHours: configuration.sessionHours)
+        if let password = configuration.adminPassword {
+            try await accounts.upsert(
+                username: configuration.adminUser, displayName: "Administrator", roles: Set(StaffRole.allCases), password: password
+            )
+            logger.notice("administrator account ready", metadata: ["username": "\(configuration.adminUser)"])
+        }
+        let backends = try Backends(configuration.backends)
+        let portal = Portal(backends: backends, accounts: accounts, secureCookies: configuration.secureCookies, logger: logger)
+        let application = Application(
+            router: portal.router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "layar-portal"),
+            services: [backends.connections],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.info("layar-portal serving", metadata: ["url": "http://\(configuration.host):\(port)/"])
+                await onServerRunning(port)
+            },
+            logger: logger
+        )
+        try await application.runService()
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import LayarDomain
+import Logging
+
+/// What every route needs: the services' clients, the staff accounts, and the clock.
+public struct Portal: Sendable {
+    let backends: Backends
+    let accounts: StaffAccounts
+    let secureCookies: Bool
+    let logger: Logger
+    var today: @Sendable () -> CivilDate = { CivilDate.inBalangan() }
+
+    public init(backends: Backends, accounts: StaffAccounts, secureCookies: Bool, logger: Logger) {
+        self.backends = backends
+        self.accounts = accounts
+        self.secureCookies = secureCookies
+        self.logger = logger
+    }
+
+    /// The web application: public pages, static assets, and the staff console behind a login.
+    public func router() -> Router<PortalRequestContext> {
+        let router = Router(context: PortalRequestContext.self)
+        router.add(middleware: PortalErrorMiddleware(logger: logger))
+        StaticRoutes.add(to: router)
+        CitizenRoutes(portal: self).add(to: router)
+        StaffLoginRoutes(portal: self).add(to: router)
+        let staff = router.group("staf").add(middleware: StaffSessionMiddleware(accounts: accounts))
+        StaffHomeRoutes(portal: self).add(to: staff)
+        VerificationRoutes(portal: self).add(to: staff)
+        CaseRoutes(portal: self).add(to: staff)
+        ComplaintDeskRoutes(portal: self).add(to: staff)
+        WalkInRoutes(portal: self).add(to: staff)
+        MonitoringRoutes(portal: self).add(to: staff)
+        return router
+    }
+}

@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import LayarPostgres
+
+/// Staff accounts and sessions in the portal's own schema. A session cookie carries a random
+/// token; only its SHA-256 is stored. Five wrong passwords lock an account for 15 minutes.
+public struct StaffAccounts: Sendable {
+    let pool: PostgresPool
+    var sessionLength: Duration = .seconds(10 * 3600)
+    static let lockAfterFailures = 5
+    static let lockSeconds = 15 * 60
+
+    public init(pool: PostgresPool, sessionHours: Int = 10) {
+        self.pool = pool
+        self.sessionLength = .seconds(sessionHours * 3600)
+    }
+
+    /// Creates or replaces an account (the password is hashed here).
+    public func upsert(
+        username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String,
+        now: Date = Date()
+    ) async throws {
+        let hash = try PasswordHasher.hash(password)
+        try await pool.query(
+            """
+            INSERT INTO staff_accounts (username, display_name, roles, case_worker_id, password_hash, created_at, updated_at)
+            VALUES ($1, $2, $3::text[], $4, $5, $6, $6)
+            ON CONFLICT (username) DO UPDATE SET display_name = $2, roles = $3::text[], case_worker_id = $4,
+                password_hash = $5, active = true, failed_logins = 0, locked_until = NULL, updated_at = $6
+            """,
+            [username, displayName, PostgresTextArray(roles.map(\.rawValue).sorted()), caseWorkerID, hash, now]
+        )
+    }
+
+    enum LoginResult: Sendable {
+        case signedIn(token: String, session: StaffSession)
+        case refused
+        case locked
+    }
+
+    /// Checks a password and opens a session. The same answer for an unknown user and a wrong
+    /// password; the hash runs either way so timing tells nothing either.
+    func logIn(username: String, password: String, now: Date = Date()) async throws -> LoginResult {
+        let rows = try await pool.query(
+            """
+            SELECT password_hash, locked_until FROM staff_accounts WHERE username = $1 AND active
+            """, [username])
+        guard let row = rows.first else {
+            _ = PasswordHasher.verify(password, against: Self.decoyHash)
+            return .refused
+        }
+        if let lockedUntil = try row.decode(Date?.self, "locked_until"), lockedUntil > now { return .locked }
+        guard PasswordHasher.verify(password, against: try row.decode(String.self, "password_hash")) else {
+            try await pool.query(
+                """
+                UPDATE staff_accounts SET failed_logins = failed_logins + 1,
+                    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3::timestamptz + make_interval(secs => $4) END
+                WHERE username = $1
+                """, [username, Self.lockAfterFailures, now, Self.lockSeconds])
+            return .refused
+        }
+        let token = Self.randomToken()
+        let csrf = Self.randomToken()
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE username = $1", [username])
+            try await connection.query("DELETE FROM staff_sessions WHERE expires_at < $1", [now])
+            try await connection.query(
+                """
+                INSERT INTO staff_sessions (token_sha256, username, csrf_token, created_at, expires_at)
+                VALUES ($1, $2, $3, $4, $5)
+                """, [Self.digest(token), username, csrf, now, now.addingTimeInterval(Double(sessionLength.components.seconds))])
+        }
+        guard let session = try await session(token: token, now: now) else { return .refused }
+        return .signedIn(token: token, session: session)
+    }
+
+    /// The session a cookie token opens, if it is current and the account still active.
+    func session(token: String, now: Date = Date()) async throws -> StaffSession? {
+        let rows = try await pool.query(
+            """
+            SELECT a.username, a.display_name, a.roles, a.case_worker_id, s.csrf_token
+            FROM staff_sessions s JOIN staff_accounts a ON a.username = s.username
+            WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.active
+            """, [Self.digest(token), now])
+        return try rows.first.map { row in
+            StaffSession(
+                username: try row.decode(String.self, "username"),
+                displayName: try row.decode(String.self, "display_name"),
+                roles: Set(try row.decode(PostgresTextArray.self, "roles").elements.compactMap(StaffRole.init(rawValue:))),
+                caseWorkerID: try row.decode(String.self, "case_worker_id"),
+                csrfToken: try row.decode(String.self, "csrf_token")
+            )
+        }
+    }
+
+    func logOut(token: String) async throws {
+        try await pool.query("DELETE FROM staff_sessions WHERE token_sha256 = $1", [Self.digest(token)])
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// 32 random bytes, base64url: a cookie-safe value.
+    static func randomToken() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Hashed once so that refusing an unknown user costs as much as refusing a wrong password.
+    private static let decoyHash = (try? PasswordHasher.hash("decoy")) ?? ""
+}

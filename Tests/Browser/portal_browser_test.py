@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Browser tests of the LAYAR portal: a real Chromium driven over WebDriver (Selenium), against
+the real services started by deploy/local/browser-test.sh.
+
+On a phone-sized screen a citizen submits a referral with a document and gets a tracking code,
+sees field errors for a bad NIK, tracks the referral; a verifier logs in and verifies it; the
+monitoring dashboard renders its charts. Every page visited is checked for labelled inputs, and
+the form for keyboard reach. Screenshots of the key pages go to $LAYAR_ARTIFACTS_DIR.
+"""
+import base64
+import json
+import os
+import struct
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+import zlib
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ.get("LAYAR_PORTAL_URL", "http://127.0.0.1:8080").rstrip("/")
+ADMIN_USER = os.environ.get("LAYAR_PORTAL_ADMIN_USER", "admin")
+ADMIN_PASSWORD = os.environ.get("LAYAR_PORTAL_ADMIN_PASSWORD", "layar-admin-dev")
+ARTIFACTS = os.environ.get("LAYAR_ARTIFACTS_DIR", os.path.join(tempfile.gettempdir(), "layar-browser"))
+# An invented person (no real NIK): a woman born 12 March 1958 whose KTP was issued in
+# Banjarmasin (63.71) and who now lives in Paringin. The serial makes each run a new person.
+SERIAL = int.from_bytes(os.urandom(2), "big") % 9000 + 1000
+NIK = "637101520358" + f"{SERIAL:04d}"
+BIRTH_DATE = "1958-03-12"
+
+
+def png_bytes(width=8, height=8):
+    """A tiny valid PNG (the intake service decides the type from the bytes)."""
+    raw = b"".join(b"\x00" + b"\x0b\x5d\x4b" * width for _ in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+class PortalInBrowser(unittest.TestCase):
+    driver = None
+    tracking_code = None
+
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        options = webdriver.ChromeOptions()
+        options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=id-ID"):
+            options.add_argument(argument)
+        # A cheap Android phone: a 360 × 740 CSS-pixel window with a mobile user agent. (Chromedriver's
+        # mobileEmulation misplaces clicks after scrolling, so the window itself is phone-sized.)
+        options.add_argument("--window-size=360,740")
+        options.add_argument("--user-agent=Mozilla/5.0 (Linux; Android 11; SM-A022F) AppleWebKit/537.36 "
+                             "(KHTML, like Gecko) Chrome/120 Mobile Safari/537.36")
+        service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+        cls.driver = webdriver.Chrome(service=service, options=options)
+        cls.driver.set_page_load_timeout(30)
+        # Headless Chromium keeps windows at least 500 px wide: narrow the layout viewport to the phone's.
+        cls.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": False})
+        cls.document = os.path.join(ARTIFACTS, "ktp.png")
+        with open(cls.document, "wb") as file:
+            file.write(png_bytes())
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.driver:
+            cls.driver.quit()
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def open(self, path):
+        self.driver.get(BASE + path)
+
+    def shot(self, name):
+        """The whole page, not only the part on screen."""
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        data = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": 360, "height": min(height, 6000), "scale": 1},
+        })["data"]
+        with open(os.path.join(ARTIFACTS, f"{name}.png"), "wb") as file:
+            file.write(base64.b64decode(data))
+
+    def by_id(self, element_id):
+        return self.driver.find_element(By.ID, element_id)
+
+    def wait_for(self, element_id, timeout=15):
+        try:
+            return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.ID, element_id)))
+        except TimeoutException:
+            self.shot(f"gagal-{self._testMethodName}")
+            page = self.driver.find_element(By.TAG_NAME, "main").text[:600]
+            raise AssertionError(f"#{element_id} not on {self.driver.current_url}; the page says: {page}") from None
+
+    def field(self, name):
+        return self.driver.find_element(By.CSS_SELECTOR, f'main [name="{name}"]')
+
+    def type(self, name, text):
+        field = self.field(name)
+        field.clear()
+        field.send_keys(text)
+
+    def set_date(self, name, value):
+        # Date pickers differ by locale; set the ISO value the input submits.
+        self.driver.execute_script("arguments[0].value = arguments[1]", self.field(name), value)
+
+    def choose(self, name, value):
+        choice = self.driver.find_element(By.CSS_SELECTOR, f'main input[name="{name}"][value="{value}"]')
+        if not choice.is_selected():  # a restored draft may have ticked it already
+            choice.click()
+
+    def select(self, name, value):
+        Select(self.field(name)).select_by_value(value)
+
+    def assert_every_input_labelled(self):
+        """Every visible input, select and textarea has a label (for=id, or wrapping it)."""
+        unlabelled = self.driver.execute_script("""
+            return Array.from(document.querySelectorAll('input, select, textarea'))
+              .filter(el => el.type !== 'hidden')
+              .filter(el => !(el.labels && el.labels.length > 0) && !el.getAttribute('aria-label'))
+              .map(el => el.name || el.id);
+        """)
+        self.assertEqual(unlabelled, [], f"unlabelled inputs on {self.driver.current_url}")
+
+    def fill_referral(self, nik):
+        self.type("person.full_name", "Siti Aminah Uji")
+        self.type("person.nik", nik)
+        self.choose("person.sex", "2")
+        self.type("person.birth_place", "Banjarmasin")
+        self.set_date("person.birth_date", BIRTH_DATE)
+        self.select("person.address.kecamatan_code", "63.11.06")
+        self.select("person.address.desa_code", "63.11.06.1023")
+        self.type("person.address.rt", "3")
+        self.select("ppks_kind", "PPKS-08")
+        self.type("description", "Lansia tinggal sendiri, tidak ada keluarga yang merawat.")
+        self.choose("needs", "7")
+        self.choose("urgency", "1")
+        self.select("applicant.relationship", "4")
+        self.type("applicant.name", "Budi (aparat desa)")
+        self.type("applicant.phone", "0812-3456-7890")
+        self.choose("applicant.preferred_channel", "1")
+        self.choose("consent.giver", "1")
+        self.type("consent.given_by", "Siti Aminah")
+        consent = self.by_id("f-consent-given")
+        if not consent.is_selected():
+            consent.click()
+
+    def submit_form(self):
+        button = self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit].primary")
+        self.driver.execute_script("arguments[0].scrollIntoView()", button)
+        button.click()
+
+    # The citizen's path ----------------------------------------------------------------------
+
+    def test_1_home_and_pwa(self):
+        self.open("/")
+        self.assertIn("LAYAR", self.driver.title)
+        self.assert_every_input_labelled()
+        self.shot("01-beranda")
+        manifest = json.load(urllib.request.urlopen(BASE + "/manifest.webmanifest", timeout=10))
+        self.assertEqual(manifest["start_url"], "/")
+        sizes = {icon["sizes"] for icon in manifest["icons"]}
+        self.assertTrue({"192x192", "512x512"} <= sizes)
+        for icon in manifest["icons"]:
+            body = urllib.request.urlopen(BASE + icon["src"], timeout=10).read()
+            self.assertTrue(body.startswith(b"\x89PNG") or body.startswith(b"<svg"), icon["src"])
+        # The service worker registers (the page's script does it).
+        registered = self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            navigator.serviceWorker.ready.then(r => done(!!r.active), () => done(false));
+            setTimeout(() => done(false), 8000);
+        """)
+        self.assertTrue(registered, "service worker not active")
+
+    def test_2_bad_nik_shows_field_error(self):
+        self.open("/rujukan")
+        self.assert_every_input_labelled()
+        self.fill_referral("1234")
+        self.submit_form()
+        error = self.wait_for("f-person-nik-error")
+        self.assertIn("NIK", error.text)
+        self.assertEqual(self.by_id("f-person-nik").get_attribute("aria-invalid"), "true")
+        # The summary at the top links to the field, and the value typed is kept.
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, '#ringkasan-kesalahan a[href="#f-person-nik"]'))
+        self.assertEqual(self.by_id("f-person-full-name").get_attribute("value"), "Siti Aminah Uji")
+        self.shot("02-nik-salah")
+
+    def test_3_keyboard_reaches_the_form(self):
+        self.open("/rujukan")
+        reached = set()
+        for _ in range(80):
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
+            element = self.driver.switch_to.active_element
+            reached.add(element.get_attribute("id") or element.get_attribute("name") or element.tag_name)
+        for expected in ("f-person-full-name", "f-person-nik", "f-person-address-kecamatan-code", "f-description"):
+            self.assertIn(expected, reached)
+
+    def test_4_submit_with_document_and_get_tracking_code(self):
+        self.open("/rujukan")
+        self.fill_referral(NIK)
+        self.by_id("f-documents-ktp").send_keys(self.document)
+        self.submit_form()
+        code = self.wait_for("kode-pelacakan").text.strip()
+        self.assertRegex(code, r"^LYR-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+        type(self).tracking_code = code
+        self.shot("03-kode-pelacakan")
+
+    def test_5_track(self):
+        self.assertIsNotNone(self.tracking_code)
+        self.open("/lacak")
+        self.assert_every_input_labelled()
+        self.type("tracking_code", self.tracking_code)
+        self.set_date("birth_date", BIRTH_DATE)
+        self.submit_form()
+        status = self.wait_for("status-sekarang")
+        self.assertTrue(status.text)
+        self.assertIn("KTP", self.driver.page_source)
+        self.shot("04-lacak")
+        # A wrong birth date answers like a wrong code.
+        self.open("/lacak")
+        self.type("tracking_code", self.tracking_code)
+        self.set_date("birth_date", "1960-01-01")
+        self.submit_form()
+        WebDriverWait(self.driver, 15).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
+        self.shot("05-lacak-tanggal-salah")
+
+    # The staff path ---------------------------------------------------------------------------
+
+    def test_6_verifier_verifies(self):
+        self.assertIsNotNone(self.tracking_code)
+        self.open("/staf/verifikasi")
+        self.assertIn("/staf/masuk", self.driver.current_url)
+        self.assert_every_input_labelled()
+        self.type("username", ADMIN_USER)
+        self.type("password", ADMIN_PASSWORD)
+        self.submit_form()
+        WebDriverWait(self.driver, 20).until(EC.url_contains("/staf/verifikasi"))
+        # The referral reaches the queue once verification consumed its event.
+        link = None
+        for _ in range(30):
+            links = self.driver.find_elements(By.LINK_TEXT, self.tracking_code)
+            if links:
+                link = links[0]
+                break
+            time.sleep(1)
+            self.driver.refresh()
+        self.assertIsNotNone(link, "referral never reached the verifiers' queue")
+        self.shot("06-antrean-verifikasi")
+        link.click()
+        self.wait_for("keadaan")
+        self.assert_every_input_labelled()
+        self.assertIn("domisili", self.driver.page_source)
+        # The KTP sent with the form opens from the case (intake keeps documents; the portal fetches it).
+        document_url = self.driver.find_element(By.PARTIAL_LINK_TEXT, "KTP").get_attribute("href")
+        case_url = self.driver.current_url
+        self.driver.get(document_url)
+        self.assertEqual(self.driver.execute_script("return document.contentType"), "image/png")
+        self.driver.get(case_url)
+        self.wait_for("keadaan")
+        self.choose("decision", "verify")
+        self.type("note", "Surat keterangan domisili diperiksa di kantor desa.")
+        self.shot("07-kasus-verifikasi")
+        self.submit_form()
+        WebDriverWait(self.driver, 15).until(lambda d: "Terverifikasi" in d.find_element(By.ID, "keadaan").text)
+        # The citizen now sees it verified (or already with a case worker).
+        self.open("/lacak")
+        self.type("tracking_code", self.tracking_code)
+        self.set_date("birth_date", BIRTH_DATE)
+        self.submit_form()
+        status = self.wait_for("status-sekarang").text
+        self.assertIn(status, ["Terverifikasi, menunggu pendamping", "Sedang ditangani pendamping"])
+
+    def test_7_dashboard_charts(self):
+        self.open("/staf/monev")
+        if "/staf/masuk" in self.driver.current_url:
+            self.type("username", ADMIN_USER)
+            self.type("password", ADMIN_PASSWORD)
+            self.submit_form()
+        self.wait_for("grafik-bulan")
+        charts = self.driver.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img]")
+        self.assertEqual(len(charts), 5)
+        bars = self.driver.find_elements(By.CSS_SELECTOR, "#grafik-kecamatan rect.chart-bar")
+        self.assertGreaterEqual(len(bars), 1, "the referral submitted above is counted by kecamatan")
+        self.assert_every_input_labelled()
+        self.shot("08-monev")
+        csv_link = self.driver.find_element(By.PARTIAL_LINK_TEXT, "CSV").get_attribute("href")
+        self.assertIn("/staf/monev.csv", csv_link)
+
+
+if __name__ == "__main__":
+    result = unittest.main(argv=sys.argv[:1], exit=False, verbosity=2, failfast=False).result
+    print(f"screenshots in {ARTIFACTS}")
+    sys.exit(0 if result.wasSuccessful() else 1)
