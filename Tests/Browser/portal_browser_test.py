@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -107,6 +107,16 @@ class PortalInBrowser(unittest.TestCase):
     def field(self, name):
         return self.driver.find_element(By.CSS_SELECTOR, f'main [name="{name}"]')
 
+    def wait_text(self, element_id, text, timeout=15):
+        """Waits until #element_id says `text`; on time-out, the page's message is the failure."""
+        try:
+            WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+                lambda d: any(text in e.text for e in d.find_elements(By.ID, element_id)))
+        except TimeoutException:
+            self.shot(f"gagal-{self._testMethodName}")
+            page = self.driver.find_element(By.TAG_NAME, "main").text[:600]
+            raise AssertionError(f"#{element_id} never said '{text}' on {self.driver.current_url}: {page}") from None
+
     def type(self, name, text):
         field = self.field(name)
         field.clear()
@@ -164,7 +174,7 @@ class PortalInBrowser(unittest.TestCase):
 
     # The citizen's path ----------------------------------------------------------------------
 
-    def test_1_home_and_pwa(self):
+    def test_01_home_and_pwa(self):
         self.open("/")
         self.assertIn("LAYAR", self.driver.title)
         self.assert_every_input_labelled()
@@ -184,7 +194,7 @@ class PortalInBrowser(unittest.TestCase):
         """)
         self.assertTrue(registered, "service worker not active")
 
-    def test_2_bad_nik_shows_field_error(self):
+    def test_02_bad_nik_shows_field_error(self):
         self.open("/rujukan")
         self.assert_every_input_labelled()
         self.fill_referral("1234")
@@ -197,7 +207,7 @@ class PortalInBrowser(unittest.TestCase):
         self.assertEqual(self.by_id("f-person-full-name").get_attribute("value"), "Siti Aminah Uji")
         self.shot("02-nik-salah")
 
-    def test_3_keyboard_reaches_the_form(self):
+    def test_03_keyboard_reaches_the_form(self):
         self.open("/rujukan")
         reached = set()
         for _ in range(80):
@@ -207,7 +217,7 @@ class PortalInBrowser(unittest.TestCase):
         for expected in ("f-person-full-name", "f-person-nik", "f-person-address-kecamatan-code", "f-description"):
             self.assertIn(expected, reached)
 
-    def test_4_submit_with_document_and_get_tracking_code(self):
+    def test_04_submit_with_document_and_get_tracking_code(self):
         self.open("/rujukan")
         self.fill_referral(NIK)
         self.by_id("f-documents-ktp").send_keys(self.document)
@@ -217,7 +227,7 @@ class PortalInBrowser(unittest.TestCase):
         type(self).tracking_code = code
         self.shot("03-kode-pelacakan")
 
-    def test_5_track(self):
+    def test_05_track(self):
         self.assertIsNotNone(self.tracking_code)
         self.open("/lacak")
         self.assert_every_input_labelled()
@@ -238,7 +248,7 @@ class PortalInBrowser(unittest.TestCase):
 
     # The staff path ---------------------------------------------------------------------------
 
-    def test_6_verifier_verifies(self):
+    def test_06_verifier_verifies(self):
         self.assertIsNotNone(self.tracking_code)
         self.open("/staf/verifikasi")
         self.assertIn("/staf/masuk", self.driver.current_url)
@@ -273,7 +283,7 @@ class PortalInBrowser(unittest.TestCase):
         self.type("note", "Surat keterangan domisili diperiksa di kantor desa.")
         self.shot("07-kasus-verifikasi")
         self.submit_form()
-        WebDriverWait(self.driver, 15).until(lambda d: "Terverifikasi" in d.find_element(By.ID, "keadaan").text)
+        self.wait_text("keadaan", "Terverifikasi")
         # The citizen now sees it verified (or already with a case worker).
         self.open("/lacak")
         self.type("tracking_code", self.tracking_code)
@@ -282,12 +292,8 @@ class PortalInBrowser(unittest.TestCase):
         status = self.wait_for("status-sekarang").text
         self.assertIn(status, ["Terverifikasi, menunggu pendamping", "Sedang ditangani pendamping"])
 
-    def test_7_dashboard_charts(self):
-        self.open("/staf/monev")
-        if "/staf/masuk" in self.driver.current_url:
-            self.type("username", ADMIN_USER)
-            self.type("password", ADMIN_PASSWORD)
-            self.submit_form()
+    def test_07_dashboard_charts(self):
+        self.log_in_if_asked("/staf/monev")
         self.wait_for("grafik-bulan")
         charts = self.driver.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img]")
         self.assertEqual(len(charts), 5)
@@ -298,6 +304,82 @@ class PortalInBrowser(unittest.TestCase):
         csv_link = self.driver.find_element(By.PARTIAL_LINK_TEXT, "CSV").get_attribute("href")
         self.assertIn("/staf/monev.csv", csv_link)
 
+
+    def test_08_case_worker_assesses_and_refers(self):
+        """The supervisor's caseload shows the case opened for the verified referral; an
+        assessment and an offer to a suggested institution move it to 'waiting for the answer'."""
+        self.log_in_if_asked("/staf/kasus?semua=1")
+        link = None
+        for _ in range(30):
+            rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr a")
+            if rows:
+                link = rows[0]
+                break
+            time.sleep(1)
+            self.driver.refresh()
+        self.assertIsNotNone(link, "no case in the caseload")
+        self.shot("09-daftar-kasus")
+        link.click()
+        self.wait_for("status-kasus")
+        self.assert_every_input_labelled()
+        self.type("needs", "Lansia tinggal sendiri, butuh perawatan harian.")
+        self.type("plan", "Rujuk ke panti sosial lanjut usia.")
+        self.choose("route", "refer")
+        self.select("service", "1")
+        self.submit_form()
+        self.wait_text("status-kasus", "diasesmen")
+        institutions = self.driver.find_elements(By.CSS_SELECTOR, 'main input[name="institution"]')
+        self.assertTrue(institutions, "no institution suggested")
+        institutions[0].click()
+        self.type("letter_number", "460/045/DINSOS-BLG/2026")
+        self.type("summary", "Lansia terlantar, membutuhkan rehabilitasi dalam panti.")
+        self.type("person_name", "Siti Aminah Uji")
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, "main form button.primary")
+        offer_button = [b for b in buttons if b.text == "Kirim tawaran"][0]
+        self.driver.execute_script("arguments[0].scrollIntoView()", offer_button)
+        offer_button.click()
+        self.wait_text("status-kasus", "Menunggu jawaban lembaga")
+        self.assertIn("460/045/DINSOS-BLG/2026", self.driver.page_source)
+        self.shot("10-kasus-ditawarkan")
+
+    def test_09_complaint_and_desk(self):
+        self.open("/pengaduan")
+        self.assert_every_input_labelled()
+        self.select("category", "1")
+        self.type("description", "Belum ada kabar setelah seminggu.")
+        self.type("tracking_code", self.tracking_code or "")
+        anonymous = self.by_id("f-anonymous")
+        if not anonymous.is_selected():
+            anonymous.click()
+        self.submit_form()
+        reference = self.wait_for("nomor-pengaduan").text.strip()
+        self.assertRegex(reference, r"^ADU-")
+        self.log_in_if_asked("/staf/pengaduan")
+        self.driver.find_element(By.LINK_TEXT, reference).click()
+        self.wait_for("status-pengaduan")
+        self.choose("action", "2")
+        self.type("text", "Rujukan Anda sedang diverifikasi; kami kabari paling lambat besok.")
+        self.submit_form()
+        self.wait_text("status-pengaduan", "Sudah ditanggapi")
+        self.shot("11-pengaduan")
+
+    def test_10_survey_refuses_an_unknown_code(self):
+        self.open("/survei")
+        self.assert_every_input_labelled()
+        self.type("code", "SKM-ZZZZ-ZZZZ")
+        for element in range(1, 10):
+            self.choose(f"u{element}", "4")
+        self.submit_form()
+        WebDriverWait(self.driver, 15).until(lambda d: d.find_elements(By.ID, "f-code-error"))
+        self.shot("12-survei-kode-salah")
+
+    def log_in_if_asked(self, path):
+        self.open(path)
+        if "/staf/masuk" in self.driver.current_url:
+            self.type("username", ADMIN_USER)
+            self.type("password", ADMIN_PASSWORD)
+            self.submit_form()
+            WebDriverWait(self.driver, 20).until(lambda d: "/staf/masuk" not in d.current_url)
 
 if __name__ == "__main__":
     result = unittest.main(argv=sys.argv[:1], exit=False, verbosity=2, failfast=False).result
