@@ -30,11 +30,12 @@ public struct Backends: Sendable {
     var assignment: Layar_V1_AssignmentService.Client<Transport> { .init(wrapping: assignmentClient) }
     var survey: Layar_V1_SurveyService.Client<Transport> { .init(wrapping: surveyClient) }
 
-    /// A page waits at most this long for a service: a citizen on a slow line gets an answer
-    /// ("try again") instead of a hanging page.
+    /// A page waits at most this long for a service, and not at all for one that is down: a
+    /// citizen on a slow line gets an answer ("try again") instead of a hanging page.
     static let options: CallOptions = {
         var options = CallOptions.defaults
         options.timeout = .seconds(10)
+        options.waitForReady = false
         return options
     }()
 

@@ -30,7 +30,10 @@ struct StaffLoginRoutes {
             }
         }
         router.post("/staf/keluar") { request, context in
-            if let token = request.cookies[StaffSessionMiddleware.cookieName]?.value {
+            // Only the session's own form may end it (a cross-site post cannot log staff out).
+            let input = try await request.form(context: context)
+            if let token = request.cookies[StaffSessionMiddleware.cookieName]?.value,
+               let session = try await portal.accounts.session(token: token), input["csrf"] == session.csrfToken {
                 try await portal.accounts.logOut(token: token)
             }
             var response = Response.redirect(to: "/staf/masuk")

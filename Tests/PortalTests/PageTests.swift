@@ -1,0 +1,52 @@
+import LayarSchema
+import Testing
+@testable import LayarPortal
+
+@Suite("Portal pages")
+struct PageTests {
+    @Test("text interpolated into HTML is escaped; fragments are not")
+    func escaping() {
+        let name = "<script>alert('x')</script> & \"co\""
+        let html: HTML = "<p title=\"\(name)\">\(name)</p>\(HTML("<br>"))"
+        #expect(html.markup == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;</p><br>")
+    }
+
+    @Test("an input has its label, and its problem tied to it for screen readers")
+    func fieldWithError() {
+        var state = FormState()
+        state.values.append("12<3", to: "person.nik")
+        state.errors["person.nik"] = "NIK harus terdiri dari 16 angka"
+        let markup = Field.text("person.nik", "NIK", state: state, hint: "Ada di KTP", required: true).markup
+        #expect(markup.contains("<label for=\"f-person-nik\">"))
+        #expect(markup.contains("id=\"f-person-nik\" name=\"person.nik\" type=\"text\" value=\"12&lt;3\" required"))
+        #expect(markup.contains("aria-describedby=\"f-person-nik-hint f-person-nik-error\" aria-invalid=\"true\""))
+        #expect(markup.contains("<p class=\"field-error\" id=\"f-person-nik-error\">NIK harus terdiri dari 16 angka</p>"))
+    }
+
+    @Test("the referral form's problems link to their inputs; every input of the form has a label")
+    func referralForm() throws {
+        var state = FormState()
+        state.errors["person.nik"] = "NIK salah"
+        let markup = ReferralFormPage.body(state: state, action: "/rujukan").markup
+        #expect(markup.contains("<a href=\"#f-person-nik\">NIK salah</a>"))
+        // Every visible control's id has a <label for=...>.
+        let ids = try Regex(#"<(?:input|select|textarea) id="([^"]+)""#)
+        for match in markup.matches(of: ids) {
+            let id = String(match.output[1].substring ?? "")
+            #expect(markup.contains("for=\"\(id)\""), "no label for \(id)")
+        }
+        // Desa grouped by kecamatan: the form works without JavaScript.
+        #expect(markup.contains("<optgroup label=\"Kec. Paringin\">"))
+    }
+
+    @Test("bar charts: one bar per value, labels escaped, the target line drawn")
+    func chart() {
+        let chart = BarChart(title: "Rujukan", bars: [(label: "Juai <1>", value: 3), (label: "Halong", value: 0)],
+                             target: (value: 71, label: "target 71 %"))
+        let svg = chart.svg(id: "grafik").markup
+        #expect(svg.components(separatedBy: "class=\"chart-bar\"").count - 1 == 2)
+        #expect(svg.contains("Juai &lt;1&gt;") && !svg.contains("Juai <1>"))
+        #expect(svg.contains("class=\"chart-target\""))
+        #expect(svg.contains("role=\"img\""))
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LayarRuntime
+import LayarTestSupport
+import Logging
+import NIOCore
+import Testing
+@testable import LayarPortal
+
+/// The staff console's gate against the real PostgreSQL: passwords, sessions, roles, CSRF, and a
+/// page that stays readable when a service is down (the backends point at closed ports).
+@Suite("Portal staff console")
+struct StaffConsoleTests {
+    static let closedPorts = BackendAddresses(
+        intake: "127.0.0.1:1", verification: "127.0.0.1:1", assignment: "127.0.0.1:1", survey: "127.0.0.1:1"
+    )
+
+    static func withPortal(_ body: @escaping @Sendable (StaffAccounts, any TestClientProtocol) async throws -> Void) async throws {
+        let database = try await TestEnvironment.scratchDatabase()
+        try await ServiceRunner.migrate(PortalMigrations.all, pool: database.pool, logger: TestEnvironment.logger)
+        let accounts = StaffAccounts(pool: database.pool)
+        let backends = try Backends(closedPorts)
+        let portal = Portal(backends: backends, accounts: accounts, secureCookies: false, logger: TestEnvironment.logger)
+        let application = Application(router: portal.router(), services: [backends.connections], logger: TestEnvironment.logger)
+        do {
+            try await application.test(.live) { client in try await body(accounts, client) }
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
+    }
+
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&"))
+    }
+
+    static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    /// Logs in and answers the session cookie ("name=value").
+    static func logIn(_ client: any TestClientProtocol, _ username: String, _ password: String) async throws -> String {
+        try await client.execute(uri: "/staf/masuk", method: .post, headers: formHeaders,
+                                 body: form(["username": username, "password": password, "kembali": "/staf/"])) { response in
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/staf/")
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            return String(cookie.split(separator: ";")[0])
+        }
+    }
+
+    @Test("passwords are salted PBKDF2 and verified in constant time")
+    func passwords() throws {
+        let stored = try PasswordHasher.hash("rahasia-sekali", rounds: 210_000)
+        #expect(stored.hasPrefix("pbkdf2-sha256$210000$"))
+        #expect(PasswordHasher.verify("rahasia-sekali", against: stored))
+        #expect(!PasswordHasher.verify("rahasia-sekalI", against: stored))
+        #expect(try PasswordHasher.hash("rahasia-sekali", rounds: 210_000) != stored)
+        #expect(!PasswordHasher.verify("x", against: "garbage"))
+    }
+
+    @Test("no session: sent to the login; a login opens a session; logout closes it")
+    func sessions() async throws {
+        try await Self.withPortal { accounts, client in
+            try await accounts.upsert(username: "verifikator1", displayName: "Rina", roles: [.verifier], password: "kata-sandi-uji")
+            try await client.execute(uri: "/staf/verifikasi", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/staf/masuk?kembali=%2Fstaf%2Fverifikasi")
+            }
+            try await client.execute(uri: "/staf/masuk", method: .post, headers: Self.formHeaders,
+                                     body: Self.form(["username": "verifikator1", "password": "salah"])) { response in
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body).contains("Nama pengguna atau kata sandi salah"))
+            }
+            let cookie = try await Self.logIn(client, "verifikator1", "kata-sandi-uji")
+            try await client.execute(uri: "/staf/", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                let page = String(buffer: response.body)
+                #expect(page.contains("Selamat datang, Rina") && page.contains("/staf/verifikasi"))
+                #expect(!page.contains("/staf/monev"), "a verifier's menu has no monitoring")
+            }
+            let csrf = try #require(try await accounts.session(token: String(cookie.split(separator: "=")[1]))?.csrfToken)
+            try await client.execute(uri: "/staf/keluar", method: .post, headers: Self.formHeaders.merging([.cookie: cookie]),
+                                     body: Self.form(["csrf": csrf])) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await client.execute(uri: "/staf/", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .seeOther, "the session ended with the logout")
+            }
+        }
+    }
+
+    @Test("five wrong passwords lock the account for 15 minutes, the right one included")
+    func lockout() async throws {
+        try await Self.withPortal { accounts, client in
+            try await accounts.upsert(username: "operator1", displayName: "Budi", roles: [.operator], password: "kata-sandi-uji")
+            for _ in 1...StaffAccounts.lockAfterFailures {
+                try await client.execute(uri: "/staf/masuk", method: .post, headers: Self.formHeaders,
+                                         body: Self.form(["username": "operator1", "password": "tebakan"])) { #expect($0.status == .unauthorized) }
+            }
+            try await client.execute(uri: "/staf/masuk", method: .post, headers: Self.formHeaders,
+                                     body: Self.form(["username": "operator1", "password": "kata-sandi-uji"])) { response in
+                #expect(response.status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test("roles: a page of another role is refused; a form without the session's CSRF token is refused")
+    func rolesAndCSRF() async throws {
+        try await Self.withPortal { accounts, client in
+            try await accounts.upsert(username: "monev1", displayName: "Sari", roles: [.monitoring], password: "kata-sandi-uji")
+            let cookie = try await Self.logIn(client, "monev1", "kata-sandi-uji")
+            try await client.execute(uri: "/staf/verifikasi", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await accounts.upsert(username: "pendamping1", displayName: "Yusuf", roles: [.caseWorker], caseWorkerID: "PS-01", password: "kata-sandi-uji")
+            let worker = try await Self.logIn(client, "pendamping1", "kata-sandi-uji")
+            try await client.execute(
+                uri: "/staf/kasus/7f1d1c9e-2a43-4c56-9a1b-0c1d2e3f4a5b/tutup", method: .post,
+                headers: Self.formHeaders.merging([.cookie: worker]), body: Self.form(["close_reason": "uji", "csrf": "tebakan"])
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("Formulir kedaluwarsa"))
+            }
+        }
+    }
+
+    @Test("a service that is down gives a page that says so, at once")
+    func serviceDown() async throws {
+        try await Self.withPortal { accounts, client in
+            try await accounts.upsert(username: "monev2", displayName: "Sari", roles: [.monitoring], password: "kata-sandi-uji")
+            let cookie = try await Self.logIn(client, "monev2", "kata-sandi-uji")
+            let started = ContinuousClock.now
+            try await client.execute(uri: "/staf/monev", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(String(buffer: response.body).contains("Layanan sedang sibuk atau terputus"))
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            // The public form's page needs no service.
+            try await client.execute(uri: "/rujukan", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            }
+        }
+    }
+}
+
+extension HTTPFields {
+    func merging(_ other: HTTPFields) -> HTTPFields {
+        var merged = self
+        for field in other { merged.append(field) }
+        return merged
+    }
+}
