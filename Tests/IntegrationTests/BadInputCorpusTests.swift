@@ -234,6 +234,10 @@ struct BadInputCorpusTests {
     @Test("at least 60 malformed requests: the right status and fields, nothing stored, every service up")
     func corpus() async throws {
         #expect(Self.cases.count >= 60)
+        try await StackLock.exclusively { try await corpusAlone() }
+    }
+
+    private func corpusAlone() async throws {
         let services = try ServiceProcesses()
         do {
             try await services.waitUntilServing()

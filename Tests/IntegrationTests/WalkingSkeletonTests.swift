@@ -25,6 +25,10 @@ struct WalkingSkeletonTests {
 
     @Test("referrals through the five real services: lifecycle, documents loop, duplicates, tracking, withdrawal")
     func referralLifecycle() async throws {
+        try await StackLock.exclusively { try await referralLifecycleAlone() }
+    }
+
+    private func referralLifecycleAlone() async throws {
         let services = try ServiceProcesses()
         do {
             try await services.waitUntilServing()
