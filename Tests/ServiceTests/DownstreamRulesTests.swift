@@ -121,6 +121,10 @@ struct DownstreamRulesTests {
             #expect(!kind.isForPartner || !(short + long).contains("LYR-ZFVF-ZZHZ"), "\(kind)")
             #expect(!short.contains("{{") && !long.contains("{{") && long.count > short.count / 2, "\(kind)")
         }
+        // The invitation links to the portal's survey page when the portal's address is configured.
+        let link = "https://layar.example.go.id/survei?kode=SKM-ZKZW-X68B"
+        #expect(NotificationTemplates.render(.surveyInvited, .long, values.merging(["surveyLink": link]) { $1 }).hasSuffix("Isi di \(link)"))
+        #expect(!NotificationTemplates.render(.surveyInvited, .long, values).contains("Isi di"))
         // Values are plain text: nothing is HTML-escaped.
         #expect(NotificationTemplates.render(.assigned, .short, ["code": "X", "worker": "A & B"]).contains("A & B"))
     }

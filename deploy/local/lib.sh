@@ -134,7 +134,7 @@ start_services() {
   local db=$1 service
   mkdir -p "$DATA/logs"
   for service in "${SERVICES[@]}"; do
-    LAYAR_DATABASE_URL=$(database_url "$service" "$db") LAYAR_GRPC_PORT=${GRPC_PORTS[$service]} \
+    LAYAR_DATABASE_URL=$(database_url "$service" "$db") LAYAR_GRPC_PORT=${GRPC_PORTS[$service]} LAYAR_PORTAL_URL=http://127.0.0.1:${LAYAR_PORTAL_PORT:-8080} \
       "$BIN/layar-$service" >"$DATA/logs/$service.log" 2>&1 &
     PIDS+=($!)
   done

@@ -20,6 +20,8 @@ public struct NotificationConfiguration: Sendable {
     var maximumAttempts: Int
     var ratePerSecond: Int
     var quietHours: QuietHours
+    /// `LAYAR_PORTAL_URL`: the public portal, for the survey link in e-mails and long messages.
+    var portalURL: String = ""
 
     public static func fromEnvironment(_ environment: [String: String]) throws -> NotificationConfiguration {
         var reader = EnvironmentReader(environment)
@@ -49,10 +51,15 @@ public struct NotificationConfiguration: Sendable {
         let attempts = reader.integer("LAYAR_NOTIFY_MAX_ATTEMPTS", default: 6, in: 1...50)
         let rate = reader.integer("LAYAR_NOTIFY_RATE", default: 10, in: 1...10_000)
         let logFile = reader.optional("LAYAR_NOTIFY_LOG_FILE", default: "")
+        let portalURL = reader.optional("LAYAR_PORTAL_URL", default: "")
+        if !portalURL.isEmpty, !(portalURL.hasPrefix("https://") || portalURL.hasPrefix("http://")) {
+            reader.problems.append("LAYAR_PORTAL_URL=\(portalURL) is invalid: expected an http(s) URL")
+        }
         try reader.validate()
         return NotificationConfiguration(
             providers: providers, logFile: logFile.isEmpty ? nil : logFile, maximumAttempts: attempts, ratePerSecond: rate,
-            quietHours: quietHours ?? QuietHours()
+            quietHours: quietHours ?? QuietHours(),
+            portalURL: String(portalURL.reversed().drop { $0 == "/" }.reversed())
         )
     }
 

@@ -17,7 +17,8 @@ public enum NotificationService {
                     ].map(\.rawValue),
                     handler: {
                         NotificationPlanner(
-                            store: NotificationStore(pool: $0.pool, outbox: $0.outbox), quietHours: configuration.quietHours
+                            store: NotificationStore(pool: $0.pool, outbox: $0.outbox), quietHours: configuration.quietHours,
+                            portalURL: configuration.portalURL
                         )
                     }
                 )

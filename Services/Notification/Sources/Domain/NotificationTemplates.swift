@@ -47,7 +47,7 @@ public enum NotificationTemplates {
         "withdrawn.short": "Dinsos Balangan: rujukan {{{code}}} telah dibatalkan sesuai permintaan Anda.",
         "withdrawn.long": "Rujukan {{{code}}} telah dibatalkan sesuai permintaan Anda. Anda dapat mengajukan rujukan baru kapan saja.",
         "surveyInvited.short": "Dinsos Balangan: mohon isi survei kepuasan layanan rujukan {{{code}}} dengan kode {{{surveyCode}}}.",
-        "surveyInvited.long": "Mohon bantu kami memperbaiki layanan: isi survei kepuasan masyarakat untuk rujukan {{{code}}} dengan kode {{{surveyCode}}} (berlaku 30 hari, sekali pakai).",
+        "surveyInvited.long": "Mohon bantu kami memperbaiki layanan: isi survei kepuasan masyarakat untuk rujukan {{{code}}} dengan kode {{{surveyCode}}} (berlaku 30 hari, sekali pakai).{{#surveyLink}} Isi di {{{surveyLink}}}{{/surveyLink}}",
         "caseForWorker.short": "LAYAR: kasus baru {{{code}}} ({{{ppks}}}, {{{kecamatan}}}), prioritas {{{priority}}}.",
         "caseForWorker.long": "Kasus baru untuk Anda: rujukan {{{code}}}, {{{ppks}}}, Kecamatan {{{kecamatan}}}, prioritas {{{priority}}}. Lakukan asesmen sesuai tenggat.",
         "emergencyForStaff.short": "LAYAR: rujukan DARURAT {{{code}}} ({{{ppks}}}, {{{kecamatan}}}) menunggu penanganan.",

@@ -10,6 +10,8 @@ import LayarSchema
 struct NotificationPlanner: EventHandler {
     let store: NotificationStore
     let quietHours: QuietHours
+    /// The public portal's address ("" when not configured): the survey invitation links to it.
+    var portalURL = ""
 
     let eventTypes: Set<String> = [
         Layar_V1_ApplicantContactRecorded.eventType, Layar_V1_ReferralSubmitted.eventType,
@@ -109,6 +111,7 @@ struct NotificationPlanner: EventHandler {
         case Layar_V1_SurveyInvitationCreated.eventType:
             let invited = try event.decode(Layar_V1_SurveyInvitationCreated.self)
             values["surveyCode"] = invited.code
+            if !portalURL.isEmpty { values["surveyLink"] = "\(portalURL)/survei?kode=\(invited.code)" }
             (referralID, kind) = (invited.referralID, .surveyInvited)
         default:
             return
