@@ -13,12 +13,20 @@ import Synchronization
 /// librdkafka's blocking calls (poll, close, commit) run on the consumer's own serial dispatch
 /// queue, never on the cooperative thread pool, and take up to 500 already-fetched messages per
 /// trip to that queue. Memory is bounded by librdkafka's fetch queue and that batch.
+/// Messages a consumer has yet to read in one partition.
+public struct KafkaPartitionLag: Sendable, Equatable {
+    public var topic: String
+    public var partition: Int32
+    public var lag: Int64
+}
+
 public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let logQueue: OpaquePointer
     private let worker = DispatchQueue(label: "layar.kafka.consumer")
     private let logger: Logger
     private let state = Mutex(Phase.open)
+    private let lagByPartition = Mutex([KafkaPartitionLag]())
 
     private enum Phase { case open, closing, closed }
 
@@ -123,7 +131,32 @@ public final class KafkaConsumer: @unchecked Sendable {
                 logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
                 break
             }
+            self.recordLag(after: messages, handle: handle)
             return messages
+        }
+    }
+
+    /// How far behind the partition ends the messages polled last were, per partition.
+    public var lag: [KafkaPartitionLag] { lagByPartition.withLock { $0 } }
+
+    /// The high watermark librdkafka learnt with the last fetch (a local, non-blocking read)
+    /// minus the position after the last message polled of each partition.
+    private func recordLag(after messages: [KafkaConsumerMessage], handle: OpaquePointer) {
+        guard !messages.isEmpty else { return }
+        var last: [String: KafkaConsumerMessage] = [:]
+        for message in messages { last["\(message.topic)/\(message.partition)"] = message }
+        let measured = last.values.compactMap { message -> KafkaPartitionLag? in
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard rd_kafka_get_watermark_offsets(handle, message.topic, message.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR
+            else { return nil }
+            return KafkaPartitionLag(topic: message.topic, partition: message.partition, lag: max(0, high - message.offset - 1))
+        }
+        lagByPartition.withLock { known in
+            for entry in measured {
+                known.removeAll { $0.topic == entry.topic && $0.partition == entry.partition }
+                known.append(entry)
+            }
         }
     }
 

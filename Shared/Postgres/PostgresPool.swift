@@ -23,6 +23,21 @@ public final class PostgresPool: Sendable {
         self.logger = logger
     }
 
+    /// How the pool is used right now (for the metrics endpoint).
+    public struct Statistics: Sendable, Equatable {
+        public var open: Int
+        public var idle: Int
+        public var waiting: Int
+        public var maximum: Int
+        public var inUse: Int { open - idle }
+    }
+
+    public var statistics: Statistics {
+        state.withLock { state in
+            Statistics(open: state.open, idle: state.idle.count, waiting: state.waiters.count, maximum: configuration.maximumConnections)
+        }
+    }
+
     /// Leases a connection for the duration of `body`.
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await lease()

@@ -40,7 +40,7 @@ struct OutboxInboxTests {
     static func prepare() async throws -> (ScratchDatabase, KafkaProducer) {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: [
-            RuntimeMigrations.outboxAndInbox,
+            RuntimeMigrations.outboxAndInbox, RuntimeMigrations.outboxTraceContext,
             PostgresMigration(
                 version: 2, name: "test table", sql: "CREATE TABLE applied (referral_id text PRIMARY KEY, times integer NOT NULL)"
             ),

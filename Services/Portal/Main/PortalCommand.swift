@@ -26,11 +26,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("layar-portal: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
+        LogSetup.bootstrap(service: "layar-portal", level: configuration.logLevel, format: configuration.logFormat)
         try await PortalServer.run(configuration)
     }
 }

@@ -19,6 +19,10 @@ public struct ServiceConfiguration: Sendable {
     public var grpcPort: Int
     /// `LAYAR_LOG_LEVEL`.
     public var logLevel: Logger.Level
+    /// `LAYAR_LOG_FORMAT`: `text` for a terminal, `json` for a log collector.
+    public var logFormat: String = "text"
+    /// `LAYAR_METRICS_PORT`: the HTTP port of `/metrics` and `/health/*` (0: any free port).
+    public var metricsPort: Int = 0
 
     public init(
         serviceName: String, databaseURL: String, databasePoolSize: Int = 4, statementTimeoutMilliseconds: Int = 15_000,
@@ -50,12 +54,22 @@ public struct ServiceConfiguration: Sendable {
         let level = reader.choice(
             "LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue)
         )
+        let format = reader.choice("LAYAR_LOG_FORMAT", default: "text", among: ["text", "json"])
+        let metricsPort = reader.integer("LAYAR_METRICS_PORT", default: defaultMetricsPort(forGRPCPort: defaultPort), in: 0...65535)
         try reader.validate()
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             serviceName: serviceName, databaseURL: databaseURL, databasePoolSize: poolSize,
             statementTimeoutMilliseconds: timeout, kafkaBrokers: brokers, grpcHost: host, grpcPort: port,
             logLevel: Logger.Level(rawValue: level) ?? .info
         )
+        configuration.logFormat = format
+        configuration.metricsPort = metricsPort
+        return configuration
+    }
+
+    /// intake 9101, verification 9102, assignment 9103, notification 9104, survey 9105.
+    public static func defaultMetricsPort(forGRPCPort port: Int) -> Int {
+        (50051...50059).contains(port) ? port - 50051 + 9101 : 0
     }
 
     var postgres: PostgresConfiguration {

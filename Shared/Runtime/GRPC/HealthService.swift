@@ -22,6 +22,9 @@ public final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
 
     public func status(of service: String) -> Status? { statuses.withLock { $0[service] } }
 
+    /// Whether the server as a whole is serving (readiness).
+    public var isServing: Bool { status(of: "") == .serving }
+
     public func check(
         request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext
     ) async throws -> Grpc_Health_V1_HealthCheckResponse {

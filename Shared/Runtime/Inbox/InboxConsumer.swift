@@ -1,6 +1,7 @@
 import LayarKafka
 import LayarPostgres
 import Logging
+import ServiceContextModule
 import ServiceLifecycle
 
 /// The read side: consumes topics in a consumer group and applies each event exactly once to
@@ -59,6 +60,9 @@ public struct InboxConsumer: Service {
                     }
                     try await process(batch)
                     for message in batch { try consumer.storeOffset(of: message) }
+                    for partition in consumer.lag {
+                        LayarMetrics.consumerLag(consumer: name, topic: partition.topic, partition: partition.partition, lag: partition.lag)
+                    }
                 }
             }
         } catch is CancellationError {
@@ -107,7 +111,10 @@ public struct InboxConsumer: Service {
             attempt += 1
             do {
                 let event = try InboundEvent(message)
-                guard handler.eventTypes.contains(event.type) else { return }
+                guard handler.eventTypes.contains(event.type) else {
+                    LayarMetrics.eventConsumed(consumer: name, topic: message.topic, outcome: "ignored")
+                    return
+                }
                 try await apply(event)
                 return
             } catch let rejection as EventRejection {
@@ -141,12 +148,22 @@ public struct InboxConsumer: Service {
         )
         guard inserted.affectedRows == 1 else {
             logger.debug("event \(event.id) already applied by \(name), skipped")
+            LayarMetrics.eventConsumed(consumer: name, topic: event.message.topic, outcome: "duplicate")
             return
         }
-        try await handler.handle(event, on: connection)
+        // The event's work continues its trace; what it logs and writes names the trace and the referral.
+        var incoming = TracingContext.topLevel
+        W3CTraceContextPropagator().extract(event.message.headers, into: &incoming, using: KafkaHeadersExtractor())
+        var context = TracingContext.continuing(incoming.traceContext)
+        context.referralID = event.subject
+        try await TracingContext.withValue(context) {
+            try await handler.handle(event, on: connection)
+        }
+        LayarMetrics.eventConsumed(consumer: name, topic: event.message.topic, outcome: "applied")
     }
 
     private func deadLetter(_ message: KafkaConsumerMessage, reason: String) async throws {
+        LayarMetrics.eventConsumed(consumer: name, topic: message.topic, outcome: "dead_lettered")
         logger.error("dead-lettering \(message.topic)/\(message.partition)@\(message.offset): \(reason)")
         let headers = message.headers + [
             KafkaHeader(key: "layar_dlq_reason", text: reason),

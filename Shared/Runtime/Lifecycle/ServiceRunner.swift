@@ -1,8 +1,12 @@
+import CoreMetrics
 import Foundation
+import GRPCCore
+import Instrumentation
 import LayarKafka
 import LayarPostgres
 import LayarSchema
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// Runs a ``ServiceDefinition`` as a process: reads the environment, migrates the service's
@@ -16,6 +20,10 @@ public enum ServiceRunner {
     }
 
     /// The entry point of a service whose definition reads settings of its own (and may reject them).
+    ///
+    /// `layar-<name>` serves; `layar-<name> migrate` applies the schema's migrations and exits (a
+    /// Kubernetes Job before a rollout); `layar-<name> healthcheck` asks the local gRPC health
+    /// endpoint and exits 0 only when serving (a container health check).
     public static func main(_ makeDefinition: () throws -> ServiceDefinition) async {
         let definition: ServiceDefinition
         let configuration: ServiceConfiguration
@@ -28,18 +36,34 @@ public enum ServiceRunner {
             FileHandle.standardError.write(Data("layar: \(error)\n".utf8))
             exit(2)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
+        LogSetup.bootstrap(service: "layar-\(definition.name)", level: configuration.logLevel, format: configuration.logFormat)
+        let command = CommandLine.arguments.dropFirst().first ?? "serve"
         do {
-            try await run(definition, configuration: configuration)
+            switch command {
+            case "serve":
+                try await run(definition, configuration: configuration)
+            case "migrate":
+                let logger = Logger(label: "layar.\(definition.name)")
+                let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
+                do {
+                    try await migrate(definition, pool: pool, logger: logger)
+                } catch {
+                    await pool.close()
+                    throw error
+                }
+                await pool.close()
+            case "healthcheck":
+                exit(await HealthProbe.isServing(port: configuration.grpcPort) ? 0 : 1)
+            default:
+                FileHandle.standardError.write(Data("usage: layar-\(definition.name) [serve | migrate | healthcheck]\n".utf8))
+                exit(2)
+            }
         } catch {
             Logger(label: "layar.\(definition.name)").critical("stopped: \(error)")
             exit(1)
         }
     }
+
 
     public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
         let logger = Logger(label: "layar.\(definition.name)")
@@ -77,9 +101,18 @@ public enum ServiceRunner {
             ))
         }
         services += definition.background(context)
+        let health = HealthService(services: definition.apiNames)
+        services.append(ResourceSampler(pool: pool, logger: logger))
+        services.append(ObservabilityEndpoint(
+            host: configuration.grpcHost, port: configuration.metricsPort, registry: LayarMetrics.registry, health: health, logger: logger
+        ))
+        // Every call is traced and measured before the service's own interceptors see it.
+        let observed: [ConditionalInterceptor<any ServerInterceptor>] = [
+            .apply(TracingServerInterceptor(), to: .all), .apply(MetricsServerInterceptor(), to: .all),
+        ]
         services.append(GRPCServerService(
             host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),
-            interceptors: definition.interceptors(context), health: HealthService(services: definition.apiNames), logger: logger
+            interceptors: observed + definition.interceptors(context), health: health, logger: logger
         ))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger

@@ -1,6 +1,7 @@
 import Foundation
 import LayarPostgres
 import LayarSchema
+import ServiceContextModule
 
 /// The write side of the transactional outbox: events are inserted in the same transaction as
 /// the state change they announce, and the ``OutboxRelay`` publishes them after the commit. An
@@ -34,12 +35,14 @@ public struct Outbox: Sendable {
         payload: [UInt8], type: String, topic: String, key: String, on connection: PostgresConnection, id: UUID,
         at time: Date
     ) async throws -> UUID {
+        // The trace of the work that wrote the event travels with it (W3C `traceparent` header).
+        let traceParent = TracingContext.current?.traceContext?.traceParentHeaderValue ?? ""
         try await connection.query(
             """
-            INSERT INTO outbox (event_id, topic, record_key, event_type, payload, occurred_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO outbox (event_id, topic, record_key, event_type, payload, occurred_at, traceparent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             """,
-            [id, topic, key, type, payload, time]
+            [id, topic, key, type, payload, time, traceParent]
         )
         return id
     }

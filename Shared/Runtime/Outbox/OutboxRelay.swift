@@ -59,20 +59,22 @@ public struct OutboxRelay: Service {
         try await pool.withTransaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT id, event_id, topic, record_key, event_type, payload, occurred_at FROM outbox
+                SELECT id, event_id, topic, record_key, event_type, payload, occurred_at, traceparent FROM outbox
                 WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
                 """, [batchSize])
             guard !rows.isEmpty else { return 0 }
             let records = try rows.map { row in
                 let eventID = try row.decode(UUID.self, "event_id").uuidString.lowercased()
                 let key = try row.decode(String.self, "record_key")
+                var headers = CloudEventHeaders.make(
+                    id: eventID, type: try row.decode(String.self, "event_type"), source: source, subject: key,
+                    time: try row.decode(Date.self, "occurred_at")
+                )
+                let traceParent = try row.decode(String.self, "traceparent")
+                if !traceParent.isEmpty { headers.append(KafkaHeader(key: "traceparent", text: traceParent)) }
                 return KafkaProducerRecord(
                     topic: try row.decode(String.self, "topic"), key: Array(key.utf8),
-                    value: try row.decode([UInt8].self, "payload"),
-                    headers: CloudEventHeaders.make(
-                        id: eventID, type: try row.decode(String.self, "event_type"), source: source, subject: key,
-                        time: try row.decode(Date.self, "occurred_at")
-                    )
+                    value: try row.decode([UInt8].self, "payload"), headers: headers
                 )
             }
             // Sent in outbox order (the idempotent producer keeps it per partition); marked
@@ -82,6 +84,7 @@ public struct OutboxRelay: Service {
             try await connection.query(
                 "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [PostgresTextArray(ids)]
             )
+            for (topic, sent) in Dictionary(grouping: records, by: \.topic) { LayarMetrics.eventsProduced(topic: topic, count: sent.count) }
             logger.debug("published \(rows.count) outbox events")
             return rows.count
         }

@@ -31,4 +31,13 @@ public enum RuntimeMigrations {
             );
             """
     )
+
+    /// The W3C `traceparent` of the work that wrote each event ("" when none). Numbered 1000 so
+    /// it never collides with a service's own migrations; every service lists it after version 1.
+    public static let outboxTraceContext = PostgresMigration(
+        version: 1000, name: "outbox trace context",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN traceparent text NOT NULL DEFAULT '';
+            """
+    )
 }

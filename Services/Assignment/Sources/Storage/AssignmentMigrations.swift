@@ -6,6 +6,7 @@ import LayarRuntime
 enum AssignmentMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
+        RuntimeMigrations.outboxTraceContext,
         PostgresMigration(
             version: 2, name: "case workers and cases",
             sql: """

@@ -5,6 +5,7 @@ import LayarRuntime
 enum IntakeMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
+        RuntimeMigrations.outboxTraceContext,
         PostgresMigration(
             version: 2, name: "referrals",
             sql: """

@@ -5,6 +5,7 @@ import LayarRuntime
 enum NotificationMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
+        RuntimeMigrations.outboxTraceContext,
         PostgresMigration(
             version: 2, name: "applicants and messages",
             sql: """

@@ -15,9 +15,10 @@ public struct Backends: Sendable {
 
     public init(_ addresses: BackendAddresses) throws {
         func client(_ address: ServiceAddress) throws -> GRPCClient<Transport> {
-            GRPCClient(transport: try .http2NIOPosix(
-                target: .dns(host: address.host, port: address.port), transportSecurity: .plaintext
-            ))
+            GRPCClient(
+                transport: try .http2NIOPosix(target: .dns(host: address.host, port: address.port), transportSecurity: .plaintext),
+                interceptors: [TracingClientInterceptor()]  // each call continues the page's trace
+            )
         }
         intakeClient = try client(addresses.intake)
         verificationClient = try client(addresses.verification)

@@ -20,8 +20,9 @@ public struct PortalConfiguration: Sendable {
     public var secureCookies: Bool
     /// `LAYAR_PORTAL_SESSION_HOURS`: how long a staff login lasts.
     public var sessionHours: Int
-    /// `LAYAR_LOG_LEVEL`.
+    /// `LAYAR_LOG_LEVEL` and `LAYAR_LOG_FORMAT` (`text` or `json`).
     public var logLevel: Logger.Level
+    public var logFormat = "text"
 
     public init(
         databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, backends: BackendAddresses = .local,
@@ -63,12 +64,15 @@ public struct PortalConfiguration: Sendable {
         let secure = reader.choice("LAYAR_PORTAL_SECURE_COOKIES", default: "false", among: ["true", "false"])
         let hours = reader.integer("LAYAR_PORTAL_SESSION_HOURS", default: 10, in: 1...24)
         let level = reader.choice("LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue))
+        let format = reader.choice("LAYAR_LOG_FORMAT", default: "text", among: ["text", "json"])
         try reader.validate()
-        return PortalConfiguration(
+        var configuration = PortalConfiguration(
             databaseURL: databaseURL, host: host, port: port, backends: backends, adminUser: adminUser,
             adminPassword: adminPassword.isEmpty ? nil : adminPassword, secureCookies: secure == "true",
             sessionHours: hours, logLevel: Logger.Level(rawValue: level) ?? .info
         )
+        configuration.logFormat = format
+        return configuration
     }
 
     public var postgres: PostgresConfiguration {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LayarDomain
+import LayarRuntime
 import Logging
 
 /// What every route needs: the services' clients, the staff accounts, and the clock.
@@ -21,7 +22,10 @@ public struct Portal: Sendable {
     /// The web application: public pages, static assets, and the staff console behind a login.
     public func router() -> Router<PortalRequestContext> {
         let router = Router(context: PortalRequestContext.self)
+        router.add(middleware: TraceContextMiddleware())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: PortalErrorMiddleware(logger: logger))
+        ObservabilityEndpoint.addRoutes(to: router, registry: LayarMetrics.registry) { true }
         StaticRoutes.add(to: router)
         CitizenRoutes(portal: self).add(to: router)
         StaffLoginRoutes(portal: self).add(to: router)

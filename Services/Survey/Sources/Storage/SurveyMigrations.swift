@@ -6,6 +6,7 @@ import LayarRuntime
 enum SurveyMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
+        RuntimeMigrations.outboxTraceContext,
         PostgresMigration(
             version: 2, name: "invitations",
             sql: """

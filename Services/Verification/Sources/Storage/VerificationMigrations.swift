@@ -5,6 +5,7 @@ import LayarRuntime
 enum VerificationMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
+        RuntimeMigrations.outboxTraceContext,
         PostgresMigration(
             version: 2, name: "verifications",
             sql: """

@@ -1,0 +1,65 @@
+import CoreMetrics
+import Foundation
+import Instrumentation
+import LayarPostgres
+import Prometheus
+
+/// The metrics every service reports (swift-metrics; exposed in Prometheus format by
+/// ``ObservabilityEndpoint``). Names follow Prometheus conventions: `_total` for counters,
+/// base units (seconds) for durations.
+public enum LayarMetrics {
+    /// The process's one Prometheus registry; first use bootstraps swift-metrics with it (and the
+    /// W3C trace-context propagator as the process's instrument), which a process may do once.
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
+        InstrumentationSystem.bootstrap(W3CTraceContextPropagator())
+        return registry
+    }()
+
+    /// One gRPC call answered: by method and status code, with its duration.
+    public static func grpcRequest(method: String, code: String, duration: Duration) {
+        Counter(label: "layar_grpc_server_requests_total", dimensions: [("method", method), ("code", code)]).increment()
+        Timer(label: "layar_grpc_server_request_duration_seconds", dimensions: [("method", method)])
+            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// What a consumer did with an event: `applied`, `duplicate` (already in the inbox), `ignored`
+    /// (a type it does not handle) or `dead_lettered`.
+    public static func eventConsumed(consumer: String, topic: String, outcome: String) {
+        Counter(label: "layar_events_consumed_total", dimensions: [("consumer", consumer), ("topic", topic), ("outcome", outcome)])
+            .increment()
+        if outcome == "dead_lettered" {
+            Counter(label: "layar_dead_letters_total", dimensions: [("consumer", consumer), ("topic", topic)]).increment()
+        }
+    }
+
+    /// Events the outbox relay published (acknowledged by the broker), by topic.
+    public static func eventsProduced(topic: String, count: Int) {
+        Counter(label: "layar_events_produced_total", dimensions: [("topic", topic)]).increment(by: count)
+    }
+
+    /// Messages a consumer group has still to read, per partition.
+    public static func consumerLag(consumer: String, topic: String, partition: Int32, lag: Int64) {
+        Gauge(label: "layar_kafka_consumer_lag", dimensions: [("consumer", consumer), ("topic", topic), ("partition", String(partition))])
+            .record(Double(lag))
+    }
+
+    /// Unpublished outbox rows and the age of the oldest (0 when empty).
+    public static func outbox(backlog: Int, oldestAgeSeconds: Double) {
+        Gauge(label: "layar_outbox_backlog").record(Double(backlog))
+        Gauge(label: "layar_outbox_oldest_age_seconds").record(oldestAgeSeconds)
+    }
+
+    public static func databasePool(_ statistics: PostgresPool.Statistics) {
+        Gauge(label: "layar_db_pool_connections", dimensions: [("state", "in_use")]).record(Double(statistics.inUse))
+        Gauge(label: "layar_db_pool_connections", dimensions: [("state", "idle")]).record(Double(statistics.idle))
+        Gauge(label: "layar_db_pool_connections_max").record(Double(statistics.maximum))
+        Gauge(label: "layar_db_pool_waiting").record(Double(statistics.waiting))
+    }
+}
