@@ -222,7 +222,11 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["LayarPostgres", "LayarTestSupport"], path: "Tests/PostgresTests"),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["LayarRuntime", "LayarSchema", "LayarTestSupport"],
+            dependencies: [
+                "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/RuntimeTests"
         ),
         .testTarget(

@@ -66,6 +66,7 @@ public enum ServiceRunner {
 
 
     public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
+        _ = LayarMetrics.registry  // metrics and trace propagation are bootstrapped before anything records
         let logger = Logger(label: "layar.\(definition.name)")
         let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
         do {
