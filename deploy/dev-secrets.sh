@@ -22,6 +22,8 @@ password() { openssl rand -base64 24 | tr -d '/+=' | cut -c1-24; }
   echo "LAYAR_PORTAL_ADMIN_PASSWORD=$(password)"
   echo "KAFKA_TLS_PASSWORD=$(password)"
 } > "$out/layar.env"
+# Compose reads deploy/.env to fill ${...} in compose.yaml.
+ln -sf "$out/layar.env" .env
 # shellcheck disable=SC1091
 source "$out/layar.env"
 
@@ -41,9 +43,8 @@ openssl x509 -req -in "$out/broker.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" -
 openssl pkcs12 -export -in "$out/broker.crt" -inkey "$out/broker.key" -certfile "$out/ca.crt" -name kafka \
   -passout "pass:$KAFKA_TLS_PASSWORD" -out "$out/broker.p12"
 openssl pkcs12 -export -nokeys -in "$out/ca.crt" -name ca -passout "pass:$KAFKA_TLS_PASSWORD" -out "$out/truststore.p12" 2>/dev/null || true
-printf '%s' "$KAFKA_TLS_PASSWORD" > "$out/kafka-tls-password"
 rm -f "$out/broker.csr" "$out/broker.ext" "$out/ca.srl"
 chmod 600 "$out"/*
 # The containers' users must read what they mount.
-chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/kafka-tls-password" "$out/partners.txt"
+chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/partners.txt"
 echo "development secrets written to deploy/$out (partners connect with deploy/$out/ca.crt)"

@@ -39,6 +39,7 @@ final class ServiceProcesses: @unchecked Sendable {
             // Notifications go through the development log channel into a file the test reads.
             environment["LAYAR_NOTIFY_LOG_FILE"] = notificationLog.path
             environment["LAYAR_QUIET_HOURS"] = "off"
+            environment["LAYAR_METRICS_PORT"] = "0"  // any free port: a developer's stack may hold 9101-9105
             process.environment = environment
             let log = logDirectory.appendingPathComponent("\(name).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -21,13 +21,15 @@ export LAYAR_TEST_DATABASE_URL=$(database_url layar_test layar_test)
 # Each service's own role in the test database; {service} is replaced by the test.
 export LAYAR_TEST_SERVICE_DATABASE_URL="postgresql://{service}:{service}-dev@127.0.0.1:$PGPORT/layar_test"
 export LAYAR_BIN_DIR=$BIN
-log "checking the published contracts (AsyncAPI document of the partner topics, proto evolution)"
+log "checking the published contracts (AsyncAPI document of the partner topics, proto evolution) and the deployment files"
 if ! command -v protoc >/dev/null; then
   as_root apt-get update -q >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends protobuf-compiler >/dev/null
 fi
 python3 -c "import jsonschema, yaml, google.protobuf" 2>/dev/null || python3 -m pip install -q jsonschema pyyaml protobuf
 python3 "$ROOT/Tests/Schemas/check_contracts.py"
+command -v openssl >/dev/null || { as_root apt-get update -q >/dev/null; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssl >/dev/null; }
+python3 "$ROOT/Tests/Schemas/check_deploy.py"
 log "running swift test"
 cd "$ROOT"
 swift test --skip-build "$@"

@@ -10,7 +10,7 @@ struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layar-portal",
         abstract: "The LAYAR web portal: the citizens' referral form and the staff console.",
-        subcommands: [Serve.self, AddStaff.self],
+        subcommands: [Serve.self, AddStaff.self, HealthCheck.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -61,5 +61,16 @@ struct AddStaff: AsyncParsableCommand {
         }
         await pool.close()
         print("staff account \(username) ready (\(known.map(\.rawValue).joined(separator: ", ")))")
+    }
+}
+
+struct HealthCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "healthcheck", abstract: "Exit 0 when the local portal answers /healthz (a container health check)."
+    )
+
+    func run() async throws {
+        let port = Int(ProcessInfo.processInfo.environment["LAYAR_PORTAL_PORT"] ?? "") ?? 8080
+        guard LocalHTTPProbe.isHealthy(port: port) else { throw ExitCode(1) }
     }
 }
