@@ -73,18 +73,26 @@ enum ReferralFormInput {
                 if input.isChecked("consent.notification") { consent.purposes.append(.notification) }
                 if input.isChecked("consent.survey") { consent.purposes.append(.survey) }
             }
-            for (name, kind) in documentInputs {
-                for file in input.files[name] ?? [] {
-                    form.documents.append(.with {
-                        $0.kind = kind
-                        $0.fileName = String(file.fileName.suffix(200))
-                        $0.content = Data(file.bytes)
-                    })
-                    documentNames.append(name)
-                }
-            }
+            (form.documents, documentNames) = documents(from: input)
         }
         return Built(form: form, documentInputNames: documentNames, errors: errors)
+    }
+
+    /// The files of the document inputs, in input order, with the input each came from.
+    static func documents(from input: FormData) -> (uploads: [Layar_V1_DocumentUpload], inputNames: [String]) {
+        var uploads: [Layar_V1_DocumentUpload] = []
+        var names: [String] = []
+        for (name, kind) in documentInputs {
+            for file in input.files[name] ?? [] {
+                uploads.append(.with {
+                    $0.kind = kind
+                    $0.fileName = String(file.fileName.suffix(200))
+                    $0.content = Data(file.bytes)
+                })
+                names.append(name)
+            }
+        }
+        return (uploads, names)
     }
 
     /// The input a service violation is about (`form.person.nik` -> `person.nik`,

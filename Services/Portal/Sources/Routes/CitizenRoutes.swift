@@ -34,7 +34,6 @@ struct CitizenRoutes {
         router.post("/pengaduan") { request, context in try await fileComplaint(request.form(context: context), staff: nil) }
     }
 
-
     private func page(_ title: String, _ body: HTML, notice: Notice? = nil, status: HTTPResponse.Status = .ok) -> Response {
         PageResponse.page(title, notice: notice, body: body, status: status)
     }
@@ -42,9 +41,7 @@ struct CitizenRoutes {
     // MARK: Referral
 
     private func referralForm(_ state: FormState, notice: Notice? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        var state = state
-        if state["request_id"].isEmpty { state.values.append(UUID().uuidString.lowercased(), to: "request_id") }
-        return page("Ajukan rujukan", ReferralFormPage.body(state: state, action: "/rujukan"), notice: notice, status: status)
+        page("Ajukan rujukan", ReferralFormPage.body(state: state, action: "/rujukan"), notice: notice, status: status)
     }
 
     private func submit(_ input: FormData) async throws -> Response {
@@ -104,14 +101,7 @@ struct CitizenRoutes {
     private func addDocuments(_ input: FormData) async throws -> Response {
         let (key, errors) = trackingKey(input)
         guard errors.isEmpty else { return trackingForm(input, errors: errors, notice: nil) }
-        var documents: [Layar_V1_DocumentUpload] = []
-        var names: [String] = []
-        for (name, kind) in ReferralFormInput.documentInputs {
-            for file in input.files[name] ?? [] {
-                documents.append(.with { $0.kind = kind; $0.fileName = String(file.fileName.suffix(200)); $0.content = Data(file.bytes) })
-                names.append(name)
-            }
-        }
+        let (documents, names) = ReferralFormInput.documents(from: input)
         do {
             let view = try await backends.intake.addDocuments(.with { $0.key = key; $0.documents = documents }, options: Backends.options)
             return page("Status rujukan", TrackingPages.status(view, birthDate: input["birth_date"]), notice: .success("Dokumen sudah diterima dan akan diperiksa lagi."))

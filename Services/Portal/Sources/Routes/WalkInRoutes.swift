@@ -25,9 +25,7 @@ struct WalkInRoutes {
     }
 
     private func form(_ state: FormState, staff: StaffSession, notice: Notice? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        var state = state
-        if state["request_id"].isEmpty { state.values.append(UUID().uuidString.lowercased(), to: "request_id") }
-        return PageResponse.page("Rujukan di kantor", staff: staff, notice: notice,
+        PageResponse.page("Rujukan di kantor", staff: staff, notice: notice,
                                  body: ReferralFormPage.body(state: state, action: "/staf/rujukan-baru", staff: staff), status: status)
     }
 }

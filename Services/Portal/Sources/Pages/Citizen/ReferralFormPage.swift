@@ -1,3 +1,4 @@
+import Foundation
 import LayarDomain
 import LayarSchema
 
@@ -5,6 +6,8 @@ import LayarSchema
 /// (`/staf/rujukan-baru`). Works without JavaScript: the desa list is grouped by kecamatan; with
 /// JavaScript it narrows to the chosen kecamatan and the draft is kept on the phone.
 enum ReferralFormPage {
+    /// `request_id` makes a double submission (or a retry after a lost answer) one referral; the
+    /// same id comes back with the form when it had problems.
     static func body(state: FormState, action: String, staff: StaffSession? = nil) -> HTML {
         let kecamatan = BalanganRegions.kecamatan.sorted { $0.key < $1.key }.map { (value: $0.key, label: $0.value) }
         let desaGroups = BalanganRegions.kecamatan.sorted { $0.key < $1.key }.map { code, name in
@@ -24,7 +27,7 @@ enum ReferralFormPage {
         \(staff.map { "<p class=\"notice info\">Dicatat oleh petugas \($0.displayName) sebagai rujukan di kantor (persetujuan tertulis disimpan petugas).</p>" })
         \(errorSummary(state))
         <form method="post" action="\(action)" enctype="multipart/form-data" class="referral" data-draft="rujukan" novalidate>
-        \(staff.map(Field.csrf))\(Field.hidden("request_id", state["request_id"]))
+        \(staff.map(Field.csrf))\(Field.hidden("request_id", state["request_id"].isEmpty ? UUID().uuidString.lowercased() : state["request_id"]))
         <fieldset><legend>1. Orang yang dirujuk</legend>
         \(Field.text("person.full_name", "Nama lengkap (sesuai KTP)", state: state, required: true, extra: " autocomplete=\"off\" maxlength=\"120\""))
         \(Field.text("person.nik", "NIK (16 angka)", state: state, hint: "Ada di KTP atau Kartu Keluarga.", required: true, extra: " inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"19\""))
