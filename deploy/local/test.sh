@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real components: installs system packages, starts a private
 # PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`, then the
-# portal's browser tests (deploy/local/browser-test.sh; skipped when arguments filter `swift test`).
+# portal's browser tests (deploy/local/browser-test.sh) and the fuzz targets (deploy/local/fuzz.sh);
+# both are skipped when arguments filter `swift test`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
@@ -37,4 +38,6 @@ if [ $# -eq 0 ]; then
   # The browser tests start their own services on a fresh database and, without a given Kafka,
   # their own dev broker (no consumer-group offsets left by the tests above).
   BIN=$BIN KAFKA_BROKERS=$GIVEN_KAFKA_BROKERS "$ROOT/deploy/local/browser-test.sh"
+  # The parsers and decoders under libFuzzer, a bounded time each (LAYAR_FUZZ_SECONDS).
+  "$ROOT/deploy/local/fuzz.sh"
 fi

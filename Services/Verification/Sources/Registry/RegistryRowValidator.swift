@@ -1,5 +1,4 @@
 import LayarDomain
-import LayarPostgres
 
 /// Checks one row of a registry extract (DTKS/DTSEN CSV) and passes it on to COPY in CSV form.
 /// Works on the row's bytes: a million rows must load close to the speed of `psql \copy`.
