@@ -25,6 +25,12 @@ struct DevBroker: ParsableCommand {
     @Option(name: .customLong("topic"), help: "Another topic to create, as name:partitions (repeatable; benchmarks).")
     var extraTopics: [String] = []
 
+    @Option(help: "Serve the fault-injection control interface on this loopback port (0: any free port; see BrokerControl).")
+    var controlPort: Int?
+
+    @Option(help: "Write the control interface's port to this file (with --control-port).")
+    var controlFile: String?
+
     func run() throws {
         let cluster = try KafkaMockCluster(brokers: brokers)
         let replication = min(brokers, 3)
@@ -41,6 +47,11 @@ struct DevBroker: ParsableCommand {
         let address = cluster.bootstrapServers
         if let addressFile {
             try Data((address + "\n").utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+        }
+        if let controlPort {
+            let port = try BrokerControl(cluster: cluster).serve(port: controlPort)
+            if let controlFile { try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: controlFile), options: .atomic) }
+            FileHandle.standardError.write(Data("dev broker control on 127.0.0.1:\(port)\n".utf8))
         }
         let banner = """
             KAFKA_BROKERS=\(address)

@@ -11,8 +11,12 @@ final class ServiceProcesses: @unchecked Sendable {
     static let names = ["intake", "verification", "assignment", "notification", "survey"]
 
     let addresses: [String: ServiceAddress]
-    private let processes: [String: Process]
     let logDirectory: URL
+    private let executables: URL
+    private let environments: [String: [String: String]]
+    private let lock = NSLock()
+    private var running: [String: Process] = [:]
+    private var processes: [String: Process] { lock.withLock { running } }
 
     /// What the notification service "sent" through its development channel, one JSON line each.
     var sentNotifications: String {
@@ -20,17 +24,15 @@ final class ServiceProcesses: @unchecked Sendable {
     }
 
     init() throws {
-        let bin = try TestEnvironment.binDirectory()
+        executables = URL(fileURLWithPath: try TestEnvironment.binDirectory())
         let brokers = try TestEnvironment.kafkaBrokers()
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("layar-it-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let notificationLog = logDirectory.appendingPathComponent("notifications.jsonl")
         var addresses: [String: ServiceAddress] = [:]
-        var processes: [String: Process] = [:]
+        var environments: [String: [String: String]] = [:]
         for name in Self.names {
             let port = try Self.freePort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: bin).appendingPathComponent("layar-\(name)")
             var environment = ProcessInfo.processInfo.environment
             environment["LAYAR_DATABASE_URL"] = try TestEnvironment.serviceDatabaseURL(name)
             environment["KAFKA_BROKERS"] = brokers
@@ -40,18 +42,49 @@ final class ServiceProcesses: @unchecked Sendable {
             environment["LAYAR_NOTIFY_LOG_FILE"] = notificationLog.path
             environment["LAYAR_QUIET_HOURS"] = "off"
             environment["LAYAR_METRICS_PORT"] = "0"  // any free port: a developer's stack may hold 9101-9105
-            process.environment = environment
-            let log = logDirectory.appendingPathComponent("\(name).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            processes[name] = process
+            environments[name] = environment
             addresses[name] = ServiceAddress(host: "127.0.0.1", port: port)
+            FileManager.default.createFile(atPath: logDirectory.appendingPathComponent("\(name).log").path, contents: nil)
         }
         self.addresses = addresses
-        self.processes = processes
+        self.environments = environments
+        for name in Self.names { try launch(name) }
+    }
+
+    /// Starts (or starts again) one service; its log continues in the same file.
+    private func launch(_ name: String) throws {
+        let process = Process()
+        process.executableURL = executables.appendingPathComponent("layar-\(name)")
+        process.environment = environments[name]
+        let handle = try FileHandle(forWritingTo: logDirectory.appendingPathComponent("\(name).log"))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        lock.withLock { running[name] = process }
+    }
+
+    /// Kills a service with SIGKILL (no shutdown of any kind), waits for it to die, and starts it again.
+    func killAndRestart(_ name: String, downFor pause: Duration = .zero) async throws {
+        guard let process = processes[name] else { return }
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: pause)
+        try launch(name)
+    }
+
+    /// Stops a service with SIGTERM (a graceful stop: drains, stores offsets, flushes) and starts
+    /// it again: one step of a rolling restart. Returns the exit status of the stopped process.
+    func gracefulRestart(_ name: String) async throws -> Int32 {
+        guard let process = processes[name] else { return -1 }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let status = process.terminationStatus
+        try launch(name)
+        return status
     }
 
     /// Waits until every service answers SERVING on grpc.health.v1; fails naming the laggards.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real components: installs system packages, starts a private
 # PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`, then the
-# portal's browser tests (deploy/local/browser-test.sh) and the fuzz targets (deploy/local/fuzz.sh);
-# both are skipped when arguments filter `swift test`.
+# portal's browser tests (deploy/local/browser-test.sh), the fuzz targets (deploy/local/fuzz.sh)
+# and the fault suite (deploy/local/fault-test.sh); all three are skipped when arguments filter
+# `swift test`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
@@ -40,4 +41,6 @@ if [ $# -eq 0 ]; then
   BIN=$BIN KAFKA_BROKERS=$GIVEN_KAFKA_BROKERS "$ROOT/deploy/local/browser-test.sh"
   # The parsers and decoders under libFuzzer, a bounded time each (LAYAR_FUZZ_SECONDS).
   "$ROOT/deploy/local/fuzz.sh"
+  # The fault suite in its bounded form: 300 referrals over 40 s under crashes and faults, audited.
+  BIN=$BIN "$ROOT/deploy/local/fault-test.sh" 300 1 40
 fi
