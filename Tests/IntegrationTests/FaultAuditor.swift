@@ -46,7 +46,8 @@ extension FaultSuiteTests {
             let cases = try await pools["assignment"]!.query(
                 "SELECT count(*) AS n FROM cases WHERE referral_id = ANY($1::uuid[])", [ids]
             ).first!.decode(Int.self, "n")
-            if waiting == 0 && unpublished == 0 && cases == submitted.count { break }
+            if waiting == 0 && unpublished == 0 && cases == submitted.count,
+               try await unapplied(pools: pools).missing.isEmpty { break }
             try await Task.sleep(for: .seconds(1))
         }
         if waiting > 0 { lost.append("\(waiting) referrals never reached VERIFIED or ASSIGNED") }
@@ -85,31 +86,15 @@ extension FaultSuiteTests {
         if wrongLoads > 0 { duplicates.append("assignment: \(wrongLoads) case workers' open-case counters are off") }
 
         // Inboxes: no event twice; every published event in the inbox of each consumer that handles its type.
-        var published: [String: Set<String>] = [:]  // event type -> event ids
-        for pool in pools.values {
-            for row in try await pool.query("SELECT event_id::text AS id, event_type FROM outbox") {
-                published[try row.decode(String.self, "event_type"), default: []].insert(try row.decode(String.self, "id"))
-            }
-        }
-        var consumedEvents = 0
         for (service, pool) in pools {
             let twice = try await pool.query(
                 "SELECT count(*) AS n FROM (SELECT 1 FROM inbox GROUP BY consumer, event_id HAVING count(*) > 1) twice"
             ).first!.decode(Int.self, "n")
             if twice > 0 { duplicates.append("\(service): \(twice) events in the inbox twice") }
-            var handled: [String: [String: Set<String>]] = [:]  // consumer -> type -> ids
-            for row in try await pool.query("SELECT consumer, event_id, event_type FROM inbox") {
-                handled[try row.decode(String.self, "consumer"), default: [:]][try row.decode(String.self, "event_type"), default: []]
-                    .insert(try row.decode(String.self, "event_id"))
-                consumedEvents += 1
-            }
-            for (consumer, types) in handled {
-                for (type, seen) in types {
-                    let missing = published[type, default: []].subtracting(seen)
-                    if !missing.isEmpty { lost.append("\(consumer): \(missing.count) \(type) events never applied") }
-                }
-            }
         }
+        let accounting = try await unapplied(pools: pools)
+        lost += accounting.missing
+        let (published, consumedEvents) = (accounting.published, accounting.applied)
 
         // Sends: the same idempotency key twice is a re-send after a crash between send and record
         // (the gateway absorbs it); the database allows one message per (event, audience, channel).
@@ -124,7 +109,7 @@ extension FaultSuiteTests {
         print("""
             [audit] referrals \(submitted.count); faults injected \(injected): \
             \(faults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-            [audit] events published \(published.values.map { $0.count }.reduce(0, +)), applied \(consumedEvents); \
+            [audit] events published \(published), applied \(consumedEvents); \
             messages sent \(Set(sentKeys).count) (re-sent with the same key after a crash: \(resentWithSameKey))
             [audit] lost found \(lost.count), duplicates found \(duplicates.count)
             """)
@@ -132,6 +117,36 @@ extension FaultSuiteTests {
         #expect(lost.isEmpty, "lost: \(lost)")
         #expect(duplicates.isEmpty, "duplicates: \(duplicates)")
         #expect(injected >= 3, "the run was too short to inject faults")
+    }
+}
+
+extension FaultSuiteTests {
+    /// Published events some consumer that handles their type has not applied (yet), with the
+    /// totals published and applied.
+    static func unapplied(pools: [String: PostgresPool]) async throws -> (missing: [String], published: Int, applied: Int) {
+        var published: [String: Set<String>] = [:]  // event type -> event ids
+        for pool in pools.values {
+            for row in try await pool.query("SELECT event_id::text AS id, event_type FROM outbox") {
+                published[try row.decode(String.self, "event_type"), default: []].insert(try row.decode(String.self, "id"))
+            }
+        }
+        var missing: [String] = []
+        var applied = 0
+        for pool in pools.values {
+            var handled: [String: [String: Set<String>]] = [:]  // consumer -> type -> ids
+            for row in try await pool.query("SELECT consumer, event_id, event_type FROM inbox") {
+                handled[try row.decode(String.self, "consumer"), default: [:]][try row.decode(String.self, "event_type"), default: []]
+                    .insert(try row.decode(String.self, "event_id"))
+                applied += 1
+            }
+            for (consumer, types) in handled {
+                for (type, seen) in types {
+                    let absent = published[type, default: []].subtracting(seen)
+                    if !absent.isEmpty { missing.append("\(consumer): \(absent.count) \(type) events never applied") }
+                }
+            }
+        }
+        return (missing.sorted(), published.values.map(\.count).reduce(0, +), applied)
     }
 }
 
