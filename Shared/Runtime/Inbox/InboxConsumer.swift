@@ -88,7 +88,11 @@ public struct InboxConsumer: Service {
                 unreadable.append(message)
                 continue
             }
-            if handler.eventTypes.contains(event.type) { events.append(event) }
+            if handler.eventTypes.contains(event.type) {
+                events.append(event)
+            } else {
+                LayarMetrics.eventConsumed(consumer: name, topic: message.topic, outcome: "ignored")
+            }
         }
         do {
             if !events.isEmpty {

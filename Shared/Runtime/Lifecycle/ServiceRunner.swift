@@ -1,12 +1,9 @@
-import CoreMetrics
 import Foundation
 import GRPCCore
-import Instrumentation
 import LayarKafka
 import LayarPostgres
 import LayarSchema
 import Logging
-import Prometheus
 import ServiceLifecycle
 
 /// Runs a ``ServiceDefinition`` as a process: reads the environment, migrates the service's
@@ -63,7 +60,6 @@ public enum ServiceRunner {
             exit(1)
         }
     }
-
 
     public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
         _ = LayarMetrics.registry  // metrics and trace propagation are bootstrapped before anything records

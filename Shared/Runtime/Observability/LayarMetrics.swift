@@ -30,7 +30,8 @@ public enum LayarMetrics {
     }
 
     /// What a consumer did with an event: `applied`, `duplicate` (already in the inbox), `ignored`
-    /// (a type it does not handle) or `dead_lettered`.
+    /// (a type it does not handle) or `dead_lettered`. A batch that fails and is applied again one
+    /// event at a time counts its events again: `applied` counts applications, not distinct events.
     public static func eventConsumed(consumer: String, topic: String, outcome: String) {
         Counter(label: "layar_events_consumed_total", dimensions: [("consumer", consumer), ("topic", topic), ("outcome", outcome)])
             .increment()
