@@ -5,7 +5,7 @@
 # dependencies (swift-protobuf, grpc-swift-protobuf) into a separate scratch folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v protoc >/dev/null || { echo "protoc missing: apt-get install protobuf-compiler" >&2; exit 1; }
+command -v protoc >/dev/null || { echo "protoc missing: apt-get install protobuf-compiler libprotobuf-dev" >&2; exit 1; }
 
 scratch=${PROTOC_PLUGIN_SCRATCH:-.build-protoc}
 swift build -c release --scratch-path "$scratch" --product protoc-gen-swift

@@ -150,6 +150,32 @@ struct AssignmentWorkflowTests {
         try await fixture.database.drop()
     }
 
+    @Test("a caseload: one worker's or one kecamatan's open cases, the nearest deadline first, due-within and ended filters")
+    func caseload() async throws {
+        let fixture = try await Self.prepare()
+        let t = Self.thursday
+        try await fixture.worker("PS-L", covers: ["63.11.05"], capacity: 5)
+        let first = try await fixture.open(kecamatan: "63.11.05", at: t)
+        // Assessment due after 2 working days: the first (Thursday; Friday is Christmas) at the end of
+        // Tuesday 29 December, the second (Monday 28) at the end of Wednesday 30.
+        let second = try await fixture.open(kecamatan: "63.11.05", at: t + 4 * 86_400)
+        let waiting = try await fixture.open(kecamatan: "63.11.07", at: t)  // nobody covers Paringin Selatan here
+        let ids = { (cases: [Layar_V1_Case]) in cases.map(\.referralID) }
+        let mine = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false)
+        #expect(ids(mine) == [first, second].map { $0.uuidString.lowercased() }, "the earlier assessment deadline first")
+        let area = try await fixture.cases.caseload(caseWorkerID: "", kecamatanCode: "63.11.07", dueWithinDays: 0, includeEnded: false)
+        #expect(ids(area) == [waiting.uuidString.lowercased()])
+        // On Monday 28 December at 10:00, within two days (until Wednesday 10:00): only the first.
+        let monday = t + 4 * 86_400
+        let soon = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 2, includeEnded: false, now: monday)
+        #expect(ids(soon) == [first.uuidString.lowercased()])
+        _ = try await fixture.cases.close(referralID: first, reason: "Meninggal dunia", actor: "sup-1", at: t + 600)
+        let open = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false)
+        let all = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: true)
+        #expect(ids(open) == [second.uuidString.lowercased()] && all.count == 2)
+        try await fixture.database.drop()
+    }
+
     @Test("offer → accept → admission → outcome → completion, through the institution's own topic")
     func closedLoop() async throws {
         let fixture = try await Self.prepare()

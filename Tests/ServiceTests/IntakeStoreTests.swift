@@ -83,6 +83,13 @@ struct IntakeStoreTests {
         #expect(event.documents.map(\.mediaType) == ["image/jpeg", "application/pdf"])
         #expect(event.documents.allSatisfy { $0.sha256.count == 64 && $0.sizeBytes > 0 })
         #expect(payload.count < 1000, "no document content in the event")
+        // Staff see the list on the summary (one submission's documents by kind) and fetch one document's bytes.
+        let summary = try #require(try await store.summary(.id(stored.referralID)))
+        #expect(summary.documents.map(\.kind) == [.ktp, .medicalLetter])
+        let pdf = try #require(summary.documents.last)
+        let fetched = try #require(try await store.document(UUID(uuidString: pdf.documentID)!, of: stored.referralID))
+        #expect(Array(fetched.content) == SampleReferral.pdf && fetched.info.mediaType == "application/pdf")
+        #expect(try await store.document(UUID(uuidString: pdf.documentID)!, of: UUID()) == nil)
         try await database.drop()
     }
 

@@ -24,9 +24,11 @@ export LAYAR_TEST_DATABASE_URL=$(database_url layar_test layar_test)
 export LAYAR_TEST_SERVICE_DATABASE_URL="postgresql://{service}:{service}-dev@127.0.0.1:$PGPORT/layar_test"
 export LAYAR_BIN_DIR=$BIN
 log "checking the published contracts (AsyncAPI document of the partner topics, proto evolution) and the deployment files"
-if ! command -v protoc >/dev/null; then
+# protoc and the well-known types it imports (google/protobuf/timestamp.proto comes with
+# libprotobuf-dev, only a recommendation of protobuf-compiler).
+if ! command -v protoc >/dev/null || [ ! -f /usr/include/google/protobuf/timestamp.proto ]; then
   as_root apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends protobuf-compiler >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends protobuf-compiler libprotobuf-dev >/dev/null
 fi
 python3 -c "import jsonschema, yaml, google.protobuf" 2>/dev/null || python3 -m pip install -q jsonschema pyyaml protobuf
 python3 "$ROOT/Tests/Schemas/check_contracts.py"

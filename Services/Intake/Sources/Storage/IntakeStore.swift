@@ -301,7 +301,7 @@ public struct IntakeStore: Sendable {
 
     private func documentInfos(of id: UUID, on connection: PostgresConnection) async throws -> [Layar_V1_DocumentInfo] {
         try await connection.query(
-            "SELECT id, kind, media_type, size_bytes, sha256 FROM documents WHERE referral_id = $1 ORDER BY added_at, id", [id]
+            "SELECT id, kind, media_type, size_bytes, sha256 FROM documents WHERE referral_id = $1 ORDER BY added_at, kind, id", [id]
         ).map(Self.documentInfo)
     }
 
