@@ -51,6 +51,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var commitIntervalMilliseconds: Int = 1_000
     /// `session.timeout.ms`.
     public var sessionTimeoutMilliseconds: Int = 10_000
+    /// `max.poll.interval.ms`: a member that does not poll for this long leaves the group and its
+    /// partitions go to the others. ``KafkaConsumer/keepingMembership(every:_:)`` polls (with the
+    /// partitions paused) while the application is busy, so slow work does not cost membership.
+    public var maxPollIntervalMilliseconds: Int = 300_000
     /// Any other librdkafka property, applied last.
     public var extra: [String: String] = [:]
 
@@ -70,6 +74,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "enable.auto.offset.store": "false",
             "auto.commit.interval.ms": String(commitIntervalMilliseconds),
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "enable.partition.eof": "false",
             // The broker answers a fetch as soon as data arrives or after this wait: keeps hops short.
             "fetch.wait.max.ms": "100",

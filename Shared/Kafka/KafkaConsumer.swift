@@ -3,6 +3,13 @@ import Dispatch
 import Logging
 import Synchronization
 
+/// Messages a consumer has yet to read in one partition.
+public struct KafkaPartitionLag: Sendable, Equatable {
+    public var topic: String
+    public var partition: Int32
+    public var lag: Int64
+}
+
 /// A consumer-group member that reads messages as an `AsyncSequence` (``messages``).
 ///
 /// At-least-once by design: an offset is stored only when the application calls
@@ -12,14 +19,8 @@ import Synchronization
 ///
 /// librdkafka's blocking calls (poll, close, commit) run on the consumer's own serial dispatch
 /// queue, never on the cooperative thread pool, and take up to 500 already-fetched messages per
-/// trip to that queue. Memory is bounded by librdkafka's fetch queue and that batch.
-/// Messages a consumer has yet to read in one partition.
-public struct KafkaPartitionLag: Sendable, Equatable {
-    public var topic: String
-    public var partition: Int32
-    public var lag: Int64
-}
-
+/// trip to that queue. Memory is bounded by librdkafka's fetch queue and that batch. Slow work keeps
+/// its group membership with ``keepingMembership(every:_:)``.
 public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let logQueue: OpaquePointer
@@ -27,6 +28,14 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let logger: Logger
     private let state = Mutex(Phase.open)
     private let lagByPartition = Mutex([KafkaPartitionLag]())
+    /// Messages polled while keeping membership (from partitions assigned meanwhile), handed out
+    /// by the next poll.
+    private let held = Mutex([KafkaConsumerMessage]())
+    /// Partitions paused while keeping membership, resumed when the work is done.
+    private let paused = Mutex([(topic: String, partition: Int32)]())
+    private let evictionCount = Mutex(0)
+    /// How often ``keepingMembership(every:_:)`` should poll: a third of `max.poll.interval.ms`.
+    public let keepAliveInterval: Duration
 
     private enum Phase { case open, closing, closed }
 
@@ -39,6 +48,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         rd_kafka_poll_set_consumer(handle)
         self.handle = handle
         self.logger = logger
+        self.keepAliveInterval = .milliseconds(configuration.maxPollIntervalMilliseconds / 3)
 
         let topics = rd_kafka_topic_partition_list_new(Int32(configuration.topics.count))
         defer { rd_kafka_topic_partition_list_destroy(topics) }
@@ -105,34 +115,116 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    /// One poll of at most `timeoutMilliseconds`, on the worker queue.
     /// Polls up to `limit` messages in one trip to the worker queue: waits up to
     /// `timeoutMilliseconds` for the first, then takes only what librdkafka already fetched.
     fileprivate func poll(timeoutMilliseconds: Int32, upTo limit: Int) async throws -> [KafkaConsumerMessage] {
-        try await onWorker { [logger] handle -> [KafkaConsumerMessage] in
+        try await onWorker { handle -> [KafkaConsumerMessage] in
             defer { self.drainLogs() }
-            var messages: [KafkaConsumerMessage] = []
-            var timeout = timeoutMilliseconds
-            while messages.count < limit {
-                guard let raw = rd_kafka_consumer_poll(handle, timeout) else { break }
-                timeout = 0
-                let error = raw.pointee.err
-                if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    messages.append(RDKafka.message(raw))
-                    rd_kafka_message_destroy(raw)
-                    continue
-                }
-                rd_kafka_message_destroy(raw)
-                if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    throw RDKafka.error(.consume, error, isFatal: true)
-                }
-                // Consumer errors are informational (a topic not yet created, a broker down): the
-                // client recovers by itself.
-                logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
-                break
+            let kept = self.held.withLock { held in
+                defer { held = [] }
+                return held
             }
+            let messages = kept + (try self.take(upTo: limit - kept.count, waitingUpTo: kept.isEmpty ? timeoutMilliseconds : 0, from: handle))
             self.recordLag(after: messages, handle: handle)
             return messages
+        }
+    }
+
+    /// The librdkafka side of a poll (on the worker queue). Consumer errors are informational (a
+    /// topic not yet created, a broker down: the client recovers by itself) except a fatal one,
+    /// and "left the group" after `max.poll.interval.ms`, which is counted and logged loudly.
+    private func take(upTo limit: Int, waitingUpTo timeoutMilliseconds: Int32, from handle: OpaquePointer) throws -> [KafkaConsumerMessage] {
+        var messages: [KafkaConsumerMessage] = []
+        var timeout = timeoutMilliseconds
+        while messages.count < limit {
+            guard let raw = rd_kafka_consumer_poll(handle, timeout) else { break }
+            timeout = 0
+            let error = raw.pointee.err
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                messages.append(RDKafka.message(raw))
+                rd_kafka_message_destroy(raw)
+                continue
+            }
+            rd_kafka_message_destroy(raw)
+            if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw RDKafka.error(.consume, error, isFatal: true)
+            }
+            if error == RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED {
+                evictionCount.withLock { $0 += 1 }
+                logger.error(
+                    "consumer left its group: no poll within max.poll.interval.ms; its partitions went to other members, which re-read them from the committed offsets; it rejoins now"
+                )
+            } else {
+                logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
+            }
+            break
+        }
+        return messages
+    }
+
+    /// How many times the consumer was put out of its group for not polling in time.
+    public var evictions: Int { evictionCount.withLock { $0 } }
+
+    /// Runs `body`, the processing of messages already polled, and keeps the consumer in its group
+    /// while it runs: every `interval` the assigned partitions are paused (nothing more is fetched
+    /// for them, and the position stays after the last message handed out) and the group protocol
+    /// is served by a poll; when `body` ends they are resumed. A rebalance during `body` still
+    /// happens (its partitions may go to another member, which re-reads what was not stored; the
+    /// inbox absorbs that); what keeps it from happening silently for slowness alone is this.
+    public func keepingMembership<T: Sendable>(every interval: Duration, _ body: () async throws -> T) async throws -> T {
+        let result = try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { [self] in
+                while true {
+                    try await Task.sleep(for: interval)
+                    do {
+                        try await keepAlive()
+                    } catch let error as KafkaError where error.kind == .closed {
+                        return
+                    }
+                }
+            }
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+        try await resumePaused()
+        return result
+    }
+
+    /// Pauses the assignment and polls once (without waiting), keeping what arrives for later.
+    private func keepAlive() async throws {
+        try await onWorker { handle in
+            defer { self.drainLogs() }
+            var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            if rd_kafka_assignment(handle, &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR, let assignment {
+                defer { rd_kafka_topic_partition_list_destroy(assignment) }
+                rd_kafka_pause_partitions(handle, assignment)
+                let list = (0..<Int(assignment.pointee.cnt)).map { index in
+                    let entry = assignment.pointee.elems[index]
+                    return (topic: String(cString: entry.topic), partition: entry.partition)
+                }
+                self.paused.withLock { paused in
+                    for entry in list where !paused.contains(where: { $0 == entry }) { paused.append(entry) }
+                }
+            }
+            // Only partitions assigned since the pause can deliver anything.
+            let arrived = try self.take(upTo: Messages.BufferedPolls.pollBatch, waitingUpTo: 0, from: handle)
+            self.held.withLock { $0 += arrived }
+        }
+    }
+
+    private func resumePaused() async throws {
+        let partitions = paused.withLock { paused in
+            defer { paused = [] }
+            return paused
+        }
+        guard !partitions.isEmpty else { return }
+        try await onWorker { handle in
+            let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for entry in partitions { rd_kafka_topic_partition_list_add(list, entry.topic, entry.partition) }
+            // Per-partition errors (a partition revoked meanwhile) leave nothing to resume.
+            rd_kafka_resume_partitions(handle, list)
         }
     }
 

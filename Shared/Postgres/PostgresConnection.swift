@@ -9,14 +9,27 @@ import Synchronization
 ///
 /// Use connections through a ``PostgresPool``; a connection that lost its server reports
 /// ``isBroken`` and the pool replaces it.
+///
+/// A statement whose task is cancelled (an RPC past its deadline, a shutdown) is cancelled on the
+/// server too (a libpq cancel request), so nothing keeps working, or waiting on a lock, for a
+/// caller that is gone. Such a connection is then retired rather than reused: a cancel request
+/// that arrives late could otherwise stop the next caller's statement.
 public final class PostgresConnection: @unchecked Sendable {
     private let worker = DispatchQueue(label: "layar.postgres.connection")
     /// The `PGconn *`, only touched on `worker`.
     private var connection: OpaquePointer?
+    /// The `PGcancel *`: usable from any thread; nil once the connection is closed.
+    private let cancelHandle: Mutex<CancelHandle>
+
+    private struct CancelHandle: @unchecked Sendable {
+        var pointer: OpaquePointer?
+    }
     private let broken = Mutex(false)
+    private let cancelled = Mutex(false)
 
     private init(connection: OpaquePointer) {
         self.connection = connection
+        self.cancelHandle = Mutex(CancelHandle(pointer: PQgetCancel(connection)))
     }
 
     /// Opens a connection; throws ``PostgresError/Kind/connection`` with libpq's reason on failure.
@@ -43,8 +56,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// True once the server connection is gone; the pool then discards this connection.
-    public var isBroken: Bool { broken.withLock { $0 } }
+    /// True once the server connection is gone or a statement was cancelled; the pool then
+    /// discards this connection.
+    public var isBroken: Bool { broken.withLock { $0 } || cancelled.withLock { $0 } }
 
     /// Runs one statement with `$1, $2...` placeholders bound to `parameters`. The statement is
     /// a `StaticString`: SQL text comes from the source tree, values only through parameters.
@@ -52,7 +66,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         let sql = sql.description
         let bindings = parameters.map(\.postgresBinding)
-        return try await onWorker { connection in
+        return try await cancellingOnServer { connection in
             let count = bindings.count
             var values = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
             var lengths = [Int32](repeating: 0, count: count)
@@ -87,13 +101,35 @@ public final class PostgresConnection: @unchecked Sendable {
     /// is static text from the source tree, never built from input).
     public func execute(script: StaticString) async throws {
         let text = script.description
-        _ = try await onWorker { connection in try self.rows(from: PQexec(connection, text), connection: connection) }
+        _ = try await cancellingOnServer { connection in try self.rows(from: PQexec(connection, text), connection: connection) }
+    }
+
+    /// Runs `body` on the worker; if the task is cancelled meanwhile, asks the server to cancel
+    /// the statement (the server answers it with SQLSTATE 57014).
+    private func cancellingOnServer<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await onWorker(body)
+        } onCancel: {
+            guard cancelled.withLock({ flag in defer { flag = true }; return !flag }) else { return }
+            // The request opens a connection of its own: not on the caller's (cooperative) thread.
+            DispatchQueue.global().async {
+                self.cancelHandle.withLock { handle in
+                    guard let handle = handle.pointer else { return }
+                    var reason = [CChar](repeating: 0, count: 256)
+                    _ = PQcancel(handle, &reason, Int32(reason.count))
+                }
+            }
+        }
     }
 
     /// Closes the connection.
     public func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             worker.async {
+                self.cancelHandle.withLock { handle in
+                    PQfreeCancel(handle.pointer)
+                    handle.pointer = nil
+                }
                 PQfinish(self.connection)
                 self.connection = nil
                 self.broken.withLock { $0 = true }
@@ -105,8 +141,12 @@ public final class PostgresConnection: @unchecked Sendable {
     func onWorker<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             worker.async {
-                guard let connection = self.connection, !self.isBroken else {
+                guard let connection = self.connection, !self.broken.withLock({ $0 }) else {
                     continuation.resume(throwing: PostgresError(kind: .connection, message: "connection is closed"))
+                    return
+                }
+                if self.cancelled.withLock({ $0 }) {
+                    continuation.resume(throwing: CancellationError())
                     return
                 }
                 continuation.resume(with: Result { try body(connection) })
@@ -127,7 +167,8 @@ public final class PostgresConnection: @unchecked Sendable {
         default:
             let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let message = String(cString: PQresultErrorMessage(result)).trimmed
-            throw PostgresError(kind: isBroken ? .connection : .server, sqlState: sqlState, message: message)
+            let lost = broken.withLock { $0 }
+            throw PostgresError(kind: lost ? .connection : .server, sqlState: sqlState, message: message)
         }
         let columnCount = PQnfields(result)
         let rowCount = PQntuples(result)

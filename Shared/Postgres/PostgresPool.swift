@@ -15,7 +15,13 @@ public final class PostgresPool: Sendable {
         var open = 0
         var closed = false
         /// Waiters are resumed with a connection, or with `nil` meaning "a slot is free: open one".
-        var waiters: [CheckedContinuation<PostgresConnection?, any Error>] = []
+        var waiters: [Waiter] = []
+        var nextWaiterID = 0
+    }
+
+    private struct Waiter {
+        var id: Int
+        var continuation: CheckedContinuation<PostgresConnection?, any Error>
     }
 
     public init(configuration: PostgresConfiguration, logger: Logger) {
@@ -83,7 +89,7 @@ public final class PostgresPool: Sendable {
             }
             return (state.idle, state.waiters)
         }
-        for waiter in waiters { waiter.resume(throwing: PostgresError(kind: .closed, message: "pool closed")) }
+        for waiter in waiters { waiter.continuation.resume(throwing: PostgresError(kind: .closed, message: "pool closed")) }
         for connection in idle { await connection.close() }
     }
 
@@ -109,11 +115,32 @@ public final class PostgresPool: Sendable {
         case .open:
             return try await openConnection()
         case .wait:
-            let handed = try await withCheckedThrowingContinuation { continuation in
-                state.withLock { $0.waiters.append(continuation) }
-            }
-            if let handed { return handed }
+            if let handed = try await waitForConnection() { return handed }
             return try await openConnection()
+        }
+    }
+
+    /// Waits in line for a connection or a free slot; a cancelled task (an RPC past its deadline)
+    /// leaves the line at once.
+    private func waitForConnection() async throws -> PostgresConnection? {
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let cancelled = state.withLock { state in
+                    if Task.isCancelled { return true }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 
@@ -134,24 +161,24 @@ public final class PostgresPool: Sendable {
             freeSlot()
             return
         }
-        let waiter: CheckedContinuation<PostgresConnection?, any Error>? = state.withLock { state in
+        let waiter: Waiter? = state.withLock { state in
             if state.waiters.isEmpty {
                 state.idle.append(connection)
                 return nil
             }
             return state.waiters.removeFirst()
         }
-        waiter?.resume(returning: connection)
+        waiter?.continuation.resume(returning: connection)
     }
 
     private func freeSlot() {
-        let waiter: CheckedContinuation<PostgresConnection?, any Error>? = state.withLock { state in
+        let waiter: Waiter? = state.withLock { state in
             if state.waiters.isEmpty {
                 state.open -= 1
                 return nil
             }
             return state.waiters.removeFirst()  // The slot passes to the waiter, `open` unchanged.
         }
-        waiter?.resume(returning: nil)
+        waiter?.continuation.resume(returning: nil)
     }
 }

@@ -7,6 +7,7 @@ import LayarRuntime
 import LayarSchema
 import LayarTestSupport
 import Logging
+import SwiftProtobuf
 import Synchronization
 import Testing
 
@@ -19,7 +20,10 @@ struct BadInputCorpusTests {
         intake: Layar_V1_IntakeService.Client<HTTP2ClientTransport.Posix>,
         assignment: Layar_V1_AssignmentService.Client<HTTP2ClientTransport.Posix>,
         partner: Layar_V1_PartnerService.Client<HTTP2ClientTransport.Posix>,
-        survey: Layar_V1_SurveyService.Client<HTTP2ClientTransport.Posix>
+        survey: Layar_V1_SurveyService.Client<HTTP2ClientTransport.Posix>,
+        // The connections themselves, for requests that generated clients cannot build.
+        intakeConnection: GRPCClient<HTTP2ClientTransport.Posix>,
+        surveyConnection: GRPCClient<HTTP2ClientTransport.Posix>
     )
 
     /// One malformed request: its name, the call, the status and the fields it must name.
@@ -229,6 +233,33 @@ struct BadInputCorpusTests {
         Case(name: "complaint with a 10,000-character description", fields: ["description"]) { clients in
             _ = try await clients.survey.fileComplaint(.with { $0.description_p = long + long })
         },
+        // Strings that are not UTF-8: protobuf refuses the whole message, so no field can be named.
+        Case(name: "invalid UTF-8 in the name", fields: []) { clients in
+            var form = SampleReferral.uniqueForm()
+            form.person.fullName = invalidUTF8Marker
+            submittedNIKs.withLock { $0.append(form.person.nik) }
+            try await sendWithInvalidUTF8(
+                Layar_V1_SubmitReferralRequest.with { $0.form = form }, method: Layar_V1_IntakeService.Method.SubmitReferral.descriptor,
+                response: Layar_V1_SubmitReferralResponse.self, on: clients.intakeConnection
+            )
+        },
+        Case(name: "invalid UTF-8 in the description and the address", fields: []) { clients in
+            var form = SampleReferral.uniqueForm()
+            form.description_p = "Butuh \(invalidUTF8Marker) pendampingan"
+            form.person.address.street = invalidUTF8Marker
+            submittedNIKs.withLock { $0.append(form.person.nik) }
+            try await sendWithInvalidUTF8(
+                Layar_V1_SubmitReferralRequest.with { $0.form = form }, method: Layar_V1_IntakeService.Method.SubmitReferral.descriptor,
+                response: Layar_V1_SubmitReferralResponse.self, on: clients.intakeConnection
+            )
+        },
+        Case(name: "invalid UTF-8 in a complaint", fields: []) { clients in
+            try await sendWithInvalidUTF8(
+                Layar_V1_FileComplaintRequest.with { $0.description_p = "Petugas \(invalidUTF8Marker) tidak datang" },
+                method: Layar_V1_SurveyService.Method.FileComplaint.descriptor,
+                response: Layar_V1_Complaint.self, on: clients.surveyConnection
+            )
+        },
     ]
 
     @Test("at least 60 malformed requests: the right status and fields, nothing stored, every service up")
@@ -247,7 +278,8 @@ struct BadInputCorpusTests {
                     try await services.addresses["survey"]!.withClient { survey in
                         let clients: Clients = (
                             Layar_V1_IntakeService.Client(wrapping: intake), Layar_V1_AssignmentService.Client(wrapping: assignment),
-                            Layar_V1_PartnerService.Client(wrapping: assignment), Layar_V1_SurveyService.Client(wrapping: survey)
+                            Layar_V1_PartnerService.Client(wrapping: assignment), Layar_V1_SurveyService.Client(wrapping: survey),
+                            intake, survey
                         )
                         for item in Self.cases {
                             if let failure = await Self.check(item, clients) { failures.append(failure) }
@@ -282,6 +314,38 @@ struct BadInputCorpusTests {
         } catch {
             return "\(item.name): \(error)"
         }
+    }
+
+    /// Stands for the bytes that are not UTF-8 in a request built as a Swift string first.
+    static let invalidUTF8Marker = "@@NOT-UTF8@@"
+
+    /// Sends `request` serialized, with every ``invalidUTF8Marker`` replaced by as many bytes
+    /// that are not UTF-8 (a lone continuation byte, an overlong form, 0xFF): Swift strings cannot
+    /// hold such bytes, so the request goes as bytes.
+    static func sendWithInvalidUTF8<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ request: Request, method: MethodDescriptor, response: Response.Type, on client: GRPCClient<HTTP2ClientTransport.Posix>
+    ) async throws {
+        let marker = Array(invalidUTF8Marker.utf8)
+        let garbage: [UInt8] = [0x80, 0xC0, 0xAF, 0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82, 0xED, 0xA0, 0x80]
+        var bytes: [UInt8] = try request.serializedBytes()
+        var index = 0
+        while index + marker.count <= bytes.count {
+            if Array(bytes[index..<(index + marker.count)]) == marker {
+                bytes.replaceSubrange(index..<(index + marker.count), with: garbage)
+                index += garbage.count
+            } else {
+                index += 1
+            }
+        }
+        try await client.unary(
+            request: ClientRequest(message: bytes), descriptor: method, serializer: RawBytes(),
+            deserializer: ProtobufDeserializer<Response>(), options: .defaults
+        ) { _ = try $0.message }
+    }
+
+    /// Sends bytes as they are.
+    struct RawBytes: MessageSerializer {
+        func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
     }
 
     /// Referrals of these NIKs in intake's own schema, read with intake's role.

@@ -23,7 +23,8 @@ final class ServiceProcesses: @unchecked Sendable {
         (try? String(contentsOf: logDirectory.appendingPathComponent("notifications.jsonl"), encoding: .utf8)) ?? ""
     }
 
-    init() throws {
+    /// `overrides` are set in every service's environment last.
+    init(environment overrides: [String: String] = [:]) throws {
         executables = URL(fileURLWithPath: try TestEnvironment.binDirectory())
         let brokers = try TestEnvironment.kafkaBrokers()
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("layar-it-\(UUID().uuidString.prefix(8))")
@@ -42,6 +43,7 @@ final class ServiceProcesses: @unchecked Sendable {
             environment["LAYAR_NOTIFY_LOG_FILE"] = notificationLog.path
             environment["LAYAR_QUIET_HOURS"] = "off"
             environment["LAYAR_METRICS_PORT"] = "0"  // any free port: a developer's stack may hold 9101-9105
+            environment.merge(overrides) { _, override in override }
             environments[name] = environment
             addresses[name] = ServiceAddress(host: "127.0.0.1", port: port)
             FileManager.default.createFile(atPath: logDirectory.appendingPathComponent("\(name).log").path, contents: nil)

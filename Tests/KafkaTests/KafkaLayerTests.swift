@@ -100,6 +100,56 @@ struct KafkaLayerTests {
         await second.close()
     }
 
+    @Test("a consumer busy past max.poll.interval.ms is told it left its group; one keeping membership is not, and reads on")
+    func slowConsumerMembership() async throws {
+        let brokers = try TestEnvironment.kafkaBrokers()
+        let topic = Self.uniqueTopic()
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: brokers), logger: TestEnvironment.logger)
+        _ = try await producer.send((0..<5).map { KafkaProducerRecord(topic: topic, key: Array("same".utf8), value: Array("\($0)".utf8)) })
+        await producer.shutdown()
+
+        func slowConsumer(group: String) throws -> KafkaConsumer {
+            var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: group, topics: [topic])
+            configuration.sessionTimeoutMilliseconds = 6_000  // the broker's minimum
+            configuration.maxPollIntervalMilliseconds = 7_000
+            return try KafkaConsumer(configuration: configuration, logger: TestEnvironment.logger)
+        }
+        /// Reads the first message, works on it for 11 s (past the poll interval), then reads
+        /// whatever comes in the next 15 s.
+        func work(_ consumer: KafkaConsumer, keepingMembership: Bool) async throws -> [String] {
+            var iterator = consumer.messages.makeAsyncIterator()
+            var values: [String] = []
+            let joined = ContinuousClock.now + .seconds(30)
+            while values.isEmpty, ContinuousClock.now < joined {
+                if let message = try await iterator.nextMessage(timeoutMilliseconds: 200) { values.append(String(decoding: message.value, as: UTF8.self)) }
+            }
+            if keepingMembership {
+                #expect(consumer.keepAliveInterval == .milliseconds(2_333))
+                try await consumer.keepingMembership(every: consumer.keepAliveInterval) { try await Task.sleep(for: .seconds(11)) }
+            } else {
+                try await Task.sleep(for: .seconds(11))
+            }
+            let quiet = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < quiet {
+                if let message = try await iterator.nextMessage(timeoutMilliseconds: 200) { values.append(String(decoding: message.value, as: UTF8.self)) }
+            }
+            await consumer.close()
+            return values
+        }
+        let keeping = try slowConsumer(group: "test-keep-\(topic)")
+        let lapsing = try slowConsumer(group: "test-lapse-\(topic)")
+        async let kept = work(keeping, keepingMembership: true)
+        async let lapsed = work(lapsing, keepingMembership: false)
+        let (keptValues, lapsedValues) = try await (kept, lapsed)
+        // Kept: in the group all along, every message once, in order.
+        #expect(keeping.evictions == 0)
+        #expect(keptValues == ["0", "1", "2", "3", "4"])
+        // Lapsed: told (counted, logged as an error), and having stored no offset it reads from the start again.
+        #expect(lapsing.evictions == 1)
+        #expect(Array(lapsedValues.prefix(5)) == ["0", "1", "2", "3", "4"])
+        #expect(lapsedValues.dropFirst(5).first == "0", "re-read after rejoining: \(lapsedValues)")
+    }
+
     @Test("a message the cluster cannot take fails its send with a delivery error")
     func deliveryFailure() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)

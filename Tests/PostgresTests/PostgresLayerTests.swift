@@ -121,6 +121,34 @@ struct PostgresLayerTests {
         await pool.close()
     }
 
+    @Test("a cancelled task cancels its statement on the server and leaves the pool's line; the pool goes on")
+    func cancellation() async throws {
+        var configuration = PostgresConfiguration(connectionString: try TestEnvironment.databaseURL())
+        configuration.maximumConnections = 1
+        configuration.applicationName = "layar-cancel-\(UUID().uuidString.prefix(8))"
+        let pool = PostgresPool(configuration: configuration, logger: TestEnvironment.logger)
+        let started = ContinuousClock.now
+        let sleeper = Task { try await pool.query("SELECT pg_sleep(10)") }
+        // A second caller waits in line for the only connection.
+        let waiter = Task { try await pool.query("SELECT 1") }
+        try await Task.sleep(for: .milliseconds(300))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        sleeper.cancel()
+        let error = await #expect(throws: PostgresError.self) { try await sleeper.value }
+        #expect(error?.sqlState == "57014", "cancelled by the server: \(String(describing: error))")
+        #expect(ContinuousClock.now - started < .seconds(3))
+        // The server has nothing left of it, and the pool serves the next caller on a fresh connection.
+        let observer = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.databaseURL()))
+        let running = try await observer.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [configuration.applicationName]
+        ).first!.decode(Int.self, "n")
+        #expect(running == 0)
+        await observer.close()
+        #expect(try await pool.query("SELECT 1 AS one").first?.decode(Int.self, "one") == 1)
+        await pool.close()
+    }
+
     @Test("many concurrent leases share a small pool without exceeding it")
     func poolUnderContention() async throws {
         let database = try await TestEnvironment.scratchDatabase(maximumConnections: 3)

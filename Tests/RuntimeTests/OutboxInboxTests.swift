@@ -37,6 +37,22 @@ struct OutboxInboxTests {
         }
     }
 
+    /// Applies like ``CountingHandler``, 20 ms per event, and counts what this consumer applied.
+    struct SlowHandler: EventHandler {
+        final class Tally: Sendable {
+            let applied = Mutex(0)
+            var count: Int { applied.withLock { $0 } }
+        }
+        let tally = Tally()
+        let eventTypes: Set<String> = [Layar_V1_ReferralSubmitted.eventType]
+
+        func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
+            try await CountingHandler().handle(event, on: connection)
+            try await Task.sleep(for: .milliseconds(20))
+            tally.applied.withLock { $0 += 1 }
+        }
+    }
+
     static func prepare() async throws -> (ScratchDatabase, KafkaProducer) {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: [
@@ -182,6 +198,54 @@ struct OutboxInboxTests {
         #expect(badPayload?.headers.text("ce_id") != nil, "the original headers are kept")
         let applied = try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
         #expect(applied == 0)
+        await producer.shutdown()
+        try await database.drop()
+    }
+
+    @Test("a second member joining while the first applies a batch splits the partitions; nothing is applied twice")
+    func rebalanceMidBatch() async throws {
+        let (database, producer) = try await Self.prepare()
+        let name = "test.rebalance.\(database.schema)"
+        let topic = name  // auto-created with 4 partitions
+        let referralIDs = (0..<600).map { _ in UUID().uuidString.lowercased() }
+        _ = try await producer.send(try referralIDs.map { referralID in
+            KafkaProducerRecord(
+                topic: topic, key: Array(referralID.utf8),
+                value: try Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }.serializedBytes(),
+                headers: CloudEventHeaders.make(
+                    id: UUID().uuidString, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test",
+                    subject: referralID, time: Date()
+                )
+            )
+        })
+        func member(_ handler: SlowHandler) throws -> InboxConsumer {
+            InboxConsumer(
+                name: name, topics: [topic], handler: handler, pool: database.pool, producer: producer,
+                brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger
+            )
+        }
+        func applied() async throws -> Int {
+            try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
+        }
+        let first = SlowHandler()
+        let second = SlowHandler()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await member(first).run() }
+            let deadline = ContinuousClock.now + .seconds(90)
+            while first.tally.count < 20, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            // Mid-batch (a batch of 100 takes two seconds): the group rebalances.
+            group.addTask { try await member(second).run() }
+            while try await applied() < referralIDs.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            group.cancelAll()
+        }
+        let counts = try await database.pool.query(
+            "SELECT count(*) AS n, count(*) FILTER (WHERE times <> 1) AS doubled FROM applied"
+        ).first!
+        #expect(try counts.decode(Int.self, "n") == referralIDs.count)
+        #expect(try counts.decode(Int.self, "doubled") == 0)
+        let inbox = try await database.pool.query("SELECT count(*) AS n FROM inbox WHERE consumer = $1", [name]).first!
+        #expect(try inbox.decode(Int.self, "n") == referralIDs.count)
+        #expect(first.tally.count > 0 && second.tally.count > 0, "both members applied events (\(first.tally.count), \(second.tally.count))")
         await producer.shutdown()
         try await database.drop()
     }

@@ -14,7 +14,9 @@ import ServiceLifecycle
 /// and its messages are applied one at a time. A crash anywhere re-delivers what was not stored,
 /// and the inbox absorbs it. Database outages are retried with backoff for as long as they last;
 /// an event the handler rejects, or one that still fails after ``maximumAttempts``, goes to the
-/// dead-letter topic `<consumer>.dlq` with the reason in headers.
+/// dead-letter topic `<consumer>.dlq` with the reason in headers. While a batch is being applied
+/// the consumer keeps its group membership (see ``KafkaConsumer/keepingMembership(every:_:)``);
+/// were it put out anyway, that is logged and counted (`layar_consumer_evictions_total`).
 public struct InboxConsumer: Service {
     /// Consumer name: the Kafka group id and the inbox's `consumer` column, e.g. "layar.verification".
     public var name: String
@@ -52,14 +54,20 @@ public struct InboxConsumer: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 var messages = consumer.messages.makeAsyncIterator()
+                var evictionsReported = 0
                 while let first = try await messages.next() {
                     // Whatever librdkafka has already fetched joins the batch; nothing waits for more.
                     var batch = [first]
                     while batch.count < batchSize, let next = try await messages.nextMessage(timeoutMilliseconds: 0) {
                         batch.append(next)
                     }
-                    try await process(batch)
+                    // A database outage can hold a batch for minutes: the consumer stays in its group meanwhile.
+                    try await consumer.keepingMembership(every: consumer.keepAliveInterval) { try await process(batch) }
                     for message in batch { try consumer.storeOffset(of: message) }
+                    if consumer.evictions > evictionsReported {
+                        LayarMetrics.consumerEvicted(consumer: name, count: consumer.evictions - evictionsReported)
+                        evictionsReported = consumer.evictions
+                    }
                     for partition in consumer.lag {
                         LayarMetrics.consumerLag(consumer: name, topic: partition.topic, partition: partition.partition, lag: partition.lag)
                     }

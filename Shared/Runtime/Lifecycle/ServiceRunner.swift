@@ -103,9 +103,11 @@ public enum ServiceRunner {
         services.append(ObservabilityEndpoint(
             host: configuration.grpcHost, port: configuration.metricsPort, registry: LayarMetrics.registry, health: health, logger: logger
         ))
-        // Every call is traced and measured before the service's own interceptors see it.
+        // Every call is traced and measured before the service's own interceptors see it, and its
+        // deadline reaches the work it starts.
         let observed: [ConditionalInterceptor<any ServerInterceptor>] = [
             .apply(TracingServerInterceptor(), to: .all), .apply(MetricsServerInterceptor(), to: .all),
+            .apply(DeadlineServerInterceptor(), to: .all),
         ]
         services.append(GRPCServerService(
             host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),

@@ -51,6 +51,12 @@ public enum LayarMetrics {
             .record(Double(lag))
     }
 
+    /// Times a consumer was put out of its group for not polling within `max.poll.interval.ms`
+    /// (its partitions went to other members); alert on any.
+    public static func consumerEvicted(consumer: String, count: Int) {
+        Counter(label: "layar_consumer_evictions_total", dimensions: [("consumer", consumer)]).increment(by: count)
+    }
+
     /// Unpublished outbox rows and the age of the oldest (0 when empty).
     public static func outbox(backlog: Int, oldestAgeSeconds: Double) {
         Gauge(label: "layar_outbox_backlog").record(Double(backlog))

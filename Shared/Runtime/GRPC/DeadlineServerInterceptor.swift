@@ -1,0 +1,69 @@
+import GRPCCore
+import LayarPostgres
+
+/// Makes a call's deadline reach the work it started.
+///
+/// grpc-swift signals a call past its deadline (or abandoned by its client) through the
+/// context's cancellation handle and leaves the handler running. This interceptor runs the
+/// handler in a child task and cancels that task when the call is cancelled; the cancellation
+/// then reaches the database (a waiting pool lease gives up, a running statement gets a server
+/// cancel request), so no work or lock outlives the caller. It also answers storage failures
+/// with a status a client can act on instead of `UNKNOWN`: a statement that hit the server's
+/// `statement_timeout`, or a database that cannot be reached, is `UNAVAILABLE` (retry later).
+public struct DeadlineServerInterceptor: ServerInterceptor {
+    public init() {}
+
+    public func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>, context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let started = ContinuousClock.now
+        var timeoutHeaders = request.metadata[stringValues: "grpc-timeout"].makeIterator()
+        let timeout = timeoutHeaders.next().flatMap(Self.duration)
+        do {
+            // The group awaits both tasks before it returns, so `next` does not outlive this call.
+            let outcome = try await withoutActuallyEscaping(next) { next in
+                try await withThrowingTaskGroup(of: StreamingServerResponse<Output>?.self) { group in
+                    group.addTask { try await next(request, context) }
+                    group.addTask {
+                        try await context.cancellation.cancelled
+                        return nil
+                    }
+                    let first = try await group.next()!
+                    group.cancelAll()
+                    return first
+                }
+            }
+            guard let response = outcome else { throw Self.cancelled(started: started, timeout: timeout) }
+            return response
+        } catch let error as PostgresError {
+            if context.cancellation.isCancelled { throw Self.cancelled(started: started, timeout: timeout) }
+            guard error.kind == .connection || error.kind == .closed || error.sqlState == "57014" else { throw error }
+            throw RPCError(code: .unavailable, message: "Layanan sedang sibuk. Silakan coba lagi beberapa saat lagi.")
+        } catch is CancellationError where context.cancellation.isCancelled {
+            throw Self.cancelled(started: started, timeout: timeout)
+        }
+    }
+
+    private static func cancelled(started: ContinuousClock.Instant, timeout: Duration?) -> RPCError {
+        if let timeout, ContinuousClock.now - started >= timeout {
+            return RPCError(code: .deadlineExceeded, message: "Batas waktu permintaan terlampaui.")
+        }
+        return RPCError(code: .cancelled, message: "Permintaan dibatalkan.")
+    }
+
+    /// The `grpc-timeout` header: up to 8 digits and a unit (H, M, S, m, u, n).
+    static func duration(_ header: String) -> Duration? {
+        guard let unit = header.last, header.count >= 2, header.count <= 9, let value = Int64(header.dropLast()), value >= 0
+        else { return nil }
+        switch unit {
+        case "H": return .seconds(value * 3600)
+        case "M": return .seconds(value * 60)
+        case "S": return .seconds(value)
+        case "m": return .milliseconds(value)
+        case "u": return .microseconds(value)
+        case "n": return .nanoseconds(value)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+import LayarTestSupport
+import Testing
+
+/// Timeouts against the real intake service: a client's deadline stops the database work it
+/// started (nothing keeps waiting for a caller that is gone), the database's statement timeout
+/// bounds a call without a deadline, and the service recovers once the database does.
+@Suite("Deadlines and statement timeouts", .serialized)
+struct DeadlineTests {
+    @Test("a deadline cancels the call's database work; a statement timeout answers UNAVAILABLE; the service recovers")
+    func deadlinesReachTheDatabase() async throws {
+        try await StackLock.exclusively { try await deadlinesAlone() }
+    }
+
+    private func deadlinesAlone() async throws {
+        let services = try ServiceProcesses(environment: ["LAYAR_DB_STATEMENT_TIMEOUT_MS": "3000"])
+        let locker = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")))
+        do {
+            try await services.waitUntilServing()
+            try await services.addresses["intake"]!.withClient { connection in
+                let intake = Layar_V1_IntakeService.Client(wrapping: connection)
+                let submitted = try await intake.submitReferral(.with { $0.form = SampleReferral.uniqueForm() })
+                let lookup = Layar_V1_GetReferralRequest.with { $0.trackingCode = submitted.trackingCode }
+
+                // Another session holds the table: the service's SELECT waits on the lock.
+                try await locker.query("BEGIN")
+                try await locker.query("LOCK TABLE referrals IN ACCESS EXCLUSIVE MODE")
+
+                var options = CallOptions.defaults
+                options.timeout = .milliseconds(300)
+                let started = ContinuousClock.now
+                let expired = await #expect(throws: RPCError.self) { try await intake.getReferral(lookup, options: options) }
+                #expect(expired?.code == .deadlineExceeded)
+                // Within a second, well before the 3 s statement timeout, nothing of the call is left waiting.
+                var waiting = try await Self.serviceStatementsWaitingOnLocks(locker)
+                while waiting > 0, ContinuousClock.now - started < .seconds(1) {
+                    try await Task.sleep(for: .milliseconds(50))
+                    waiting = try await Self.serviceStatementsWaitingOnLocks(locker)
+                }
+                #expect(waiting == 0, "the expired call's statement was cancelled on the server")
+                #expect(ContinuousClock.now - started < .seconds(2))
+
+                // Without a deadline the statement timeout ends the wait, with a status to retry on.
+                let unbounded = ContinuousClock.now
+                let timedOut = await #expect(throws: RPCError.self) { try await intake.getReferral(lookup) }
+                #expect(timedOut?.code == .unavailable)
+                let waited = ContinuousClock.now - unbounded
+                #expect(waited >= .milliseconds(2900) && waited < .seconds(8), "waited \(waited)")
+
+                try await locker.query("ROLLBACK")
+                let found = try await intake.getReferral(lookup)
+                #expect(found.trackingCode == submitted.trackingCode)
+            }
+            try services.checkRunning()
+        } catch {
+            await locker.close()
+            _ = await services.stop()
+            throw error
+        }
+        await locker.close()
+        _ = await services.stop()
+    }
+
+    /// Statements of the intake service's connections waiting for a lock right now.
+    static func serviceStatementsWaitingOnLocks(_ connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            """
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE application_name = 'layar-intake' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+            """
+        ).first!.decode(Int.self, "n")
+    }
+}
