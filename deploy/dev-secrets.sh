@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Generates the development secrets compose.yaml reads, into deploy/.secrets/ (git-ignored):
 # random passwords for the database roles and the portal's administrator, a local CA with the
-# Kafka broker's TLS certificate for the partner listener (SASL_SSL), and one sample partner
-# user. For a laptop only: production secrets come from the operations team's secret store.
+# Kafka broker's TLS certificate for the partner listener (SASL_SSL), one sample partner user,
+# and the Ed25519 key pair of the staff tokens. For a laptop only: production secrets come from the operations team's secret store.
 set -euo pipefail
 cd "$(dirname "$0")"
 out=.secrets
@@ -44,7 +44,14 @@ openssl pkcs12 -export -in "$out/broker.crt" -inkey "$out/broker.key" -certfile 
   -passout "pass:$KAFKA_TLS_PASSWORD" -out "$out/broker.p12"
 openssl pkcs12 -export -nokeys -in "$out/ca.crt" -name ca -passout "pass:$KAFKA_TLS_PASSWORD" -out "$out/truststore.p12" 2>/dev/null || true
 rm -f "$out/broker.csr" "$out/broker.ext" "$out/ca.srl"
-chmod 600 "$out"/*
+
+# Staff tokens: the portal signs with the private key, the services hold the public one (dev-1).
+openssl genpkey -algorithm ed25519 -out "$out/token-signing.pem"
+mkdir -p "$out/token-keys"
+openssl pkey -in "$out/token-signing.pem" -pubout -out "$out/token-keys/dev-1.pem"
+
+chmod 600 "$out"/*.* "$out/partners.txt"
 # The containers' users must read what they mount.
-chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/partners.txt"
+chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/partners.txt" "$out/token-signing.pem" "$out/token-keys/dev-1.pem"
+chmod 755 "$out/token-keys"
 echo "development secrets written to deploy/$out (partners connect with deploy/$out/ca.crt)"

@@ -10,19 +10,17 @@ import SwiftProtobuf
 
 typealias AssignmentClient = Layar_V1_AssignmentService.Client<HTTP2ClientTransport.Posix>
 
-/// Who acts, recorded in the case ledger.
+/// A staff command: the endpoints and the staff token (whose holder the case ledger records).
 struct StaffOptions: ParsableArguments {
     @OptionGroup var endpoints: Endpoints
-    @Option(help: "Your staff id, recorded in the case ledger (env LAYAR_ACTOR).")
-    var actor = Endpoints.env("LAYAR_ACTOR", "staff")
 
-    /// Calls the assignment API as `actor` and prints the answer.
+    /// Calls the assignment API with the staff token and prints the answer.
     func assignment<Response: SwiftProtobuf.Message>(
         _ body: (AssignmentClient, Metadata) async throws -> Response
     ) async throws {
         let response = try await call {
-            try await endpoints.address(endpoints.assignment).withClient { client in
-                try await body(AssignmentClient(wrapping: client), ["x-layar-actor": .string(actor)])
+            try await endpoints.withClient(endpoints.assignment) { client in
+                try await body(AssignmentClient(wrapping: client), [:])
             }
         }
         try printJSON(response)

@@ -18,7 +18,7 @@ struct Submit: AsyncParsableCommand {
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
         let form = try Layar_V1_ReferralForm(jsonUTF8Data: data)
         let response = try await call {
-            try await endpoints.address(endpoints.intake).withClient { client in
+            try await endpoints.withClient(endpoints.intake) { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
                     $0.form = form
                     $0.requestID = requestID
@@ -40,7 +40,7 @@ struct Status: AsyncParsableCommand {
             if UUID(uuidString: key) != nil { $0.referralID = key } else { $0.trackingCode = key }
         }
         let summary = try await call {
-            try await endpoints.address(endpoints.intake).withClient { client in
+            try await endpoints.withClient(endpoints.intake) { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).getReferral(request)
             }
         }
@@ -55,7 +55,7 @@ struct CaseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let found = try await call {
-            try await endpoints.address(endpoints.assignment).withClient { client in
+            try await endpoints.withClient(endpoints.assignment) { client in
                 try await Layar_V1_AssignmentService.Client(wrapping: client).getCase(.with { $0.referralID = referralID })
             }
         }
@@ -70,7 +70,7 @@ struct Messages: AsyncParsableCommand {
 
     func run() async throws {
         let messages = try await call {
-            try await endpoints.address(endpoints.notification).withClient { client in
+            try await endpoints.withClient(endpoints.notification) { client in
                 try await Layar_V1_NotificationService.Client(wrapping: client).listMessages(.with { $0.referralID = referralID })
             }
         }
@@ -85,7 +85,7 @@ struct Survey: AsyncParsableCommand {
 
     func run() async throws {
         let invitation = try await call {
-            try await endpoints.address(endpoints.survey).withClient { client in
+            try await endpoints.withClient(endpoints.survey) { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).getInvitation(.with { $0.referralID = referralID })
             }
         }
@@ -99,7 +99,7 @@ struct Workers: AsyncParsableCommand {
 
     func run() async throws {
         let workers = try await call {
-            try await endpoints.address(endpoints.assignment).withClient { client in
+            try await endpoints.withClient(endpoints.assignment) { client in
                 try await Layar_V1_AssignmentService.Client(wrapping: client).listCaseWorkers(.init())
             }
         }
@@ -123,7 +123,7 @@ struct Health: AsyncParsableCommand {
         for (name, text) in services {
             let status: String
             do {
-                status = try await endpoints.address(text).withClient { client in
+                status = try await endpoints.withClient(text) { client in
                     "\(try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status)"
                 }
             } catch {

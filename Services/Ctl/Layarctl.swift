@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRPCCore
+import GRPCNIOTransportHTTP2
 import GRPCProtobuf
 import LayarRuntime
 import LayarSchema
@@ -33,6 +34,16 @@ struct Endpoints: ParsableArguments {
     var notification = env("LAYAR_NOTIFICATION_ADDR", "127.0.0.1:50054")
     @Option(help: "Survey address (env LAYAR_SURVEY_ADDR).")
     var survey = env("LAYAR_SURVEY_ADDR", "127.0.0.1:50055")
+
+    @Option(help: "Staff bearer token for staff commands (env LAYAR_TOKEN; `layar-portal issue-token --username ...` makes one).")
+    var token = env("LAYAR_TOKEN", "")
+
+    /// Runs `body` with a client of the service at `text`, its calls carrying the staff token.
+    func withClient<Result: Sendable>(
+        _ text: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        try await address(text).withClient(bearerToken: token.isEmpty ? nil : token, body)
+    }
 
     static func env(_ name: String, _ fallback: String) -> String {
         ProcessInfo.processInfo.environment[name] ?? fallback

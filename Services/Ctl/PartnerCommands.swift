@@ -25,7 +25,7 @@ struct PartnerOptions: ParsableArguments {
         _ body: (Layar_V1_PartnerService.Client<HTTP2ClientTransport.Posix>, Metadata) async throws -> Response
     ) async throws {
         let response = try await call {
-            try await endpoints.address(endpoints.assignment).withClient { client in
+            try await endpoints.withClient(endpoints.assignment) { client in
                 try await body(Layar_V1_PartnerService.Client(wrapping: client), ["authorization": .string("Bearer \(key)")])
             }
         }

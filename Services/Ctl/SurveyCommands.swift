@@ -49,7 +49,7 @@ struct Answer: AsyncParsableCommand {
             $0.suggestion = suggestion
         }
         let response = try await call {
-            try await endpoints.address(endpoints.survey).withClient { client in
+            try await endpoints.withClient(endpoints.survey) { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).submitResponse(request)
             }
         }
@@ -65,7 +65,7 @@ struct IKM: AsyncParsableCommand {
     func run() async throws {
         let request = try period.request()
         let report = try await call {
-            try await endpoints.address(endpoints.survey).withClient { client in
+            try await endpoints.withClient(endpoints.survey) { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).getIKMReport(request)
             }
         }
@@ -82,7 +82,7 @@ struct Monev: AsyncParsableCommand {
     func run() async throws {
         let request = try period.request()
         let report = try await call {
-            try await endpoints.address(endpoints.survey).withClient { client in
+            try await endpoints.withClient(endpoints.survey) { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).getMonitoringReport(request)
             }
         }
@@ -120,7 +120,7 @@ struct Complain: AsyncParsableCommand {
             $0.anonymous = anonymous
         }
         let complaint = try await call {
-            try await endpoints.address(endpoints.survey).withClient { client in
+            try await endpoints.withClient(endpoints.survey) { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).fileComplaint(request)
             }
         }

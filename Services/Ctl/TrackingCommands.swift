@@ -27,7 +27,7 @@ struct Track: AsyncParsableCommand {
     func run() async throws {
         let key = try tracking.key()
         let view = try await call {
-            try await endpoints.address(endpoints.intake).withClient { client in
+            try await endpoints.withClient(endpoints.intake) { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).getStatus(.with { $0.key = key })
             }
         }
@@ -63,7 +63,7 @@ struct AddDocuments: AsyncParsableCommand {
         }
         let key = try tracking.key()
         let view = try await call {
-            try await endpoints.address(endpoints.intake).withClient { client in
+            try await endpoints.withClient(endpoints.intake) { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).addDocuments(.with {
                     $0.key = key
                     $0.documents = uploads
@@ -83,7 +83,7 @@ struct Withdraw: AsyncParsableCommand {
     func run() async throws {
         let key = try tracking.key()
         let view = try await call {
-            try await endpoints.address(endpoints.intake).withClient { client in
+            try await endpoints.withClient(endpoints.intake) { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).withdrawReferral(.with {
                     $0.key = key
                     $0.reason = reason

@@ -14,10 +14,18 @@ struct PrepareWorkers: AsyncParsableCommand {
     @Option(help: "Assignment address.") var assignment = "127.0.0.1:50053"
     @Option(help: "Workers to add.") var count = 100
     @Option(help: "Capacity of each (at most 200).") var capacity: Int32 = 200
+    @Option(help: "The portal's token signing key (PEM), to sign an admin token (env LAYAR_TOKEN_SIGNING_KEY_FILE).")
+    var signingKeyFile = ProcessInfo.processInfo.environment["LAYAR_TOKEN_SIGNING_KEY_FILE"] ?? ""
+    @Option(help: "Its key id (env LAYAR_TOKEN_SIGNING_KEY_ID).")
+    var signingKeyID = ProcessInfo.processInfo.environment["LAYAR_TOKEN_SIGNING_KEY_ID"] ?? "dev-1"
 
     func run() async throws {
         guard let address = ServiceAddress(assignment) else { throw ValidationError("--assignment must be host:port") }
-        try await address.withClient { client in
+        guard !signingKeyFile.isEmpty else { throw ValidationError("--signing-key-file (or LAYAR_TOKEN_SIGNING_KEY_FILE) is needed") }
+        let token = try await StaffTokenSigner(privateKeyFile: signingKeyFile, keyID: signingKeyID).sign(
+            StaffClaims(username: "bench", roles: [.admin], sessionID: "bench", lifetime: .seconds(600))
+        )
+        try await address.withClient(bearerToken: token) { client in
             let assignment = Layar_V1_AssignmentService.Client(wrapping: client)
             for index in 1...count {
                 _ = try await assignment.upsertCaseWorker(.with {

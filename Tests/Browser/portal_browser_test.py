@@ -98,7 +98,7 @@ class PortalInBrowser(unittest.TestCase):
 
     def wait_for(self, element_id, timeout=15):
         try:
-            return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.ID, element_id)))
+            return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(EC.presence_of_element_located((By.ID, element_id)))
         except TimeoutException:
             self.shot(f"gagal-{self._testMethodName}")
             page = self.driver.find_element(By.TAG_NAME, "main").text[:600]
@@ -243,7 +243,7 @@ class PortalInBrowser(unittest.TestCase):
         self.type("tracking_code", self.tracking_code)
         self.set_date("birth_date", "1960-01-01")
         self.submit_form()
-        WebDriverWait(self.driver, 15).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
+        WebDriverWait(self.driver, 15, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
         self.shot("05-lacak-tanggal-salah")
 
     # The staff path ---------------------------------------------------------------------------
@@ -256,7 +256,7 @@ class PortalInBrowser(unittest.TestCase):
         self.type("username", ADMIN_USER)
         self.type("password", ADMIN_PASSWORD)
         self.submit_form()
-        WebDriverWait(self.driver, 20).until(EC.url_contains("/staf/verifikasi"))
+        WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException]).until(EC.url_contains("/staf/verifikasi"))
         # The referral reaches the queue once verification consumed its event.
         link = None
         for _ in range(30):
@@ -370,7 +370,7 @@ class PortalInBrowser(unittest.TestCase):
         for element in range(1, 10):
             self.choose(f"u{element}", "4")
         self.submit_form()
-        WebDriverWait(self.driver, 15).until(lambda d: d.find_elements(By.ID, "f-code-error"))
+        WebDriverWait(self.driver, 15, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "f-code-error"))
         self.shot("12-survei-kode-salah")
 
     def log_in_if_asked(self, path):
@@ -379,7 +379,7 @@ class PortalInBrowser(unittest.TestCase):
             self.type("username", ADMIN_USER)
             self.type("password", ADMIN_PASSWORD)
             self.submit_form()
-            WebDriverWait(self.driver, 20).until(lambda d: "/staf/masuk" not in d.current_url)
+            WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "/staf/masuk" not in d.current_url)
 
 if __name__ == "__main__":
     result = unittest.main(argv=sys.argv[:1], exit=False, verbosity=2, failfast=False).result

@@ -217,8 +217,12 @@ struct BadInputCorpusTests {
                 $0.topicPrefix = "Not A Topic!"
             })
         },
-        Case(name: "acting staff id with markup", fields: []) { clients in
-            _ = try await clients.assignment.listUnassignedCases(.init(), metadata: ["x-layar-actor": "<script>"])
+        Case(name: "staff call with a forged token", code: .unauthenticated, fields: []) { clients in
+            _ = try await clients.assignment.listUnassignedCases(.init(), metadata: ["authorization": "Bearer eyJhbGciOiJub25lIn0.e30."])
+        },
+        Case(name: "staff call with a token of a role not allowed", code: .permissionDenied, fields: []) { clients in
+            let monitoring = try await TestStaffTokens.token([.monitoring])
+            _ = try await clients.assignment.listUnassignedCases(.init(), metadata: ["authorization": .string("Bearer \(monitoring)")])
         },
         Case(name: "partner call without a key", code: .unauthenticated, fields: []) { clients in
             _ = try await clients.partner.listOffers(.init())
@@ -273,9 +277,9 @@ struct BadInputCorpusTests {
         do {
             try await services.waitUntilServing()
             var failures: [String] = []
-            try await services.addresses["intake"]!.withClient { intake in
-                try await services.addresses["assignment"]!.withClient { assignment in
-                    try await services.addresses["survey"]!.withClient { survey in
+            try await services.addresses["intake"]!.withStaffClient { intake in
+                try await services.addresses["assignment"]!.withStaffClient { assignment in
+                    try await services.addresses["survey"]!.withStaffClient { survey in
                         let clients: Clients = (
                             Layar_V1_IntakeService.Client(wrapping: intake), Layar_V1_AssignmentService.Client(wrapping: assignment),
                             Layar_V1_PartnerService.Client(wrapping: assignment), Layar_V1_SurveyService.Client(wrapping: survey),
@@ -294,6 +298,7 @@ struct BadInputCorpusTests {
             #expect(try await Self.storedReferrals(niks: niks) == 0, "a rejected submission stored nothing")
             try services.checkRunning()
             try await services.waitUntilServing(timeout: .seconds(10))
+            #expect(services.personalDataInLogs() == [], "personal data of refused requests in the services' logs")
         } catch {
             _ = await services.stop()
             throw error

@@ -18,11 +18,11 @@ struct DeadlineTests {
     }
 
     private func deadlinesAlone() async throws {
-        let services = try ServiceProcesses(environment: ["LAYAR_DB_STATEMENT_TIMEOUT_MS": "3000"])
+        let services = try ServiceProcesses(environment: ["LAYAR_DB_STATEMENT_TIMEOUT_MS": "5000"])
         let locker = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")))
         do {
             try await services.waitUntilServing()
-            try await services.addresses["intake"]!.withClient { connection in
+            try await services.addresses["intake"]!.withStaffClient { connection in
                 let intake = Layar_V1_IntakeService.Client(wrapping: connection)
                 let submitted = try await intake.submitReferral(.with { $0.form = SampleReferral.uniqueForm() })
                 let lookup = Layar_V1_GetReferralRequest.with { $0.trackingCode = submitted.trackingCode }
@@ -36,21 +36,21 @@ struct DeadlineTests {
                 let started = ContinuousClock.now
                 let expired = await #expect(throws: RPCError.self) { try await intake.getReferral(lookup, options: options) }
                 #expect(expired?.code == .deadlineExceeded)
-                // Within a second, well before the 3 s statement timeout, nothing of the call is left waiting.
+                // Well before the 5 s statement timeout, nothing of the call is left waiting.
                 var waiting = try await Self.serviceStatementsWaitingOnLocks(locker)
-                while waiting > 0, ContinuousClock.now - started < .seconds(1) {
+                while waiting > 0, ContinuousClock.now - started < .milliseconds(2500) {
                     try await Task.sleep(for: .milliseconds(50))
                     waiting = try await Self.serviceStatementsWaitingOnLocks(locker)
                 }
                 #expect(waiting == 0, "the expired call's statement was cancelled on the server")
-                #expect(ContinuousClock.now - started < .seconds(2))
+                #expect(ContinuousClock.now - started < .milliseconds(2500))
 
                 // Without a deadline the statement timeout ends the wait, with a status to retry on.
                 let unbounded = ContinuousClock.now
                 let timedOut = await #expect(throws: RPCError.self) { try await intake.getReferral(lookup) }
-                #expect(timedOut?.code == .unavailable)
+                #expect(timedOut?.code == .unavailable, "\(String(describing: timedOut))")
                 let waited = ContinuousClock.now - unbounded
-                #expect(waited >= .milliseconds(2900) && waited < .seconds(8), "waited \(waited)")
+                #expect(waited >= .milliseconds(4900) && waited < .seconds(10), "waited \(waited)")
 
                 try await locker.query("ROLLBACK")
                 let found = try await intake.getReferral(lookup)

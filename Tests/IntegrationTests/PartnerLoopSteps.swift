@@ -13,8 +13,9 @@ extension WalkingSkeletonTests {
     /// answers through the partner API with its key; another agency sees and answers nothing.
     func partnerLoop(referralID: String, services: ServiceProcesses) async throws -> Layar_V1_Case {
         let agency = "PPRSLU-BUDI-SEJAHTERA"
-        let staff: Metadata = ["x-layar-actor": "ps-02"]
-        return try await services.addresses["assignment"]!.withClient { client in
+        let token = try await TestStaffTokens.token([.caseWorker, .supervisor], username: "ps-02")
+        let staff: Metadata = ["authorization": .string("Bearer \(token)")]
+        return try await services.addresses["assignment"]!.withStaffClient { client in
             let assignment = Layar_V1_AssignmentService.Client(wrapping: client)
             let partner = Layar_V1_PartnerService.Client(wrapping: client)
             let key = try await assignment.issuePartnerKey(.with { $0.institutionCode = agency }).key

@@ -43,6 +43,7 @@ final class ServiceProcesses: @unchecked Sendable {
             environment["LAYAR_NOTIFY_LOG_FILE"] = notificationLog.path
             environment["LAYAR_QUIET_HOURS"] = "off"
             environment["LAYAR_METRICS_PORT"] = "0"  // any free port: a developer's stack may hold 9101-9105
+            environment["LAYAR_TOKEN_KEYS_DIR"] = TestStaffTokens.keysDirectory  // tests sign staff tokens with its pair
             environment.merge(overrides) { _, override in override }
             environments[name] = environment
             addresses[name] = ServiceAddress(host: "127.0.0.1", port: port)
@@ -134,6 +135,18 @@ final class ServiceProcesses: @unchecked Sendable {
             let text = (try? String(contentsOf: logDirectory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
             return "--- \(name) ---\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+
+    /// Personal data of the sample persons found in the services' logs (UU 27/2022: logs get
+    /// none): their names, phone numbers in any form, and anything shaped like a Balangan NIK.
+    func personalDataInLogs() -> [String] {
+        let text = Self.names.map { name in
+            (try? String(contentsOf: logDirectory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+        }.joined(separator: "\n")
+        var found = ["Siti Aminah", "Rusdiansyah", "0812-3456-7890", "81234567890"].filter { text.contains($0) }
+        let nik = /63\d{14}/
+        found += text.matches(of: nik).prefix(3).map { "NIK-like \(text[$0.range])" }
+        return found
     }
 
     /// A port that was free a moment ago (bound to port 0, then released).

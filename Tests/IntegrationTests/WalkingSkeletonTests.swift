@@ -43,6 +43,7 @@ struct WalkingSkeletonTests {
         for (name, status) in statuses {
             #expect(status == 0, "\(name) did not shut down cleanly on SIGTERM: \(String(describing: status))")
         }
+        #expect(services.personalDataInLogs() == [], "personal data in the services' logs")
     }
 
     /// submitted -> verified -> assigned -> referred to a partner agency -> completed, with messages
@@ -53,7 +54,7 @@ struct WalkingSkeletonTests {
 
         // Bad input: INVALID_ARGUMENT with field violations.
         let rejected = await #expect(throws: RPCError.self) {
-            try await intake.withClient { client in
+            try await intake.withStaffClient { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with {
                     $0.form = SampleReferral.uniqueForm()
                     $0.form.person.nik = "123"
@@ -64,7 +65,7 @@ struct WalkingSkeletonTests {
         let fields = try rejected?.unpackGoogleRPCStatus()?.details.flatMap { $0.badRequest?.violations ?? [] }.map(\.field)
         #expect(fields == ["form.person.nik"])
 
-        let submitted = try await intake.withClient { client in
+        let submitted = try await intake.withStaffClient { client in
             try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = SampleReferral.uniqueForm() })
         }
         #expect(submitted.status == .submitted)
@@ -72,7 +73,7 @@ struct WalkingSkeletonTests {
         let referralID = submitted.referralID
 
         let assigned = try await Self.eventually("status ASSIGNED", services: services) {
-            let summary = try await intake.withClient { client in
+            let summary = try await intake.withStaffClient { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).getReferral(.with {
                     $0.trackingCode = submitted.trackingCode
                 })
@@ -81,15 +82,16 @@ struct WalkingSkeletonTests {
         }
         #expect(!assigned.caseWorkerName.isEmpty)
 
-        let caseView = try await assignment.withClient { client in
+        let caseView = try await assignment.withStaffClient { client in
             try await Layar_V1_AssignmentService.Client(wrapping: client).getCase(.with { $0.referralID = referralID })
         }
         #expect(caseView.status == .assigned)
         #expect(caseView.kecamatanCode == "63.11.06")
         #expect(caseView.priority == 45)  // urgent 25 + unknown welfare (no registry snapshot) 10 + base 10
+        try await staffAccess(services, caseView: caseView)
 
         let messages = try await Self.eventually("the applicant's messages", services: services) {
-            let messages = try await services.addresses["notification"]!.withClient { client in
+            let messages = try await services.addresses["notification"]!.withStaffClient { client in
                 try await Layar_V1_NotificationService.Client(wrapping: client).listMessages(.with {
                     $0.referralID = referralID
                 })
@@ -103,7 +105,7 @@ struct WalkingSkeletonTests {
         _ = try await Self.eventually("the first message sent", services: services) {
             services.sentNotifications.contains(submitted.trackingCode) ? true : nil
         }
-        let delivered = try await services.addresses["notification"]!.withClient { client in
+        let delivered = try await services.addresses["notification"]!.withStaffClient { client in
             try await Layar_V1_NotificationService.Client(wrapping: client).listMessages(.with { $0.referralID = referralID })
         }.messages
         #expect(delivered.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.status == .sent && $0.channel == .sms })
@@ -112,7 +114,7 @@ struct WalkingSkeletonTests {
         #expect(completed.status == .completed)
 
         let invitation = try await Self.eventually("the survey invitation", services: services) {
-            try await services.addresses["survey"]!.withClient { client in
+            try await services.addresses["survey"]!.withStaffClient { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).getInvitation(.with { $0.referralID = referralID })
             }
         }
@@ -121,7 +123,7 @@ struct WalkingSkeletonTests {
         try await answerSurvey(code: invitation.code, services: services)
 
         _ = try await Self.eventually("status COMPLETED", services: services) {
-            let summary = try await intake.withClient { client in
+            let summary = try await intake.withStaffClient { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).getReferral(.with { $0.referralID = referralID })
             }
             return summary.status == .completed ? summary : nil
@@ -132,7 +134,7 @@ struct WalkingSkeletonTests {
     /// The citizen answers the satisfaction survey with the invitation's code, once; the IKM and
     /// the monitoring report of today count it.
     private func answerSurvey(code: String, services: ServiceProcesses) async throws {
-        try await services.addresses["survey"]!.withClient { client in
+        try await services.addresses["survey"]!.withStaffClient { client in
             let survey = Layar_V1_SurveyService.Client(wrapping: client)
             let questionnaire = try await survey.getQuestionnaire(.init())
             let answers = questionnaire.elements.map { element in
@@ -184,7 +186,7 @@ struct WalkingSkeletonTests {
     /// with AddDocuments and goes on to assignment; retries and duplicates open no second case;
     /// tracking needs the birth date; withdrawal closes the case.
     private func intakeJourney(_ services: ServiceProcesses) async throws {
-        try await services.addresses["intake"]!.withClient { client in
+        try await services.addresses["intake"]!.withStaffClient { client in
             let intake = Layar_V1_IntakeService.Client(wrapping: client)
             let form = SampleReferral.uniqueForm(documents: [SampleReferral.document(.photo)])
             let requestID = UUID().uuidString
@@ -232,7 +234,7 @@ struct WalkingSkeletonTests {
             })
             #expect(withdrawn.status == .withdrawn)
             _ = try await Self.eventually("the case closed as withdrawn", services: services) {
-                try await services.addresses["assignment"]!.withClient { client in
+                try await services.addresses["assignment"]!.withStaffClient { client in
                     let found = try await Layar_V1_AssignmentService.Client(wrapping: client).getCase(.with {
                         $0.referralID = submitted.referralID
                     })

@@ -208,16 +208,19 @@ struct OutboxInboxTests {
         let name = "test.rebalance.\(database.schema)"
         let topic = name  // auto-created with 4 partitions
         let referralIDs = (0..<600).map { _ in UUID().uuidString.lowercased() }
-        _ = try await producer.send(try referralIDs.map { referralID in
-            KafkaProducerRecord(
-                topic: topic, key: Array(referralID.utf8),
-                value: try Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }.serializedBytes(),
-                headers: CloudEventHeaders.make(
-                    id: UUID().uuidString, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test",
-                    subject: referralID, time: Date()
+        func publish(_ ids: ArraySlice<String>) async throws {
+            _ = try await producer.send(try ids.map { referralID in
+                KafkaProducerRecord(
+                    topic: topic, key: Array(referralID.utf8),
+                    value: try Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }.serializedBytes(),
+                    headers: CloudEventHeaders.make(
+                        id: UUID().uuidString, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test",
+                        subject: referralID, time: Date()
+                    )
                 )
-            )
-        })
+            })
+        }
+        try await publish(referralIDs.prefix(300))
         func member(_ handler: SlowHandler) throws -> InboxConsumer {
             InboxConsumer(
                 name: name, topics: [topic], handler: handler, pool: database.pool, producer: producer,
@@ -235,6 +238,9 @@ struct OutboxInboxTests {
             while first.tally.count < 20, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             // Mid-batch (a batch of 100 takes two seconds): the group rebalances.
             group.addTask { try await member(second).run() }
+            // The second wave comes once both are members: each applies its partitions' share.
+            try await Task.sleep(for: .seconds(8))
+            try await publish(referralIDs.suffix(300))
             while try await applied() < referralIDs.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
             group.cancelAll()
         }

@@ -258,7 +258,7 @@ struct NotificationDeliveryTests {
         #expect(ChannelChoice.candidates(for: none, requiredNotice: true) == [.sms, .whatsapp])
     }
 
-    @Test("staff are told in their inbox: a new case for its worker, an emergency for supervisors")
+    @Test("staff are told in their inbox: a new case for its worker, an emergency for supervisors", .actingAs([.supervisor]))
     func staffInbox() async throws {
         let fixture = try await Self.prepare()
         let (referral, events) = Self.referral(urgency: .emergency)
@@ -303,7 +303,10 @@ struct NotificationDeliveryTests {
         try await fixture.database.drop()
     }
 
-    @Test("offer steps reach the partner agency and the case worker; a missed deadline reaches supervisors; registry proposals reach verifiers")
+    @Test(
+        "offer steps reach the partner agency and the case worker; a missed deadline reaches supervisors; registry proposals reach verifiers",
+        .actingAs([.supervisor])
+    )
     func offersAndEscalations() async throws {
         let fixture = try await Self.prepare()
         let (referral, events) = Self.referral()

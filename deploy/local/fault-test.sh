@@ -35,7 +35,10 @@ for run in $(seq "$runs"); do
   log "fault suite run $run of $runs: $referrals referrals over ${seconds}s"
   # PostgreSQL goes down for 3 s a third of the way into the load, and comes back.
   rm -f "$LAYAR_FAULT_POSTGRES_RESTARTS_FILE"
-  (sleep $((seconds / 3 + 5)); stop_postgres; sleep 3; start_postgres >/dev/null 2>&1; date -u +%T >> "$LAYAR_FAULT_POSTGRES_RESTARTS_FILE") &
+  # (Started again until it is up: a restart that failed would leave the run without a database.)
+  (sleep $((seconds / 3 + 5)); stop_postgres; sleep 3
+   for _ in $(seq 10); do (start_postgres) >/dev/null 2>&1 && break; sleep 1; done
+   date -u +%T >> "$LAYAR_FAULT_POSTGRES_RESTARTS_FILE") &
   swift test --skip-build --filter FaultSuiteTests 2>&1 | tee "$DATA/fault-run-$run.log" | grep -E "^\[audit\]|✔|✘|Expectation" || true
   grep -q "✔ Test run with 1 test" "$DATA/fault-run-$run.log" || die "fault suite run $run failed: see $DATA/fault-run-$run.log"
 done

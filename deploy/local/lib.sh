@@ -4,7 +4,9 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DATA=${LAYAR_DATA_DIR:-$ROOT/.data}
-PGPORT=${LAYAR_PG_PORT:-55432}
+# Below the kernel's ephemeral range (32768-60999): a port in it can be taken by any outgoing
+# connection, and was, once, while the fault suite restarted PostgreSQL.
+PGPORT=${LAYAR_PG_PORT:-25432}
 SERVICES=(intake verification assignment notification survey)
 declare -A GRPC_PORTS=([intake]=50051 [verification]=50052 [assignment]=50053 [notification]=50054 [survey]=50055)
 PIDS=()
@@ -23,6 +25,7 @@ install_packages() {
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   command -v pkg-config >/dev/null || need+=(pkg-config)
   command -v curl >/dev/null || need+=(curl)
+  command -v openssl >/dev/null || need+=(openssl)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     as_root apt-get update -q >/dev/null
@@ -127,12 +130,27 @@ start_broker() {
   log "dev broker (librdkafka mock cluster) at $KAFKA_BROKERS"
 }
 
+# A development key pair for staff tokens in $DATA/keys (never in the repository): the portal
+# signs with the private key, the services check with the public one. Exports the variables
+# both read, and LAYAR_TOKEN_SIGNING_KEY_FILE for tools that sign (the load generator).
+TOKEN_KEY_ID=dev-1
+ensure_token_keys() {
+  mkdir -p "$DATA/keys/public"
+  if [ ! -s "$DATA/keys/signing.pem" ]; then
+    (umask 077; openssl genpkey -algorithm ed25519 -out "$DATA/keys/signing.pem")
+  fi
+  openssl pkey -in "$DATA/keys/signing.pem" -pubout -out "$DATA/keys/public/$TOKEN_KEY_ID.pem"
+  chmod -R a+rX "$DATA/keys/public"
+  export LAYAR_TOKEN_KEYS_DIR=$DATA/keys/public LAYAR_TOKEN_SIGNING_KEY_FILE=$DATA/keys/signing.pem LAYAR_TOKEN_SIGNING_KEY_ID=$TOKEN_KEY_ID
+}
+
 # Stops the services (SIGTERM: they drain and commit; SIGKILL after 15 s), then the dev broker
 # they drain to, then PostgreSQL.
 # Starts the five services against database $1 (logs in $DATA/logs) and waits until all serve.
 start_services() {
   local db=$1 service
   mkdir -p "$DATA/logs"
+  ensure_token_keys
   for service in "${SERVICES[@]}"; do
     LAYAR_DATABASE_URL=$(database_url "$service" "$db") LAYAR_GRPC_PORT=${GRPC_PORTS[$service]} LAYAR_PORTAL_URL=http://127.0.0.1:${LAYAR_PORTAL_PORT:-8080} \
       "$BIN/layar-$service" >"$DATA/logs/$service.log" 2>&1 &
@@ -149,12 +167,18 @@ PORTAL_ADMIN_USER=${LAYAR_PORTAL_ADMIN_USER:-admin}
 PORTAL_ADMIN_PASSWORD=${LAYAR_PORTAL_ADMIN_PASSWORD:-layar-admin-dev}
 start_portal() {
   local db=$1
+  ensure_token_keys
   LAYAR_DATABASE_URL=$(database_url portal "$db") LAYAR_PORTAL_PORT=$PORTAL_PORT \
     LAYAR_PORTAL_ADMIN_USER=$PORTAL_ADMIN_USER LAYAR_PORTAL_ADMIN_PASSWORD=$PORTAL_ADMIN_PASSWORD \
     "$BIN/layar-portal" >"$DATA/logs/portal.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 120); do curl -fsS "http://127.0.0.1:$PORTAL_PORT/healthz" >/dev/null 2>&1 && return; sleep 0.5; done
   die "the portal did not start: see $DATA/logs/portal.log"
+}
+
+# A staff token of the portal's account $1 for layarctl (database $2), valid $3 hours.
+staff_token() {
+  LAYAR_DATABASE_URL=$(database_url portal "$2") "$BIN/layar-portal" issue-token --username "$1" --hours "${3:-12}"
 }
 
 stop_all() {

@@ -32,6 +32,7 @@ if ! command -v protoc >/dev/null || [ ! -f /usr/include/google/protobuf/timesta
 fi
 python3 -c "import jsonschema, yaml, google.protobuf" 2>/dev/null || python3 -m pip install -q jsonschema pyyaml protobuf
 python3 "$ROOT/Tests/Schemas/check_contracts.py"
+python3 "$ROOT/Tests/Schemas/check_personal_data.py"
 command -v openssl >/dev/null || { as_root apt-get update -q >/dev/null; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssl >/dev/null; }
 python3 "$ROOT/Tests/Schemas/check_deploy.py"
 log "running swift test"

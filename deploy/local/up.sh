@@ -14,6 +14,7 @@ start_broker
 
 start_services layar
 start_portal layar
+TOKEN=$(staff_token "$PORTAL_ADMIN_USER" layar 12)
 
 cat <<TXT
 
@@ -26,6 +27,7 @@ LAYAR is running (logs in $DATA/logs):
 
 Try it in another terminal:
   alias layarctl=$BIN/layarctl
+  export LAYAR_TOKEN=$TOKEN   # staff commands: $PORTAL_ADMIN_USER's token for 12 hours
   layarctl example-form > /tmp/form.json
   layarctl submit /tmp/form.json                 # prints the tracking code
   layarctl track LYR-XXXX-XXXX --birth-date 1958-03-12   # submitted -> verified -> assigned

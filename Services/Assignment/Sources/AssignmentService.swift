@@ -29,6 +29,7 @@ public enum AssignmentService {
                 Layar_V1_AssignmentService.descriptor.fullyQualifiedService,
                 Layar_V1_PartnerService.descriptor.fullyQualifiedService,
             ],
+            accessPolicies: AssignmentAccessPolicy.policies,
             api: { context in
                 let registry = RegistryStore(cases: store(context))
                 return [
@@ -38,7 +39,6 @@ public enum AssignmentService {
             },
             interceptors: { context in
                 [
-                    .apply(StaffActorInterceptor(), to: .services([Layar_V1_AssignmentService.descriptor])),
                     .apply(
                         PartnerAuthenticator(registry: RegistryStore(cases: store(context))),
                         to: .services([Layar_V1_PartnerService.descriptor])

@@ -13,6 +13,7 @@ public enum IntakeService {
             )
         ],
         apiNames: [Layar_V1_IntakeService.descriptor.fullyQualifiedService],
+        accessPolicies: [IntakeAccessPolicy.policy],
         api: { [IntakeAPI(store: IntakeStore(pool: $0.pool, outbox: $0.outbox))] }
     )
 }

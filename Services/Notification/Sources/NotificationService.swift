@@ -24,6 +24,7 @@ public enum NotificationService {
                 )
             ],
             apiNames: [Layar_V1_NotificationService.descriptor.fullyQualifiedService],
+            accessPolicies: [NotificationAccessPolicy.policy],
             api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, outbox: $0.outbox))] },
             background: { context in
                 let senders = configuration.senders(client: .shared, logger: context.logger)

@@ -10,7 +10,7 @@ struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layar-portal",
         abstract: "The LAYAR web portal: the citizens' referral form and the staff console.",
-        subcommands: [Serve.self, AddStaff.self, HealthCheck.self],
+        subcommands: [Serve.self, AddStaff.self, IssueToken.self, HealthCheck.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -61,6 +61,40 @@ struct AddStaff: AsyncParsableCommand {
         }
         await pool.close()
         print("staff account \(username) ready (\(known.map(\.rawValue).joined(separator: ", ")))")
+    }
+}
+
+struct IssueToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue-token",
+        abstract: "Print a staff bearer token for an account (for layarctl's --token or LAYAR_TOKEN), signed with the portal's key."
+    )
+    @Option(help: "The account's login name.") var username: String
+    @Option(help: "Hours the token is valid (1 to 12).") var hours = 1
+
+    func validate() throws {
+        guard (1...12).contains(hours) else { throw ValidationError("--hours: 1 to 12") }
+    }
+
+    func run() async throws {
+        let configuration = try PortalConfiguration.fromEnvironment()
+        guard let keyFile = configuration.tokenSigningKeyFile else { throw ValidationError("LAYAR_TOKEN_SIGNING_KEY_FILE is not set") }
+        let signer = try await StaffTokenSigner(privateKeyFile: keyFile, keyID: configuration.tokenSigningKeyID)
+        let pool = PostgresPool(configuration: configuration.postgres, logger: Logger(label: "layar.portal"))
+        let account: (roles: Set<StaffRole>, caseWorkerID: String)?
+        do {
+            account = try await StaffAccounts(pool: pool).account(username)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+        guard let account else { throw ValidationError("no active account \(username)") }
+        let claims = StaffClaims(
+            username: username, roles: account.roles.sorted { $0.rawValue < $1.rawValue }, caseWorkerID: account.caseWorkerID,
+            sessionID: "cli-\(UUID().uuidString.prefix(8).lowercased())", lifetime: .seconds(hours * 3600)
+        )
+        print(try await signer.sign(claims))
     }
 }
 

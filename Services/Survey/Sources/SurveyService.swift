@@ -20,6 +20,7 @@ public enum SurveyService {
                 ),
             ],
             apiNames: [Layar_V1_SurveyService.descriptor.fullyQualifiedService],
+            accessPolicies: [SurveyAccessPolicy.policy],
             api: { context in
                 [
                     SurveyAPI(

@@ -12,6 +12,7 @@ public enum VerificationService {
             )
         ],
         apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],
+        accessPolicies: [VerificationAccessPolicy.policy],
         api: { [VerificationAPI(store: VerificationStore(pool: $0.pool, outbox: $0.outbox))] }
     )
 }

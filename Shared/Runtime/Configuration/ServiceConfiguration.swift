@@ -23,6 +23,9 @@ public struct ServiceConfiguration: Sendable {
     public var logFormat: String = "text"
     /// `LAYAR_METRICS_PORT`: the HTTP port of `/metrics` and `/health/*` (0: any free port).
     public var metricsPort: Int = 0
+    /// `LAYAR_TOKEN_KEYS_DIR`: the public keys (`<key id>.pem`) that staff bearer tokens are
+    /// checked against; unset, every staff RPC is refused.
+    public var tokenKeysDirectory: String?
 
     public init(
         serviceName: String, databaseURL: String, databasePoolSize: Int = 4, statementTimeoutMilliseconds: Int = 15_000,
@@ -56,6 +59,7 @@ public struct ServiceConfiguration: Sendable {
         )
         let format = reader.choice("LAYAR_LOG_FORMAT", default: "text", among: ["text", "json"])
         let metricsPort = reader.integer("LAYAR_METRICS_PORT", default: defaultMetricsPort(forGRPCPort: defaultPort), in: 0...65535)
+        let tokenKeys = reader.optional("LAYAR_TOKEN_KEYS_DIR", default: "")
         try reader.validate()
         var configuration = ServiceConfiguration(
             serviceName: serviceName, databaseURL: databaseURL, databasePoolSize: poolSize,
@@ -64,6 +68,7 @@ public struct ServiceConfiguration: Sendable {
         )
         configuration.logFormat = format
         configuration.metricsPort = metricsPort
+        configuration.tokenKeysDirectory = tokenKeys.isEmpty ? nil : tokenKeys
         return configuration
     }
 

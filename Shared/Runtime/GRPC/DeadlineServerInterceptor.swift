@@ -1,5 +1,6 @@
 import GRPCCore
 import LayarPostgres
+import Logging
 
 /// Makes a call's deadline reach the work it started.
 ///
@@ -11,7 +12,11 @@ import LayarPostgres
 /// with a status a client can act on instead of `UNKNOWN`: a statement that hit the server's
 /// `statement_timeout`, or a database that cannot be reached, is `UNAVAILABLE` (retry later).
 public struct DeadlineServerInterceptor: ServerInterceptor {
-    public init() {}
+    private let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
 
     public func intercept<Input: Sendable, Output: Sendable>(
         request: StreamingServerRequest<Input>, context: ServerContext,
@@ -35,14 +40,28 @@ public struct DeadlineServerInterceptor: ServerInterceptor {
                 }
             }
             guard let response = outcome else { throw Self.cancelled(started: started, timeout: timeout) }
+            // Errors thrown below the next interceptor arrive as a refused response.
+            if case .failure(let error) = response.accepted, let mapped = mapped(error, context, started: started, timeout: timeout) {
+                return StreamingServerResponse(error: mapped)
+            }
             return response
-        } catch let error as PostgresError {
-            if context.cancellation.isCancelled { throw Self.cancelled(started: started, timeout: timeout) }
-            guard error.kind == .connection || error.kind == .closed || error.sqlState == "57014" else { throw error }
-            throw RPCError(code: .unavailable, message: "Layanan sedang sibuk. Silakan coba lagi beberapa saat lagi.")
-        } catch is CancellationError where context.cancellation.isCancelled {
-            throw Self.cancelled(started: started, timeout: timeout)
+        } catch {
+            throw mapped(error, context, started: started, timeout: timeout) ?? error
         }
+    }
+
+    /// The status for a storage failure or a cancellation, nil for anything else.
+    private func mapped(_ error: any Error, _ context: ServerContext, started: ContinuousClock.Instant, timeout: Duration?) -> RPCError? {
+        let underlying = (error as? RPCError).flatMap { $0.code == .unknown ? $0.cause : nil } ?? error
+        if context.cancellation.isCancelled, underlying is PostgresError || underlying is CancellationError {
+            return Self.cancelled(started: started, timeout: timeout)
+        }
+        guard let failure = underlying as? PostgresError,
+              failure.kind == .connection || failure.kind == .closed || failure.sqlState == "57014"
+        else { return nil }
+        // An operational signal (a slow or unreachable database), not the caller's fault.
+        logger.warning("\(context.descriptor.fullyQualifiedMethod) answered UNAVAILABLE: \(failure)")
+        return RPCError(code: .unavailable, message: "Layanan sedang sibuk. Silakan coba lagi beberapa saat lagi.")
     }
 
     private static func cancelled(started: ContinuousClock.Instant, timeout: Duration?) -> RPCError {

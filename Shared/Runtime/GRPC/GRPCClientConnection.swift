@@ -25,13 +25,34 @@ public struct ServiceAddress: Sendable, CustomStringConvertible, ExpressibleBySt
     public var description: String { "\(host):\(port)" }
 
     /// Runs `body` with a plaintext HTTP/2 client connected to this address, closing it afterwards.
+    /// With `bearerToken`, every call carries it (unless the call sets its own `authorization`).
     public func withClient<Result: Sendable>(
-        _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+        bearerToken: String? = nil, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         try await withGRPCClient(
-            transport: .http2NIOPosix(target: .dns(host: host, port: port), transportSecurity: .plaintext)
+            transport: .http2NIOPosix(target: .dns(host: host, port: port), transportSecurity: .plaintext),
+            interceptors: bearerToken.map { [BearerTokenClientInterceptor(token: $0)] } ?? []
         ) { client in
             try await body(client)
         }
+    }
+}
+
+/// Adds `authorization: Bearer <token>` to calls that do not carry an `authorization` of their own.
+public struct BearerTokenClientInterceptor: ClientInterceptor {
+    public let token: String
+
+    public init(token: String) {
+        self.token = token
+    }
+
+    public func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingClientRequest<Input>, context: ClientContext,
+        next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
+    ) async throws -> StreamingClientResponse<Output> {
+        var request = request
+        var existing = request.metadata[stringValues: "authorization"].makeIterator()
+        if existing.next() == nil { request.metadata.addString("Bearer \(token)", forKey: "authorization") }
+        return try await next(request, context)
     }
 }

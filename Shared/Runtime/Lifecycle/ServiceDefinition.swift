@@ -18,6 +18,8 @@ public struct ServiceDefinition: Sendable {
     public var api: @Sendable (ServiceContext) -> [any RegistrableRPCService]
     /// Names reported by the health service, e.g. "layar.v1.IntakeService".
     public var apiNames: [String]
+    /// Who may call each RPC of the API (deny by default: an RPC missing here is refused).
+    public var accessPolicies: [AccessPolicy]
     /// Server interceptors (authentication, the acting staff member...), each applied to the
     /// services it targets, in order.
     public var interceptors: @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>]
@@ -26,7 +28,7 @@ public struct ServiceDefinition: Sendable {
 
     public init(
         name: String, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
-        apiNames: [String], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
+        apiNames: [String], accessPolicies: [AccessPolicy], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
         interceptors: @escaping @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
         background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
@@ -35,6 +37,7 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.consumers = consumers
         self.apiNames = apiNames
+        self.accessPolicies = accessPolicies
         self.api = api
         self.interceptors = interceptors
         self.background = background

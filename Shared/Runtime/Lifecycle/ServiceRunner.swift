@@ -75,6 +75,18 @@ public enum ServiceRunner {
         logger.info("layar-\(definition.name) stopped")
     }
 
+    /// The staff-token keys; none configured is allowed (staff RPCs are then refused), keys that
+    /// do not load stop the start.
+    private static func tokenVerifier(_ configuration: ServiceConfiguration, logger: Logger) async throws -> StaffTokenVerifier? {
+        guard let directory = configuration.tokenKeysDirectory else {
+            logger.warning("LAYAR_TOKEN_KEYS_DIR is not set: every staff RPC will be refused")
+            return nil
+        }
+        let verifier = try await StaffTokenVerifier(directory: directory)
+        logger.info("staff tokens checked against key(s) \(verifier.keyIDs.joined(separator: ", "))")
+        return verifier
+    }
+
     private static func runGroup(
         _ definition: ServiceDefinition, configuration: ServiceConfiguration, pool: PostgresPool, logger: Logger
     ) async throws {
@@ -103,11 +115,13 @@ public enum ServiceRunner {
         services.append(ObservabilityEndpoint(
             host: configuration.grpcHost, port: configuration.metricsPort, registry: LayarMetrics.registry, health: health, logger: logger
         ))
-        // Every call is traced and measured before the service's own interceptors see it, and its
-        // deadline reaches the work it starts.
+        // Every call is traced and measured before the service's own interceptors see it, its
+        // deadline reaches the work it starts, and it is refused unless the access table allows it.
+        let verifier = try await tokenVerifier(configuration, logger: logger)
         let observed: [ConditionalInterceptor<any ServerInterceptor>] = [
             .apply(TracingServerInterceptor(), to: .all), .apply(MetricsServerInterceptor(), to: .all),
-            .apply(DeadlineServerInterceptor(), to: .all),
+            .apply(DeadlineServerInterceptor(logger: logger), to: .all),
+            .apply(AuthorizationServerInterceptor(policies: definition.accessPolicies, verifier: verifier, logger: logger), to: .all),
         ]
         services.append(GRPCServerService(
             host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),

@@ -10,12 +10,29 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     let store: CaseStore
     let registry: RegistryStore
 
-    private var actor: String { StaffActor.current }
+    /// The authenticated staff member: the "who" of the case ledger.
+    private var actor: String { StaffIdentity.current?.username ?? "staff" }
 
     func getCase(request: Layar_V1_GetCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
         guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound.rpcError }
+        try Self.requireOwn(found)
         return found
+    }
+
+    /// A caller who is only a case worker reaches only the cases assigned to them.
+    static func requireOwn(_ found: Layar_V1_Case) throws {
+        guard let identity = StaffIdentity.current, identity.isCaseWorkerOnly else { return }
+        guard !identity.caseWorkerID.isEmpty, found.caseWorkerID == identity.caseWorkerID else {
+            throw RPCError(code: .permissionDenied, message: "Kasus ini bukan tanggungan Anda.")
+        }
+    }
+
+    /// ``requireOwn(_:)`` by referral id, for case actions (one read, only for case workers).
+    private func requireOwnCase(_ id: UUID) async throws {
+        guard StaffIdentity.current?.isCaseWorkerOnly == true else { return }
+        guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound.rpcError }
+        try Self.requireOwn(found)
     }
 
     func listUnassignedCases(
@@ -33,8 +50,15 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         }
         if !(0...365).contains(request.dueWithinDays) { violations.add("due_within_days", "Isi 0 sampai 365 hari") }
         try violations.check()
+        var caseWorkerID = request.caseWorkerID
+        if let identity = StaffIdentity.current, identity.isCaseWorkerOnly {
+            guard caseWorkerID.isEmpty || caseWorkerID == identity.caseWorkerID, !identity.caseWorkerID.isEmpty else {
+                throw RPCError(code: .permissionDenied, message: "Anda hanya dapat melihat kasus tanggungan Anda sendiri.")
+            }
+            caseWorkerID = identity.caseWorkerID
+        }
         let cases = try await store.caseload(
-            caseWorkerID: request.caseWorkerID, kecamatanCode: request.kecamatanCode,
+            caseWorkerID: caseWorkerID, kecamatanCode: request.kecamatanCode,
             dueWithinDays: Int(request.dueWithinDays), includeEnded: request.includeEnded
         )
         return .with { $0.cases = cases }
@@ -63,6 +87,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         violations.require(Layar_V1_Need.allCases.contains(request.service), field: "service", "Jenis layanan tidak dikenal")
         try violations.check()
         let assessment = CaseStore.Assessment(needs: needs, plan: plan, route: request.route, service: request.service)
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors {
             try await store.recordAssessment(referralID: id!, assessment, actor: actor, at: Date())
         }
@@ -72,6 +97,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         request: Layar_V1_SuggestInstitutionsRequest, context: ServerContext
     ) async throws -> Layar_V1_ListInstitutionsResponse {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        try await requireOwnCase(id)
         let found = try await mappingCaseErrors { try await store.suggestInstitutions(referralID: id) }
         return .with { $0.institutions = found }
     }
@@ -86,6 +112,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
             personName: violations.text(request.personName, field: "person_name", required: false, maximum: 200)
         )
         try violations.check()
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors { try await store.sendOffer(referralID: id!, draft, actor: actor, at: Date()) }
     }
 
@@ -94,6 +121,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let id = violations.uuid(request.referralID, field: "referral_id")
         let reason = violations.text(request.reason, field: "reason", maximum: 500)
         try violations.check()
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors {
             try await store.revokeOffer(referralID: id!, reason: reason, actor: actor, at: Date())
         }
@@ -107,6 +135,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         )
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors {
             try await store.recordProgress(referralID: id!, step: request.step, note: note, actor: actor, at: Date())
         }
@@ -118,6 +147,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         violations.require(Self.isKnown(request.outcome), field: "outcome", "Hasil layanan wajib dipilih")
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors {
             try await store.recordOutcome(referralID: id!, outcome: request.outcome, note: note, actor: actor, at: Date())
         }
@@ -128,6 +158,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let id = violations.uuid(request.referralID, field: "referral_id")
         let summary = violations.text(request.outcome, field: "outcome", maximum: 1000)
         try violations.check()
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors {
             try await store.complete(referralID: id!, summary: summary, actor: actor, at: Date())
         }
@@ -138,6 +169,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let id = violations.uuid(request.referralID, field: "referral_id")
         let reason = violations.text(request.reason, field: "reason", required: false, maximum: 500)
         try violations.check()
+        try await requireOwnCase(id!)
         return try await mappingCaseErrors { try await store.close(referralID: id!, reason: reason, actor: actor, at: Date()) }
     }
 

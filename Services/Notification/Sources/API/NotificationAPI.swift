@@ -24,10 +24,25 @@ struct NotificationAPI: Layar_V1_NotificationService.SimpleServiceProtocol {
         return .with { $0.messages = messages }
     }
 
+    /// A staff member reads their own inbox (by username or case-worker id) and their roles'
+    /// ("role:verifier"); supervisors and administrators oversee every inbox.
+    static func requireOwnInbox(_ recipient: String) throws {
+        guard let identity = StaffIdentity.current else {
+            throw RPCError(code: .unauthenticated, message: "Kotak masuk hanya untuk petugas yang sudah masuk.")
+        }
+        if !identity.roles.isDisjoint(with: [.supervisor, .admin]) { return }
+        let own = recipient == identity.username || (!identity.caseWorkerID.isEmpty && recipient == identity.caseWorkerID)
+        let role = recipient.hasPrefix("role:") ? StaffRole(rawValue: String(recipient.dropFirst("role:".count))) : nil
+        guard own || role.map(identity.roles.contains) == true else {
+            throw RPCError(code: .permissionDenied, message: "Ini bukan kotak masuk Anda.")
+        }
+    }
+
     func listInbox(request: Layar_V1_ListInboxRequest, context: ServerContext) async throws -> Layar_V1_ListMessagesResponse {
         guard !request.recipient.isEmpty, request.recipient.count <= 64 else {
             throw FieldViolations([FieldProblem("recipient", "Isi identitas petugas atau peran")]).error
         }
+        try Self.requireOwnInbox(request.recipient)
         let messages = try await store.inbox(request.recipient, unreadOnly: request.unreadOnly)
         return .with { $0.messages = messages }
     }
@@ -38,6 +53,7 @@ struct NotificationAPI: Layar_V1_NotificationService.SimpleServiceProtocol {
         let ids = request.messageIds.compactMap(UUID.init(uuidString:))
         if ids.count != request.messageIds.count { problems.append(FieldProblem("message_ids", "Setiap ID harus berupa UUID")) }
         try FieldViolations(problems).check()
+        try Self.requireOwnInbox(request.recipient)
         let marked = try await store.markRead(request.recipient, ids: ids)
         return .with { $0.marked = Int32(marked) }
     }

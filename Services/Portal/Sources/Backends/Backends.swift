@@ -13,11 +13,13 @@ public struct Backends: Sendable {
     let assignmentClient: GRPCClient<Transport>
     let surveyClient: GRPCClient<Transport>
 
-    public init(_ addresses: BackendAddresses) throws {
+    /// `signer` makes the staff tokens of the console's calls; without it those calls are refused.
+    public init(_ addresses: BackendAddresses, signer: StaffTokenSigner? = nil) throws {
         func client(_ address: ServiceAddress) throws -> GRPCClient<Transport> {
             GRPCClient(
                 transport: try .http2NIOPosix(target: .dns(host: address.host, port: address.port), transportSecurity: .plaintext),
-                interceptors: [TracingClientInterceptor()]  // each call continues the page's trace
+                // Each call continues the page's trace and, for a signed-in staff member, carries their token.
+                interceptors: [TracingClientInterceptor(), StaffTokenClientInterceptor(signer: signer)]
             )
         }
         intakeClient = try client(addresses.intake)
@@ -39,13 +41,6 @@ public struct Backends: Sendable {
         options.waitForReady = false
         return options
     }()
-
-    /// Who acts, for the services that record it from metadata (assignment's ledger).
-    static func staff(_ username: String) -> Metadata {
-        var metadata = Metadata()
-        metadata.addString(username, forKey: "x-layar-actor")
-        return metadata
-    }
 
     /// Runs the clients' connections for the portal's lifetime and closes them on shutdown.
     public var connections: some Service { Connections(clients: [intakeClient, verificationClient, assignmentClient, surveyClient]) }

@@ -20,6 +20,10 @@ public struct PortalConfiguration: Sendable {
     public var secureCookies: Bool
     /// `LAYAR_PORTAL_SESSION_HOURS`: how long a staff login lasts.
     public var sessionHours: Int
+    /// `LAYAR_TOKEN_SIGNING_KEY_FILE` / `LAYAR_TOKEN_SIGNING_KEY_ID`: the Ed25519 private key (PEM)
+    /// that signs staff tokens for the services, and its id (the services hold `<id>.pem`).
+    public var tokenSigningKeyFile: String?
+    public var tokenSigningKeyID = "portal-1"
     /// `LAYAR_LOG_LEVEL` and `LAYAR_LOG_FORMAT` (`text` or `json`).
     public var logLevel: Logger.Level
     public var logFormat = "text"
@@ -63,6 +67,8 @@ public struct PortalConfiguration: Sendable {
         }
         let secure = reader.choice("LAYAR_PORTAL_SECURE_COOKIES", default: "false", among: ["true", "false"])
         let hours = reader.integer("LAYAR_PORTAL_SESSION_HOURS", default: 10, in: 1...24)
+        let signingKey = reader.optional("LAYAR_TOKEN_SIGNING_KEY_FILE", default: "")
+        let signingKeyID = reader.optional("LAYAR_TOKEN_SIGNING_KEY_ID", default: "portal-1")
         let level = reader.choice("LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue))
         let format = reader.choice("LAYAR_LOG_FORMAT", default: "text", among: ["text", "json"])
         try reader.validate()
@@ -72,6 +78,8 @@ public struct PortalConfiguration: Sendable {
             sessionHours: hours, logLevel: Logger.Level(rawValue: level) ?? .info
         )
         configuration.logFormat = format
+        configuration.tokenSigningKeyFile = signingKey.isEmpty ? nil : signingKey
+        configuration.tokenSigningKeyID = signingKeyID
         return configuration
     }
 

@@ -1,3 +1,4 @@
+import LayarRuntime
 import Foundation
 
 /// The frame of every page: mobile-first, no external resources (a village connection loads

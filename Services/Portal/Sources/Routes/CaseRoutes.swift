@@ -3,7 +3,7 @@ import Hummingbird
 import LayarSchema
 
 /// Case workers and supervisors: the caseload, one case, and each step of the workflow. The
-/// assignment service records the signed-in user as who acted (`x-layar-actor`).
+/// assignment service records the signed-in user (from the call's staff token) as who acted.
 struct CaseRoutes {
     let portal: Portal
     private var assignment: Layar_V1_AssignmentService.Client<Backends.Transport> { portal.backends.assignment }
@@ -20,7 +20,7 @@ struct CaseRoutes {
                 let cases = try await assignment.listCases(.with {
                     $0.caseWorkerID = everyone ? "" : (session.caseWorkerID.isEmpty ? "-" : session.caseWorkerID)
                     $0.dueWithinDays = Int32(filters["tenggat"]) ?? 0
-                }, metadata: Backends.staff(session.username), options: Backends.options)
+                }, options: Backends.options)
                 return PageResponse.page("Kasus", session, CasePages.list(cases.cases, filters: filters, staff: session))
             } catch {
                 return PageResponse.page("Kasus", session, CasePages.list([], filters: filters, staff: session), notice: .error(BackendFailure(error).message))
@@ -32,46 +32,46 @@ struct CaseRoutes {
             return try await detail(try context.parameters.require("id"), session: session, state: FormState(),
                                     notice: saved ? .success("Tersimpan.") : nil)
         }
-        action("asesmen", rename: [:]) { input, id, metadata in
+        action("asesmen", rename: [:]) { input, id in
             _ = try await assignment.recordAssessment(.with {
                 $0.referralID = id
                 $0.needs = input["needs"]
                 $0.plan = input["plan"]
                 $0.route = switch input["route"] { case "refer": .refer; case "serve_locally": .serveLocally; default: .unspecified }
                 $0.service = Int(input["service"]).flatMap(Layar_V1_Need.init(rawValue:)) ?? .unspecified
-            }, metadata: metadata, options: Backends.options)
+            }, options: Backends.options)
         }.add(to: staff, routes: self)
-        action("tawaran", rename: ["institution_code": "institution"]) { input, id, metadata in
+        action("tawaran", rename: ["institution_code": "institution"]) { input, id in
             _ = try await assignment.sendOffer(.with {
                 $0.referralID = id
                 $0.institutionCode = input["institution"]
                 $0.letterNumber = input["letter_number"]
                 $0.summary = input["summary"]
                 $0.personName = input["person_name"]
-            }, metadata: metadata, options: Backends.options)
+            }, options: Backends.options)
         }.add(to: staff, routes: self)
-        action("tarik", rename: [:]) { input, id, metadata in
-            _ = try await assignment.revokeOffer(.with { $0.referralID = id; $0.reason = input["reason"] }, metadata: metadata, options: Backends.options)
+        action("tarik", rename: [:]) { input, id in
+            _ = try await assignment.revokeOffer(.with { $0.referralID = id; $0.reason = input["reason"] }, options: Backends.options)
         }.add(to: staff, routes: self)
-        action("kemajuan", rename: [:]) { input, id, metadata in
+        action("kemajuan", rename: [:]) { input, id in
             _ = try await assignment.recordProgress(.with {
                 $0.referralID = id
                 $0.step = Int(input["step"]).flatMap(Layar_V1_ProgressStep.init(rawValue:)) ?? .unspecified
                 $0.note = input["note"]
-            }, metadata: metadata, options: Backends.options)
+            }, options: Backends.options)
         }.add(to: staff, routes: self)
-        action("hasil", rename: [:]) { input, id, metadata in
+        action("hasil", rename: [:]) { input, id in
             _ = try await assignment.recordOutcome(.with {
                 $0.referralID = id
                 $0.outcome = Int(input["outcome"]).flatMap(Layar_V1_ServiceOutcome.init(rawValue:)) ?? .unspecified
                 $0.note = input["note"]
-            }, metadata: metadata, options: Backends.options)
+            }, options: Backends.options)
         }.add(to: staff, routes: self)
-        action("selesai", rename: ["outcome": "outcome_summary"]) { input, id, metadata in
-            _ = try await assignment.completeCase(.with { $0.referralID = id; $0.outcome = input["outcome_summary"] }, metadata: metadata, options: Backends.options)
+        action("selesai", rename: ["outcome": "outcome_summary"]) { input, id in
+            _ = try await assignment.completeCase(.with { $0.referralID = id; $0.outcome = input["outcome_summary"] }, options: Backends.options)
         }.add(to: staff, routes: self)
-        action("tutup", rename: ["reason": "close_reason"]) { input, id, metadata in
-            _ = try await assignment.closeCase(.with { $0.referralID = id; $0.reason = input["close_reason"] }, metadata: metadata, options: Backends.options)
+        action("tutup", rename: ["reason": "close_reason"]) { input, id in
+            _ = try await assignment.closeCase(.with { $0.referralID = id; $0.reason = input["close_reason"] }, options: Backends.options)
         }.add(to: staff, routes: self)
     }
 
@@ -80,7 +80,7 @@ struct CaseRoutes {
     /// request field to the input it came from).
     private func action(
         _ path: String, rename: [String: String],
-        _ call: @escaping @Sendable (FormData, String, Metadata) async throws -> Void
+        _ call: @escaping @Sendable (FormData, String) async throws -> Void
     ) -> CaseAction {
         CaseAction(path: path, rename: rename, call: call)
     }
@@ -88,7 +88,7 @@ struct CaseRoutes {
     struct CaseAction {
         let path: String
         let rename: [String: String]
-        let call: @Sendable (FormData, String, Metadata) async throws -> Void
+        let call: @Sendable (FormData, String) async throws -> Void
 
         func add(to staff: RouterGroup<PortalRequestContext>, routes: CaseRoutes) {
             staff.post("kasus/:id/\(path)") { request, context in
@@ -96,7 +96,7 @@ struct CaseRoutes {
                 let (input, session) = try await request.staffForm(context: context)
                 let id = try context.parameters.require("id")
                 do {
-                    try await call(input, id, Backends.staff(session.username))
+                    try await call(input, id)
                     return Response.redirect(to: "/staf/kasus/\(id)?disimpan=1")
                 } catch {
                     let failure = BackendFailure(error)
@@ -109,16 +109,15 @@ struct CaseRoutes {
     }
 
     func detail(_ id: String, session: StaffSession, state: FormState, notice: Notice? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let metadata = Backends.staff(session.username)
         let found: Layar_V1_Case
         do {
-            found = try await assignment.getCase(.with { $0.referralID = id }, metadata: metadata, options: Backends.options)
+            found = try await assignment.getCase(.with { $0.referralID = id }, options: Backends.options)
         } catch {
             throw HTTPError(.notFound)
         }
         var suggestions: [Layar_V1_Institution] = []
         if found.status == .assessed && found.route == .refer {
-            suggestions = (try? await assignment.suggestInstitutions(.with { $0.referralID = id }, metadata: metadata, options: Backends.options).institutions) ?? []
+            suggestions = (try? await assignment.suggestInstitutions(.with { $0.referralID = id }, options: Backends.options).institutions) ?? []
         }
         return PageResponse.page("Kasus \(found.caseID.prefix(8))", session, CasePages.detail(found, suggestions: suggestions, staff: session, state: state),
                     notice: notice, status: status)

@@ -25,7 +25,7 @@ struct StaffHomeRoutes {
                 let found = try await portal.backends.intake.getDocument(.with {
                     $0.referralID = referral
                     $0.documentID = document
-                }, metadata: Backends.staff(session.username), options: Backends.options)
+                }, options: Backends.options)
                 var headers = PageResponse.securityHeaders
                 headers[.contentType] = found.info.mediaType
                 headers[.contentDisposition] = "inline"

@@ -1,3 +1,4 @@
+import LayarRuntime
 import Foundation
 import Hummingbird
 

@@ -16,6 +16,6 @@ struct StaffSessionMiddleware: RouterMiddleware {
         }
         var context = context
         context.staff = session
-        return try await next(request, context)
+        return try await StaffSession.$current.withValue(session) { try await next(request, context) }
     }
 }

@@ -93,7 +93,7 @@ struct VerificationRoutes {
             throw HTTPError(.notFound)
         }
         // Documents stay in intake; verification knows only their kinds.
-        let summary = try? await backends.intake.getReferral(.with { $0.referralID = id }, metadata: Backends.staff(session.username), options: Backends.options)
+        let summary = try? await backends.intake.getReferral(.with { $0.referralID = id }, options: Backends.options)
         return PageResponse.page("Verifikasi \(found.trackingCode)", session,
                     VerificationPages.detail(found, documents: summary?.documents ?? [], staff: session, state: state),
                     notice: notice, status: notice == nil ? .ok : .unprocessableContent)

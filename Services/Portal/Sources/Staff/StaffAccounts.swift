@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LayarPostgres
+import LayarRuntime
 
 /// Staff accounts and sessions in the portal's own schema. A session cookie carries a random
 /// token; only its SHA-256 is stored. Five wrong passwords lock an account for 15 minutes.
@@ -89,8 +90,19 @@ public struct StaffAccounts: Sendable {
                 displayName: try row.decode(String.self, "display_name"),
                 roles: Set(try row.decode(PostgresTextArray.self, "roles").elements.compactMap(StaffRole.init(rawValue:))),
                 caseWorkerID: try row.decode(String.self, "case_worker_id"),
-                csrfToken: try row.decode(String.self, "csrf_token")
+                csrfToken: try row.decode(String.self, "csrf_token"),
+                sessionID: String(Self.digest("session:" + token).prefix(16))
             )
+        }
+    }
+
+    /// An active account's roles and case-worker id (for `layar-portal issue-token`).
+    public func account(_ username: String) async throws -> (roles: Set<StaffRole>, caseWorkerID: String)? {
+        try await pool.query(
+            "SELECT roles, case_worker_id FROM staff_accounts WHERE username = $1 AND active", [username]
+        ).first.map { row in
+            (Set(try row.decode(PostgresTextArray.self, "roles").elements.compactMap(StaffRole.init(rawValue:))),
+             try row.decode(String.self, "case_worker_id"))
         }
     }
 

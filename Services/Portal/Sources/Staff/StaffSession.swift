@@ -1,13 +1,4 @@
-/// What a staff member may do in the console. Supervisors also see every verifier's and case
-/// worker's page (they confirm rejections and move cases).
-public enum StaffRole: String, Sendable, CaseIterable {
-    case verifier
-    case supervisor
-    case caseWorker = "case_worker"
-    case `operator`
-    case complaintDesk = "complaint_desk"
-    case monitoring
-}
+import LayarRuntime
 
 /// A signed-in staff member, as the pages need them.
 struct StaffSession: Sendable {
@@ -18,6 +9,12 @@ struct StaffSession: Sendable {
     var caseWorkerID: String
     /// Sent back with every form: a cross-site page cannot know it.
     var csrfToken: String
+    /// Names the session in the staff tokens made for it (a digest, not the cookie's secret).
+    var sessionID: String = ""
+
+    /// The signed-in staff member of the page being served: the portal's calls to the services
+    /// carry a token for them (see ``StaffTokenClientInterceptor``).
+    @TaskLocal static var current: StaffSession?
 
     func has(_ role: StaffRole) -> Bool {
         roles.contains(role) || (roles.contains(.supervisor) && [.verifier, .caseWorker].contains(role))
