@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import LayarPostgres
 import LayarRuntime
 import LayarSchema
 import LayarTestSupport
@@ -65,6 +66,30 @@ extension WalkingSkeletonTests {
         #expect(await status("notification", token: owner, {
             _ = try await Layar_V1_NotificationService.Client(wrapping: $0).listInbox(.with { $0.recipient = caseView.caseWorkerID })
         }) == nil)
+
+        // The audit trail: who looked at this referral's case, refused or not; for administrators only.
+        let admin = try await TestStaffTokens.token([.admin], username: "admin.uji")
+        let trail = try await services.addresses["assignment"]!.withClient(bearerToken: admin) {
+            try await Layar_V1_AuditService.Client(wrapping: $0).listAuditEvents(.with { $0.subject = caseView.referralID })
+        }.events
+        let caseReads = trail.filter { $0.method == "layar.v1.AssignmentService/GetCase" }
+        #expect(caseReads.contains { $0.actor == "pemilik" && $0.outcome == "ok" && $0.roles == ["case_worker"] })
+        #expect(caseReads.contains { $0.actor == "lain" && $0.outcome == "permissionDenied" })
+        #expect(caseReads.allSatisfy { $0.peer.contains("127.0.0.1") })
+        #expect(await status("assignment", token: supervisor, {
+            _ = try await Layar_V1_AuditService.Client(wrapping: $0).listAuditEvents(.init())
+        }) == .permissionDenied)
+        // Refused credentials are recorded too.
+        let refusals = try await services.addresses["intake"]!.withClient(bearerToken: admin) {
+            try await Layar_V1_AuditService.Client(wrapping: $0).listAuditEvents(.with { $0.actor = "anonymous" })
+        }.events
+        #expect(refusals.contains { $0.method == "layar.v1.IntakeService/GetReferral" && $0.outcome == "unauthenticated" })
+        // Append-only, even for the service's own role.
+        let database = PostgresPool(configuration: .init(connectionString: try TestEnvironment.serviceDatabaseURL("assignment")), logger: TestEnvironment.logger)
+        await #expect(throws: PostgresError.self) { try await database.query("DELETE FROM audit_log") }
+        await #expect(throws: PostgresError.self) { try await database.query("UPDATE audit_log SET actor = 'x'") }
+        await #expect(throws: PostgresError.self) { try await database.query("TRUNCATE audit_log") }
+        await database.close()
     }
 }
 

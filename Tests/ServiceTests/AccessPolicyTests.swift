@@ -18,12 +18,12 @@ import Testing
 struct AccessPolicyTests {
     static let policies: [AccessPolicy] = [
         IntakeAccessPolicy.policy, VerificationAccessPolicy.policy, NotificationAccessPolicy.policy, SurveyAccessPolicy.policy,
-    ] + AssignmentAccessPolicy.policies
+    ] + AssignmentAccessPolicy.policies + [AccessPolicy.audit]
 
     static let methods: [MethodDescriptor] = Layar_V1_IntakeService.Method.descriptors
         + Layar_V1_VerificationService.Method.descriptors + Layar_V1_AssignmentService.Method.descriptors
         + Layar_V1_PartnerService.Method.descriptors + Layar_V1_NotificationService.Method.descriptors
-        + Layar_V1_SurveyService.Method.descriptors
+        + Layar_V1_SurveyService.Method.descriptors + Layar_V1_AuditService.Method.descriptors
 
     static func access(_ method: MethodDescriptor) -> Access? {
         policies.lazy.compactMap { $0.access(for: method) }.first

@@ -5,6 +5,8 @@
 # Screenshots of the key pages are kept in .data/artifacts/browser (LAYAR_ARTIFACTS_DIR).
 # test.sh runs this after `swift test`; it can also run alone (after a build).
 set -euo pipefail
+# Ports below the ephemeral range (see lib.sh), so that no outgoing connection holds one.
+export LAYAR_GRPC_PORT_BASE=${LAYAR_GRPC_PORT_BASE:-25051}
 source "$(dirname "$0")/lib.sh"
 
 install_packages

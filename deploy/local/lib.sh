@@ -8,7 +8,16 @@ DATA=${LAYAR_DATA_DIR:-$ROOT/.data}
 # connection, and was, once, while the fault suite restarted PostgreSQL.
 PGPORT=${LAYAR_PG_PORT:-25432}
 SERVICES=(intake verification assignment notification survey)
-declare -A GRPC_PORTS=([intake]=50051 [verification]=50052 [assignment]=50053 [notification]=50054 [survey]=50055)
+# The services' gRPC ports: 50051-50055 by default (gRPC's custom). Those lie in the kernel's
+# ephemeral range, where an outgoing connection can hold one at the moment a service binds (seen
+# once in test.sh); the test stacks use LAYAR_GRPC_PORT_BASE=25051 instead. layarctl and the
+# portal find them through the LAYAR_<SERVICE>_ADDR variables exported here.
+GRPC_PORT_BASE=${LAYAR_GRPC_PORT_BASE:-50051}
+declare -A GRPC_PORTS=([intake]=$GRPC_PORT_BASE [verification]=$((GRPC_PORT_BASE + 1)) [assignment]=$((GRPC_PORT_BASE + 2))
+  [notification]=$((GRPC_PORT_BASE + 3)) [survey]=$((GRPC_PORT_BASE + 4)))
+export LAYAR_INTAKE_ADDR=127.0.0.1:${GRPC_PORTS[intake]} LAYAR_VERIFICATION_ADDR=127.0.0.1:${GRPC_PORTS[verification]}
+export LAYAR_ASSIGNMENT_ADDR=127.0.0.1:${GRPC_PORTS[assignment]} LAYAR_NOTIFICATION_ADDR=127.0.0.1:${GRPC_PORTS[notification]}
+export LAYAR_SURVEY_ADDR=127.0.0.1:${GRPC_PORTS[survey]}
 PIDS=()
 BROKER_PID=
 

@@ -115,16 +115,18 @@ public enum ServiceRunner {
         services.append(ObservabilityEndpoint(
             host: configuration.grpcHost, port: configuration.metricsPort, registry: LayarMetrics.registry, health: health, logger: logger
         ))
-        // Every call is traced and measured before the service's own interceptors see it, its
-        // deadline reaches the work it starts, and it is refused unless the access table allows it.
+        // Every call is traced and measured before the service's own interceptors see it, leaves
+        // an audit entry, has its deadline reach the work it starts, and is refused unless the
+        // access table allows it.
         let verifier = try await tokenVerifier(configuration, logger: logger)
         let observed: [ConditionalInterceptor<any ServerInterceptor>] = [
             .apply(TracingServerInterceptor(), to: .all), .apply(MetricsServerInterceptor(), to: .all),
+            .apply(AuditServerInterceptor(pool: pool, logger: logger), to: .all),
             .apply(DeadlineServerInterceptor(logger: logger), to: .all),
             .apply(AuthorizationServerInterceptor(policies: definition.accessPolicies, verifier: verifier, logger: logger), to: .all),
         ]
         services.append(GRPCServerService(
-            host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context),
+            host: configuration.grpcHost, port: configuration.grpcPort, services: definition.api(context) + [AuditAPI(pool: pool)],
             interceptors: observed + definition.interceptors(context), health: health, logger: logger
         ))
         let group = ServiceGroup(configuration: .init(

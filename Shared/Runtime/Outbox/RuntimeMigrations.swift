@@ -40,4 +40,32 @@ public enum RuntimeMigrations {
             ALTER TABLE outbox ADD COLUMN traceparent text NOT NULL DEFAULT '';
             """
     )
+
+    /// The audit trail (``AuditServerInterceptor``): append-only, refused any change or removal
+    /// by a trigger, so even the service's own role cannot rewrite what it did.
+    public static let auditLog = PostgresMigration(
+        version: 1001, name: "audit log",
+        sql: """
+            CREATE TABLE audit_log (
+                id bigserial PRIMARY KEY,
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                roles text[] NOT NULL,
+                method text NOT NULL,
+                subject text NOT NULL,
+                peer text NOT NULL,
+                outcome text NOT NULL
+            );
+            CREATE INDEX audit_log_by_subject ON audit_log (subject, id) WHERE subject <> '';
+            CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+            CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+            END $$;
+            CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+            CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
+            """
+    )
 }

@@ -1,4 +1,5 @@
 import GRPCCore
+import LayarSchema
 
 /// Who may call an RPC.
 public enum Access: Sendable, Equatable {
@@ -27,6 +28,9 @@ public struct AccessPolicy: Sendable {
     public func access(for method: MethodDescriptor) -> Access? {
         method.service == service ? rules[method.method] : nil
     }
+
+    /// The audit trail every service keeps: administrators only.
+    public static let audit = AccessPolicy(Layar_V1_AuditService.descriptor, ["ListAuditEvents": .staff([.admin])])
 
     /// The health service: probes and load balancers call it without credentials.
     public static let health = AccessPolicy(

@@ -14,7 +14,7 @@ public struct AuthorizationServerInterceptor: ServerInterceptor {
     private let logger: Logger
 
     public init(policies: [AccessPolicy], verifier: StaffTokenVerifier?, logger: Logger) {
-        self.policies = Dictionary((policies + [.health]).map { ($0.service, $0) }) { first, _ in first }
+        self.policies = Dictionary((policies + [.health, .audit]).map { ($0.service, $0) }) { first, _ in first }
         self.verifier = verifier
         self.logger = logger
     }
@@ -48,12 +48,14 @@ public struct AuthorizationServerInterceptor: ServerInterceptor {
             throw RPCError(code: .unauthenticated, message: "Token petugas tidak sah atau sudah kedaluwarsa; silakan masuk kembali.")
         }
         let roles = Set(claims.roles)
+        let identity = StaffIdentity(username: claims.sub.value, roles: roles, caseWorkerID: claims.cw)
+        AuditedCall.current?.identify(staff: identity)
         guard !roles.isDisjoint(with: allowed) else {
             throw RPCError(
                 code: .permissionDenied,
                 message: "Peran Anda (\(roles.map(\.rawValue).sorted().joined(separator: ", "))) tidak diizinkan untuk \(method.method)."
             )
         }
-        return StaffIdentity(username: claims.sub.value, roles: roles, caseWorkerID: claims.cw)
+        return identity
     }
 }

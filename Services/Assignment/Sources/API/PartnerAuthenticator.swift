@@ -1,4 +1,5 @@
 import GRPCCore
+import LayarRuntime
 
 /// The institution a partner call acts for, bound by ``PartnerAuthenticator``.
 enum PartnerIdentity {
@@ -28,6 +29,7 @@ struct PartnerAuthenticator: ServerInterceptor {
         else {
             throw RPCError(code: .unauthenticated, message: "Kunci API lembaga tidak ada atau tidak berlaku")
         }
+        AuditedCall.current?.identify(partner: code)
         return try await PartnerIdentity.$institutionCode.withValue(code) { try await next(request, context) }
     }
 }

@@ -7,6 +7,7 @@ enum AssignmentMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
+        RuntimeMigrations.auditLog,
         PostgresMigration(
             version: 2, name: "case workers and cases",
             sql: """

@@ -6,6 +6,7 @@ enum IntakeMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
+        RuntimeMigrations.auditLog,
         PostgresMigration(
             version: 2, name: "referrals",
             sql: """

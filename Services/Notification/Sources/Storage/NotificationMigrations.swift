@@ -6,6 +6,7 @@ enum NotificationMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
+        RuntimeMigrations.auditLog,
         PostgresMigration(
             version: 2, name: "applicants and messages",
             sql: """

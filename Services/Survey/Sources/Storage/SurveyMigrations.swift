@@ -7,6 +7,7 @@ enum SurveyMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
+        RuntimeMigrations.auditLog,
         PostgresMigration(
             version: 2, name: "invitations",
             sql: """

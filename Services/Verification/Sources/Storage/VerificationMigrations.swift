@@ -6,6 +6,7 @@ enum VerificationMigrations {
     static let all = [
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
+        RuntimeMigrations.auditLog,
         PostgresMigration(
             version: 2, name: "verifications",
             sql: """
