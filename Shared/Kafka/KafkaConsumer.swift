@@ -124,7 +124,9 @@ public final class KafkaConsumer: @unchecked Sendable {
                 defer { held = [] }
                 return held
             }
-            let messages = kept + (try self.take(upTo: limit - kept.count, waitingUpTo: kept.isEmpty ? timeoutMilliseconds : 0, from: handle))
+            // What a keep-alive poll already took comes first, without waiting for more.
+            let fresh = try self.take(upTo: limit - kept.count, waitingUpTo: kept.isEmpty ? timeoutMilliseconds : 0, from: handle)
+            let messages = kept + fresh
             self.recordLag(after: messages, handle: handle)
             return messages
         }

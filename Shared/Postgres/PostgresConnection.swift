@@ -26,6 +26,8 @@ public final class PostgresConnection: @unchecked Sendable {
     }
     private let broken = Mutex(false)
     private let cancelled = Mutex(false)
+    /// A statement is on its way to or at the server (between the worker's start and end of a call).
+    private let running = Mutex(false)
 
     private init(connection: OpaquePointer) {
         self.connection = connection
@@ -112,11 +114,17 @@ public final class PostgresConnection: @unchecked Sendable {
         } onCancel: {
             guard cancelled.withLock({ flag in defer { flag = true }; return !flag }) else { return }
             // The request opens a connection of its own: not on the caller's (cooperative) thread.
+            // A request that reaches the server just before the statement does is ignored, so it
+            // is repeated while the statement still runs (for at most two seconds).
             DispatchQueue.global().async {
-                self.cancelHandle.withLock { handle in
-                    guard let handle = handle.pointer else { return }
-                    var reason = [CChar](repeating: 0, count: 256)
-                    _ = PQcancel(handle, &reason, Int32(reason.count))
+                for _ in 0..<10 {
+                    guard self.running.withLock({ $0 }) else { return }
+                    self.cancelHandle.withLock { handle in
+                        guard let handle = handle.pointer else { return }
+                        var reason = [CChar](repeating: 0, count: 256)
+                        _ = PQcancel(handle, &reason, Int32(reason.count))
+                    }
+                    usleep(200_000)
                 }
             }
         }
@@ -145,6 +153,10 @@ public final class PostgresConnection: @unchecked Sendable {
                     continuation.resume(throwing: PostgresError(kind: .connection, message: "connection is closed"))
                     return
                 }
+                // Marked running before the cancel flag is read: a cancellation either finds the
+                // flag unread (nothing runs) or the statement running (it sends cancel requests).
+                self.running.withLock { $0 = true }
+                defer { self.running.withLock { $0 = false } }
                 if self.cancelled.withLock({ $0 }) {
                     continuation.resume(throwing: CancellationError())
                     return

@@ -22,10 +22,14 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+# While a page replaces itself (a form posted, a redirect), reading an element can fail with a
+# stale reference or "node does not belong to the document": a wait polls again.
+TRANSIENT = (StaleElementReferenceException, WebDriverException)
 
 BASE = os.environ.get("LAYAR_PORTAL_URL", "http://127.0.0.1:8080").rstrip("/")
 ADMIN_USER = os.environ.get("LAYAR_PORTAL_ADMIN_USER", "admin")
@@ -98,7 +102,7 @@ class PortalInBrowser(unittest.TestCase):
 
     def wait_for(self, element_id, timeout=15):
         try:
-            return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(EC.presence_of_element_located((By.ID, element_id)))
+            return WebDriverWait(self.driver, timeout, ignored_exceptions=TRANSIENT).until(EC.presence_of_element_located((By.ID, element_id)))
         except TimeoutException:
             self.shot(f"gagal-{self._testMethodName}")
             page = self.driver.find_element(By.TAG_NAME, "main").text[:600]
@@ -110,7 +114,7 @@ class PortalInBrowser(unittest.TestCase):
     def wait_text(self, element_id, text, timeout=15):
         """Waits until #element_id says `text`; on time-out, the page's message is the failure."""
         try:
-            WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+            WebDriverWait(self.driver, timeout, ignored_exceptions=TRANSIENT).until(
                 lambda d: any(text in e.text for e in d.find_elements(By.ID, element_id)))
         except TimeoutException:
             self.shot(f"gagal-{self._testMethodName}")
@@ -243,7 +247,7 @@ class PortalInBrowser(unittest.TestCase):
         self.type("tracking_code", self.tracking_code)
         self.set_date("birth_date", "1960-01-01")
         self.submit_form()
-        WebDriverWait(self.driver, 15, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
+        WebDriverWait(self.driver, 15, ignored_exceptions=TRANSIENT).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
         self.shot("05-lacak-tanggal-salah")
 
     # The staff path ---------------------------------------------------------------------------
@@ -256,7 +260,7 @@ class PortalInBrowser(unittest.TestCase):
         self.type("username", ADMIN_USER)
         self.type("password", ADMIN_PASSWORD)
         self.submit_form()
-        WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException]).until(EC.url_contains("/staf/verifikasi"))
+        WebDriverWait(self.driver, 20, ignored_exceptions=TRANSIENT).until(EC.url_contains("/staf/verifikasi"))
         # The referral reaches the queue once verification consumed its event.
         link = None
         for _ in range(30):
@@ -370,7 +374,7 @@ class PortalInBrowser(unittest.TestCase):
         for element in range(1, 10):
             self.choose(f"u{element}", "4")
         self.submit_form()
-        WebDriverWait(self.driver, 15, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "f-code-error"))
+        WebDriverWait(self.driver, 15, ignored_exceptions=TRANSIENT).until(lambda d: d.find_elements(By.ID, "f-code-error"))
         self.shot("12-survei-kode-salah")
 
     def log_in_if_asked(self, path):
@@ -379,7 +383,7 @@ class PortalInBrowser(unittest.TestCase):
             self.type("username", ADMIN_USER)
             self.type("password", ADMIN_PASSWORD)
             self.submit_form()
-            WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "/staf/masuk" not in d.current_url)
+            WebDriverWait(self.driver, 20, ignored_exceptions=TRANSIENT).until(lambda d: "/staf/masuk" not in d.current_url)
 
 if __name__ == "__main__":
     result = unittest.main(argv=sys.argv[:1], exit=False, verbosity=2, failfast=False).result

@@ -16,6 +16,7 @@ seconds=${3:-40}
 
 install_packages
 if [ -z "${BIN:-}" ]; then build --build-tests; fi
+stop_leftovers
 start_postgres
 trap 'stop_all' EXIT
 rm -f "$DATA/broker.control"

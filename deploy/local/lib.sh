@@ -139,6 +139,16 @@ start_broker() {
   log "dev broker (librdkafka mock cluster) at $KAFKA_BROKERS"
 }
 
+# Services of this checkout still running from an earlier run that was cut off (a test process
+# that crashed leaves the services it started): they would share the test database and take its
+# outbox rows and due messages to a broker that is gone.
+stop_leftovers() {
+  if pgrep -f "$BIN/layar-" >/dev/null; then
+    log "stopping services left running by an earlier run"
+    pkill -KILL -f "$BIN/layar-" || true
+  fi
+}
+
 # A development key pair for staff tokens in $DATA/keys (never in the repository): the portal
 # signs with the private key, the services check with the public one. Exports the variables
 # both read, and LAYAR_TOKEN_SIGNING_KEY_FILE for tools that sign (the load generator).

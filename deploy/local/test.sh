@@ -10,6 +10,7 @@ GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
 
 install_packages
 build --build-tests
+stop_leftovers
 start_postgres
 # Every run starts from an empty database: nothing a previous run left (open cases filling the
 # case workers' capacity, say) can change what a test sees.

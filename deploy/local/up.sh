@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 install_packages
 build --build-tests  # the same build as test.sh, so switching between them rebuilds nothing
+stop_leftovers
 start_postgres
 create_database layar
 trap 'log "stopping"; stop_all; log "stopped"' EXIT

@@ -4,7 +4,8 @@ import LayarPostgres
 import Logging
 
 /// Records who read or changed whose data, from where, through which RPC, and how it ended, in
-/// the service's append-only `audit_log`: every staff and partner call, every call refused for
+/// the service's append-only `audit_log`: every staff and partner call (a public call made with a
+/// staff token, such as an operator's walk-in submission, is the staff member's), every call refused for
 /// its credentials, and every public call that names a referral (tracking one, answering a
 /// survey); public calls that only create (a submission, a complaint) leave their own record.
 /// The entry is written before the answer leaves, so a call whose entry cannot be written fails

@@ -34,14 +34,22 @@ public struct AuthorizationServerInterceptor: ServerInterceptor {
         guard let access = policies[method.service]?.access(for: method) else {
             throw RPCError(code: .permissionDenied, message: "Metode \(method.method) tidak dibuka untuk siapa pun.")
         }
-        guard case .staff(let allowed) = access else { return nil }
-        var headers = metadata[stringValues: "authorization"].makeIterator()
-        guard let header = headers.next(), header.hasPrefix("Bearer "), let verifier else {
+        guard case .staff(let allowed) = access else {
+            // A public call made by a signed-in staff member (an operator's walk-in submission)
+            // is theirs in the audit trail; without a valid token it stays anonymous.
+            guard case .public = access, let verifier, let token = Self.bearer(metadata),
+                  let claims = try? await verifier.verify(token)
+            else { return nil }
+            let identity = StaffIdentity(username: claims.sub.value, roles: Set(claims.roles), caseWorkerID: claims.cw)
+            AuditedCall.current?.identify(staff: identity)
+            return identity
+        }
+        guard let token = Self.bearer(metadata), let verifier else {
             throw RPCError(code: .unauthenticated, message: "Permintaan ini hanya untuk petugas: sertakan token masuk (Bearer).")
         }
         let claims: StaffClaims
         do {
-            claims = try await verifier.verify(String(header.dropFirst("Bearer ".count)))
+            claims = try await verifier.verify(token)
         } catch {
             // The reason (expired, bad signature, unknown key) goes to the log, not to the caller.
             logger.notice("refused a staff token for \(method.fullyQualifiedMethod): \(error)")
@@ -57,5 +65,11 @@ public struct AuthorizationServerInterceptor: ServerInterceptor {
             )
         }
         return identity
+    }
+
+    private static func bearer(_ metadata: Metadata) -> String? {
+        var headers = metadata[stringValues: "authorization"].makeIterator()
+        guard let header = headers.next(), header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
     }
 }

@@ -34,7 +34,11 @@ public struct StaffClaims: JWTPayload, Equatable {
         try exp.verifyNotExpired()
         try aud.verifyIntendedAudience(includes: Self.audience)
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
-        // A token is valid for at most a working day, whatever its expiry says.
+        // A token is valid for at most a working day from when it was made, whatever its expiry
+        // says, and is not made in the future (a minute of clock difference allowed).
+        guard iat.value <= Date().addingTimeInterval(60) else {
+            throw JWTError.claimVerificationFailure(failedClaim: iat, reason: "issued in the future")
+        }
         guard exp.value.timeIntervalSince(iat.value) <= 12 * 3600 else {
             throw JWTError.claimVerificationFailure(failedClaim: exp, reason: "lifetime above 12 hours")
         }
