@@ -20,6 +20,9 @@ struct DeadlineTests {
     private func deadlinesAlone() async throws {
         let services = try ServiceProcesses(environment: ["LAYAR_DB_STATEMENT_TIMEOUT_MS": "5000"])
         let locker = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")))
+        // Outside the locker's transaction: inside one, pg_stat_activity answers from a snapshot
+        // taken at its first read and never changes.
+        let observer = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")))
         do {
             try await services.waitUntilServing()
             try await services.addresses["intake"]!.withStaffClient { connection in
@@ -37,17 +40,29 @@ struct DeadlineTests {
                 let expired = await #expect(throws: RPCError.self) { try await intake.getReferral(lookup, options: options) }
                 #expect(expired?.code == .deadlineExceeded)
                 // Well before the 5 s statement timeout, nothing of the call is left waiting.
-                var waiting = try await Self.serviceStatementsWaitingOnLocks(locker)
+                var waiting = try await Self.serviceStatementsWaitingOnLocks(observer)
                 while waiting > 0, ContinuousClock.now - started < .milliseconds(2500) {
                     try await Task.sleep(for: .milliseconds(50))
-                    waiting = try await Self.serviceStatementsWaitingOnLocks(locker)
+                    waiting = try await Self.serviceStatementsWaitingOnLocks(observer)
                 }
                 #expect(waiting == 0, "the expired call's statement was cancelled on the server")
                 #expect(ContinuousClock.now - started < .milliseconds(2500))
 
-                // Without a deadline the statement timeout ends the wait, with a status to retry on.
+                // Without a deadline the statement timeout ends the wait, with a status to retry on;
+                // meanwhile the statement is seen waiting (what the check above counts).
                 let unbounded = ContinuousClock.now
-                let timedOut = await #expect(throws: RPCError.self) { try await intake.getReferral(lookup) }
+                func lookUp() async -> Result<Layar_V1_ReferralSummary, any Error> {
+                    do { return .success(try await intake.getReferral(lookup)) } catch { return .failure(error) }
+                }
+                async let outcome = lookUp()
+                var seen = 0
+                while seen == 0, ContinuousClock.now - unbounded < .seconds(4) {
+                    try await Task.sleep(for: .milliseconds(50))
+                    seen = try await Self.serviceStatementsWaitingOnLocks(observer)
+                }
+                #expect(seen == 1, "the call's statement waits on the lock")
+                let ended = await outcome
+                let timedOut = await #expect(throws: RPCError.self) { try ended.get() }
                 #expect(timedOut?.code == .unavailable, "\(String(describing: timedOut))")
                 let waited = ContinuousClock.now - unbounded
                 #expect(waited >= .milliseconds(4900) && waited < .seconds(10), "waited \(waited)")
@@ -59,19 +74,23 @@ struct DeadlineTests {
             try services.checkRunning()
         } catch {
             await locker.close()
+            await observer.close()
             _ = await services.stop()
             throw error
         }
         await locker.close()
+        await observer.close()
         _ = await services.stop()
     }
 
-    /// Statements of the intake service's connections waiting for a lock right now.
+    /// The call's statement (the staff summary's SELECT) waiting for the lock right now. Only that
+    /// one: intake's event consumer may be waiting on the same lock to project a status, rightly.
     static func serviceStatementsWaitingOnLocks(_ connection: PostgresConnection) async throws -> Int {
         try await connection.query(
             """
             SELECT count(*) AS n FROM pg_stat_activity
             WHERE application_name = 'layar-intake' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+              AND query LIKE '%SELECT id, tracking_code, status, status_note%'
             """
         ).first!.decode(Int.self, "n")
     }
