@@ -61,6 +61,37 @@ struct StaffConsoleTests {
         #expect(!PasswordHasher.verify("x", against: "garbage"))
     }
 
+    @Test("citizens' form posts are throttled per address: past the limit 429 with a page and Retry-After; pages and the staff login are not counted")
+    func formThrottle() async throws {
+        let database = try await TestEnvironment.scratchDatabase()
+        try await ServiceRunner.migrate(PortalMigrations.all, pool: database.pool, logger: TestEnvironment.logger)
+        let backends = try Backends(Self.closedPorts)
+        var portal = Portal(
+            backends: backends, accounts: StaffAccounts(pool: database.pool), secureCookies: false, logger: TestEnvironment.logger
+        )
+        portal.formThrottle = PublicFormThrottle(limit: 2, window: .seconds(600))
+        let application = Application(router: portal.router(), services: [backends.connections], logger: TestEnvironment.logger)
+        try await application.test(.live) { client in
+            let complaint = Self.form(["description": "Petugas tidak datang", "category": "1"])
+            for _ in 0..<2 {
+                try await client.execute(uri: "/pengaduan", method: .post, headers: Self.formHeaders, body: complaint) { response in
+                    #expect(response.status != .tooManyRequests)
+                }
+            }
+            try await client.execute(uri: "/pengaduan", method: .post, headers: Self.formHeaders, body: complaint) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "600")
+                #expect(String(buffer: response.body).contains("Terlalu banyak permintaan"))
+            }
+            try await client.execute(uri: "/rujukan", method: .get) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/staf/masuk", method: .post, headers: Self.formHeaders,
+                                     body: Self.form(["username": "tidak-ada", "password": "salah-sekali", "kembali": "/staf/"])) { response in
+                #expect(response.status != .tooManyRequests)
+            }
+        }
+        try await database.drop()
+    }
+
     @Test("no session: sent to the login; a login opens a session; logout closes it")
     func sessions() async throws {
         try await Self.withPortal { accounts, client in

@@ -11,6 +11,8 @@ public struct Portal: Sendable {
     let secureCookies: Bool
     let logger: Logger
     var today: @Sendable () -> CivilDate = { CivilDate.inBalangan() }
+    /// Citizens' form posts per client address (tests set a small limit).
+    var formThrottle = PublicFormThrottle()
 
     public init(backends: Backends, accounts: StaffAccounts, secureCookies: Bool, logger: Logger) {
         self.backends = backends
@@ -25,6 +27,7 @@ public struct Portal: Sendable {
         router.add(middleware: TraceContextMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: PortalErrorMiddleware(logger: logger))
+        router.add(middleware: formThrottle)
         ObservabilityEndpoint.addRoutes(to: router, registry: LayarMetrics.registry) { true }
         StaticRoutes.add(to: router)
         CitizenRoutes(portal: self).add(to: router)
