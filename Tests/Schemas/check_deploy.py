@@ -166,6 +166,13 @@ for run in re.findall(r"^RUN ((?:.*\\\n)*.*)$", dockerfile, re.M):
         problem("Dockerfile: apt lists must be removed in the RUN that installs")
     if "apt-get install" in run and "--no-install-recommends" not in run:
         problem("Dockerfile: apt-get install without --no-install-recommends")
+# The build context is the checkout: BuildKit's Dockerfile-specific ignore file keeps local builds,
+# data and secrets out of it (the top level holds no .dockerignore).
+ignore_file = DEPLOY / "docker/Dockerfile.dockerignore"
+ignored = ignore_file.read_text().split() if ignore_file.exists() else []
+for pattern in (".build", ".data", "deploy/.secrets", ".git"):
+    if pattern not in ignored:
+        problem(f"docker/Dockerfile.dockerignore: does not keep {pattern} out of the build context")
 if re.search(r"^ADD\s+https?://", dockerfile, re.M):
     problem("Dockerfile: no ADD from URLs")
 for library in ("librdkafka1", "libpq5"):
