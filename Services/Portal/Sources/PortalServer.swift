@@ -31,10 +31,12 @@ public enum PortalServer {
             )
             logger.notice("administrator account ready", metadata: ["username": "\(configuration.adminUser)"])
         }
-        let signer = try await configuration.tokenSigningKeyFile.asyncMap {
-            try await StaffTokenSigner(privateKeyFile: $0, keyID: configuration.tokenSigningKeyID)
+        var signer: StaffTokenSigner?
+        if let keyFile = configuration.tokenSigningKeyFile {
+            signer = try await StaffTokenSigner(privateKeyFile: keyFile, keyID: configuration.tokenSigningKeyID)
+        } else {
+            logger.warning("LAYAR_TOKEN_SIGNING_KEY_FILE is not set: the staff console's calls will be refused")
         }
-        if signer == nil { logger.warning("LAYAR_TOKEN_SIGNING_KEY_FILE is not set: the staff console's calls will be refused") }
         let backends = try Backends(configuration.backends, signer: signer)
         let portal = Portal(backends: backends, accounts: accounts, secureCookies: configuration.secureCookies, logger: logger)
         let application = Application(
@@ -49,12 +51,5 @@ public enum PortalServer {
             logger: logger
         )
         try await application.runService()
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -23,8 +23,7 @@ public struct DeadlineServerInterceptor: ServerInterceptor {
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         let started = ContinuousClock.now
-        var timeoutHeaders = request.metadata[stringValues: "grpc-timeout"].makeIterator()
-        let timeout = timeoutHeaders.next().flatMap(Self.duration)
+        let timeout = request.metadata.firstString("grpc-timeout").flatMap(Self.duration)
         do {
             // The group awaits both tasks before it returns, so `next` does not outlive this call.
             let outcome = try await withoutActuallyEscaping(next) { next in

@@ -51,8 +51,7 @@ public struct BearerTokenClientInterceptor: ClientInterceptor {
         next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
     ) async throws -> StreamingClientResponse<Output> {
         var request = request
-        var existing = request.metadata[stringValues: "authorization"].makeIterator()
-        if existing.next() == nil { request.metadata.addString("Bearer \(token)", forKey: "authorization") }
+        if request.metadata.firstString("authorization") == nil { request.metadata.addString("Bearer \(token)", forKey: "authorization") }
         return try await next(request, context)
     }
 }

@@ -67,7 +67,7 @@ public struct W3CTraceContextPropagator: Instrument {
 /// gRPC metadata as a propagation carrier.
 public struct MetadataExtractor: Extractor {
     public init() {}
-    public func extract(key: String, from carrier: Metadata) -> String? { carrier[stringValues: key].first { _ in true } }
+    public func extract(key: String, from carrier: Metadata) -> String? { carrier.firstString(key) }
 }
 
 public struct MetadataInjector: Injector {

@@ -37,14 +37,14 @@ public struct AuthorizationServerInterceptor: ServerInterceptor {
         guard case .staff(let allowed) = access else {
             // A public call made by a signed-in staff member (an operator's walk-in submission)
             // is theirs in the audit trail; without a valid token it stays anonymous.
-            guard case .public = access, let verifier, let token = Self.bearer(metadata),
+            guard case .public = access, let verifier, let token = metadata.bearerToken,
                   let claims = try? await verifier.verify(token)
             else { return nil }
             let identity = StaffIdentity(username: claims.sub.value, roles: Set(claims.roles), caseWorkerID: claims.cw)
             AuditedCall.current?.identify(staff: identity)
             return identity
         }
-        guard let token = Self.bearer(metadata), let verifier else {
+        guard let token = metadata.bearerToken, let verifier else {
             throw RPCError(code: .unauthenticated, message: "Permintaan ini hanya untuk petugas: sertakan token masuk (Bearer).")
         }
         let claims: StaffClaims
@@ -65,11 +65,5 @@ public struct AuthorizationServerInterceptor: ServerInterceptor {
             )
         }
         return identity
-    }
-
-    private static func bearer(_ metadata: Metadata) -> String? {
-        var headers = metadata[stringValues: "authorization"].makeIterator()
-        guard let header = headers.next(), header.hasPrefix("Bearer ") else { return nil }
-        return String(header.dropFirst("Bearer ".count))
     }
 }

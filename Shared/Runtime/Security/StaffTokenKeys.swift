@@ -10,15 +10,14 @@ public struct StaffTokenVerifier: Sendable {
 
     /// Reads every `*.pem` in `directory`; throws when there is none or one does not parse.
     public init(directory: String) async throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pem") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pem") }
         guard !names.isEmpty else { throw StaffTokenError.noKeys(directory) }
-        let keys = JWTKeyCollection()
+        var publicKeys: [String: EdDSA.PublicKey] = [:]
         for name in names {
             let pem = try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
-            await keys.add(eddsa: try EdDSA.PublicKey(pem: pem), kid: JWKIdentifier(string: String(name.dropLast(4))))
+            publicKeys[String(name.dropLast(4))] = try EdDSA.PublicKey(pem: pem)
         }
-        self.keys = keys
-        self.keyIDs = names.map { String($0.dropLast(4)) }
+        await self.init(publicKeys: publicKeys)
     }
 
     public init(publicKeys: [String: EdDSA.PublicKey]) async {

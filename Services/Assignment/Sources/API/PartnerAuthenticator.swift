@@ -23,9 +23,7 @@ struct PartnerAuthenticator: ServerInterceptor {
         request: StreamingServerRequest<Input>, context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
-        let header = request.metadata[stringValues: "authorization"].first(where: { _ in true }) ?? ""
-        guard header.hasPrefix("Bearer "), case let key = String(header.dropFirst(7)), !key.isEmpty,
-            let code = try await registry.institutionCode(forKey: key)
+        guard let key = request.metadata.bearerToken, !key.isEmpty, let code = try await registry.institutionCode(forKey: key)
         else {
             throw RPCError(code: .unauthenticated, message: "Kunci API lembaga tidak ada atau tidak berlaku")
         }
