@@ -139,8 +139,9 @@ let package = Package(
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceContextModule", package: "swift-service-context"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-                // Security: staff bearer tokens (EdDSA JWTs).
+                // Security: staff bearer tokens (EdDSA JWTs); personal data sealed at rest (AES-GCM).
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -230,6 +231,7 @@ let package = Package(
                 "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/RuntimeTests"
         ),
@@ -238,6 +240,7 @@ let package = Package(
             dependencies: services.map { .target(name: "Layar\($0)") } + [
                 "LayarDomain", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/ServiceTests"
         ),

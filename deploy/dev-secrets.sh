@@ -50,8 +50,15 @@ openssl genpkey -algorithm ed25519 -out "$out/token-signing.pem"
 mkdir -p "$out/token-keys"
 openssl pkey -in "$out/token-signing.pem" -pubout -out "$out/token-keys/dev-1.pem"
 
+# Data master keys, one per service: each wraps that service's keys sealing personal data at rest.
+for service in intake verification assignment notification survey; do
+  mkdir -p "$out/data-keys/$service"
+  openssl rand -base64 32 > "$out/data-keys/$service/dev-1.key"
+done
+
 chmod 600 "$out"/*.* "$out/partners.txt"
 # The containers' users must read what they mount.
 chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/partners.txt" "$out/token-signing.pem" "$out/token-keys/dev-1.pem"
-chmod 755 "$out/token-keys"
+chmod 755 "$out/token-keys" "$out/data-keys" "$out"/data-keys/*
+chmod 644 "$out"/data-keys/*/dev-1.key  # read by the containers' user; a real secret store mounts them 0400
 echo "development secrets written to deploy/$out (partners connect with deploy/$out/ca.crt)"

@@ -354,11 +354,15 @@ struct BadInputCorpusTests {
     }
 
     /// Referrals of these NIKs in intake's own schema, read with intake's role.
+    /// Referrals stored for `niks`, found as intake finds them: by their blind index, computed
+    /// with intake's own keys (the test holds its master key).
     static func storedReferrals(niks: [String]) async throws -> Int {
         let pool = PostgresPool(configuration: .init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")), logger: TestEnvironment.logger)
         defer { Task { await pool.close() } }
+        let cipher = try await TestDataKeys.cipher(on: pool)
+        let indexes = niks.map { cipher.blindIndex($0, SealedField("intake.nik")).map { String(format: "%02x", $0) }.joined() }
         return try await pool.query(
-            "SELECT count(*) AS n FROM referrals WHERE nik = ANY($1::text[])", [PostgresTextArray(niks)]
+            "SELECT count(*) AS n FROM referrals WHERE encode(nik_index, 'hex') = ANY($1::text[])", [PostgresTextArray(indexes)]
         ).first!.decode(Int.self, "n")
     }
 }

@@ -44,6 +44,7 @@ final class ServiceProcesses: @unchecked Sendable {
             environment["LAYAR_QUIET_HOURS"] = "off"
             environment["LAYAR_METRICS_PORT"] = "0"  // any free port: a developer's stack may hold 9101-9105
             environment["LAYAR_TOKEN_KEYS_DIR"] = TestStaffTokens.keysDirectory  // tests sign staff tokens with its pair
+            environment["LAYAR_DATA_KEYS_DIR"] = TestDataKeys.directory
             environment.merge(overrides) { _, override in override }
             environments[name] = environment
             addresses[name] = ServiceAddress(host: "127.0.0.1", port: port)

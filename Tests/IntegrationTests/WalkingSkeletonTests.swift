@@ -44,6 +44,10 @@ struct WalkingSkeletonTests {
             #expect(status == 0, "\(name) did not shut down cleanly on SIGTERM: \(String(describing: status))")
         }
         #expect(services.personalDataInLogs() == [], "personal data in the services' logs")
+        // A stolen dump shows referrals (their tracking codes) but none of the people in them.
+        let dump = try DatabaseDump.services()
+        #expect(dump.contains("COPY intake.referrals") && dump.contains("LYR-"), "the dump holds the referrals")
+        #expect(DatabaseDump.personalData(in: dump) == [], "personal data in plain text in a dump of the services' schemas")
     }
 
     /// submitted -> verified -> assigned -> referred to a partner agency -> completed, with messages

@@ -11,6 +11,9 @@ import Testing
 /// The outbox relay and the inbox consumer against real PostgreSQL and the Kafka protocol.
 @Suite("Outbox and inbox")
 struct OutboxInboxTests {
+    /// Outbox payloads are sealed; the runtime layer's tests keep their keys in memory.
+    static let cipher = PersonalDataCipher(keys: .random())
+
     /// Fails the first application of each referral whose tracking code is "FAIL-ONCE".
     final class FailOnce: Sendable {
         private let failed = Mutex(Set<String>())
@@ -260,7 +263,7 @@ struct OutboxInboxTests {
     func relayPublishes() async throws {
         let (database, producer) = try await Self.prepare()
         let referralID = UUID().uuidString.lowercased()
-        let outbox = Outbox()
+        let outbox = Outbox(cipher: OutboxInboxTests.cipher)
         var eventIDs: [UUID] = []
         try await database.pool.withTransaction { connection in
             for code in ["A", "B", "C"] {
@@ -281,7 +284,7 @@ struct OutboxInboxTests {
             }, on: connection)
             throw Abort()
         }
-        let relay = OutboxRelay(pool: database.pool, producer: producer, source: "/layar/test", logger: TestEnvironment.logger)
+        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test", logger: TestEnvironment.logger)
         #expect(try await relay.publishBatch() == 3)
         #expect(try await relay.publishBatch() == 0)
         let unpublished = try await database.pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")

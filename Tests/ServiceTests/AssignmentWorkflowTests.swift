@@ -65,7 +65,12 @@ struct AssignmentWorkflowTests {
         func outbox(_ type: String) async throws -> [(topic: String, key: String, payload: [UInt8])] {
             try await database.pool.query(
                 "SELECT topic, record_key, payload FROM outbox WHERE event_type = $1 ORDER BY id", [type]
-            ).map { (try $0.decode(String.self, "topic"), try $0.decode(String.self, "record_key"), try $0.decode([UInt8].self, "payload")) }
+            ).map {
+                (
+                    try $0.decode(String.self, "topic"), try $0.decode(String.self, "record_key"),
+                    try cases.cipher.open(try $0.decode([UInt8].self, "payload"), Outbox.payloadField)
+                )
+            }
         }
     }
 
@@ -81,7 +86,9 @@ struct AssignmentWorkflowTests {
         try await PostgresMigrator(migrations: AssignmentMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
         // The seeded case workers step aside: each test names its own.
         try await database.pool.query("UPDATE case_workers SET active = false")
-        return Fixture(database: database, cases: CaseStore(pool: database.pool, outbox: Outbox(), deadlines: policy))
+        return Fixture(database: database, cases: CaseStore(
+            pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool), deadlines: policy
+        ))
     }
 
     static func refusal<T>(_ body: () async throws -> T) async -> CaseActionError? {

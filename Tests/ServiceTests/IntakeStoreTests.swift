@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LayarPostgres
 import LayarRuntime
@@ -13,7 +14,13 @@ struct IntakeStoreTests {
     static func prepare() async throws -> (ScratchDatabase, IntakeStore) {
         let database = try await TestEnvironment.scratchDatabase(maximumConnections: 6)
         try await PostgresMigrator(migrations: IntakeMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
-        return (database, IntakeStore(pool: database.pool))
+        return (database, IntakeStore(pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool)))
+    }
+
+    /// The payload of the outbox's event of `type`, opened as the relay opens it.
+    static func outboxPayload(_ store: IntakeStore, _ type: String) async throws -> [UInt8] {
+        let sealed = try await store.pool.query("SELECT payload FROM outbox WHERE event_type = $1", [type]).first!.decode([UInt8].self, "payload")
+        return try store.cipher.open(sealed, Outbox.payloadField)
     }
 
     static func count(_ database: ScratchDatabase, _ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
@@ -71,14 +78,15 @@ struct IntakeStoreTests {
         let stored = try await store.submit(form, requestID: nil)
         let rows = try await database.pool.query(
             """
-            SELECT media_type, sha256, encode(sha256(content), 'hex') AS computed FROM documents
+            SELECT media_type, sha256, position($2::bytea IN content) AS plain_at FROM documents
             WHERE referral_id = $1 ORDER BY kind
-            """, [stored.referralID])
+            """, [stored.referralID, Array(SampleReferral.pdf.prefix(32))])
         #expect(try rows.map { try $0.decode(String.self, "media_type") } == ["image/jpeg", "application/pdf"])
-        #expect(try rows.allSatisfy { try $0.decode(String.self, "sha256") == $0.decode(String.self, "computed") })
-        let payload = try await database.pool.query(
-            "SELECT payload FROM outbox WHERE event_type = $1", [Layar_V1_ReferralSubmitted.eventType]
-        ).first!.decode([UInt8].self, "payload")
+        #expect(try rows.map { try $0.decode(String.self, "sha256") } == form.documents.map {
+            SHA256.hash(data: $0.content).map { String(format: "%02x", $0) }.joined()
+        })
+        #expect(try rows.allSatisfy { try $0.decode(Int.self, "plain_at") == 0 }, "document bytes are sealed at rest")
+        let payload = try await Self.outboxPayload(store, Layar_V1_ReferralSubmitted.eventType)
         let event = try Layar_V1_ReferralSubmitted(serializedBytes: payload)
         #expect(event.documents.map(\.mediaType) == ["image/jpeg", "application/pdf"])
         #expect(event.documents.allSatisfy { $0.sha256.count == 64 && $0.sizeBytes > 0 })
@@ -140,9 +148,7 @@ struct IntakeStoreTests {
         #expect(answered.status == .submitted)
         #expect(answered.missingDocuments.isEmpty)
         #expect(answered.timeline.map(\.status) == [.submitted, .needsDocuments, .submitted])
-        let payload = try await database.pool.query(
-            "SELECT payload FROM outbox WHERE event_type = $1", [Layar_V1_ReferralDocumentsAdded.eventType]
-        ).first!.decode([UInt8].self, "payload")
+        let payload = try await Self.outboxPayload(store, Layar_V1_ReferralDocumentsAdded.eventType)
         let event = try Layar_V1_ReferralDocumentsAdded(serializedBytes: payload)
         #expect(event.allDocuments.map(\.kind) == [.kk])
         try await database.drop()

@@ -48,7 +48,7 @@ struct NotificationDeliveryTests {
     static func prepare(quietHours: QuietHours = QuietHours(startHour: 0, endHour: 0)) async throws -> Fixture {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: NotificationMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
-        let store = NotificationStore(pool: database.pool, outbox: Outbox())
+        let store = NotificationStore(pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool))
         return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours))
     }
 
@@ -185,7 +185,9 @@ struct NotificationDeliveryTests {
         #expect(message.status == .failed && message.attempts == 3 && message.error.contains("502"))
         #expect(server.requests.count == 3)
         let outcomes = try await fixture.database.pool.query("SELECT payload FROM outbox").map {
-            try Layar_V1_NotificationDelivered(serializedBytes: try $0.decode([UInt8].self, "payload")).outcome
+            try Layar_V1_NotificationDelivered(
+                serializedBytes: try fixture.store.cipher.open(try $0.decode([UInt8].self, "payload"), Outbox.payloadField)
+            ).outcome
         }
         #expect(outcomes == [.failed])
         try await server.stop()

@@ -39,7 +39,9 @@ struct PoisonEventTests {
         for definition in try Self.definitions() {
             let database = try await TestEnvironment.scratchDatabase()
             try await PostgresMigrator(migrations: definition.migrations, logger: TestEnvironment.logger).migrate(database.pool)
-            let context = ServiceContext(pool: database.pool, logger: TestEnvironment.logger)
+            let context = ServiceContext(
+                pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool), logger: TestEnvironment.logger
+            )
             for consumer in definition.consumers {
                 let handler = consumer.handler(context)
                 for eventType in handler.eventTypes.sorted() {

@@ -27,9 +27,10 @@ struct SurveyStoreTests {
     static func prepare() async throws -> Fixture {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: SurveyMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
+        let cipher = try await TestDataKeys.cipher(on: database.pool)
         return Fixture(
-            database: database, surveys: SurveyStore(pool: database.pool, outbox: Outbox()),
-            complaints: ComplaintStore(pool: database.pool, deadlines: ComplaintDeadlines()),
+            database: database, surveys: SurveyStore(pool: database.pool, outbox: Outbox(cipher: cipher)),
+            complaints: ComplaintStore(pool: database.pool, cipher: cipher, deadlines: ComplaintDeadlines()),
             monitoring: MonitoringStore(pool: database.pool)
         )
     }

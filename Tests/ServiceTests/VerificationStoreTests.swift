@@ -16,7 +16,7 @@ struct VerificationStoreTests {
     static func prepare() async throws -> (ScratchDatabase, VerificationStore) {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: VerificationMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
-        return (database, VerificationStore(pool: database.pool, outbox: Outbox()))
+        return (database, VerificationStore(pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool)))
     }
 
     static func extract(rows: Int, seed: UInt64, badEvery: Int = 0) throws -> [String] {
@@ -281,7 +281,7 @@ struct VerificationStoreTests {
         ])
         let payloads = try await database.pool.query(
             "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", [Layar_V1_ReferralVerified.eventType]
-        ).map { try Layar_V1_ReferralVerified(serializedBytes: try $0.decode([UInt8].self, "payload")) }
+        ).map { try Layar_V1_ReferralVerified(serializedBytes: try store.cipher.open(try $0.decode([UInt8].self, "payload"), Outbox.payloadField)) }
         #expect(!payloads[0].inRegistry && payloads[0].decile == 0)
         #expect(payloads[1].inRegistry && payloads[1].decile == Int32(fields[fields.count - 4]))
         // The same person again, while the first is open: the verifier must look.

@@ -163,6 +163,17 @@ ensure_token_keys() {
   export LAYAR_TOKEN_KEYS_DIR=$DATA/keys/public LAYAR_TOKEN_SIGNING_KEY_FILE=$DATA/keys/signing.pem LAYAR_TOKEN_SIGNING_KEY_ID=$TOKEN_KEY_ID
 }
 
+# The services' data master keys (personal data sealed at rest), one directory per service.
+ensure_data_keys() {
+  local service
+  for service in "${SERVICES[@]}"; do
+    mkdir -p "$DATA/keys/data/$service"
+    if ! ls "$DATA/keys/data/$service"/*.key >/dev/null 2>&1; then
+      (umask 077; openssl rand -base64 32 > "$DATA/keys/data/$service/dev-1.key")
+    fi
+  done
+}
+
 # Stops the services (SIGTERM: they drain and commit; SIGKILL after 15 s), then the dev broker
 # they drain to, then PostgreSQL.
 # Starts the five services against database $1 (logs in $DATA/logs) and waits until all serve.
@@ -170,7 +181,9 @@ start_services() {
   local db=$1 service
   mkdir -p "$DATA/logs"
   ensure_token_keys
+  ensure_data_keys
   for service in "${SERVICES[@]}"; do
+    LAYAR_DATA_KEYS_DIR=$DATA/keys/data/$service \
     LAYAR_DATABASE_URL=$(database_url "$service" "$db") LAYAR_GRPC_PORT=${GRPC_PORTS[$service]} LAYAR_PORTAL_URL=http://127.0.0.1:${LAYAR_PORTAL_PORT:-8080} \
       "$BIN/layar-$service" >"$DATA/logs/$service.log" 2>&1 &
     PIDS+=($!)

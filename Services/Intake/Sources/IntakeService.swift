@@ -9,11 +9,11 @@ public enum IntakeService {
             ConsumerDefinition(
                 name: "status",
                 topics: [LayarTopic.verificationResults.rawValue, LayarTopic.assignmentCases.rawValue],
-                handler: { StatusProjection(store: IntakeStore(pool: $0.pool, outbox: $0.outbox)) }
+                handler: { StatusProjection(store: IntakeStore(pool: $0.pool, cipher: $0.cipher)) }
             )
         ],
         apiNames: [Layar_V1_IntakeService.descriptor.fullyQualifiedService],
         accessPolicies: [IntakeAccessPolicy.policy],
-        api: { [IntakeAPI(store: IntakeStore(pool: $0.pool, outbox: $0.outbox))] }
+        api: { [IntakeAPI(store: IntakeStore(pool: $0.pool, cipher: $0.cipher))] }
     )
 }

@@ -17,7 +17,7 @@ public enum NotificationService {
                     ].map(\.rawValue),
                     handler: {
                         NotificationPlanner(
-                            store: NotificationStore(pool: $0.pool, outbox: $0.outbox), quietHours: configuration.quietHours,
+                            store: NotificationStore(pool: $0.pool, cipher: $0.cipher), quietHours: configuration.quietHours,
                             portalURL: configuration.portalURL
                         )
                     }
@@ -25,11 +25,11 @@ public enum NotificationService {
             ],
             apiNames: [Layar_V1_NotificationService.descriptor.fullyQualifiedService],
             accessPolicies: [NotificationAccessPolicy.policy],
-            api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, outbox: $0.outbox))] },
+            api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, cipher: $0.cipher))] },
             background: { context in
                 let senders = configuration.senders(client: .shared, logger: context.logger)
                 var dispatcher = Dispatcher(
-                    store: NotificationStore(pool: context.pool, outbox: context.outbox), senders: senders,
+                    store: NotificationStore(pool: context.pool, cipher: context.cipher), senders: senders,
                     limiters: senders.mapValues { _ in RateLimiter(perSecond: Double(configuration.ratePerSecond)) },
                     logger: context.logger
                 )

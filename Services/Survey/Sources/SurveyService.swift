@@ -25,7 +25,7 @@ public enum SurveyService {
                 [
                     SurveyAPI(
                         surveys: SurveyStore(pool: context.pool, outbox: context.outbox),
-                        complaints: ComplaintStore(pool: context.pool, deadlines: configuration.deadlines),
+                        complaints: ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines),
                         monitoring: MonitoringStore(pool: context.pool), laporEnabled: configuration.laporURL != nil
                     )
                 ]
@@ -34,7 +34,7 @@ public enum SurveyService {
                 guard let url = configuration.laporURL else { return [] }
                 return [
                     LaporForwarder(
-                        store: ComplaintStore(pool: context.pool, deadlines: configuration.deadlines),
+                        store: ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines),
                         client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
                         logger: context.logger
                     )

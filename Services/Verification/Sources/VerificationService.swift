@@ -8,11 +8,11 @@ public enum VerificationService {
         consumers: [
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
-                handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, outbox: $0.outbox)) }
+                handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher)) }
             )
         ],
         apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],
         accessPolicies: [VerificationAccessPolicy.policy],
-        api: { [VerificationAPI(store: VerificationStore(pool: $0.pool, outbox: $0.outbox))] }
+        api: { [VerificationAPI(store: VerificationStore(pool: $0.pool, cipher: $0.cipher))] }
     )
 }

@@ -26,6 +26,10 @@ public struct ServiceConfiguration: Sendable {
     /// `LAYAR_TOKEN_KEYS_DIR`: the public keys (`<key id>.pem`) that staff bearer tokens are
     /// checked against; unset, every staff RPC is refused.
     public var tokenKeysDirectory: String?
+    /// `LAYAR_DATA_KEYS_DIR`: the master keys (`<key id>.key`) wrapping the keys that seal
+    /// personal data at rest. Required to serve (a service does not store personal data in the
+    /// clear); `migrate` does without.
+    public var dataKeysDirectory: String = ""
 
     public init(
         serviceName: String, databaseURL: String, databasePoolSize: Int = 4, statementTimeoutMilliseconds: Int = 15_000,
@@ -60,6 +64,7 @@ public struct ServiceConfiguration: Sendable {
         let format = reader.choice("LAYAR_LOG_FORMAT", default: "text", among: ["text", "json"])
         let metricsPort = reader.integer("LAYAR_METRICS_PORT", default: defaultMetricsPort(forGRPCPort: defaultPort), in: 0...65535)
         let tokenKeys = reader.optional("LAYAR_TOKEN_KEYS_DIR", default: "")
+        let dataKeys = reader.optional("LAYAR_DATA_KEYS_DIR", default: "")
         try reader.validate()
         var configuration = ServiceConfiguration(
             serviceName: serviceName, databaseURL: databaseURL, databasePoolSize: poolSize,
@@ -69,6 +74,7 @@ public struct ServiceConfiguration: Sendable {
         configuration.logFormat = format
         configuration.metricsPort = metricsPort
         configuration.tokenKeysDirectory = tokenKeys.isEmpty ? nil : tokenKeys
+        configuration.dataKeysDirectory = dataKeys
         return configuration
     }
 

@@ -62,11 +62,14 @@ public struct ConsumerDefinition: Sendable {
 public struct ServiceContext: Sendable {
     public var pool: PostgresPool
     public var outbox: Outbox
+    /// Seals the service's personal fields at rest (and the outbox's payloads).
+    public var cipher: PersonalDataCipher
     public var logger: Logger
 
-    public init(pool: PostgresPool, outbox: Outbox = Outbox(), logger: Logger) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher, logger: Logger) {
         self.pool = pool
-        self.outbox = outbox
+        self.outbox = Outbox(cipher: cipher)
+        self.cipher = cipher
         self.logger = logger
     }
 }

@@ -40,19 +40,22 @@ public enum ServiceRunner {
             case "serve":
                 try await run(definition, configuration: configuration)
             case "migrate":
-                let logger = Logger(label: "layar.\(definition.name)")
-                let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
-                do {
+                try await withPool(definition, configuration) { pool, logger in
                     try await migrate(definition, pool: pool, logger: logger)
-                } catch {
-                    await pool.close()
-                    throw error
                 }
-                await pool.close()
+            case "rotate-data-key":
+                // A new sealing key, used from five minutes on (every instance reloads its keys
+                // each minute); values sealed before keep opening with their own key.
+                try await withPool(definition, configuration) { pool, logger in
+                    try await migrate(definition, pool: pool, logger: logger)
+                    let store = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
+                    _ = try await store.prepare()
+                    print("new data key \(try await store.rotate()) seals from five minutes on")
+                }
             case "healthcheck":
                 exit(await HealthProbe.isServing(port: configuration.grpcPort) ? 0 : 1)
             default:
-                FileHandle.standardError.write(Data("usage: layar-\(definition.name) [serve | migrate | healthcheck]\n".utf8))
+                FileHandle.standardError.write(Data("usage: layar-\(definition.name) [serve | migrate | rotate-data-key | healthcheck]\n".utf8))
                 exit(2)
             }
         } catch {
@@ -61,18 +64,28 @@ public enum ServiceRunner {
         }
     }
 
-    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
-        _ = LayarMetrics.registry  // metrics and trace propagation are bootstrapped before anything records
+    /// Runs a one-off command with a pool that is closed whatever happens.
+    private static func withPool(
+        _ definition: ServiceDefinition, _ configuration: ServiceConfiguration,
+        _ body: (PostgresPool, Logger) async throws -> Void
+    ) async throws {
         let logger = Logger(label: "layar.\(definition.name)")
         let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
         do {
-            try await runGroup(definition, configuration: configuration, pool: pool, logger: logger)
+            try await body(pool, logger)
         } catch {
             await pool.close()
             throw error
         }
         await pool.close()
-        logger.info("layar-\(definition.name) stopped")
+    }
+
+    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
+        _ = LayarMetrics.registry  // metrics and trace propagation are bootstrapped before anything records
+        try await withPool(definition, configuration) { pool, logger in
+            try await runGroup(definition, configuration: configuration, pool: pool, logger: logger)
+            logger.info("layar-\(definition.name) stopped")
+        }
     }
 
     /// The staff-token keys; none configured is allowed (staff RPCs are then refused), keys that
@@ -96,11 +109,16 @@ public enum ServiceRunner {
         producerConfiguration.clientID = "layar.\(definition.name)"
         producerConfiguration.topics = LayarTopic.allCases.map(\.rawValue)
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        let context = ServiceContext(pool: pool, logger: logger)
+        // Personal data is sealed under keys the database holds wrapped: nothing starts without them.
+        let keyStore = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
+        let cipher = PersonalDataCipher(keys: try await keyStore.prepare())
+        logger.info("personal data sealed under data key \(cipher.currentKeyID)")
+        let context = ServiceContext(pool: pool, cipher: cipher, logger: logger)
 
         var services: [any Service] = [
             ProducerService(producer: producer),
-            OutboxRelay(pool: pool, producer: producer, source: "/layar/\(definition.name)", logger: logger),
+            OutboxRelay(pool: pool, producer: producer, cipher: cipher, source: "/layar/\(definition.name)", logger: logger),
+            DataKeyRefresher(store: keyStore, cipher: cipher, logger: logger),
         ]
         for consumer in definition.consumers {
             services.append(InboxConsumer(

@@ -6,8 +6,18 @@ import ServiceContextModule
 /// The write side of the transactional outbox: events are inserted in the same transaction as
 /// the state change they announce, and the ``OutboxRelay`` publishes them after the commit. An
 /// event is therefore published if and only if its state change was committed.
+///
+/// Payloads are sealed at rest (events carry NIKs and phone numbers to the services that need
+/// them); the relay opens them just before they are sent.
 public struct Outbox: Sendable {
-    public init() {}
+    let cipher: PersonalDataCipher
+
+    public init(cipher: PersonalDataCipher) {
+        self.cipher = cipher
+    }
+
+    /// The field name sealed payloads are bound to.
+    public static let payloadField = SealedField("outbox.payload")
 
     /// Adds `event` to the outbox inside the caller's transaction. Returns the event id (`ce_id`).
     @discardableResult
@@ -42,7 +52,7 @@ public struct Outbox: Sendable {
             INSERT INTO outbox (event_id, topic, record_key, event_type, payload, occurred_at, traceparent)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """,
-            [id, topic, key, type, payload, time, traceParent]
+            [id, topic, key, type, cipher.seal(payload, Self.payloadField), time, traceParent]
         )
         return id
     }

@@ -14,6 +14,7 @@ import ServiceLifecycle
 public struct OutboxRelay: Service {
     public var pool: PostgresPool
     public var producer: KafkaProducer
+    public var cipher: PersonalDataCipher
     /// CloudEvents source, e.g. "/layar/intake".
     public var source: String
     public var logger: Logger
@@ -21,9 +22,10 @@ public struct OutboxRelay: Service {
     public var idleInterval: Duration = .milliseconds(50)
     public var retention: Duration = .seconds(7 * 24 * 3600)
 
-    public init(pool: PostgresPool, producer: KafkaProducer, source: String, logger: Logger) {
+    public init(pool: PostgresPool, producer: KafkaProducer, cipher: PersonalDataCipher, source: String, logger: Logger) {
         self.pool = pool
         self.producer = producer
+        self.cipher = cipher
         self.source = source
         self.logger = logger
     }
@@ -74,7 +76,7 @@ public struct OutboxRelay: Service {
                 if !traceParent.isEmpty { headers.append(KafkaHeader(key: "traceparent", text: traceParent)) }
                 return KafkaProducerRecord(
                     topic: try row.decode(String.self, "topic"), key: Array(key.utf8),
-                    value: try row.decode([UInt8].self, "payload"), headers: headers
+                    value: try cipher.open(try row.decode([UInt8].self, "payload"), Outbox.payloadField), headers: headers
                 )
             }
             // Sent in outbox order (the idempotent producer keeps it per partition); marked

@@ -68,4 +68,20 @@ public enum RuntimeMigrations {
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
             """
     )
+
+    /// The service's data keys, wrapped under its master keys (see ``DataKeyStore``).
+    public static let dataKeys = PostgresMigration(
+        version: 1002, name: "data keys",
+        sql: """
+            CREATE TABLE data_keys (
+                id text PRIMARY KEY,
+                purpose text NOT NULL CHECK (purpose IN ('seal', 'index')),
+                wrapped_by text NOT NULL,
+                wrapped bytea NOT NULL,
+                usable_from timestamptz NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+            COMMENT ON TABLE data_keys IS 'AES-256 keys sealing personal fields, each wrapped (AES-GCM) under the master key wrapped_by';
+            """
+    )
 }

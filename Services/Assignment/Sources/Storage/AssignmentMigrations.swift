@@ -8,6 +8,7 @@ enum AssignmentMigrations {
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
+        RuntimeMigrations.dataKeys,
         PostgresMigration(
             version: 2, name: "case workers and cases",
             sql: """
@@ -217,6 +218,24 @@ enum AssignmentMigrations {
                 UPDATE case_workers w SET open_cases = (
                     SELECT count(*) FROM cases c
                     WHERE c.case_worker_id = w.id AND c.status NOT IN ('unassigned', 'completed', 'closed', 'withdrawn'));
+                """
+        ),
+        PostgresMigration(
+            version: 8, name: "personal data sealed at rest",
+            sql: """
+                -- Before release, NIKs and assessments were stored in the clear; sealing them needs
+                -- the keys, which SQL does not have, so a database that holds some must be emptied first.
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM referral_people) OR EXISTS (SELECT 1 FROM cases WHERE assessed_at IS NOT NULL) THEN
+                        RAISE EXCEPTION 'assignment holds NIKs or assessments stored in the clear (pre-release data): empty the schema first';
+                    END IF;
+                END $$;
+                ALTER TABLE referral_people ALTER COLUMN nik TYPE bytea USING convert_to(nik, 'UTF8');
+                COMMENT ON COLUMN referral_people.nik IS 'Sealed (AES-GCM)';
+                ALTER TABLE cases DROP COLUMN assessment_needs, DROP COLUMN assessment_plan,
+                    ADD COLUMN assessment_needs bytea, ADD COLUMN assessment_plan bytea;
+                COMMENT ON COLUMN cases.assessment_needs IS 'Sealed (AES-GCM); NULL until assessed';
+                COMMENT ON COLUMN cases.assessment_plan IS 'Sealed (AES-GCM); NULL until assessed';
                 """
         ),
     ]

@@ -147,7 +147,7 @@ extension CaseStore {
             offer.desaCode = try person.decode(String.self, "desa_code")
             offer.needs = try person.decode(PostgresTextArray.self, "needs").enumValues(Layar_V1_Need.self).map(\.code)
             if institution.requiresIdentification {
-                offer.nik = try person.decode(String.self, "nik")
+                offer.nik = try cipher.openString(try person.decode([UInt8].self, "nik"), .personNIK)
                 offer.personName = draft.personName
             }
         }

@@ -14,7 +14,7 @@ extension CaseStore {
             VALUES ($1::uuid, $2, $3, $4::date, $5, $6, $7::integer[]) ON CONFLICT (referral_id) DO NOTHING
             """,
             [
-                submitted.referralID, submitted.nik, submitted.sex.rawValue, CivilDate(submitted.birthDate).description,
+                submitted.referralID, cipher.seal(submitted.nik, .personNIK), submitted.sex.rawValue, CivilDate(submitted.birthDate).description,
                 submitted.desaCode, submitted.isChild, PostgresTextArray(enumValues: submitted.needs),
             ]
         )

@@ -81,8 +81,8 @@ extension CaseStore {
             default: .unspecified
             }
             $0.service = Layar_V1_Need(rawValue: try row.decode(Int.self, "service")) ?? .unspecified
-            $0.assessmentNeeds = try row.decode(String.self, "assessment_needs")
-            $0.assessmentPlan = try row.decode(String.self, "assessment_plan")
+            $0.assessmentNeeds = try row.decode([UInt8]?.self, "assessment_needs").map { try cipher.openString($0, .assessmentNeeds) } ?? ""
+            $0.assessmentPlan = try row.decode([UInt8]?.self, "assessment_plan").map { try cipher.openString($0, .assessmentPlan) } ?? ""
             $0.serviceOutcome = Layar_V1_ServiceOutcome(rawValue: try row.decode(Int.self, "service_outcome")) ?? .unspecified
             for (column, field) in [
                 ("assigned_at", \Layar_V1_Case.assignedAt), ("completed_at", \.completedAt),

@@ -25,7 +25,11 @@ extension CaseStore {
                 """
                 UPDATE cases SET assessment_needs = $2, assessment_plan = $3, route = $4, service = $5, assessed_at = $6
                 WHERE id = $1
-                """, [record.id, assessment.needs, assessment.plan, route, assessment.service.rawValue, time])
+                """,
+                [
+                    record.id, cipher.seal(assessment.needs, .assessmentNeeds), cipher.seal(assessment.plan, .assessmentPlan),
+                    route, assessment.service.rawValue, time,
+                ])
             try await move(&record, to: .assessed, as: .assessed, reason: route, actor: actor, at: time, on: connection)
         }
     }

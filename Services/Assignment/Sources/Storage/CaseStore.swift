@@ -8,11 +8,12 @@ import LayarSchema
 /// in one transaction. Split by concern over the `CaseStore+…` files.
 struct CaseStore: Sendable {
     let pool: PostgresPool
-    let outbox: Outbox
+    let cipher: PersonalDataCipher
     var deadlines = DeadlinePolicy()
     /// Named in offers as the office to contact.
     var officeContact = "Dinas Sosial Kabupaten Balangan"
 
+    var outbox: Outbox { Outbox(cipher: cipher) }
     var ledger: CaseLedger { CaseLedger(outbox: outbox) }
 }
 

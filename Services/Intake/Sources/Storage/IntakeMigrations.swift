@@ -7,6 +7,7 @@ enum IntakeMigrations {
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
+        RuntimeMigrations.dataKeys,
         PostgresMigration(
             version: 2, name: "referrals",
             sql: """
@@ -101,6 +102,31 @@ enum IntakeMigrations {
                 INSERT INTO persons (id, nik) SELECT DISTINCT ON (nik) gen_random_uuid(), nik FROM referrals;
                 ALTER TABLE referrals ADD COLUMN person_id uuid REFERENCES persons (id);
                 UPDATE referrals r SET person_id = p.id FROM persons p WHERE p.nik = r.nik;
+                """
+        ),
+        PostgresMigration(
+            version: 5, name: "personal data sealed at rest",
+            sql: """
+                -- Before release, referrals were stored in the clear; sealing them needs the keys,
+                -- which SQL does not have, so a database that holds some must be emptied first.
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM referrals) OR EXISTS (SELECT 1 FROM persons) THEN
+                        RAISE EXCEPTION 'intake holds referrals stored in the clear (pre-release data): empty the schema first';
+                    END IF;
+                END $$;
+                -- NIKs are found by their keyed blind index (HMAC-SHA256); the sealed form keeps the rest.
+                DROP INDEX referrals_nik;
+                DROP INDEX referrals_one_open_per_nik;
+                ALTER TABLE referrals DROP COLUMN nik, DROP COLUMN full_name, DROP COLUMN consent_given_by,
+                    ADD COLUMN nik_index bytea NOT NULL;
+                CREATE INDEX referrals_nik ON referrals (nik_index);
+                CREATE UNIQUE INDEX referrals_one_open_per_nik ON referrals (nik_index) WHERE status NOT IN (3, 5, 7);
+                COMMENT ON COLUMN referrals.form IS 'The form as submitted (layar.v1.ReferralForm, protobuf), sealed (AES-GCM)';
+                ALTER TABLE persons DROP COLUMN nik, ADD COLUMN nik_index bytea NOT NULL UNIQUE;
+                ALTER TABLE documents ALTER COLUMN file_name TYPE bytea USING convert_to(file_name, 'UTF8');
+                COMMENT ON COLUMN documents.file_name IS 'Sealed (AES-GCM)';
+                COMMENT ON COLUMN documents.content IS 'Sealed (AES-GCM)';
+                COMMENT ON COLUMN linked_submissions.form IS 'Sealed (AES-GCM)';
                 """
         ),
     ]

@@ -10,10 +10,12 @@ import SwiftProtobuf
 public struct IntakeStore: Sendable {
     let pool: PostgresPool
     let outbox: Outbox
+    let cipher: PersonalDataCipher
 
-    public init(pool: PostgresPool, outbox: Outbox = Outbox()) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher) {
         self.pool = pool
-        self.outbox = outbox
+        self.outbox = Outbox(cipher: cipher)
+        self.cipher = cipher
     }
 
     public struct Submission: Sendable, Equatable {
@@ -43,13 +45,14 @@ public struct IntakeStore: Sendable {
             if let requestID, let earlier = try await submission(forRequest: requestID, on: connection) {
                 return earlier
             }
-            let formBytes: [UInt8] = try form.serializedBytes()
+            let sealedForm = cipher.seal(try form.serializedBytes() as [UInt8], .referralForm)
+            let nikIndex = cipher.blindIndex(form.person.nik, .nik)
             if let open = try await connection.query(
                 """
                 SELECT id, tracking_code, status, request_id FROM referrals
-                WHERE nik = $1 AND status <> ALL ($2::integer[]) FOR UPDATE
+                WHERE nik_index = $1 AND status <> ALL ($2::integer[]) FOR UPDATE
                 """,
-                [form.person.nik, Self.closedStatuses]
+                [nikIndex, Self.closedStatuses]
             ).first {
                 let referralID = try open.decode(UUID.self, "id")
                 // The open referral may be this very request, committed by a concurrent retry
@@ -60,19 +63,20 @@ public struct IntakeStore: Sendable {
                 }
                 try await connection.query(
                     "INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at) VALUES ($1, $2, $3, $4, $5)",
-                    [UUID(), referralID, requestID, formBytes, now]
+                    [UUID(), referralID, requestID, sealedForm, now]
                 )
                 return try Submission(open, linked: true)
             }
             let id = UUID()
             let personID = try await connection.query(
                 """
-                INSERT INTO persons (id, nik) VALUES ($1, $2)
-                ON CONFLICT (nik) DO UPDATE SET nik = EXCLUDED.nik RETURNING id
-                """, [UUID(), form.person.nik]
+                INSERT INTO persons (id, nik_index) VALUES ($1, $2)
+                ON CONFLICT (nik_index) DO UPDATE SET nik_index = EXCLUDED.nik_index RETURNING id
+                """, [UUID(), nikIndex]
             ).first!.decode(UUID.self, "id")
             let code = try await insertReferral(
-                id: id, personID: personID, form: form, formBytes: formBytes, requestID: requestID, now: now, on: connection
+                id: id, personID: personID, form: form, sealedForm: sealedForm, nikIndex: nikIndex, requestID: requestID, now: now,
+                on: connection
             )
             let documents = form.documents.map(StoredDocument.init)
             try await insert(documents, referralID: id, now: now, on: connection)
@@ -107,7 +111,7 @@ public struct IntakeStore: Sendable {
 
     /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
     private func insertReferral(
-        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, formBytes: [UInt8], requestID: UUID?, now: Date,
+        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8], requestID: UUID?, now: Date,
         on connection: PostgresConnection
     ) async throws -> String {
         let birth = CivilDate(form.person.birthDate)
@@ -116,18 +120,18 @@ public struct IntakeStore: Sendable {
             let code = TrackingCode.generate()
             let inserted = try await connection.query(
                 """
-                INSERT INTO referrals (id, tracking_code, nik, full_name, birth_date, kecamatan_code, desa_code,
-                    ppks_kind, urgency, channel, form, consent_given_by, consent_purposes, consented_at,
+                INSERT INTO referrals (id, tracking_code, nik_index, birth_date, kecamatan_code, desa_code,
+                    ppks_kind, urgency, channel, form, consent_purposes, consented_at,
                     status, status_progress, submitted_at, updated_at, request_id, is_child, consent_giver,
                     consent_channel, operator_id, person_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $14, $17, $18,
-                    $19, $20, $21, $22)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $12, $12, $15, $16,
+                    $17, $18, $19, $20)
                 ON CONFLICT (tracking_code) DO NOTHING
                 """,
                 [
-                    id, code, form.person.nik, form.person.fullName, birth.description, form.person.address.kecamatanCode,
-                    form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, formBytes,
-                    form.consent.givenBy, PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
+                    id, code, nikIndex, birth.description, form.person.address.kecamatanCode,
+                    form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, sealedForm,
+                    PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
                     Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
                     form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, form.operatorID,
                     personID,
@@ -166,8 +170,9 @@ public struct IntakeStore: Sendable {
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 [
-                    document.id, referralID, document.upload.kind.rawValue, document.upload.fileName, document.mediaType,
-                    document.upload.content.count, document.sha256, Array(document.upload.content), now,
+                    document.id, referralID, document.upload.kind.rawValue, cipher.seal(document.upload.fileName, .documentFileName),
+                    document.mediaType, document.upload.content.count, document.sha256,
+                    cipher.seal(document.upload.content, .documentContent), now,
                 ]
             )
         }
@@ -388,7 +393,7 @@ public struct IntakeStore: Sendable {
         return try rows.first.map { row in
             try Layar_V1_DocumentContent.with {
                 $0.info = try Self.documentInfo(row)
-                $0.content = Data(try row.decode([UInt8].self, "content"))
+                $0.content = Data(try cipher.open(try row.decode([UInt8].self, "content"), .documentContent))
             }
         }
     }

@@ -7,6 +7,7 @@ enum NotificationMigrations {
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
+        RuntimeMigrations.dataKeys,
         PostgresMigration(
             version: 2, name: "applicants and messages",
             sql: """
@@ -58,6 +59,25 @@ enum NotificationMigrations {
                 COMMENT ON COLUMN messages.recipient IS 'E.164 phone, e-mail, or staff id/role; masked in every API answer';
                 CREATE INDEX messages_due ON messages (next_attempt_at) WHERE status = 1 AND channel IN (1, 2, 3, 5);
                 CREATE INDEX messages_inbox ON messages (recipient, created_at) WHERE channel = 4;
+                """
+        ),
+        PostgresMigration(
+            version: 4, name: "personal data sealed at rest",
+            sql: """
+                -- Before release, contacts were stored in the clear; sealing them needs the keys,
+                -- which SQL does not have, so a database that holds some must be emptied first.
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM applicants WHERE phone <> '' OR email <> '')
+                        OR EXISTS (SELECT 1 FROM messages WHERE channel <> 4 AND recipient <> '') THEN
+                        RAISE EXCEPTION 'notification holds contacts stored in the clear (pre-release data): empty the schema first';
+                    END IF;
+                END $$;
+                ALTER TABLE applicants DROP COLUMN phone, DROP COLUMN email, ADD COLUMN phone bytea, ADD COLUMN email bytea;
+                COMMENT ON COLUMN applicants.phone IS 'Sealed (AES-GCM); NULL until the contact arrives';
+                COMMENT ON COLUMN applicants.email IS 'Sealed (AES-GCM); NULL until the contact arrives';
+                ALTER TABLE messages ADD COLUMN recipient_sealed bytea;
+                COMMENT ON COLUMN messages.recipient IS 'A staff inbox name; empty when the address is sealed';
+                COMMENT ON COLUMN messages.recipient_sealed IS 'The applicant''s phone or e-mail, sealed (AES-GCM)';
                 """
         ),
     ]

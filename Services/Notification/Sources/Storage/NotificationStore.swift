@@ -8,7 +8,8 @@ import SwiftProtobuf
 /// state (one per event, audience and channel), claiming due messages, recording outcomes.
 struct NotificationStore: Sendable {
     let pool: PostgresPool
-    let outbox: Outbox
+    let cipher: PersonalDataCipher
+    var outbox: Outbox { Outbox(cipher: cipher) }
 
     // MARK: - Applicants
 
@@ -28,7 +29,10 @@ struct NotificationStore: Sendable {
             ON CONFLICT (referral_id) DO UPDATE SET tracking_code = EXCLUDED.tracking_code, phone = EXCLUDED.phone,
                 email = EXCLUDED.email, preferred_channel = EXCLUDED.preferred_channel
             """,
-            [contact.referralID, contact.trackingCode, contact.phone, contact.email, contact.preferredChannel.rawValue]
+            [
+                contact.referralID, contact.trackingCode, cipher.seal(contact.phone, .applicantPhone),
+                cipher.seal(contact.email, .applicantEmail), contact.preferredChannel.rawValue,
+            ]
         )
     }
 
@@ -56,7 +60,8 @@ struct NotificationStore: Sendable {
         let code = try row.decode(String.self, "tracking_code")
         let contact = try row.decode(Int?.self, "preferred_channel").map { preferred in
             ChannelChoice.Contact(
-                phone: try row.decode(String.self, "phone"), email: try row.decode(String.self, "email"),
+                phone: try row.decode([UInt8]?.self, "phone").map { try cipher.openString($0, .applicantPhone) } ?? "",
+                email: try row.decode([UInt8]?.self, "email").map { try cipher.openString($0, .applicantEmail) } ?? "",
                 preferred: Layar_V1_ContactChannel(rawValue: preferred) ?? .unspecified
             )
         }
@@ -89,17 +94,18 @@ struct NotificationStore: Sendable {
         sendAt: Date?, now: Date, on connection: PostgresConnection
     ) async throws {
         let body = channel == .sms || channel == .whatsapp ? planned.shortBody : planned.longBody
+        let address = recipientColumns(recipient, channel: channel)
         try await connection.query(
             """
             INSERT INTO messages (id, referral_id, event_id, event_type, audience, channel, body, status, created_at, kind,
-                body_short, body_long, recipient, urgent, required_notice, next_attempt_at, sent_at)
-            VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                body_short, body_long, recipient, urgent, required_notice, next_attempt_at, sent_at, recipient_sealed)
+            VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             ON CONFLICT (event_id, audience, channel) DO NOTHING
             """,
             [
                 UUID(), planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
-                body, status.rawValue, now, planned.kind.rawValue, planned.shortBody, planned.longBody, recipient,
-                planned.urgent, planned.requiredNotice, sendAt, status == .sent ? now : nil,
+                body, status.rawValue, now, planned.kind.rawValue, planned.shortBody, planned.longBody, address.plain,
+                planned.urgent, planned.requiredNotice, sendAt, status == .sent ? now : nil, address.sealed,
             ]
         )
     }
@@ -135,13 +141,16 @@ struct NotificationStore: Sendable {
         _ id: UUID, channel: Layar_V1_DeliveryChannel?, recipient: String, body: String, sendAt: Date?,
         on connection: PostgresConnection
     ) async throws {
+        let address = recipientColumns(recipient, channel: channel)
         try await connection.query(
             """
-            UPDATE messages SET channel = $2, recipient = $3, body = $4, next_attempt_at = $5, status = $6 WHERE id = $1
+            UPDATE messages SET channel = $2, recipient = $3, body = $4, next_attempt_at = $5, status = $6,
+                recipient_sealed = $7
+            WHERE id = $1
             """,
             [
-                id, (channel ?? .unspecified).rawValue, recipient, body, sendAt,
-                (channel == nil ? Layar_V1_DeliveryStatus.suppressed : .pending).rawValue,
+                id, (channel ?? .unspecified).rawValue, address.plain, body, sendAt,
+                (channel == nil ? Layar_V1_DeliveryStatus.suppressed : .pending).rawValue, address.sealed,
             ]
         )
     }
@@ -178,8 +187,8 @@ struct NotificationStore: Sendable {
                         AND (claimed_until IS NULL OR claimed_until < $1)
                     ORDER BY urgent DESC, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
                 )
-                RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, body, body_short, body_long,
-                    urgent, required_notice, attempts, kind
+                RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, recipient_sealed, body,
+                    body_short, body_long, urgent, required_notice, attempts, kind
                 """,
                 [now, now.addingTimeInterval(Double(lease.components.seconds)), limit]
             ).map { row in
@@ -188,7 +197,7 @@ struct NotificationStore: Sendable {
                     eventID: try row.decode(String.self, "event_id"), eventType: try row.decode(String.self, "event_type"),
                     audience: Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified,
                     channel: Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified,
-                    recipient: try row.decode(String.self, "recipient"), body: try row.decode(String.self, "body"),
+                    recipient: try recipient(of: row), body: try row.decode(String.self, "body"),
                     shortBody: try row.decode(String.self, "body_short"), longBody: try row.decode(String.self, "body_long"),
                     urgent: try row.decode(Bool.self, "urgent"), requiredNotice: try row.decode(Bool.self, "required_notice"),
                     attempts: try row.decode(Int.self, "attempts"), kind: try row.decode(String.self, "kind")
@@ -264,14 +273,14 @@ struct NotificationStore: Sendable {
     func messages(for referralID: UUID) async throws -> [Layar_V1_NotificationMessage] {
         try await pool.query(
             "SELECT * FROM messages WHERE referral_id = $1 ORDER BY created_at, id", [referralID]
-        ).map(Self.message)
+        ).map(message)
     }
 
     func deadLetters(limit: Int) async throws -> [Layar_V1_NotificationMessage] {
         try await pool.query(
             "SELECT * FROM messages WHERE status = $1 ORDER BY created_at DESC, id LIMIT $2",
             [Layar_V1_DeliveryStatus.failed.rawValue, limit]
-        ).map(Self.message)
+        ).map(message)
     }
 
     func inbox(_ recipient: String, unreadOnly: Bool) async throws -> [Layar_V1_NotificationMessage] {
@@ -280,7 +289,7 @@ struct NotificationStore: Sendable {
             SELECT * FROM messages WHERE channel = 4 AND recipient = $1 AND (NOT $2 OR read_at IS NULL)
             ORDER BY created_at DESC, id LIMIT 500
             """, [recipient, unreadOnly]
-        ).map(Self.message)
+        ).map(message)
     }
 
     func markRead(_ recipient: String, ids: [UUID], now: Date = Date()) async throws -> Int {
@@ -292,9 +301,9 @@ struct NotificationStore: Sendable {
         ).affectedRows
     }
 
-    static func message(_ row: PostgresRow) throws -> Layar_V1_NotificationMessage {
+    func message(_ row: PostgresRow) throws -> Layar_V1_NotificationMessage {
         let channel = Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified
-        let recipient = try row.decode(String.self, "recipient")
+        let recipient = try recipient(of: row)
         return try Layar_V1_NotificationMessage.with {
             $0.id = try row.decode(String.self, "id")
             $0.referralID = try row.decode(String.self, "referral_id")

@@ -1,12 +1,14 @@
 import Foundation
 import LayarDomain
 import LayarPostgres
+import LayarRuntime
 import LayarSchema
 import SwiftProtobuf
 
 /// SQL of complaints: filing, the action ledger, deadlines, statistics, and the LAPOR! queue.
 struct ComplaintStore: Sendable {
     let pool: PostgresPool
+    let cipher: PersonalDataCipher
     let deadlines: ComplaintDeadlines
 
     func file(_ request: Layar_V1_FileComplaintRequest, now: Date = Date()) async throws -> Layar_V1_Complaint {
@@ -23,7 +25,8 @@ struct ComplaintStore: Sendable {
                     [
                         id, SurveyCode.complaint(), request.category.rawValue, request.channel.rawValue,
                         (request.priority == .unspecified ? Layar_V1_ComplaintPriority.normal : request.priority).rawValue,
-                        Layar_V1_ComplaintStatus.received.rawValue, request.description_p, request.trackingCode.uppercased(),
+                        Layar_V1_ComplaintStatus.received.rawValue, cipher.seal(request.description_p, .complaintDescription),
+                        request.trackingCode.uppercased(),
                         request.anonymous, request.operatorID, now,
                         deadlines.calendar.deadline(workingDays: deadlines.forwardingDays, after: now),
                         deadlines.calendar.deadline(workingDays: deadlines.followUpDays, after: now),
@@ -34,7 +37,7 @@ struct ComplaintStore: Sendable {
             if !request.anonymous && !(request.name.isEmpty && request.phone.isEmpty) {
                 try await connection.query(
                     "INSERT INTO complainant_contacts (complaint_id, name, phone) VALUES ($1, $2, $3)",
-                    [id, request.name, request.phone]
+                    [id, cipher.seal(request.name, .complainantName), cipher.seal(request.phone, .complainantPhone)]
                 )
             }
             return try await complaint(id, now: now, on: connection)!
@@ -93,7 +96,7 @@ struct ComplaintStore: Sendable {
                     INSERT INTO lapor_forwards (complaint_id, payload, next_attempt_at) VALUES ($1, $2, $3)
                     ON CONFLICT (complaint_id) DO UPDATE SET payload = EXCLUDED.payload, attempts = 0,
                         next_attempt_at = EXCLUDED.next_attempt_at, done_at = NULL, last_error = ''
-                    """, [complaintID, Array(payload), now])
+                    """, [complaintID, cipher.seal(payload, .laporReport), now])
             }
             return try await complaint(complaintID, now: now, on: connection)!
         }
@@ -106,18 +109,18 @@ struct ComplaintStore: Sendable {
     private func complaint(_ id: UUID, now: Date, on connection: PostgresConnection) async throws -> Layar_V1_Complaint? {
         try await connection.query(
             "SELECT * FROM complaint_views WHERE id = $1", [id]
-        ).first.map { try Self.complaint($0, now: now) }
+        ).first.map { try complaint($0, now: now) }
     }
 
     func list(status: Layar_V1_ComplaintStatus, overdueOnly: Bool, now: Date = Date()) async throws -> [Layar_V1_Complaint] {
         try await pool.query(
             "SELECT * FROM complaint_views WHERE ($1 = 0 OR status = $1) ORDER BY filed_at, id LIMIT 1000",
             [status.rawValue]
-        ).map { try Self.complaint($0, now: now) }
+        ).map { try complaint($0, now: now) }
             .filter { !overdueOnly || $0.forwardingOverdue || $0.followUpOverdue }
     }
 
-    static func complaint(_ row: PostgresRow, now: Date) throws -> Layar_V1_Complaint {
+    func complaint(_ row: PostgresRow, now: Date) throws -> Layar_V1_Complaint {
         let forwardingDue = try row.decode(Date.self, "forwarding_due")
         let followUpDue = try row.decode(Date.self, "follow_up_due")
         let firstAction = try row.decode(Date?.self, "first_action_at")
@@ -130,7 +133,7 @@ struct ComplaintStore: Sendable {
             $0.channel = Layar_V1_IntakeChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified
             $0.priority = Layar_V1_ComplaintPriority(rawValue: try row.decode(Int.self, "priority")) ?? .unspecified
             $0.status = Layar_V1_ComplaintStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
-            $0.description_p = try row.decode(String.self, "description")
+            $0.description_p = try cipher.openString(try row.decode([UInt8].self, "description"), .complaintDescription)
             $0.trackingCode = try row.decode(String.self, "tracking_code")
             $0.anonymous = try row.decode(Bool.self, "anonymous")
             $0.hasContact_p = try row.decode(Bool.self, "has_contact")
@@ -157,7 +160,7 @@ struct ComplaintStore: Sendable {
         try await pool.query(
             "SELECT * FROM complaint_views WHERE filed_at >= $1 AND filed_at < $2 ORDER BY filed_at",
             [from.startInBalangan, to.adding(days: 1).startInBalangan]
-        ).map { try Self.complaint($0, now: now) }
+        ).map { try complaint($0, now: now) }
     }
 
     // MARK: - The LAPOR! queue
@@ -185,7 +188,7 @@ struct ComplaintStore: Sendable {
                 [id, now.addingTimeInterval(Double(lease.components.seconds))]
             )
             return Forward(
-                complaintID: id, payload: try row.decode([UInt8].self, "payload"), attempts: try row.decode(Int.self, "attempts") + 1
+                complaintID: id, payload: try cipher.open(try row.decode([UInt8].self, "payload"), .laporReport), attempts: try row.decode(Int.self, "attempts") + 1
             )
         }
     }

@@ -8,6 +8,7 @@ enum SurveyMigrations {
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
+        RuntimeMigrations.dataKeys,
         PostgresMigration(
             version: 2, name: "invitations",
             sql: """
@@ -115,6 +116,29 @@ enum SurveyMigrations {
                 CREATE VIEW complaint_views AS
                     SELECT c.*, (cc.complaint_id IS NOT NULL) AS has_contact
                     FROM complaints c LEFT JOIN complainant_contacts cc ON cc.complaint_id = c.id;
+                """
+        ),
+        PostgresMigration(
+            version: 5, name: "personal data sealed at rest",
+            sql: """
+                -- Before release, complaints were stored in the clear; sealing them needs the keys,
+                -- which SQL does not have, so a database that holds some must be emptied first.
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM complaints) THEN
+                        RAISE EXCEPTION 'survey holds complaints stored in the clear (pre-release data): empty the schema first';
+                    END IF;
+                END $$;
+                DROP VIEW complaint_views;
+                ALTER TABLE complaints ALTER COLUMN description TYPE bytea USING convert_to(description, 'UTF8');
+                CREATE VIEW complaint_views AS
+                    SELECT c.*, (cc.complaint_id IS NOT NULL) AS has_contact
+                    FROM complaints c LEFT JOIN complainant_contacts cc ON cc.complaint_id = c.id;
+                ALTER TABLE complainant_contacts ALTER COLUMN name TYPE bytea USING convert_to(name, 'UTF8'),
+                    ALTER COLUMN phone TYPE bytea USING convert_to(phone, 'UTF8');
+                COMMENT ON COLUMN complaints.description IS 'Sealed (AES-GCM)';
+                COMMENT ON COLUMN complainant_contacts.name IS 'Sealed (AES-GCM)';
+                COMMENT ON COLUMN complainant_contacts.phone IS 'Sealed (AES-GCM)';
+                COMMENT ON COLUMN lapor_forwards.payload IS 'The LAPOR! report (JSON), sealed (AES-GCM)';
                 """
         ),
     ]

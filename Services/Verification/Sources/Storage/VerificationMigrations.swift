@@ -7,6 +7,7 @@ enum VerificationMigrations {
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
+        RuntimeMigrations.dataKeys,
         PostgresMigration(
             version: 2, name: "verifications",
             sql: """
@@ -148,6 +149,22 @@ enum VerificationMigrations {
                         CREATE VIEW registry_current AS SELECT * FROM registry_people_a;
                     END IF;
                 END $$;
+                """
+        ),
+        PostgresMigration(
+            version: 7, name: "personal data sealed at rest",
+            sql: """
+                -- Before release, subjects were stored in the clear; sealing them needs the keys,
+                -- which SQL does not have, so a database that holds some must be emptied first.
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM subjects) THEN
+                        RAISE EXCEPTION 'verification holds subjects stored in the clear (pre-release data): empty the schema first';
+                    END IF;
+                END $$;
+                DROP INDEX subjects_open_by_nik;
+                ALTER TABLE subjects DROP COLUMN nik, ADD COLUMN nik_index bytea NOT NULL;
+                CREATE INDEX subjects_open_by_nik ON subjects (nik_index) WHERE state NOT IN ('rejected', 'withdrawn', 'completed');
+                COMMENT ON COLUMN subjects.submitted IS 'layar.v1.ReferralSubmitted (protobuf), sealed (AES-GCM)';
                 """
         ),
     ]

@@ -9,18 +9,26 @@ import SwiftProtobuf
 struct VerificationStore: Sendable {
     let pool: PostgresPool
     let outbox: Outbox
+    let cipher: PersonalDataCipher
     let registry = RegistryLookup()
+
+    init(pool: PostgresPool, cipher: PersonalDataCipher) {
+        self.pool = pool
+        self.outbox = Outbox(cipher: cipher)
+        self.cipher = cipher
+    }
 
     /// Remembers a submitted referral; false when it was already known.
     func saveSubject(_ submitted: Layar_V1_ReferralSubmitted, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query(
             """
-            INSERT INTO subjects (referral_id, submitted, document_kinds, nik, tracking_code, kecamatan_code, ppks_kind)
+            INSERT INTO subjects (referral_id, submitted, document_kinds, nik_index, tracking_code, kecamatan_code, ppks_kind)
             VALUES ($1::uuid, $2, $3::integer[], $4, $5, $6, $7) ON CONFLICT (referral_id) DO NOTHING
             """,
             [
-                submitted.referralID, try submitted.serializedBytes() as [UInt8],
-                PostgresTextArray(enumValues: submitted.documents.map(\.kind)), submitted.nik, submitted.trackingCode,
+                submitted.referralID, cipher.seal(try submitted.serializedBytes() as [UInt8], .submittedReferral),
+                PostgresTextArray(enumValues: submitted.documents.map(\.kind)), cipher.blindIndex(submitted.nik, .nik),
+                submitted.trackingCode,
                 submitted.kecamatanCode, submitted.ppksKind,
             ]
         ).affectedRows == 1
@@ -43,7 +51,7 @@ struct VerificationStore: Sendable {
             WHERE referral_id = $1::uuid FOR UPDATE
             """, [referralID]
         ).first else { return nil }
-        let submitted = try Layar_V1_ReferralSubmitted(serializedBytes: try row.decode([UInt8].self, "submitted"))
+        let submitted = try openSubmitted(row)
         var subject = ReferralChecks.Subject(submitted)
         subject.documentKinds = Set(try row.decode(PostgresTextArray.self, "document_kinds").enumValues(Layar_V1_DocumentKind.self))
         return Stored(
@@ -71,9 +79,9 @@ struct VerificationStore: Sendable {
         let match = loaded ? try await registry.person(nik: subject.nik, on: connection) : nil
         let others = try await connection.query(
             """
-            SELECT 1 FROM subjects WHERE nik = $1 AND referral_id <> $2::uuid
+            SELECT 1 FROM subjects WHERE nik_index = $1 AND referral_id <> $2::uuid
                 AND state NOT IN ('rejected', 'withdrawn', 'completed') LIMIT 1
-            """, [subject.nik, referralID])
+            """, [cipher.blindIndex(subject.nik, .nik), referralID])
         let requirements = try await connection.query(
             "SELECT ppks_kind, need, child, any_of, description FROM document_requirements ORDER BY id"
         ).map { row in
@@ -232,6 +240,11 @@ struct VerificationStore: Sendable {
         )
     }
 
+    /// The referral of a `subjects` row with its `submitted` column.
+    func openSubmitted(_ row: PostgresRow) throws -> Layar_V1_ReferralSubmitted {
+        try Layar_V1_ReferralSubmitted(serializedBytes: try cipher.open(try row.decode([UInt8].self, "submitted"), .submittedReferral))
+    }
+
     func checks(of referralID: String, on connection: PostgresConnection) async throws -> [Layar_V1_CheckResult] {
         guard let bytes = try await connection.query(
             "SELECT checks FROM subjects WHERE referral_id = $1::uuid", [referralID]
@@ -308,7 +321,7 @@ struct VerificationStore: Sendable {
             guard let row = try await connection.query(
                 "SELECT submitted, document_kinds, state, priority, checks FROM subjects WHERE referral_id = $1::uuid", [referralID]
             ).first else { return nil }
-            let submitted = try Layar_V1_ReferralSubmitted(serializedBytes: try row.decode([UInt8].self, "submitted"))
+            let submitted = try openSubmitted(row)
             let decisions = try await connection.query(
                 "SELECT action, actor_id, note, reason, decided_at FROM verifications WHERE referral_id = $1::uuid ORDER BY id",
                 [referralID]

@@ -1,0 +1,13 @@
+import LayarRuntime
+
+/// Intake's personal fields at rest: each is sealed (AES-GCM) under its own name, the NIK is only
+/// kept as a blind index.
+extension SealedField {
+    /// `referrals.form` and `linked_submissions.form`: the whole form (names, NIK, No. KK,
+    /// address, phone, description of the situation, consent).
+    static let referralForm = SealedField("intake.referral.form")
+    /// `referrals.nik_index` and `persons.nik_index`.
+    static let nik = SealedField("intake.nik")
+    static let documentFileName = SealedField("intake.document.file_name")
+    static let documentContent = SealedField("intake.document.content")
+}

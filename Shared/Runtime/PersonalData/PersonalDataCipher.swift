@@ -1,0 +1,111 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// Seals personal fields at rest with AES-256-GCM under the service's data keys, and computes the
+/// keyed blind index (HMAC-SHA256) that lets a service look a NIK up without storing it.
+///
+/// A sealed value is `0x01 | key id length | key id | nonce (12) | ciphertext | tag (16)`, with the
+/// field's name as associated data: each value names the key that opens it, so old and new keys
+/// work side by side while keys rotate.
+public final class PersonalDataCipher: Sendable {
+    private let keys: Mutex<DataKeySet>
+
+    public init(keys: DataKeySet) {
+        self.keys = Mutex(keys)
+    }
+
+    /// Replaces the key set (the periodic refresh that learns of a data key made by another
+    /// instance before that key is used; see ``DataKeyStore/rotate(on:activationDelay:)``).
+    public func update(_ keySet: DataKeySet) {
+        keys.withLock { $0 = keySet }
+    }
+
+    public var currentKeyID: String {
+        keys.withLock { $0.sealingKey(at: Date()).id }
+    }
+
+    public func seal(_ plaintext: some DataProtocol, _ field: SealedField) -> [UInt8] {
+        let (id, key) = keys.withLock { $0.sealingKey(at: Date()) }
+        // AES-GCM with a fresh random nonce per value cannot fail with a 256-bit key.
+        let box = try! AES.GCM.seal(plaintext, using: key, authenticating: Array(field.name.utf8))
+        var sealed: [UInt8] = [Self.formatVersion, UInt8(id.utf8.count)]
+        sealed.reserveCapacity(2 + id.utf8.count + 28 + plaintext.count)
+        sealed += id.utf8
+        sealed += box.nonce
+        sealed += box.ciphertext
+        sealed += box.tag
+        return sealed
+    }
+
+    public func seal(_ text: String, _ field: SealedField) -> [UInt8] {
+        seal(Array(text.utf8), field)
+    }
+
+    public func open(_ sealed: [UInt8], _ field: SealedField) throws -> [UInt8] {
+        guard sealed.count >= 2, sealed[0] == Self.formatVersion else { throw PersonalDataError.cannotOpen(field: field.name) }
+        let idEnd = 2 + Int(sealed[1])
+        guard sealed.count >= idEnd + 28 else { throw PersonalDataError.cannotOpen(field: field.name) }
+        let id = String(decoding: sealed[2..<idEnd], as: UTF8.self)
+        guard let key = keys.withLock({ $0.sealing[id] }) else { throw PersonalDataError.unknownKey(id) }
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed[idEnd...])
+            return Array(try AES.GCM.open(box, using: key, authenticating: Array(field.name.utf8)))
+        } catch {
+            throw PersonalDataError.cannotOpen(field: field.name)
+        }
+    }
+
+    public func openString(_ sealed: [UInt8], _ field: SealedField) throws -> String {
+        String(decoding: try open(sealed, field), as: UTF8.self)
+    }
+
+    /// The key id a sealed value names (for rotation reports), nil when it is not sealed.
+    public static func keyID(of sealed: [UInt8]) -> String? {
+        guard sealed.count >= 2, sealed[0] == formatVersion, sealed.count >= 2 + Int(sealed[1]) else { return nil }
+        return String(decoding: sealed[2..<(2 + Int(sealed[1]))], as: UTF8.self)
+    }
+
+    /// The blind index of `value` in `field`: equal values give equal indexes, and without the
+    /// index key nothing about the value can be learnt from it (not even by trying every one of
+    /// the few hundred million NIKs, which a plain hash would allow).
+    public func blindIndex(_ value: String, _ field: SealedField) -> [UInt8] {
+        let key = keys.withLock { $0.index }
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: Array(field.name.utf8))
+        mac.update(data: [0])
+        mac.update(data: Array(value.utf8))
+        return Array(mac.finalize())
+    }
+
+    static let formatVersion: UInt8 = 1
+}
+
+/// The unwrapped data keys of a service: the sealing keys by id with the time each may start
+/// sealing, and the blind-index key (one per service, kept for the life of the data: changing it
+/// means recomputing every index).
+public struct DataKeySet: Sendable {
+    public var sealing: [String: SymmetricKey]
+    /// When each sealing key may seal (a new key is announced before it is used).
+    public var usableFrom: [String: Date]
+    public var index: SymmetricKey
+
+    public init(sealing: [String: SymmetricKey], usableFrom: [String: Date], index: SymmetricKey) {
+        self.sealing = sealing
+        self.usableFrom = usableFrom
+        self.index = index
+    }
+
+    /// The newest key already usable at `time` (ties broken by id).
+    func sealingKey(at time: Date) -> (id: String, key: SymmetricKey) {
+        let usable = usableFrom.filter { $0.value <= time && sealing[$0.key] != nil }
+        let newest = usable.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
+            ?? usableFrom.min { ($0.value, $0.key) < ($1.value, $1.key) }!.key
+        return (newest, sealing[newest]!)
+    }
+
+    /// A key set made in memory (tests and tools that hold no database).
+    public static func random() -> DataKeySet {
+        DataKeySet(sealing: ["dk-1": SymmetricKey(size: .bits256)], usableFrom: ["dk-1": Date(timeIntervalSince1970: 0)], index: SymmetricKey(size: .bits256))
+    }
+}
