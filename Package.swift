@@ -16,7 +16,10 @@ let runtimeDependencies: [Target.Dependency] = [
 
 /// What a service needs beyond the runtime.
 let serviceDependencies: [String: [Target.Dependency]] = [
-    "Intake": [.product(name: "Crypto", package: "swift-crypto")],  // SHA-256 of documents.
+    "Intake": [  // SHA-256 of documents; the retention job.
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ],
     "Assignment": [  // SHA-256 of partner keys; the deadline sweeper.
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -21,6 +21,7 @@ public enum LayarEvents {
         Layar_V1_SurveyInvitationCreated.self, Layar_V1_NotificationDelivered.self, Layar_V1_RegistryProposalRaised.self,
         Layar_V1_ReferralQueued.self, Layar_V1_RejectionProposed.self,
         Layar_V1_CaseTransitioned.self, Layar_V1_CaseDeadlineMissed.self,
+        Layar_V1_DataSubjectRequested.self, Layar_V1_DataSubjectRequestAnswered.self,
     ]
 
     public static func type(named eventType: String) -> (any LayarEvent.Type)? {
@@ -106,4 +107,17 @@ extension Layar_V1_CaseTransitioned: LayarEvent {
 extension Layar_V1_CaseDeadlineMissed: LayarEvent {
     public static let eventType = "layar.case.deadline-missed.v1"
     public static let topic = LayarTopic.assignmentCases
+}
+
+// The privacy events are keyed by their request (one request's events keep their order).
+extension Layar_V1_DataSubjectRequested: LayarEvent {
+    public static let eventType = "layar.privacy.requested.v1"
+    public static let topic = LayarTopic.intakePrivacy
+    public var referralID: String { requestID }
+}
+
+extension Layar_V1_DataSubjectRequestAnswered: LayarEvent {
+    public static let eventType = "layar.privacy.answered.v1"
+    public static let topic = LayarTopic.privacyAnswers
+    public var referralID: String { requestID }
 }

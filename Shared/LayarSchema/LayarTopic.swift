@@ -1,6 +1,7 @@
-/// The Kafka topics of LAYAR. Each is written by exactly one service (its owner); the record key
-/// is always the referral id, so one referral's events keep their order. The README's topic table
-/// mirrors this list.
+/// The Kafka topics of LAYAR. Each is written by exactly one service (its owner), but for the
+/// answers to data-subject requests, which every service gives to intake; the record key is the
+/// referral id (the request id on the two privacy topics), so one referral's events keep their
+/// order. The README's topic table mirrors this list.
 public enum LayarTopic: String, CaseIterable, Sendable {
     /// Written by intake: `ReferralSubmitted`, `ReferralDocumentsAdded`, `ReferralWithdrawn`.
     /// Read by verification, assignment (withdrawals), notification.
@@ -17,6 +18,12 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     case surveyInvitations = "layar.survey.invitations.v1"
     /// Written by notification: `NotificationDelivered` (no address, no text). Read by monitoring.
     case notificationDeliveries = "layar.notification.deliveries.v1"
+    /// Written by intake: `DataSubjectRequested` (export, correction, erasure, retention). Read by
+    /// verification, assignment, notification and survey.
+    case intakePrivacy = "layar.intake.privacy.v1"
+    /// Written by verification, assignment, notification and survey: `DataSubjectRequestAnswered`
+    /// (an export's part holds the person's data). Read by intake alone.
+    case privacyAnswers = "layar.privacy.answers.v1"
 
     /// The topic where the partner agency with `prefix` receives its offers: one topic per agency,
     /// so prefixed Kafka ACLs let each agency read its own and nobody else's.

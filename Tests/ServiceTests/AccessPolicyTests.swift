@@ -17,13 +17,15 @@ import Testing
 @Suite("Access policy")
 struct AccessPolicyTests {
     static let policies: [AccessPolicy] = [
-        IntakeAccessPolicy.policy, VerificationAccessPolicy.policy, NotificationAccessPolicy.policy, SurveyAccessPolicy.policy,
+        IntakeAccessPolicy.policy, IntakeAccessPolicy.dataSubjects, VerificationAccessPolicy.policy, NotificationAccessPolicy.policy,
+        SurveyAccessPolicy.policy,
     ] + AssignmentAccessPolicy.policies + [AccessPolicy.audit]
 
     static let methods: [MethodDescriptor] = Layar_V1_IntakeService.Method.descriptors
         + Layar_V1_VerificationService.Method.descriptors + Layar_V1_AssignmentService.Method.descriptors
         + Layar_V1_PartnerService.Method.descriptors + Layar_V1_NotificationService.Method.descriptors
         + Layar_V1_SurveyService.Method.descriptors + Layar_V1_AuditService.Method.descriptors
+        + Layar_V1_DataSubjectService.Method.descriptors
 
     static func access(_ method: MethodDescriptor) -> Access? {
         policies.lazy.compactMap { $0.access(for: method) }.first

@@ -175,6 +175,41 @@ struct IntakeStoreTests {
         try await database.drop()
     }
 
+    @Test("retention anonymises closed referrals past their period, once, and announces it to the other services")
+    func retention() async throws {
+        let (database, store) = try await Self.prepare()
+        let closedForm = SampleReferral.uniqueForm()
+        let closed = try await store.submit(closedForm, requestID: nil)
+        _ = try await store.withdraw(Self.key(closed.trackingCode, closedForm), reason: "")
+        let open = try await store.submit(SampleReferral.uniqueForm(), requestID: nil)
+        #expect(try await store.openRetentionRequest(closedBefore: Date().addingTimeInterval(-60)) == nil, "not due yet")
+
+        let request = try #require(try await store.openRetentionRequest(closedBefore: Date().addingTimeInterval(60)))
+        #expect(request.kind == .retention && request.openedBy == "retention")
+        #expect(request.referralIds == [closed.referralID.uuidString.lowercased()], "the open referral keeps its data")
+        #expect(try await store.openRetentionRequest(closedBefore: Date().addingTimeInterval(60)) == nil, "done once")
+
+        let rows = try await database.pool.query(
+            "SELECT id, form, desa_code, birth_date::text AS birth, anonymised_at IS NOT NULL AS anonymised FROM referrals ORDER BY submitted_at"
+        )
+        let kept = try store.openForm(try rows[0].decode([UInt8].self, "form"))
+        #expect(kept.person.fullName.isEmpty && kept.person.nik.isEmpty && kept.applicant.phone.isEmpty && kept.description_p.isEmpty)
+        #expect(kept.ppksKind == closedForm.ppksKind && kept.person.address.kecamatanCode == closedForm.person.address.kecamatanCode)
+        #expect(try rows[0].decode(String.self, "desa_code") == "" && rows[0].decode(String.self, "birth") == "\(closedForm.person.birthDate.year)-01-01", "the year stays for age groups")
+        #expect(try rows.map { try $0.decode(Bool.self, "anonymised") } == [true, false])
+        #expect(try store.openForm(try rows[1].decode([UInt8].self, "form")).person.fullName == "Siti Aminah")
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM documents WHERE referral_id = $1", [closed.referralID]) == 0)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM documents WHERE referral_id = $1", [open.referralID]) == 1)
+        // The NIK no longer finds the closed referral: the person's new referral starts afresh.
+        #expect(try await store.submit(closedForm, requestID: nil).linkedToExisting == false)
+
+        let announced = try Layar_V1_DataSubjectRequested(
+            serializedBytes: try await Self.outboxPayload(store, Layar_V1_DataSubjectRequested.eventType)
+        )
+        #expect(announced.kind == .retention && announced.referralIds == request.referralIds && announced.trackingCodes == [closed.trackingCode])
+        try await database.drop()
+    }
+
     @Test("statuses only move forward when events arrive out of order")
     func outOfOrder() async throws {
         let (database, store) = try await Self.prepare()

@@ -19,7 +19,7 @@ import Testing
 struct PoisonEventTests {
     static func definitions() throws -> [ServiceDefinition] {
         [
-            IntakeService.definition, VerificationService.definition,
+            try IntakeService.definition(environment: [:]), VerificationService.definition,
             try AssignmentService.definition(environment: [:]), try NotificationService.definition(environment: [:]),
             try SurveyService.definition(environment: [:]),
         ]

@@ -12,7 +12,7 @@ for _ in $(seq 60); do "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --
 
 # The services' topics (LayarTopic) and each seeded institution's offer topic.
 topics=(layar.intake.referrals.v1 layar.intake.contacts.v1 layar.verification.results.v1 layar.assignment.cases.v1
-        layar.survey.invitations.v1 layar.notification.deliveries.v1)
+        layar.survey.invitations.v1 layar.notification.deliveries.v1 layar.intake.privacy.v1 layar.privacy.answers.v1)
 agencies=(sentra-budi-luhur rsj-sambang-lihum bnnk-balangan pprslu-budi-sejahtera prs-fajar-harapan prspd-iskaya-banaran
           pprsar-mulia-satria)
 for agency in "${agencies[@]}"; do topics+=("layar.partner.$agency.referrals.v1"); done

@@ -24,6 +24,7 @@ public enum AssignmentService {
                     name: "intake", topics: [LayarTopic.intakeReferrals.rawValue],
                     handler: { IntakeEventsHandler(store: store($0)) }
                 ),
+                .dataSubjectRequests(service: "assignment") { store($0) },
             ],
             apiNames: [
                 Layar_V1_AssignmentService.descriptor.fullyQualifiedService,

@@ -1,4 +1,5 @@
+import Foundation
 import LayarIntake
 import LayarRuntime
 
-await ServiceRunner.main(IntakeService.definition)
+await ServiceRunner.main { try IntakeService.definition(environment: ProcessInfo.processInfo.environment) }

@@ -1,19 +1,41 @@
 import LayarRuntime
 import LayarSchema
 
-/// The intake service: the front door where referrals are submitted and followed.
+/// The intake service: the front door where referrals are submitted and followed, and where a
+/// person's requests about their data are opened.
 public enum IntakeService {
-    public static let definition = ServiceDefinition(
-        name: "intake", defaultPort: 50051, migrations: IntakeMigrations.all,
-        consumers: [
-            ConsumerDefinition(
-                name: "status",
-                topics: [LayarTopic.verificationResults.rawValue, LayarTopic.assignmentCases.rawValue],
-                handler: { StatusProjection(store: IntakeStore(pool: $0.pool, cipher: $0.cipher)) }
-            )
-        ],
-        apiNames: [Layar_V1_IntakeService.descriptor.fullyQualifiedService],
-        accessPolicies: [IntakeAccessPolicy.policy],
-        api: { [IntakeAPI(store: IntakeStore(pool: $0.pool, cipher: $0.cipher))] }
-    )
+    public static func definition(environment: [String: String]) throws -> ServiceDefinition {
+        let configuration = try IntakeConfiguration.fromEnvironment(environment)
+        @Sendable func store(_ context: ServiceContext) -> IntakeStore {
+            IntakeStore(pool: context.pool, cipher: context.cipher)
+        }
+        return ServiceDefinition(
+            name: "intake", defaultPort: 50051, migrations: IntakeMigrations.all,
+            consumers: [
+                ConsumerDefinition(
+                    name: "status",
+                    topics: [LayarTopic.verificationResults.rawValue, LayarTopic.assignmentCases.rawValue],
+                    handler: { StatusProjection(store: store($0)) }
+                ),
+                ConsumerDefinition(
+                    name: "privacy", topics: [LayarTopic.privacyAnswers.rawValue],
+                    handler: { DataSubjectAnswers(store: store($0)) }
+                ),
+            ],
+            apiNames: [
+                Layar_V1_IntakeService.descriptor.fullyQualifiedService,
+                Layar_V1_DataSubjectService.descriptor.fullyQualifiedService,
+            ],
+            accessPolicies: [IntakeAccessPolicy.policy, IntakeAccessPolicy.dataSubjects],
+            api: { [IntakeAPI(store: store($0)), DataSubjectAPI(store: store($0))] },
+            background: { context in
+                [
+                    RetentionSweeper(
+                        store: store(context), retention: configuration.retention, interval: configuration.sweepInterval,
+                        logger: context.logger
+                    )
+                ]
+            }
+        )
+    }
 }

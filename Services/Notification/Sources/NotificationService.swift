@@ -21,7 +21,8 @@ public enum NotificationService {
                             portalURL: configuration.portalURL
                         )
                     }
-                )
+                ),
+                .dataSubjectRequests(service: "notification") { NotificationStore(pool: $0.pool, cipher: $0.cipher) },
             ],
             apiNames: [Layar_V1_NotificationService.descriptor.fullyQualifiedService],
             accessPolicies: [NotificationAccessPolicy.policy],

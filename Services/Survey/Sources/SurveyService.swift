@@ -18,6 +18,9 @@ public enum SurveyService {
                     name: "monitoring", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
                     handler: { MonitoringProjection(store: MonitoringStore(pool: $0.pool)) }
                 ),
+                .dataSubjectRequests(service: "survey") {
+                    ComplaintStore(pool: $0.pool, cipher: $0.cipher, deadlines: configuration.deadlines)
+                },
             ],
             apiNames: [Layar_V1_SurveyService.descriptor.fullyQualifiedService],
             accessPolicies: [SurveyAccessPolicy.policy],

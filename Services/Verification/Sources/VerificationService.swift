@@ -9,7 +9,8 @@ public enum VerificationService {
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
                 handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher)) }
-            )
+            ),
+            .dataSubjectRequests(service: "verification") { VerificationStore(pool: $0.pool, cipher: $0.cipher) },
         ],
         apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],
         accessPolicies: [VerificationAccessPolicy.policy],

@@ -54,17 +54,13 @@ public struct AuditServerInterceptor: ServerInterceptor {
         guard staff != nil || partner != nil || !call.subject.isEmpty || refused else { return }
         let actor = staff?.username ?? partner.map { "partner:\($0)" } ?? (refused ? "anonymous" : "public")
         do {
-            try await pool.query(
-                """
-                INSERT INTO audit_log (at, actor, roles, method, subject, peer, outcome)
-                VALUES ($1, $2, $3::text[], $4, $5, $6, $7)
-                """,
-                [
-                    Date(), actor, PostgresTextArray((staff?.roles ?? []).map(\.rawValue).sorted()),
-                    context.descriptor.fullyQualifiedMethod, call.subject, context.remotePeer,
-                    outcome.map { String(describing: $0) } ?? "ok",
-                ]
-            )
+            try await pool.withConnection { connection in
+                try await AuditLog.record(
+                    actor: actor, roles: (staff?.roles ?? []).map(\.rawValue), method: context.descriptor.fullyQualifiedMethod,
+                    subject: call.subject, peer: context.remotePeer, outcome: outcome.map { String(describing: $0) } ?? "ok",
+                    on: connection
+                )
+            }
         } catch {
             logger.error("could not record \(context.descriptor.fullyQualifiedMethod) in the audit log: \(error)")
             throw RPCError(code: .unavailable, message: "Layanan sedang sibuk. Silakan coba lagi beberapa saat lagi.")

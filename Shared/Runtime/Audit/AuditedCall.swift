@@ -18,7 +18,8 @@ public final class AuditedCall: Sendable {
         state.withLock { $0.partner = institutionCode }
     }
 
-    func name(subject: String) {
+    /// Names whose data the call concerns (the first name given sticks).
+    public func name(subject: String) {
         state.withLock { if $0.subject.isEmpty { $0.subject = String(subject.prefix(100)) } }
     }
 

@@ -14,4 +14,10 @@ public enum IntakeAccessPolicy {
         // Documents (identity cards, medical letters) only to those who decide on the case.
         "GetDocument": .staff([.supervisor, .verifier, .caseWorker]),
     ])
+
+    /// Data-subject requests reach every service's data: administrators only.
+    public static let dataSubjects = AccessPolicy(Layar_V1_DataSubjectService.descriptor, [
+        "OpenDataSubjectRequest": .staff([.admin]),
+        "GetDataSubjectRequest": .staff([.admin]),
+    ])
 }

@@ -129,5 +129,37 @@ enum IntakeMigrations {
                 COMMENT ON COLUMN linked_submissions.form IS 'Sealed (AES-GCM)';
                 """
         ),
+            PostgresMigration(
+            version: 6, name: "data-subject requests",
+            sql: """
+                -- Requests of people about their data (UU 27/2022) and the retention job's own; each
+                -- service's answer is kept with it, an export's part sealed.
+                CREATE TABLE data_subject_requests (
+                    id uuid PRIMARY KEY,
+                    kind integer NOT NULL,
+                    opened_by text NOT NULL,
+                    reason bytea NOT NULL,
+                    referral_ids uuid[] NOT NULL,
+                    tracking_codes text[] NOT NULL,
+                    opened_at timestamptz NOT NULL,
+                    due_at timestamptz NOT NULL,
+                    completed_at timestamptz
+                );
+                COMMENT ON COLUMN data_subject_requests.reason IS 'Sealed (AES-GCM)';
+                CREATE INDEX data_subject_requests_open ON data_subject_requests (due_at) WHERE completed_at IS NULL;
+                CREATE TABLE data_subject_answers (
+                    request_id uuid NOT NULL REFERENCES data_subject_requests (id),
+                    service text NOT NULL,
+                    answered_at timestamptz NOT NULL,
+                    records integer NOT NULL,
+                    export_json bytea,
+                    PRIMARY KEY (request_id, service)
+                );
+                COMMENT ON COLUMN data_subject_answers.export_json IS 'An export''s part, sealed (AES-GCM)';
+                -- Erased or past retention: the personal fields are gone, the counts remain.
+                ALTER TABLE referrals ADD COLUMN anonymised_at timestamptz;
+                CREATE INDEX referrals_retention ON referrals (updated_at) WHERE anonymised_at IS NULL AND status IN (3, 5, 7);
+                """
+        ),
     ]
 }

@@ -10,4 +10,6 @@ extension SealedField {
     static let nik = SealedField("intake.nik")
     static let documentFileName = SealedField("intake.document.file_name")
     static let documentContent = SealedField("intake.document.content")
+    static let requestReason = SealedField("intake.data_subject_request.reason")
+    static let exportPart = SealedField("intake.data_subject_answer.export_json")
 }

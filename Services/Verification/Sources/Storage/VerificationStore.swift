@@ -317,36 +317,38 @@ struct VerificationStore: Sendable {
     }
 
     func verificationCase(_ referralID: String) async throws -> Layar_V1_VerificationCase? {
-        try await pool.withConnection { connection in
-            guard let row = try await connection.query(
-                "SELECT submitted, document_kinds, state, priority, checks FROM subjects WHERE referral_id = $1::uuid", [referralID]
-            ).first else { return nil }
-            let submitted = try openSubmitted(row)
-            let decisions = try await connection.query(
-                "SELECT action, actor_id, note, reason, decided_at FROM verifications WHERE referral_id = $1::uuid ORDER BY id",
-                [referralID]
-            ).map { decision in
-                try Layar_V1_DecisionRecord.with {
-                    $0.action = try decision.decode(String.self, "action")
-                    $0.actorID = try decision.decode(String.self, "actor_id")
-                    $0.note = try decision.decode(String.self, "note")
-                    $0.reason = Layar_V1_RejectionReason(rawValue: try decision.decode(Int.self, "reason")) ?? .unspecified
-                    $0.at = Google_Protobuf_Timestamp(date: try decision.decode(Date.self, "decided_at"))
-                }
+        try await pool.withConnection { try await verificationCase(referralID, on: $0) }
+    }
+
+    func verificationCase(_ referralID: String, on connection: PostgresConnection) async throws -> Layar_V1_VerificationCase? {
+        guard let row = try await connection.query(
+            "SELECT submitted, document_kinds, state, priority, checks FROM subjects WHERE referral_id = $1::uuid", [referralID]
+        ).first else { return nil }
+        let submitted = try openSubmitted(row)
+        let decisions = try await connection.query(
+            "SELECT action, actor_id, note, reason, decided_at FROM verifications WHERE referral_id = $1::uuid ORDER BY id",
+            [referralID]
+        ).map { decision in
+            try Layar_V1_DecisionRecord.with {
+                $0.action = try decision.decode(String.self, "action")
+                $0.actorID = try decision.decode(String.self, "actor_id")
+                $0.note = try decision.decode(String.self, "note")
+                $0.reason = Layar_V1_RejectionReason(rawValue: try decision.decode(Int.self, "reason")) ?? .unspecified
+                $0.at = Google_Protobuf_Timestamp(date: try decision.decode(Date.self, "decided_at"))
             }
-            return try Layar_V1_VerificationCase.with {
-                $0.referralID = referralID
-                $0.trackingCode = submitted.trackingCode
-                $0.state = Self.outcome(try row.decode(String.self, "state"))
-                $0.priority = try row.decode(Int32.self, "priority")
-                $0.kecamatanCode = submitted.kecamatanCode
-                $0.ppksKind = submitted.ppksKind
-                $0.isChild = submitted.isChild
-                $0.urgency = submitted.urgency
-                $0.checks = try row.decode([UInt8]?.self, "checks").map { try Layar_V1_VerificationCase(serializedBytes: $0).checks } ?? []
-                $0.decisions = decisions
-                $0.documentKinds = try row.decode(PostgresTextArray.self, "document_kinds").enumValues()
-            }
+        }
+        return try Layar_V1_VerificationCase.with {
+            $0.referralID = referralID
+            $0.trackingCode = submitted.trackingCode
+            $0.state = Self.outcome(try row.decode(String.self, "state"))
+            $0.priority = try row.decode(Int32.self, "priority")
+            $0.kecamatanCode = submitted.kecamatanCode
+            $0.ppksKind = submitted.ppksKind
+            $0.isChild = submitted.isChild
+            $0.urgency = submitted.urgency
+            $0.checks = try row.decode([UInt8]?.self, "checks").map { try Layar_V1_VerificationCase(serializedBytes: $0).checks } ?? []
+            $0.decisions = decisions
+            $0.documentKinds = try row.decode(PostgresTextArray.self, "document_kinds").enumValues()
         }
     }
 

@@ -1,0 +1,66 @@
+import Foundation
+import LayarPostgres
+import LayarSchema
+import SwiftProtobuf
+
+/// A service's side of a data-subject request (``Layar_V1_DataSubjectRequested`` from intake):
+/// does its part through the service's ``PersonalDataHolder``, records it in the audit log, and
+/// answers intake on the answers topic, all in the inbox transaction.
+public struct DataSubjectRequestHandler: EventHandler {
+    let service: String
+    let holder: any PersonalDataHolder
+    let outbox: Outbox
+
+    public init(service: String, holder: any PersonalDataHolder, outbox: Outbox) {
+        self.service = service
+        self.holder = holder
+        self.outbox = outbox
+    }
+
+    public let eventTypes: Set<String> = [Layar_V1_DataSubjectRequested.eventType]
+
+    public func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
+        let request = try event.decode(Layar_V1_DataSubjectRequested.self)
+        guard request.referralIds.allSatisfy({ UUID(uuidString: $0) != nil }) else {
+            throw EventRejection("data-subject request \(request.requestID) names a referral id that is not a UUID")
+        }
+        var answer = Layar_V1_DataSubjectAnswer.with {
+            $0.service = service
+            $0.answeredAt = Google_Protobuf_Timestamp(date: Date())
+        }
+        switch request.kind {
+        case .export:
+            let (records, data) = try await holder.export(request, on: connection)
+            answer.records = Int32(records)
+            answer.exportJson = try ExportJSON.text(data)
+        case .correction:
+            answer.records = Int32(try await holder.correct(request, on: connection))
+        case .erasure, .retention:
+            answer.records = Int32(try await holder.anonymise(request, on: connection))
+        case .unspecified, .UNRECOGNIZED:
+            throw EventRejection("data-subject request \(request.requestID) of unknown kind \(request.kind)")
+        }
+        // Who asked is on intake's record; here the request is the actor, and each referral a subject.
+        for referralID in request.referralIds {
+            try await AuditLog.record(
+                actor: "data-subject-request:\(request.requestID)", method: "\(Layar_V1_DataSubjectRequested.eventType)/\(request.kind)",
+                subject: referralID, peer: "kafka", outcome: "ok", on: connection
+            )
+        }
+        try await outbox.append(Layar_V1_DataSubjectRequestAnswered.with {
+            $0.requestID = request.requestID
+            $0.answer = answer
+        }, on: connection)
+    }
+}
+
+extension ConsumerDefinition {
+    /// The consumer of intake's data-subject requests for a service whose data `holder` reaches.
+    public static func dataSubjectRequests(
+        service: String, holder: @escaping @Sendable (ServiceContext) -> any PersonalDataHolder
+    ) -> ConsumerDefinition {
+        ConsumerDefinition(name: "privacy", topics: [LayarTopic.intakePrivacy.rawValue]) { context in
+            DataSubjectRequestHandler(service: service, holder: holder(context), outbox: context.outbox)
+        }
+    }
+}
