@@ -115,6 +115,11 @@ struct NotificationDeliveryTests {
         let body = try JSONSerialization.jsonObject(with: Data(request.body)) as! [String: String]
         #expect(body["to"] == "+6281234567890" && body["text"]!.contains("LYR-ABCD-EFGH"))
         #expect(try await fixture.count("SELECT count(*) AS n FROM outbox WHERE event_type = $1", [Layar_V1_NotificationDelivered.eventType]) == 1)
+        // Past the retention period the message keeps its record, not its address.
+        #expect(try await fixture.store.forgetAddresses(before: Date().addingTimeInterval(-60)) == 0)
+        #expect(try await fixture.store.forgetAddresses(before: Date().addingTimeInterval(60)) == 1)
+        let forgotten = try await fixture.store.messages(for: UUID(uuidString: referral)!)
+        #expect(forgotten[0].status == .sent && forgotten[0].recipient.isEmpty)
         try await server.stop()
         try await fixture.database.drop()
     }

@@ -171,6 +171,11 @@ struct SurveyStoreTests {
         #expect(closed.status == .closed)
         let ledger = try await fixture.database.pool.query("SELECT count(*) AS n FROM complaint_actions").first!.decode(Int.self, "n")
         #expect(ledger == 6)
+        // The complainant's contact stays for the retention period after closing, then goes.
+        let closedAt = late.addingTimeInterval(4 * 86_400)
+        #expect(try await fixture.complaints.forgetComplainants(closedBefore: closedAt) == 0)
+        #expect(try await fixture.complaints.forgetComplainants(closedBefore: closedAt.addingTimeInterval(1)) == 1)
+        #expect(try await fixture.complaints.complaint(UUID(uuidString: complaint.complaintID)!)?.hasContact_p == false)
 
         // An anonymous complaint keeps no identity at all.
         let anonymous = try await api.fileComplaint(request: .with {

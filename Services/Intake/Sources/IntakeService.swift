@@ -29,11 +29,18 @@ public enum IntakeService {
             accessPolicies: [IntakeAccessPolicy.policy, IntakeAccessPolicy.dataSubjects],
             api: { [IntakeAPI(store: store($0)), DataSubjectAPI(store: store($0))] },
             background: { context in
+                // Closed referrals past their period: each batch is a RETENTION request that every
+                // service carries out, like a person's erasure.
                 [
-                    RetentionSweeper(
-                        store: store(context), retention: configuration.retention, interval: configuration.sweepInterval,
-                        logger: context.logger
-                    )
+                    RetentionJob("closed referrals", every: configuration.sweepInterval, logger: context.logger) { now in
+                        var anonymised = 0
+                        while let request = try await store(context).openRetentionRequest(
+                            closedBefore: now.addingTimeInterval(-configuration.retention.inSeconds), now: now
+                        ) {
+                            anonymised += request.referralIds.count
+                        }
+                        return anonymised
+                    }
                 ]
             }
         )

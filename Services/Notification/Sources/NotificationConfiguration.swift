@@ -22,6 +22,9 @@ public struct NotificationConfiguration: Sendable {
     var quietHours: QuietHours
     /// `LAYAR_PORTAL_URL`: the public portal, for the survey link in e-mails and long messages.
     var portalURL: String = ""
+    /// `LAYAR_RETENTION_MESSAGE_DAYS` (90): how long a sent or failed message keeps the phone or
+    /// e-mail it went to (the applicant's contact itself goes with the referral's retention).
+    var messageRetention: Duration = .seconds(90 * 86_400)
 
     public static func fromEnvironment(_ environment: [String: String]) throws -> NotificationConfiguration {
         var reader = EnvironmentReader(environment)
@@ -52,6 +55,7 @@ public struct NotificationConfiguration: Sendable {
         let rate = reader.integer("LAYAR_NOTIFY_RATE", default: 10, in: 1...10_000)
         let logFile = reader.optional("LAYAR_NOTIFY_LOG_FILE", default: "")
         let portalURL = reader.optional("LAYAR_PORTAL_URL", default: "")
+        let retentionDays = reader.integer("LAYAR_RETENTION_MESSAGE_DAYS", default: 90, in: 1...36_500)
         if !portalURL.isEmpty, !(portalURL.hasPrefix("https://") || portalURL.hasPrefix("http://")) {
             reader.problems.append("LAYAR_PORTAL_URL=\(portalURL) is invalid: expected an http(s) URL")
         }
@@ -59,7 +63,8 @@ public struct NotificationConfiguration: Sendable {
         return NotificationConfiguration(
             providers: providers, logFile: logFile.isEmpty ? nil : logFile, maximumAttempts: attempts, ratePerSecond: rate,
             quietHours: quietHours ?? QuietHours(),
-            portalURL: String(portalURL.reversed().drop { $0 == "/" }.reversed())
+            portalURL: String(portalURL.reversed().drop { $0 == "/" }.reversed()),
+            messageRetention: .seconds(retentionDays * 86_400)
         )
     }
 

@@ -35,7 +35,13 @@ public enum NotificationService {
                     logger: context.logger
                 )
                 dispatcher.maximumAttempts = configuration.maximumAttempts
-                return [dispatcher]
+                let store = NotificationStore(pool: context.pool, cipher: context.cipher)
+                return [
+                    dispatcher,
+                    RetentionJob("message addresses", every: .seconds(3600), logger: context.logger) { now in
+                        try await store.forgetAddresses(before: now.addingTimeInterval(-configuration.messageRetention.inSeconds))
+                    },
+                ]
             }
         )
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import LayarRuntime
 import LayarSchema
+import ServiceLifecycle
 
 /// The survey service: satisfaction survey (SKM) and IKM, complaints with forwarding to
 /// SP4N-LAPOR!, and the monitoring report.
@@ -34,14 +35,19 @@ public enum SurveyService {
                 ]
             },
             background: { context in
-                guard let url = configuration.laporURL else { return [] }
-                return [
-                    LaporForwarder(
-                        store: ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines),
-                        client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
-                        logger: context.logger
-                    )
+                let complaints = ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines)
+                var services: [any Service] = [
+                    RetentionJob("complainants' contacts", every: .seconds(3600), logger: context.logger) { now in
+                        try await complaints.forgetComplainants(closedBefore: now.addingTimeInterval(-configuration.complainantRetention.inSeconds))
+                    }
                 ]
+                if let url = configuration.laporURL {
+                    services.append(LaporForwarder(
+                        store: complaints, client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
+                        logger: context.logger
+                    ))
+                }
+                return services
             }
         )
     }

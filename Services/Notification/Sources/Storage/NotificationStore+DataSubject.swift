@@ -84,4 +84,15 @@ extension NotificationStore: PersonalDataHolder {
         )
         return applicants
     }
+
+    /// Forgets where finished messages (sent, failed, suppressed) created before `cutoff` went.
+    func forgetAddresses(before cutoff: Date) async throws -> Int {
+        try await pool.query(
+            """
+            UPDATE messages SET recipient_sealed = NULL
+            WHERE recipient_sealed IS NOT NULL AND status <> $2 AND created_at < $1
+            """, [cutoff, Layar_V1_DeliveryStatus.pending.rawValue]
+        ).affectedRows
+    }
 }
+

@@ -72,4 +72,15 @@ extension ComplaintStore: PersonalDataHolder {
         )
         return ids.count
     }
+
+    /// Removes the contact of complaints closed before `cutoff`.
+    func forgetComplainants(closedBefore cutoff: Date) async throws -> Int {
+        try await pool.query(
+            """
+            DELETE FROM complainant_contacts
+            WHERE complaint_id IN (SELECT id FROM complaints WHERE closed_at IS NOT NULL AND closed_at < $1)
+            """, [cutoff]
+        ).affectedRows
+    }
 }
+

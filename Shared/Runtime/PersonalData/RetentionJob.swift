@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Anonymises one kind of personal data once its retention period has passed, every
+/// `interval`: `sweep` is given the current time and answers how many records it anonymised.
+/// A failed round is logged and tried again at the next.
+public struct RetentionJob: Service {
+    let name: String
+    let interval: Duration
+    let logger: Logger
+    let sweep: @Sendable (Date) async throws -> Int
+
+    public init(_ name: String, every interval: Duration, logger: Logger, sweep: @escaping @Sendable (Date) async throws -> Int) {
+        self.name = name
+        self.interval = interval
+        self.logger = logger
+        self.sweep = sweep
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let anonymised = try await sweep(Date())
+                    if anonymised > 0 { logger.info("retention of \(name): \(anonymised) record(s) anonymised") }
+                } catch {
+                    logger.warning("retention of \(name) failed, retrying at the next round: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
