@@ -20,7 +20,7 @@ struct StaffConsoleTests {
     static func withPortal(_ body: @escaping @Sendable (StaffAccounts, any TestClientProtocol) async throws -> Void) async throws {
         let database = try await TestEnvironment.scratchDatabase()
         try await ServiceRunner.migrate(PortalMigrations.all, pool: database.pool, logger: TestEnvironment.logger)
-        let accounts = StaffAccounts(pool: database.pool)
+        let accounts = StaffAccounts(pool: database.pool, passwordCost: Self.passwordCost)
         let backends = try Backends(closedPorts)
         let portal = Portal(backends: backends, accounts: accounts, secureCookies: false, logger: TestEnvironment.logger)
         let application = Application(router: portal.router(), services: [backends.connections], logger: TestEnvironment.logger)
@@ -51,14 +51,35 @@ struct StaffConsoleTests {
         }
     }
 
-    @Test("passwords are salted PBKDF2 and verified in constant time")
+    /// scrypt at a test cost (4 MiB): the debug build's BoringSSL is slow at the real one.
+    static let passwordCost = PasswordHasher.Cost(logN: 12, p: 1)
+
+    @Test("passwords are salted scrypt with their cost on record, verified in constant time")
     func passwords() throws {
-        let stored = try PasswordHasher.hash("rahasia-sekali", rounds: 210_000)
-        #expect(stored.hasPrefix("pbkdf2-sha256$210000$"))
+        let stored = try PasswordHasher.hash("rahasia-sekali", cost: Self.passwordCost)
+        #expect(stored.hasPrefix("scrypt$12$8$1$"))
         #expect(PasswordHasher.verify("rahasia-sekali", against: stored))
         #expect(!PasswordHasher.verify("rahasia-sekalI", against: stored))
-        #expect(try PasswordHasher.hash("rahasia-sekali", rounds: 210_000) != stored)
+        #expect(try PasswordHasher.hash("rahasia-sekali", cost: Self.passwordCost) != stored)
         #expect(!PasswordHasher.verify("x", against: "garbage"))
+        #expect(!PasswordHasher.verify("rahasia-sekali", against: stored.replacingOccurrences(of: "scrypt$12$", with: "scrypt$13$")))
+        #expect(!PasswordHasher.needsRehash(stored, cost: Self.passwordCost))
+        #expect(PasswordHasher.needsRehash(stored, cost: .standard), "a cheaper hash is raised at sign-in")
+    }
+
+    @Test("an account hashed with PBKDF2 still signs in, and its hash is replaced by scrypt")
+    func legacyHashUpgraded() async throws {
+        try await Self.withPortal { accounts, client in
+            try await accounts.upsert(username: "lama", displayName: "Akun Lama", roles: [.verifier], password: "sandi-lama-sekali")
+            // The hash as the portal stored it before scrypt (PBKDF2-HMAC-SHA256, 600,000 rounds).
+            let legacy = "pbkdf2-sha256$600000$c2FsdC1vZi1zaXh0ZWVuIQ==$aYkLu/UjKDeKwjmTOoohkHbp67VyI+QHWR5MwpNa/+4="
+            try await accounts.pool.query("UPDATE staff_accounts SET password_hash = $1 WHERE username = 'lama'", [legacy])
+            #expect(PasswordHasher.verify("sandi-lama-sekali", against: legacy))
+            _ = try await Self.logIn(client, "lama", "sandi-lama-sekali")
+            let upgraded = try await accounts.pool.query("SELECT password_hash FROM staff_accounts WHERE username = 'lama'")
+                .first!.decode(String.self, "password_hash")
+            #expect(upgraded.hasPrefix("scrypt$12$") && PasswordHasher.verify("sandi-lama-sekali", against: upgraded))
+        }
     }
 
     @Test("citizens' form posts are throttled per address: past the limit 429 with a page and Retry-After; pages and the staff login are not counted")
@@ -67,7 +88,7 @@ struct StaffConsoleTests {
         try await ServiceRunner.migrate(PortalMigrations.all, pool: database.pool, logger: TestEnvironment.logger)
         let backends = try Backends(Self.closedPorts)
         var portal = Portal(
-            backends: backends, accounts: StaffAccounts(pool: database.pool), secureCookies: false, logger: TestEnvironment.logger
+            backends: backends, accounts: StaffAccounts(pool: database.pool, passwordCost: Self.passwordCost), secureCookies: false, logger: TestEnvironment.logger
         )
         portal.formThrottle = PublicFormThrottle(limit: 2, window: .seconds(600))
         let application = Application(router: portal.router(), services: [backends.connections], logger: TestEnvironment.logger)

@@ -52,7 +52,7 @@ struct AddStaff: AsyncParsableCommand {
         let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
         do {
             try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
-            try await StaffAccounts(pool: pool).upsert(
+            try await StaffAccounts(pool: pool, passwordCost: configuration.passwordCost).upsert(
                 username: username, displayName: name, roles: Set(known), caseWorkerID: caseWorker, password: password
             )
         } catch {
@@ -83,7 +83,7 @@ struct IssueToken: AsyncParsableCommand {
         let pool = PostgresPool(configuration: configuration.postgres, logger: Logger(label: "layar.portal"))
         let account: (roles: Set<StaffRole>, caseWorkerID: String)?
         do {
-            account = try await StaffAccounts(pool: pool).account(username)
+            account = try await StaffAccounts(pool: pool, passwordCost: configuration.passwordCost).account(username)
         } catch {
             await pool.close()
             throw error

@@ -24,7 +24,7 @@ public enum PortalServer {
         _ configuration: PortalConfiguration, pool: PostgresPool, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
-        let accounts = StaffAccounts(pool: pool, sessionHours: configuration.sessionHours)
+        let accounts = StaffAccounts(pool: pool, sessionHours: configuration.sessionHours, passwordCost: configuration.passwordCost)
         if let password = configuration.adminPassword {
             try await accounts.upsert(
                 username: configuration.adminUser, displayName: "Administrator", roles: Set(StaffRole.allCases), password: password

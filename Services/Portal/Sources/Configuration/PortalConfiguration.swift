@@ -20,6 +20,9 @@ public struct PortalConfiguration: Sendable {
     public var secureCookies: Bool
     /// `LAYAR_PORTAL_SESSION_HOURS`: how long a staff login lasts.
     public var sessionHours: Int
+    /// `LAYAR_PORTAL_PASSWORD_LOG_N` (16): scrypt's cost as log2 N (r = 8, p = 2); lower only
+    /// where hashing speed matters more than guessing cost (the test stacks use 12).
+    public var passwordCost: PasswordHasher.Cost = .standard
     /// `LAYAR_TOKEN_SIGNING_KEY_FILE` / `LAYAR_TOKEN_SIGNING_KEY_ID`: the Ed25519 private key (PEM)
     /// that signs staff tokens for the services, and its id (the services hold `<id>.pem`).
     public var tokenSigningKeyFile: String?
@@ -67,6 +70,7 @@ public struct PortalConfiguration: Sendable {
         }
         let secure = reader.choice("LAYAR_PORTAL_SECURE_COOKIES", default: "false", among: ["true", "false"])
         let hours = reader.integer("LAYAR_PORTAL_SESSION_HOURS", default: 10, in: 1...24)
+        let passwordLogN = reader.integer("LAYAR_PORTAL_PASSWORD_LOG_N", default: PasswordHasher.Cost.standard.logN, in: 10...20)
         let signingKey = reader.optional("LAYAR_TOKEN_SIGNING_KEY_FILE", default: "")
         let signingKeyID = reader.optional("LAYAR_TOKEN_SIGNING_KEY_ID", default: "portal-1")
         let level = reader.choice("LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue))
@@ -78,6 +82,7 @@ public struct PortalConfiguration: Sendable {
             sessionHours: hours, logLevel: Logger.Level(rawValue: level) ?? .info
         )
         configuration.logFormat = format
+        configuration.passwordCost.logN = passwordLogN
         configuration.tokenSigningKeyFile = signingKey.isEmpty ? nil : signingKey
         configuration.tokenSigningKeyID = signingKeyID
         return configuration

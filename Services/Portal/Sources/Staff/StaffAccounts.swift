@@ -8,12 +8,18 @@ import LayarRuntime
 public struct StaffAccounts: Sendable {
     let pool: PostgresPool
     var sessionLength: Duration = .seconds(10 * 3600)
+    /// The cost new password hashes are made with (and older ones raised to at sign-in).
+    let passwordCost: PasswordHasher.Cost
+    /// Verified against for an unknown user, so that the answer takes as long as for a known one.
+    private let decoyHash: String
     static let lockAfterFailures = 5
     static let lockSeconds = 15 * 60
 
-    public init(pool: PostgresPool, sessionHours: Int = 10) {
+    public init(pool: PostgresPool, sessionHours: Int = 10, passwordCost: PasswordHasher.Cost = .standard) {
         self.pool = pool
         self.sessionLength = .seconds(sessionHours * 3600)
+        self.passwordCost = passwordCost
+        self.decoyHash = (try? PasswordHasher.hash("decoy", cost: passwordCost)) ?? ""
     }
 
     /// Creates or replaces an account (the password is hashed here).
@@ -21,7 +27,7 @@ public struct StaffAccounts: Sendable {
         username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String,
         now: Date = Date()
     ) async throws {
-        let hash = try PasswordHasher.hash(password)
+        let hash = try PasswordHasher.hash(password, cost: passwordCost)
         try await pool.query(
             """
             INSERT INTO staff_accounts (username, display_name, roles, case_worker_id, password_hash, created_at, updated_at)
@@ -47,11 +53,12 @@ public struct StaffAccounts: Sendable {
             SELECT password_hash, locked_until FROM staff_accounts WHERE username = $1 AND active
             """, [username])
         guard let row = rows.first else {
-            _ = PasswordHasher.verify(password, against: Self.decoyHash)
+            _ = PasswordHasher.verify(password, against: decoyHash)
             return .refused
         }
         if let lockedUntil = try row.decode(Date?.self, "locked_until"), lockedUntil > now { return .locked }
-        guard PasswordHasher.verify(password, against: try row.decode(String.self, "password_hash")) else {
+        let stored = try row.decode(String.self, "password_hash")
+        guard PasswordHasher.verify(password, against: stored) else {
             try await pool.query(
                 """
                 UPDATE staff_accounts SET failed_logins = failed_logins + 1,
@@ -65,6 +72,13 @@ public struct StaffAccounts: Sendable {
         try await pool.withTransaction { connection in
             try await connection.query(
                 "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE username = $1", [username])
+            // An older or cheaper hash is replaced while the password is at hand.
+            if PasswordHasher.needsRehash(stored, cost: passwordCost) {
+                try await connection.query(
+                    "UPDATE staff_accounts SET password_hash = $2 WHERE username = $1",
+                    [username, try PasswordHasher.hash(password, cost: passwordCost)]
+                )
+            }
             try await connection.query("DELETE FROM staff_sessions WHERE expires_at < $1", [now])
             try await connection.query(
                 """
@@ -120,7 +134,4 @@ public struct StaffAccounts: Sendable {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
-
-    /// Hashed once so that refusing an unknown user costs as much as refusing a wrong password.
-    private static let decoyHash = (try? PasswordHasher.hash("decoy")) ?? ""
 }
