@@ -1,18 +1,35 @@
 import LayarDomain
 
 // libFuzzer target: one line of a registry extract. Splitting and validating never trap, and a
-// row accepted for COPY reads back as exactly the fields that were checked.
+// row accepted for COPY reads back as exactly what verification keeps: the registry id, the two
+// indexes (bytea hex) and the kept columns as they were checked.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRegistryLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = Array(UnsafeBufferPointer(start: data, count: size))[...]
     guard !line.contains(UInt8(ascii: "\n")), let fields = CSVLine.fields(line) else { return 0 }
     guard RegistryRowValidator.problem(fields) == nil else { return 0 }
+    // A stand-in index (the service's is HMAC-SHA256): 32 bytes that depend on the value.
+    func index(_ value: ArraySlice<UInt8>) -> [UInt8] {
+        (0..<32).map { position in value.reduce(UInt8(position)) { $0 &* 31 &+ $1 } }
+    }
     var output: [UInt8] = []
-    RegistryRowValidator.appendCSV(line: line, fields: fields, to: &output)
+    RegistryRowValidator.appendMinimisedCSV(fields, nik: index, kk: index, to: &output)
     precondition(output.last == UInt8(ascii: "\n"), "a COPY row ends with a newline")
     let copied = output.dropLast()
     precondition(CSVLine.isStandard(copied), "COPY would read the row differently")
     guard let reread = CSVLine.fields(copied) else { preconditionFailure("the COPY row does not parse") }
-    precondition(reread.map(Array.init) == fields.map(Array.init), "the COPY row changed a field")
+    precondition(reread.count == 9, "nine columns go to COPY")
+    precondition(Array(reread[0]) == Array(fields[0]), "the registry id changed")
+    for (column, source) in [(1, 1), (2, 2)] {
+        let hex = Array(reread[column])
+        precondition(hex.count == 66 && hex.starts(with: Array("\\x".utf8)), "an index is \\x and 64 hex digits")
+        precondition(String(decoding: hex.dropFirst(2), as: UTF8.self) == index(fields[source]).map { byte in
+            let digits = Array("0123456789abcdef")
+            return "\(digits[Int(byte >> 4)])\(digits[Int(byte & 15)])"
+        }.joined(), "an index is not the value's")
+    }
+    for (column, source) in zip(3..., [8, 9, 11, 12, 13, 14]) {
+        precondition(Array(reread[column]) == Array(fields[source]), "kept column \(source) changed")
+    }
     return 0
 }

@@ -12,7 +12,7 @@ struct DownstreamRulesTests {
         ReferralChecks.DocumentRequirement(need: .psychiatricCare, anyOf: [.medicalLetter], description: "surat dokter"),
     ]
     static let match = RegistryMatch(
-        registryID: "DTSEN-1", familyCardNumber: "6311061907162389", decile: 2, pkh: true, bpnt: false, pbiJK: true,
+        registryID: "DTSEN-1", decile: 2, pkh: true, bpnt: false, pbiJK: true,
         kecamatanCode: "63.11.06", desaCode: "63.11.06.1023", familyMembers: 4
     )
 

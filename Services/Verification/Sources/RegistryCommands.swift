@@ -14,6 +14,7 @@ public enum RegistryCommands {
     ) async throws -> RegistryImporter.Report {
         var reader = EnvironmentReader(environment)
         let url = reader.required("LAYAR_DATABASE_URL", "the PostgreSQL URI with the verification service's role")
+        let keys = reader.optional("LAYAR_DATA_KEYS_DIR", default: "")  // MasterKeys says what is missing
         try reader.validate()
         var configuration = PostgresConfiguration(connectionString: url)
         configuration.statementTimeout = .seconds(3600)  // Index builds on millions of rows.
@@ -23,7 +24,9 @@ public enum RegistryCommands {
         let pool = PostgresPool(configuration: configuration, logger: logger)
         do {
             try await PostgresMigrator(migrations: VerificationMigrations.all, logger: logger).migrate(pool)
-            var importer = RegistryImporter(pool: pool, logger: logger)
+            // The same keys the service holds: its lookups must find the indexes made here.
+            let cipher = PersonalDataCipher(keys: try await DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: keys)).prepare())
+            var importer = RegistryImporter(pool: pool, cipher: cipher, logger: logger)
             importer.maximumRejectedRatio = maximumRejectedRatio
             let report = try await importer.importFile(at: path, source: source, snapshotDate: snapshotDate)
             await pool.close()

@@ -70,15 +70,30 @@ public final class PersonalDataCipher: Sendable {
     /// index key nothing about the value can be learnt from it (not even by trying every one of
     /// the few hundred million NIKs, which a plain hash would allow).
     public func blindIndex(_ value: String, _ field: SealedField) -> [UInt8] {
-        let key = keys.withLock { $0.index }
-        var mac = HMAC<SHA256>(key: key)
-        mac.update(data: Array(field.name.utf8))
-        mac.update(data: [0])
-        mac.update(data: Array(value.utf8))
-        return Array(mac.finalize())
+        blindIndexer(field).index(Array(value.utf8))
+    }
+
+    /// The blind index of one field, prepared once for many values (a registry import).
+    public func blindIndexer(_ field: SealedField) -> BlindIndexer {
+        var prefix = HMAC<SHA256>(key: keys.withLock { $0.index })
+        prefix.update(data: Array(field.name.utf8))
+        prefix.update(data: [0])
+        return BlindIndexer(prefix: prefix)
     }
 
     static let formatVersion: UInt8 = 1
+}
+
+/// HMAC-SHA256 keyed with the index key, already past the field's name: each value costs only
+/// its own bytes.
+public struct BlindIndexer: Sendable {
+    let prefix: HMAC<SHA256>
+
+    public func index(_ value: some DataProtocol) -> [UInt8] {
+        var mac = prefix
+        mac.update(data: value)
+        return Array(mac.finalize())
+    }
 }
 
 /// The unwrapped data keys of a service: the sealing keys by id with the time each may start

@@ -38,12 +38,15 @@ public struct RegistryImporter: Sendable {
     }
 
     let pool: PostgresPool
+    /// Makes the NIK and KK blind indexes the registry is searched by.
+    let cipher: PersonalDataCipher
     let logger: Logger
     public var maximumRejectedRatio = 0.01
     public var chunkSize = 1 << 20
 
-    public init(pool: PostgresPool, logger: Logger) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher, logger: Logger) {
         self.pool = pool
+        self.cipher = cipher
         self.logger = logger
     }
 
@@ -146,6 +149,8 @@ public struct RegistryImporter: Sendable {
         var lineNumber = 0
         var headerSeen = false
         defer { counters = Counters(processed: processed, rejected: rejected, rejections: rejections) }
+        let nikIndex = cipher.blindIndexer(.registryNIK)
+        let kkIndex = cipher.blindIndexer(.registryKK)
         return try await connection.copyIn(slot.copy) { writer in
             var pending: [UInt8] = []  // an incomplete last line of the previous chunk
             var output: [UInt8] = []
@@ -166,7 +171,7 @@ public struct RegistryImporter: Sendable {
                 let reason: String?
                 if let fields = CSVLine.fields(line) {
                     reason = RegistryRowValidator.problem(fields)
-                    if reason == nil { RegistryRowValidator.appendCSV(line: line, fields: fields, to: &output) }
+                    if reason == nil { RegistryRowValidator.appendMinimisedCSV(fields, nik: nikIndex.index, kk: kkIndex.index, to: &output) }
                 } else {
                     reason = "unterminated quote"
                 }

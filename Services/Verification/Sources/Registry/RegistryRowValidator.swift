@@ -1,7 +1,8 @@
 import LayarDomain
 
-/// Checks one row of a registry extract (DTKS/DTSEN CSV) and passes it on to COPY in CSV form.
-/// Works on the row's bytes: a million rows must load close to the speed of `psql \copy`.
+/// Checks one row of a registry extract (DTKS/DTSEN CSV) and passes what verification keeps of it
+/// on to COPY in CSV form. Works on the row's bytes: a million rows must load close to the speed
+/// of `psql \copy`.
 ///
 /// Columns, in this order (the header line names them): registry_id, nik, kk, name, birth_place,
 /// birth_date (YYYY-MM-DD), sex (L/P), relation, kecamatan_code, desa_code, address, decile (1–10, or
@@ -47,26 +48,44 @@ public enum RegistryRowValidator {
         return nil
     }
 
-    /// Appends a valid row for `COPY ... (FORMAT csv)`: the line itself when it is standard CSV
-    /// (every row of a well-formed extract: no re-encoding), else its fields quoted again, so that
-    /// PostgreSQL reads exactly the fields checked here. Empty fields stay unquoted: NULL for the
-    /// decile, empty text elsewhere (`FORCE_NOT_NULL`).
-    public static func appendCSV(line: ArraySlice<UInt8>, fields: [ArraySlice<UInt8>], to output: inout [UInt8]) {
-        if CSVLine.isStandard(line) {
-            output.append(contentsOf: line)
-        } else {
-            for (index, field) in fields.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                guard !field.isEmpty else { continue }
-                output.append(UInt8(ascii: "\""))
-                for byte in field {
-                    if byte == UInt8(ascii: "\"") { output.append(byte) }
-                    output.append(byte)
-                }
-                output.append(UInt8(ascii: "\""))
-            }
+    /// Appends what verification keeps of a valid row, for `COPY ... (FORMAT csv)`: the registry
+    /// id (quoted), the blind indexes of NIK and KK (`\x` hex, bytea's input form), kecamatan,
+    /// desa, decile (empty: NULL), pkh, bpnt, pbi_jk. Names, birth data, relation and address are
+    /// validated and left behind (UU 27/2022: only what the purpose needs). `nik` and `kk` make
+    /// the indexes (the service's blind indexers).
+    public static func appendMinimisedCSV(
+        _ fields: [ArraySlice<UInt8>], nik: (ArraySlice<UInt8>) -> [UInt8], kk: (ArraySlice<UInt8>) -> [UInt8],
+        to output: inout [UInt8]
+    ) {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        output.append(quote)
+        for byte in fields[0] {
+            if byte == quote { output.append(byte) }
+            output.append(byte)
+        }
+        output.append(quote)
+        output.append(comma)
+        appendHex(nik(fields[1]), to: &output)
+        output.append(comma)
+        appendHex(kk(fields[2]), to: &output)
+        for column in keptColumns {
+            output.append(comma)
+            output.append(contentsOf: fields[column])  // validated: codes and digits, nothing to quote
         }
         output.append(UInt8(ascii: "\n"))
+    }
+
+    /// kecamatan_code, desa_code, decile, pkh, bpnt, pbi_jk.
+    private static let keptColumns = [8, 9, 11, 12, 13, 14]
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func appendHex(_ bytes: [UInt8], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
+        output.append(UInt8(ascii: "x"))
+        for byte in bytes {
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        }
     }
 
     static func isDigits(_ field: ArraySlice<UInt8>, count: Int) -> Bool {

@@ -27,31 +27,29 @@ enum RegistrySlot: String, Sendable {
         switch self {
         case .a:
             [
-                "CREATE INDEX registry_a_nik ON registry_people_a (nik) WITH (fillfactor = 100)",
-                "CREATE INDEX registry_a_kk ON registry_people_a (kk) WITH (fillfactor = 100)",
+                "CREATE INDEX registry_a_nik ON registry_people_a (nik_index) WITH (fillfactor = 100)",
+                "CREATE INDEX registry_a_kk ON registry_people_a (kk_index) WITH (fillfactor = 100)",
             ]
         case .b:
             [
-                "CREATE INDEX registry_b_nik ON registry_people_b (nik) WITH (fillfactor = 100)",
-                "CREATE INDEX registry_b_kk ON registry_people_b (kk) WITH (fillfactor = 100)",
+                "CREATE INDEX registry_b_nik ON registry_people_b (nik_index) WITH (fillfactor = 100)",
+                "CREATE INDEX registry_b_kk ON registry_people_b (kk_index) WITH (fillfactor = 100)",
             ]
         }
     }
 
-    /// Validated rows go in as CSV, mostly byte for byte as they were read.
+    /// Validated rows go in as CSV with only what verification uses (see ``RegistryRowValidator/appendMinimisedCSV``).
     var copy: StaticString {
         switch self {
         case .a:
             """
-            COPY registry_people_a (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
-                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (
-                registry_id, name, birth_place, sex, relation, kecamatan_code, desa_code, address))
+            COPY registry_people_a (registry_id, nik_index, kk_index, kecamatan_code, desa_code, decile, pkh, bpnt, pbi_jk)
+                FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (registry_id, kecamatan_code, desa_code))
             """
         case .b:
             """
-            COPY registry_people_b (registry_id, nik, kk, name, birth_place, birth_date, sex, relation, kecamatan_code,
-                desa_code, address, decile, pkh, bpnt, pbi_jk) FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (
-                registry_id, name, birth_place, sex, relation, kecamatan_code, desa_code, address))
+            COPY registry_people_b (registry_id, nik_index, kk_index, kecamatan_code, desa_code, decile, pkh, bpnt, pbi_jk)
+                FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (registry_id, kecamatan_code, desa_code))
             """
         }
     }

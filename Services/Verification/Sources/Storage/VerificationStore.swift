@@ -10,7 +10,7 @@ struct VerificationStore: Sendable {
     let pool: PostgresPool
     let outbox: Outbox
     let cipher: PersonalDataCipher
-    let registry = RegistryLookup()
+    var registry: RegistryLookup { RegistryLookup(cipher: cipher) }
 
     init(pool: PostgresPool, cipher: PersonalDataCipher) {
         self.pool = pool
