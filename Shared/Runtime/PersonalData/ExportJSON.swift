@@ -2,11 +2,13 @@ import Foundation
 import SwiftProtobuf
 
 /// The JSON of a data-subject export: each service's part is an object, protobuf records appear
-/// as their canonical JSON (field names as in proto/), dates in ISO 8601.
+/// as their canonical JSON (field names as in proto/), other keys in the same snake case, dates in
+/// ISO 8601.
 public enum ExportJSON {
     public static func text(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase  // as the protobuf parts write theirs
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
