@@ -138,12 +138,13 @@ public final class KafkaConsumer: @unchecked Sendable {
     private func take(upTo limit: Int, waitingUpTo timeoutMilliseconds: Int32, from handle: OpaquePointer) throws -> [KafkaConsumerMessage] {
         var messages: [KafkaConsumerMessage] = []
         var timeout = timeoutMilliseconds
+        var topics = RDKafka.TopicNames()
         while messages.count < limit {
             guard let raw = rd_kafka_consumer_poll(handle, timeout) else { break }
             timeout = 0
             let error = raw.pointee.err
             if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                messages.append(RDKafka.message(raw))
+                messages.append(RDKafka.message(raw, topics: &topics))
                 rd_kafka_message_destroy(raw)
                 continue
             }
@@ -237,9 +238,14 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// minus the position after the last message polled of each partition.
     private func recordLag(after messages: [KafkaConsumerMessage], handle: OpaquePointer) {
         guard !messages.isEmpty else { return }
-        var last: [String: KafkaConsumerMessage] = [:]
-        for message in messages { last["\(message.topic)/\(message.partition)"] = message }
-        let measured = last.values.compactMap { message -> KafkaPartitionLag? in
+        // The last message of each partition: a batch holds a few partitions, so a short list
+        // searched from the end beats hashing a key per message.
+        var last: [KafkaConsumerMessage] = []
+        for message in messages.reversed()
+        where !last.contains(where: { $0.partition == message.partition && $0.topic == message.topic }) {
+            last.append(message)
+        }
+        let measured = last.compactMap { message -> KafkaPartitionLag? in
             var low: Int64 = 0
             var high: Int64 = 0
             guard rd_kafka_get_watermark_offsets(handle, message.topic, message.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR

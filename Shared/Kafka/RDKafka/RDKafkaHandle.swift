@@ -86,9 +86,24 @@ enum RDKafka {
     }
 
     /// Copies a C message (payload, key, headers) into a Swift value.
-    static func message(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumerMessage {
+    /// Topic names by librdkafka topic handle, so a batch converts each name once.
+    struct TopicNames {
+        private var handle: OpaquePointer?
+        private var name = ""
+
+        mutating func name(of topic: OpaquePointer?) -> String {
+            guard let topic else { return "" }
+            if topic != handle {
+                handle = topic
+                name = String(cString: rd_kafka_topic_name(topic))
+            }
+            return name
+        }
+    }
+
+    static func message(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout TopicNames) -> KafkaConsumerMessage {
         let raw = pointer.pointee
-        let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let topic = topics.name(of: raw.rkt)
         let key = raw.key.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: raw.key_len)) }
         let value = raw.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: raw.len)) } ?? []
         var headers: [KafkaHeader] = []
