@@ -94,6 +94,17 @@ public struct BlindIndexer: Sendable {
         mac.update(data: value)
         return Array(mac.finalize())
     }
+
+    /// The first 128 bits (HMAC-SHA256-128), stored as a `uuid` where an index must be compact:
+    /// the registry's hundred million rows. Collisions stay out of reach (about 2^64 values).
+    public func index128(_ value: some DataProtocol) -> UUID {
+        var mac = prefix
+        mac.update(data: value)
+        return mac.finalize().withUnsafeBytes { bytes in
+            UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+                        bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        }
+    }
 }
 
 /// The unwrapped data keys of a service: the sealing keys by id with the time each may start

@@ -171,7 +171,7 @@ public struct RegistryImporter: Sendable {
                 let reason: String?
                 if let fields = CSVLine.fields(line) {
                     reason = RegistryRowValidator.problem(fields)
-                    if reason == nil { RegistryRowValidator.appendMinimisedCSV(fields, nik: nikIndex.index, kk: kkIndex.index, to: &output) }
+                    if reason == nil { RegistryRowValidator.appendMinimisedCSV(fields, nik: nikIndex.index128, kk: kkIndex.index128, to: &output) }
                 } else {
                     reason = "unterminated quote"
                 }

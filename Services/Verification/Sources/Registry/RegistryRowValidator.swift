@@ -1,3 +1,4 @@
+import Foundation
 import LayarDomain
 
 /// Checks one row of a registry extract (DTKS/DTSEN CSV) and passes what verification keeps of it
@@ -49,12 +50,12 @@ public enum RegistryRowValidator {
     }
 
     /// Appends what verification keeps of a valid row, for `COPY ... (FORMAT csv)`: the registry
-    /// id (quoted), the blind indexes of NIK and KK (`\x` hex, bytea's input form), kecamatan,
-    /// desa, decile (empty: NULL), pkh, bpnt, pbi_jk. Names, birth data, relation and address are
+    /// id (quoted), the blind indexes of NIK and KK (16 bytes in hex, a `uuid`'s input form),
+    /// kecamatan, desa, decile (empty: NULL), pkh, bpnt, pbi_jk. Names, birth data, relation and address are
     /// validated and left behind (UU 27/2022: only what the purpose needs). `nik` and `kk` make
     /// the indexes (the service's blind indexers).
     public static func appendMinimisedCSV(
-        _ fields: [ArraySlice<UInt8>], nik: (ArraySlice<UInt8>) -> [UInt8], kk: (ArraySlice<UInt8>) -> [UInt8],
+        _ fields: [ArraySlice<UInt8>], nik: (ArraySlice<UInt8>) -> UUID, kk: (ArraySlice<UInt8>) -> UUID,
         to output: inout [UInt8]
     ) {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
@@ -79,12 +80,12 @@ public enum RegistryRowValidator {
     private static let keptColumns = [8, 9, 11, 12, 13, 14]
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func appendHex(_ bytes: [UInt8], to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\\"))
-        output.append(UInt8(ascii: "x"))
-        for byte in bytes {
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
+    static func appendHex(_ id: UUID, to output: inout [UInt8]) {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            for byte in bytes {
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            }
         }
     }
 

@@ -172,7 +172,8 @@ enum VerificationMigrations {
             sql: """
                 -- Verification needs of the registry only whether a person is in it, their family's
                 -- size, welfare decile, programmes and domicile: names, birth data, relation and
-                -- address are no longer kept, NIK and KK only as keyed blind indexes (HMAC-SHA256).
+                -- address are no longer kept, NIK and KK only as keyed blind indexes (HMAC-SHA256, its
+                -- first 128 bits in a uuid: a compact, fixed-width key for the largest table).
                 -- Snapshots loaded before held them in the clear: they are emptied, and the
                 -- extract is imported again (checks meanwhile find no registry and say so).
                 DROP VIEW registry_current;
@@ -180,10 +181,10 @@ enum VerificationMigrations {
                 UPDATE registry_snapshots SET active = false WHERE active;
                 ALTER TABLE registry_people_a DROP COLUMN nik, DROP COLUMN kk, DROP COLUMN name, DROP COLUMN birth_place,
                     DROP COLUMN birth_date, DROP COLUMN sex, DROP COLUMN relation, DROP COLUMN address,
-                    ADD COLUMN nik_index bytea NOT NULL, ADD COLUMN kk_index bytea NOT NULL;
+                    ADD COLUMN nik_index uuid NOT NULL, ADD COLUMN kk_index uuid NOT NULL;
                 ALTER TABLE registry_people_b DROP COLUMN nik, DROP COLUMN kk, DROP COLUMN name, DROP COLUMN birth_place,
                     DROP COLUMN birth_date, DROP COLUMN sex, DROP COLUMN relation, DROP COLUMN address,
-                    ADD COLUMN nik_index bytea NOT NULL, ADD COLUMN kk_index bytea NOT NULL;
+                    ADD COLUMN nik_index uuid NOT NULL, ADD COLUMN kk_index uuid NOT NULL;
                 CREATE VIEW registry_current AS SELECT * FROM registry_people_a;
                 """
         ),
