@@ -55,6 +55,24 @@ struct PersonalDataCipherTests {
         #expect(cipher.blindIndex("6311065203580001", Self.nik) != PersonalDataCipher(keys: .random()).blindIndex("6311065203580001", Self.nik))
     }
 
+    @Test("the blind indexer is HMAC-SHA256 over the field's name, a zero byte and the value, as swift-crypto computes it")
+    func indexerIsHMAC() {
+        let key = SymmetricKey(size: .bits256)
+        let keys = DataKeySet(sealing: ["dk-1": SymmetricKey(size: .bits256)], usableFrom: ["dk-1": Date(timeIntervalSince1970: 0)], index: key)
+        let cipher = PersonalDataCipher(keys: keys)
+        for value in ["", "6311065203580001", String(repeating: "x", count: 200)] {
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: Array(Self.nik.name.utf8) + [0] + Array(value.utf8), using: key))
+            #expect(cipher.blindIndex(value, Self.nik) == expected)
+            let short = cipher.blindIndexer(Self.nik).index128(Array(value.utf8)[...])
+            #expect(withUnsafeBytes(of: short.uuid) { Array($0) } == Array(expected.prefix(16)))
+        }
+        // A key longer than SHA-256's block is hashed first, as RFC 2104 says.
+        let long = SymmetricKey(data: [UInt8](repeating: 7, count: 100))
+        let longKeys = DataKeySet(sealing: keys.sealing, usableFrom: keys.usableFrom, index: long)
+        #expect(PersonalDataCipher(keys: longKeys).blindIndex("a", Self.nik)
+            == Array(HMAC<SHA256>.authenticationCode(for: Array(Self.nik.name.utf8) + [0, 0x61], using: long)))
+    }
+
     @Test("data keys are made once, kept wrapped, and rewrapped when the master key rotates")
     func masterKeyRotation() async throws {
         let database = try await Self.prepare()

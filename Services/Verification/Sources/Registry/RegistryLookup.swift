@@ -36,7 +36,7 @@ struct RegistryLookup: Sendable {
             SELECT p.registry_id, p.decile, p.pkh, p.bpnt, p.pbi_jk, p.kecamatan_code, p.desa_code,
                 (SELECT count(*) FROM registry_current f WHERE f.kk_index = p.kk_index) AS family
             FROM registry_current p WHERE p.nik_index = $1 LIMIT 1
-            """, [cipher.blindIndexer(.registryNIK).index128(Array(nik.utf8))]
+            """, [cipher.blindIndexer(.registryNIK).index128(Array(nik.utf8)[...])]
         ).first else { return nil }
         return RegistryMatch(
             registryID: try row.decode(String.self, "registry_id"),
@@ -52,7 +52,7 @@ struct RegistryLookup: Sendable {
         guard Self.isSixteenDigits(kk) else { return [] }
         return try await connection.query(
             "SELECT registry_id FROM registry_current WHERE kk_index = $1 ORDER BY registry_id",
-            [cipher.blindIndexer(.registryKK).index128(Array(kk.utf8))]
+            [cipher.blindIndexer(.registryKK).index128(Array(kk.utf8)[...])]
         ).map { try $0.decode(String.self, "registry_id") }
     }
 
