@@ -83,8 +83,19 @@ struct DataSubjectRequestTests {
             })
         }
 
-        // Export: one bundle, a part from each service, holding what each keeps.
-        let export = try await Self.completed(services, nik: form.person.nik, .export)
+        // Export: one bundle, a part from each service, holding what each keeps. Each service answers
+        // from what it has applied so far: assignment records the person from intake's topic in a
+        // consumer group of its own, which may still be behind the case; the test asks again until
+        // every service has caught up with the submission (notification's contact likewise).
+        var export = try await Self.completed(services, nik: form.person.nik, .export)
+        let caughtUp = ContinuousClock.now + .seconds(30)
+        func holds(_ service: String, _ text: String) -> Bool {
+            export.answers.contains { $0.service == service && $0.exportJson.contains(text) }
+        }
+        while !(holds("assignment", form.person.nik) && holds("notification", "6281234567890")), ContinuousClock.now < caughtUp {
+            try await Task.sleep(for: .milliseconds(500))
+            export = try await Self.completed(services, nik: form.person.nik, .export)
+        }
         #expect(Set(export.answers.map(\.service)) == ["intake", "verification", "assignment", "notification", "survey"])
         #expect(export.referralIds == [submitted.referralID])
         let parts = Dictionary(uniqueKeysWithValues: export.answers.map { ($0.service, $0.exportJson) })
