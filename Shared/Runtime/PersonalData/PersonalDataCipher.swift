@@ -147,11 +147,17 @@ public struct DataKeySet: Sendable {
     }
 
     /// The newest key already usable at `time` (ties broken by id).
+    /// One pass, no allocation: it runs for every value sealed. Before any key is usable (a clock
+    /// behind the announcement), the earliest announced one.
     func sealingKey(at time: Date) -> (id: String, key: SymmetricKey) {
-        let usable = usableFrom.filter { $0.value <= time && sealing[$0.key] != nil }
-        let newest = usable.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
-            ?? usableFrom.min { ($0.value, $0.key) < ($1.value, $1.key) }!.key
-        return (newest, sealing[newest]!)
+        var newest: (from: Date, id: String)?
+        var earliest: (from: Date, id: String)?
+        for (id, from) in usableFrom where sealing[id] != nil {
+            if from <= time, newest.map({ $0 < (from, id) }) ?? true { newest = (from, id) }
+            if earliest.map({ (from, id) < $0 }) ?? true { earliest = (from, id) }
+        }
+        let id = (newest ?? earliest)!.id
+        return (id, sealing[id]!)
     }
 
     /// A key set made in memory (tests and tools that hold no database).
