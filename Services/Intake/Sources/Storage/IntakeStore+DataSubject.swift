@@ -20,10 +20,14 @@ extension IntakeStore {
     /// UU 27/2022: a data subject's request is answered within 3 × 24 hours.
     static let answerWindow: TimeInterval = 72 * 3600
 
+    /// A referral a request covers, read once with the lock: intake's part needs nothing more.
     struct ReferralRef {
         var id: UUID
         var trackingCode: String
         var status: Layar_V1_ReferralStatus
+        var sealedForm: [UInt8]
+        var submittedAt: Date
+        var updatedAt: Date
     }
 
     public func openDataSubjectRequest(
@@ -33,8 +37,8 @@ extension IntakeStore {
         try await pool.withTransaction { connection in
             let referrals = try await connection.query(
                 """
-                SELECT id, tracking_code, status FROM referrals WHERE nik_index = $1 AND anonymised_at IS NULL
-                ORDER BY submitted_at, id FOR UPDATE
+                SELECT id, tracking_code, status, form, submitted_at, updated_at FROM referrals
+                WHERE nik_index = $1 AND anonymised_at IS NULL ORDER BY submitted_at, id FOR UPDATE
                 """, [cipher.blindIndex(nik, .nik)]
             ).map(Self.referralRef)
             guard !referrals.isEmpty else { throw DataSubjectError.noReferrals }
@@ -53,7 +57,7 @@ extension IntakeStore {
         try await pool.withTransaction { connection in
             let referrals = try await connection.query(
                 """
-                SELECT id, tracking_code, status FROM referrals
+                SELECT id, tracking_code, status, form, submitted_at, updated_at FROM referrals
                 WHERE anonymised_at IS NULL AND status = ANY ($1::integer[]) AND updated_at < $2
                 ORDER BY updated_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
                 """, [Self.closedStatuses, cutoff, limit]
@@ -76,11 +80,11 @@ extension IntakeStore {
         var export: [UInt8]?
         switch kind {
         case .export:
-            export = cipher.seal(Array(try ExportJSON.text(try await exportPart(ids, on: connection)).utf8), .exportPart)
+            export = cipher.seal(Array(try ExportJSON.text(try await exportPart(referrals, on: connection)).utf8), .exportPart)
         case .correction:
-            records = try await correct(ids, correction, on: connection)
+            records = try await correct(referrals, correction, on: connection)
         default:
-            try await anonymise(ids, at: now, on: connection)
+            try await anonymise(referrals, at: now, on: connection)
         }
         try await connection.query(
             """
@@ -177,7 +181,9 @@ extension IntakeStore {
     private static func referralRef(_ row: PostgresRow) throws -> ReferralRef {
         ReferralRef(
             id: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
-            status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+            status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified,
+            sealedForm: try row.decode([UInt8].self, "form"), submittedAt: try row.decode(Date.self, "submitted_at"),
+            updatedAt: try row.decode(Date.self, "updated_at")
         )
     }
 
@@ -212,13 +218,11 @@ extension IntakeStore {
         var explanation: String
     }
 
-    private func exportPart(_ ids: [UUID], on connection: PostgresConnection) async throws -> [ExportedReferral] {
+    private func exportPart(_ referrals: [ReferralRef], on connection: PostgresConnection) async throws -> [ExportedReferral] {
         var exported: [ExportedReferral] = []
-        for id in ids {
-            let row = try await connection.query(
-                "SELECT tracking_code, status, form, submitted_at, updated_at FROM referrals WHERE id = $1", [id]
-            ).first!
-            var form = try openForm(try row.decode([UInt8].self, "form"))
+        for referral in referrals {
+            let id = referral.id
+            var form = try openForm(referral.sealedForm)
             form.documents = []
             let documents = try await connection.query(
                 "SELECT id, kind, file_name, media_type, size_bytes, sha256, added_at FROM documents WHERE referral_id = $1 ORDER BY added_at, id",
@@ -241,9 +245,8 @@ extension IntakeStore {
                 )
             }
             exported.append(ExportedReferral(
-                referralID: id.uuidString.lowercased(), trackingCode: try row.decode(String.self, "tracking_code"),
-                status: "\(Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified)",
-                submittedAt: try row.decode(Date.self, "submitted_at"), updatedAt: try row.decode(Date.self, "updated_at"),
+                referralID: id.uuidString.lowercased(), trackingCode: referral.trackingCode, status: "\(referral.status)",
+                submittedAt: referral.submittedAt, updatedAt: referral.updatedAt,
                 form: try JSONValue(form), documents: documents, timeline: timeline
             ))
         }
@@ -251,11 +254,12 @@ extension IntakeStore {
     }
 
     /// Sets the corrected fields in each referral's stored form; how many forms changed.
-    private func correct(_ ids: [UUID], _ correction: Layar_V1_PersonCorrection, on connection: PostgresConnection) async throws -> Int {
+    private func correct(
+        _ referrals: [ReferralRef], _ correction: Layar_V1_PersonCorrection, on connection: PostgresConnection
+    ) async throws -> Int {
         var changed = 0
-        for id in ids {
-            let sealed = try await connection.query("SELECT form FROM referrals WHERE id = $1", [id]).first!.decode([UInt8].self, "form")
-            let original = try openForm(sealed)
+        for referral in referrals {
+            let original = try openForm(referral.sealedForm)
             var form = original
             if !correction.fullName.isEmpty { form.person.fullName = correction.fullName }
             if !correction.birthPlace.isEmpty { form.person.birthPlace = correction.birthPlace }
@@ -267,7 +271,8 @@ extension IntakeStore {
             if !correction.email.isEmpty { form.applicant.email = correction.email }
             guard form != original else { continue }
             try await connection.query(
-                "UPDATE referrals SET form = $2 WHERE id = $1", [id, cipher.seal(try form.serializedBytes() as [UInt8], .referralForm)]
+                "UPDATE referrals SET form = $2 WHERE id = $1",
+                [referral.id, cipher.seal(try form.serializedBytes() as [UInt8], .referralForm)]
             )
             changed += 1
         }
@@ -277,10 +282,9 @@ extension IntakeStore {
     /// Keeps of each referral only what the office's figures count (kecamatan, PPKS kind, needs,
     /// dates, status, the consent's record) and removes the rest: identity, contact, description,
     /// documents, the link to the person's other referrals.
-    private func anonymise(_ ids: [UUID], at time: Date, on connection: PostgresConnection) async throws {
-        for id in ids {
-            let sealed = try await connection.query("SELECT form FROM referrals WHERE id = $1", [id]).first!.decode([UInt8].self, "form")
-            let form = try openForm(sealed)
+    private func anonymise(_ referrals: [ReferralRef], at time: Date, on connection: PostgresConnection) async throws {
+        for referral in referrals {
+            let form = try openForm(referral.sealedForm)
             let kept = Layar_V1_ReferralForm.with {
                 $0.person.address.kecamatanCode = form.person.address.kecamatanCode
                 $0.ppksKind = form.ppksKind
@@ -297,10 +301,10 @@ extension IntakeStore {
                 UPDATE referrals SET form = $2, nik_index = sha256(gen_random_uuid()::text::bytea), desa_code = '',
                     birth_date = make_date(extract(year FROM birth_date)::integer, 1, 1), anonymised_at = $3
                 WHERE id = $1
-                """, [id, cipher.seal(try kept.serializedBytes() as [UInt8], .referralForm), time]
+                """, [referral.id, cipher.seal(try kept.serializedBytes() as [UInt8], .referralForm), time]
             )
         }
-        let list = PostgresTextArray(ids.map(\.uuidString))
+        let list = PostgresTextArray(referrals.map(\.id.uuidString))
         try await connection.query("DELETE FROM documents WHERE referral_id = ANY ($1::uuid[])", [list])
         try await connection.query("DELETE FROM linked_submissions WHERE referral_id = ANY ($1::uuid[])", [list])
         // The person's pseudonymous id stays (counts of people), unlinked from the NIK once no
