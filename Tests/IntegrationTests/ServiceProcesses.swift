@@ -139,15 +139,12 @@ final class ServiceProcesses: @unchecked Sendable {
     }
 
     /// Personal data of the sample persons found in the services' logs (UU 27/2022: logs get
-    /// none): their names, phone numbers in any form, and anything shaped like a Balangan NIK.
+    /// none): see ``SamplePersonalData``.
     func personalDataInLogs() -> [String] {
         let text = Self.names.map { name in
             (try? String(contentsOf: logDirectory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
         }.joined(separator: "\n")
-        var found = ["Siti Aminah", "Rusdiansyah", "0812-3456-7890", "81234567890"].filter { text.contains($0) }
-        let nik = /63\d{14}/
-        found += text.matches(of: nik).prefix(3).map { "NIK-like \(text[$0.range])" }
-        return found
+        return SamplePersonalData.found(in: text)
     }
 
     /// A port that was free a moment ago (bound to port 0, then released).
