@@ -24,6 +24,9 @@ public struct KafkaPartitionLag: Sendable, Equatable {
 public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let logQueue: OpaquePointer
+    /// The group's message queue, read in batches (`rd_kafka_poll_set_consumer` forwards the main
+    /// queue to it, so rebalances are served by the same calls).
+    private let consumerQueue: OpaquePointer
     private let worker = DispatchQueue(label: "layar.kafka.consumer")
     private let logger: Logger
     private let state = Mutex(Phase.open)
@@ -46,6 +49,12 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.logQueue = rd_kafka_queue_new(handle)
         rd_kafka_set_log_queue(handle, logQueue)
         rd_kafka_poll_set_consumer(handle)
+        guard let consumerQueue = rd_kafka_queue_get_consumer(handle) else {
+            rd_kafka_queue_destroy(logQueue)
+            rd_kafka_destroy(handle)
+            throw KafkaError(kind: .configuration, message: "a consumer needs a group.id")
+        }
+        self.consumerQueue = consumerQueue
         self.handle = handle
         self.logger = logger
         self.keepAliveInterval = .milliseconds(configuration.maxPollIntervalMilliseconds / 3)
@@ -57,6 +66,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         let result = rd_kafka_subscribe(handle, topics)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            rd_kafka_queue_destroy(consumerQueue)
             rd_kafka_queue_destroy(logQueue)
             rd_kafka_destroy(handle)
             throw RDKafka.error(.consume, result)
@@ -107,6 +117,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 if result != RD_KAFKA_RESP_ERR_NO_ERROR {
                     logger.warning("consumer close: \(String(cString: rd_kafka_err2str(result)))")
                 }
+                rd_kafka_queue_destroy(consumerQueue)
                 rd_kafka_queue_destroy(logQueue)
                 rd_kafka_destroy(handle)
                 state.withLock { $0 = .closed }
@@ -126,43 +137,60 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
             // What a keep-alive poll already took comes first, without waiting for more.
             let fresh = try self.take(upTo: limit - kept.count, waitingUpTo: kept.isEmpty ? timeoutMilliseconds : 0, from: handle)
-            let messages = kept + fresh
+            let messages = kept.isEmpty ? fresh : kept + fresh
             self.recordLag(after: messages, handle: handle)
             return messages
         }
     }
 
-    /// The librdkafka side of a poll (on the worker queue). Consumer errors are informational (a
-    /// topic not yet created, a broker down: the client recovers by itself) except a fatal one,
-    /// and "left the group" after `max.poll.interval.ms`, which is counted and logged loudly.
+    /// The librdkafka side of a poll (on the worker queue): one `rd_kafka_consume_batch_queue`
+    /// call waits for the first message, a second takes what is already fetched, up to `limit`.
+    /// Consumer errors are informational (a topic not yet created, a broker down: the client
+    /// recovers by itself) except a fatal one, and "left the group" after `max.poll.interval.ms`,
+    /// which is counted and logged loudly.
     private func take(upTo limit: Int, waitingUpTo timeoutMilliseconds: Int32, from handle: OpaquePointer) throws -> [KafkaConsumerMessage] {
+        guard limit > 0 else { return [] }
         var messages: [KafkaConsumerMessage] = []
-        var timeout = timeoutMilliseconds
         var topics = RDKafka.TopicNames()
-        while messages.count < limit {
-            guard let raw = rd_kafka_consumer_poll(handle, timeout) else { break }
-            timeout = 0
-            let error = raw.pointee.err
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                messages.append(RDKafka.message(raw, topics: &topics))
-                rd_kafka_message_destroy(raw)
-                continue
+        var errors: [rd_kafka_resp_err_t] = []
+        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<rd_kafka_message_t>?.self, capacity: limit) { batch in
+            guard let base = batch.baseAddress else { return }
+            // The batch call waits until the whole batch is there or the timeout passes: only the
+            // first message is waited for, the rest is what librdkafka already holds.
+            var count = Int(rd_kafka_consume_batch_queue(consumerQueue, timeoutMilliseconds, base, 1))
+            if count == 1, limit > 1 {
+                count += max(0, Int(rd_kafka_consume_batch_queue(consumerQueue, 0, base + 1, limit - 1)))
             }
-            rd_kafka_message_destroy(raw)
-            if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw RDKafka.error(.consume, error, isFatal: true)
+            guard count > 0 else { return }
+            messages.reserveCapacity(count)
+            for raw in UnsafeBufferPointer(start: base, count: count) {
+                guard let raw else { continue }
+                defer { rd_kafka_message_destroy(raw) }
+                // Every message is handed out, also those after an error: librdkafka has moved
+                // its position past them already.
+                if raw.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    messages.append(RDKafka.message(raw, topics: &topics))
+                } else {
+                    errors.append(raw.pointee.err)
+                }
             }
-            if error == RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED {
-                evictionCount.withLock { $0 += 1 }
-                logger.error(
-                    "consumer left its group: no poll within max.poll.interval.ms; its partitions went to other members, which re-read them from the committed offsets; it rejoins now"
-                )
-            } else {
-                logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
-            }
-            break
         }
+        for error in errors { try report(consumerError: error, from: handle) }
         return messages
+    }
+
+    private func report(consumerError error: rd_kafka_resp_err_t, from handle: OpaquePointer) throws {
+        if rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw RDKafka.error(.consume, error, isFatal: true)
+        }
+        if error == RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED {
+            evictionCount.withLock { $0 += 1 }
+            logger.error(
+                "consumer left its group: no poll within max.poll.interval.ms; its partitions went to other members, which re-read them from the committed offsets; it rejoins now"
+            )
+        } else {
+            logger.debug("consumer: \(String(cString: rd_kafka_err2str(error)))")
+        }
     }
 
     /// How many times the consumer was put out of its group for not polling in time.
@@ -315,7 +343,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         /// Messages taken from librdkafka by one poll (up to ``pollBatch``) and handed out one by one.
         final class BufferedPolls: Sendable {
             let consumer: KafkaConsumer
-            private let pending = Mutex<(messages: [KafkaConsumerMessage], next: Int)>(([], 0))
+            /// The last poll's messages in reverse order, so handing one out moves it off the end
+            /// instead of copying it (and retaining its buffers) out of the middle.
+            private let pending = Mutex<[KafkaConsumerMessage]>([])
 
             /// At most this many messages are taken out of librdkafka per poll.
             static let pollBatch = 500
@@ -328,7 +358,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 if let message = take() { return message }
                 do {
                     let polled = try await consumer.poll(timeoutMilliseconds: timeoutMilliseconds, upTo: Self.pollBatch)
-                    pending.withLock { $0 = (polled, 0) }
+                    pending.withLock { $0 = polled.reversed() }
                 } catch let error as KafkaError where error.kind == .closed {
                     return nil
                 }
@@ -336,11 +366,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
 
             private func take() -> KafkaConsumerMessage? {
-                pending.withLock { state in
-                    guard state.next < state.messages.count else { return nil }
-                    defer { state.next += 1 }
-                    return state.messages[state.next]
-                }
+                pending.withLock { $0.popLast() }
             }
         }
     }
