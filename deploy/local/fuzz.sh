@@ -37,7 +37,7 @@ build_module SwiftProtobuf $(find "$protobuf" -name '*.swift' | sort)
 build_target nik LayarDomain "$ROOT/Tests/Fuzz/FuzzNIK.swift"
 build_target phone "" "$ROOT/Services/Intake/Sources/Domain/PhoneNumber.swift" "$ROOT/Tests/Fuzz/FuzzPhone.swift"
 build_target registry-csv LayarDomain "$ROOT/Services/Verification/Sources/Registry/RegistryRowValidator.swift" \
-  "$ROOT/Tests/Fuzz/FuzzRegistryCSV.swift"
+  "$ROOT/Services/Verification/Sources/Registry/CSVFields.swift" "$ROOT/Tests/Fuzz/FuzzRegistryCSV.swift"
 build_target events SwiftProtobuf "$ROOT"/Shared/LayarSchema/Generated/*.pb.swift "$ROOT/Tests/Fuzz/FuzzEvents.swift"
 
 status=0

@@ -116,8 +116,13 @@ public struct BlindIndexer: Sendable {
     /// The first 128 bits (HMAC-SHA256-128), stored as a `uuid` where an index must be compact:
     /// the registry's hundred million rows. Collisions stay out of reach (about 2^64 values).
     public func index128(_ value: ArraySlice<UInt8>) -> UUID {
+        value.withUnsafeBytes { index128($0) }
+    }
+
+    /// ``index128(_:)-(ArraySlice<UInt8>)`` of bytes in place (a registry import's buffer).
+    public func index128(_ value: UnsafeRawBufferPointer) -> UUID {
         var inner = self.inner
-        value.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        inner.update(bufferPointer: value)
         return finish(inner).withUnsafeBytes { bytes in
             UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
                         bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))

@@ -143,43 +143,11 @@ public struct RegistryImporter: Sendable {
     private func copy(
         into connection: PostgresConnection, slot: RegistrySlot, nextChunk: () throws -> [UInt8]?, counters: inout Counters
     ) async throws -> Int {
-        var processed = 0
-        var rejected = 0
-        var rejections: [(line: Int, reason: String)] = []
-        var lineNumber = 0
-        var headerSeen = false
-        defer { counters = Counters(processed: processed, rejected: rejected, rejections: rejections) }
-        let nikIndex = cipher.blindIndexer(.registryNIK)
-        let kkIndex = cipher.blindIndexer(.registryKK)
+        var stream = RegistryCopyStream(
+            nikIndex: cipher.blindIndexer(.registryNIK), kkIndex: cipher.blindIndexer(.registryKK), outputCapacity: chunkSize + 4096
+        )
+        defer { counters = Counters(processed: stream.processed, rejected: stream.rejected, rejections: stream.rejections) }
         return try await connection.copyIn(slot.copy) { writer in
-            var pending: [UInt8] = []  // an incomplete last line of the previous chunk
-            var output: [UInt8] = []
-            output.reserveCapacity(chunkSize + 4096)
-            func handle(_ line: ArraySlice<UInt8>) throws {
-                lineNumber += 1
-                var line = line
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                if !headerSeen {
-                    headerSeen = true
-                    let header = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\u{FEFF}", with: "")
-                    guard header.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) == RegistryRowValidator.columns
-                    else { throw BadHeader(found: header) }
-                    return
-                }
-                if line.isEmpty { return }
-                processed += 1
-                let reason: String?
-                if let fields = CSVLine.fields(line) {
-                    reason = RegistryRowValidator.problem(fields)
-                    if reason == nil { RegistryRowValidator.appendMinimisedCSV(fields, nik: nikIndex.index128, kk: kkIndex.index128, to: &output) }
-                } else {
-                    reason = "unterminated quote"
-                }
-                if let reason {
-                    rejected += 1
-                    if rejections.count < 100 { rejections.append((lineNumber, reason)) }
-                }
-            }
             // Parsing the next chunk overlaps with sending the previous one: the server ingests
             // on one core while this process validates on another.
             var sending: Task<Void, any Error>?
@@ -188,29 +156,19 @@ public struct RegistryImporter: Sendable {
                 sending = Task { try await writer.write(bytes) }
             }
             while let chunk = try nextChunk() {
-                var data = pending + chunk
-                var start = data.startIndex
-                while let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                    try handle(data[start..<newline])
-                    start = newline + 1
-                }
-                data.removeSubrange(..<start)
-                pending = data
-                if output.count >= chunkSize {
-                    try await send(output)
-                    output.removeAll(keepingCapacity: true)
-                }
+                try stream.add(chunk)
+                if stream.output.count >= chunkSize { try await send(stream.takeOutput()) }
                 // Stop early when a large part of what was read so far is bad.
-                if processed >= 10_000 && Double(rejected) > maximumRejectedRatio * Double(processed) {
-                    throw TooManyRejected(rejected: rejected, processed: processed, rejections: rejections)
+                if stream.processed >= 10_000 && Double(stream.rejected) > maximumRejectedRatio * Double(stream.processed) {
+                    throw TooManyRejected(rejected: stream.rejected, processed: stream.processed, rejections: stream.rejections)
                 }
             }
-            if !pending.isEmpty { try handle(pending[...]) }
+            try stream.finish()
             try await sending?.value
-            if rejected > max(10, Int(maximumRejectedRatio * Double(processed))) {
-                throw TooManyRejected(rejected: rejected, processed: processed, rejections: rejections)
+            if stream.rejected > max(10, Int(maximumRejectedRatio * Double(stream.processed))) {
+                throw TooManyRejected(rejected: stream.rejected, processed: stream.processed, rejections: stream.rejections)
             }
-            try await writer.write(output)
+            try await writer.write(stream.takeOutput())
         }
     }
 

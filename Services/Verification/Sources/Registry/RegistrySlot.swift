@@ -38,18 +38,19 @@ enum RegistrySlot: String, Sendable {
         }
     }
 
-    /// Validated rows go in as CSV with only what verification uses (see ``RegistryRowValidator/appendMinimisedCSV``).
+    /// Validated rows go in as binary tuples with only what verification uses (see
+    /// ``RegistryRowValidator/appendCopyTuple(_:nik:kk:to:)``).
     var copy: StaticString {
         switch self {
         case .a:
             """
             COPY registry_people_a (registry_id, nik_index, kk_index, kecamatan_code, desa_code, decile, pkh, bpnt, pbi_jk)
-                FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (registry_id, kecamatan_code, desa_code))
+                FROM STDIN WITH (FORMAT binary, FREEZE)
             """
         case .b:
             """
             COPY registry_people_b (registry_id, nik_index, kk_index, kecamatan_code, desa_code, decile, pkh, bpnt, pbi_jk)
-                FROM STDIN WITH (FORMAT csv, FREEZE, FORCE_NOT_NULL (registry_id, kecamatan_code, desa_code))
+                FROM STDIN WITH (FORMAT binary, FREEZE)
             """
         }
     }

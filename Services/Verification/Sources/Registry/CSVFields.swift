@@ -1,0 +1,74 @@
+/// The fields of one CSV line as ranges of the line's bytes: splitting a line copies nothing and
+/// allocates nothing (a registry import splits a million of them).
+public struct CSVFields {
+    /// The line, quoted fields already unescaped in place (see ``CSVLine/split(_:into:)``).
+    let line: UnsafeBufferPointer<UInt8>
+    let bounds: UnsafeBufferPointer<Range<Int>>
+    /// How many fields the line has; only the first `bounds.count` of them can be read.
+    public let count: Int
+
+    public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: line[bounds[index]])
+    }
+}
+
+/// Splits CSV lines into fields: commas, double-quoted fields with `""` for a quote. A quoted field
+/// may not span lines (registry extracts keep addresses on one line).
+public enum CSVLine {
+    /// At most this many fields of a line are kept (a registry row has 15; more are only counted).
+    public static let maximumFields = 32
+
+    /// Splits `line` (no line break) into `bounds`, unescaping quoted fields in place (unescaping
+    /// only shortens, so each field's bytes stay inside the line); the number of fields, which may
+    /// exceed `bounds.count`, or nil for a quote that is not closed or not followed by a comma.
+    public static func split(_ line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>) -> Int? {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        var count = 0
+        func keep(_ range: Range<Int>) {
+            if count < bounds.count { bounds[count] = range }
+            count += 1
+        }
+        var index = 0
+        while true {
+            if index < line.count, line[index] == quote {
+                var read = index + 1
+                var write = index
+                while true {
+                    guard read < line.count else { return nil }  // unterminated quote
+                    let byte = line[read]
+                    read += 1
+                    if byte == quote {
+                        guard read < line.count, line[read] == quote else { break }
+                        read += 1  // a doubled quote stands for one
+                    }
+                    line[write] = byte
+                    write += 1
+                }
+                keep(index..<write)
+                index = read
+                if index == line.count { return count }
+                guard line[index] == comma else { return nil }
+                index += 1
+            } else {
+                var end = index
+                while end < line.count, line[end] != comma { end += 1 }
+                keep(index..<end)
+                if end == line.count { return count }
+                index = end + 1
+            }
+        }
+    }
+
+    /// Splits a copy of `line` and hands its fields to `body` (nil when the quoting is bad): for
+    /// callers that have a line rather than a file buffer (tests, the fuzz target).
+    public static func withFields<Result>(_ line: [UInt8], _ body: (CSVFields?) throws -> Result) rethrows -> Result {
+        var copy = line
+        return try copy.withUnsafeMutableBufferPointer { buffer in
+            try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maximumFields) { bounds in
+                guard let count = split(buffer, into: bounds) else { return try body(nil) }
+                let kept = UnsafeBufferPointer(rebasing: bounds[..<min(count, bounds.count)])
+                return try body(CSVFields(line: UnsafeBufferPointer(buffer), bounds: kept, count: count))
+            }
+        }
+    }
+}
