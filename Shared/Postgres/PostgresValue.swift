@@ -9,7 +9,8 @@ public enum PostgresBinding: Sendable, Equatable {
 }
 
 /// A Swift value that can be a query parameter. Parameters always travel separately from the
-/// SQL text (`PQexecParams`), so no value can change what a statement does.
+/// SQL text (statements are prepared, then executed with `PQexecPrepared`), so no value can
+/// change what a statement does.
 public protocol PostgresEncodable: Sendable {
     var postgresBinding: PostgresBinding { get }
 }

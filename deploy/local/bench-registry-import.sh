@@ -10,8 +10,8 @@ ROWS=${1:-1000000}
 install_packages
 command -v bc >/dev/null || as_root apt-get install -y -q bc >/dev/null
 log "building layar-verification (release)"
-(cd "$ROOT" && swift build -c release --product layar-verification) >/dev/null || die "build failed"
-RELEASE=$(cd "$ROOT" && swift build -c release --show-bin-path)
+(cd "$ROOT" && swift build -c release --static-swift-stdlib --product layar-verification) >/dev/null || die "build failed"
+RELEASE=$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)
 start_postgres
 create_database layar_bench
 trap 'stop_postgres' EXIT

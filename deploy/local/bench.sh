@@ -15,7 +15,10 @@ mkdir -p "$OUT"
 
 install_packages
 for tool in kcat bc; do command -v $tool >/dev/null || as_root apt-get install -y -q $tool >/dev/null; done
-build -c release
+# Release builds with the Swift runtime linked in, as the images are built (deploy/docker/Dockerfile).
+for product in layar-intake layar-verification layar-assignment layar-notification layar-survey layar-devbroker layarctl layar-bench; do
+  build -c release --static-swift-stdlib --product "$product"
+done
 start_postgres
 psql_admin -d postgres -c "DROP DATABASE IF EXISTS layar_load" >/dev/null
 create_database layar_load
