@@ -206,15 +206,25 @@ struct NotificationStore: Sendable {
         }
     }
 
-    /// The provider accepted the message: record it and announce it, together.
-    func sent(_ due: Due, providerID: String, now: Date) async throws {
+    /// A message its provider accepted, with the provider's id for it.
+    struct Accepted: Sendable {
+        var due: Due
+        var providerID: String
+    }
+
+    /// The providers accepted these messages: records and announces them in one transaction (a
+    /// dispatch round's worth: one commit instead of one per message), in the order given.
+    func sent(_ accepted: [Accepted], now: Date) async throws {
+        guard !accepted.isEmpty else { return }
         try await pool.withTransaction { connection in
-            try await connection.query(
-                """
-                UPDATE messages SET status = $2, sent_at = $3, provider_id = $4, claimed_until = NULL, last_error = ''
-                WHERE id = $1
-                """, [due.id, Layar_V1_DeliveryStatus.sent.rawValue, now, providerID])
-            try await announce(due, outcome: .sent, reason: "", now: now, on: connection)
+            for message in accepted {
+                try await connection.query(
+                    """
+                    UPDATE messages SET status = $2, sent_at = $3, provider_id = $4, claimed_until = NULL, last_error = ''
+                    WHERE id = $1
+                    """, [message.due.id, Layar_V1_DeliveryStatus.sent.rawValue, now, message.providerID])
+                try await announce(message.due, outcome: .sent, reason: "", now: now, on: connection)
+            }
         }
     }
 
