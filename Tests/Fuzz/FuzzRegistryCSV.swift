@@ -26,6 +26,7 @@ public func fuzzRegistryLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         let stored = (0..<9).map { _ in tuple.field() }
         precondition(tuple.isAtEnd, "the tuple has bytes after its last field")
         precondition(stored[0] == Array(fields[0]), "the registry id changed")
+        precondition(String(validating: stored[0] ?? [], as: UTF8.self) != nil && stored[0]?.contains(0) == false, "PostgreSQL would refuse the registry id as text")
         precondition(stored[1] == bytes(fields[1]) && stored[2] == bytes(fields[2]), "an index is not the value's")
         precondition(stored[3] == Array(fields[8]) && stored[4] == Array(fields[9]), "a region code changed")
         let decile = fields[11].isEmpty ? nil : Int(String(decoding: fields[11], as: UTF8.self))

@@ -93,11 +93,16 @@ struct VerificationStoreTests {
         var lines = try Self.extract(rows: 2_000, seed: 2)
         lines[5] = "DTSEN-X,123,456,Nama,Paringin,1960-01-01,L,Kepala Keluarga,63.11.06,63.11.06.1023,alamat,3,0,0,0"
         lines[7] = lines[7].replacingOccurrences(of: ",63.11.", with: ",63.10.")
+        lines[9] = "DTSEN-\t9" + lines[9].drop { $0 != "," }  // would fail the whole COPY as text
+        // A quoted id with a doubled quote loads with one quote (unescaped in place).
+        lines[11] = "\"DTSEN-\"\"Q\"\"-11\"" + lines[11].drop { $0 != "," }
         let report = try await Self.importLines(lines, into: database, store: store)
-        #expect(report.rows == 1_998 && report.rejected == 2)
-        #expect(report.rejections.map(\.line) == [6, 8])
+        #expect(report.rows == 1_997 && report.rejected == 3)
+        #expect(report.rejections.map(\.line) == [6, 8, 10])
         #expect(report.rejections[0].reason.hasPrefix("nik"))
         #expect(report.rejections[1].reason.contains("not in Kabupaten Balangan"))
+        #expect(report.rejections[2].reason.contains("registry_id"))
+        #expect(try await database.pool.query("SELECT 1 FROM registry_current WHERE registry_id = $1", ["DTSEN-\"Q\"-11"]).count == 1)
         try await database.drop()
     }
 

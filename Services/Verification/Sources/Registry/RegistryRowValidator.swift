@@ -18,6 +18,11 @@ public enum RegistryRowValidator {
     public static func problem(_ fields: CSVFields) -> String? {
         guard fields.count == columns.count else { return "expected \(columns.count) columns, found \(fields.count)" }
         if fields[0].isEmpty { return "registry_id is empty" }
+        // It goes to COPY as text: PostgreSQL refuses invalid UTF-8 (and NUL) by failing the whole
+        // load, so such a row is rejected here, alone.
+        if fields[0].contains(where: { $0 < 0x20 }) || String(validating: fields[0], as: UTF8.self) == nil {
+            return "registry_id must be printable UTF-8 text"
+        }
         let nik: NIK.Parts
         switch NIK.parts(fields[1]) {
         case .success(let parts): nik = parts
