@@ -212,8 +212,8 @@ struct NotificationStore: Sendable {
         var providerID: String
     }
 
-    /// The providers accepted these messages: records and announces them in one transaction (a
-    /// dispatch round's worth: one commit instead of one per message), in the order given.
+    /// The providers accepted these messages: records and announces them in one transaction (one
+    /// referral's messages of a dispatch round: one commit instead of one per message), in order.
     func sent(_ accepted: [Accepted], now: Date) async throws {
         guard !accepted.isEmpty else { return }
         try await pool.withTransaction { connection in
