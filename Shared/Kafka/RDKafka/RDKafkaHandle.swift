@@ -85,7 +85,6 @@ enum RDKafka {
         }
     }
 
-    /// Copies a C message (payload, key, headers) into a Swift value.
     /// Topic names by librdkafka topic handle, so a batch converts each name once.
     struct TopicNames {
         private var handle: OpaquePointer?
@@ -101,6 +100,7 @@ enum RDKafka {
         }
     }
 
+    /// Copies a C message (payload, key, headers) into a Swift value.
     static func message(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout TopicNames) -> KafkaConsumerMessage {
         let raw = pointer.pointee
         let topic = topics.name(of: raw.rkt)

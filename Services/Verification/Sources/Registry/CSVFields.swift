@@ -59,15 +59,20 @@ public enum CSVLine {
         }
     }
 
+    /// ``split(_:into:)`` as the fields it found, nil when the quoting is bad.
+    public static func fields(splitting line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>) -> CSVFields? {
+        guard let count = split(line, into: bounds) else { return nil }
+        let kept = UnsafeBufferPointer(rebasing: bounds[..<min(count, bounds.count)])
+        return CSVFields(line: UnsafeBufferPointer(line), bounds: kept, count: count)
+    }
+
     /// Splits a copy of `line` and hands its fields to `body` (nil when the quoting is bad): for
     /// callers that have a line rather than a file buffer (tests, the fuzz target).
     public static func withFields<Result>(_ line: [UInt8], _ body: (CSVFields?) throws -> Result) rethrows -> Result {
         var copy = line
         return try copy.withUnsafeMutableBufferPointer { buffer in
             try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maximumFields) { bounds in
-                guard let count = split(buffer, into: bounds) else { return try body(nil) }
-                let kept = UnsafeBufferPointer(rebasing: bounds[..<min(count, bounds.count)])
-                return try body(CSVFields(line: UnsafeBufferPointer(buffer), bounds: kept, count: count))
+                try body(fields(splitting: buffer, into: bounds))
             }
         }
     }

@@ -46,17 +46,9 @@ struct RegistryCopyStream {
         pending = Array(data[consumed...])
     }
 
-    /// Handles a last line without a line break and ends the stream.
+    /// Handles a last line without a line break (as if it had one) and ends the stream.
     mutating func finish() throws {
-        if !pending.isEmpty {
-            var line = pending
-            pending = []
-            try line.withUnsafeMutableBufferPointer { buffer in
-                try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: CSVLine.maximumFields) { bounds in
-                    try handle(buffer, bounds: bounds)
-                }
-            }
-        }
+        if !pending.isEmpty { try add([UInt8(ascii: "\n")]) }
         output.append(contentsOf: RegistryRowValidator.copyTrailer)
     }
 
@@ -82,10 +74,7 @@ struct RegistryCopyStream {
         }
         if line.isEmpty { return }
         processed += 1
-        guard let count = CSVLine.split(line, into: bounds) else { return reject("unterminated quote") }
-        let fields = CSVFields(
-            line: UnsafeBufferPointer(line), bounds: UnsafeBufferPointer(rebasing: bounds[..<min(count, bounds.count)]), count: count
-        )
+        guard let fields = CSVLine.fields(splitting: line, into: bounds) else { return reject("unterminated quote") }
         if let reason = RegistryRowValidator.problem(fields) { return reject(reason) }
         RegistryRowValidator.appendCopyTuple(
             fields, nik: nikIndex.index128(UnsafeRawBufferPointer(fields[1])), kk: kkIndex.index128(UnsafeRawBufferPointer(fields[2])),
