@@ -207,7 +207,7 @@ let package = Package(
         .target(
             name: "LayarTestSupport",
             dependencies: [
-                "LayarKafka", "LayarPostgres", "LayarRuntime", "LayarSchema", .product(name: "Logging", package: "swift-log"),
+                "LayarDomain", "LayarKafka", "LayarPostgres", "LayarRuntime", "LayarSchema", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -218,7 +218,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "LayarKafka", "LayarRuntime", "LayarSchema", "LayarTestSupport",
+                "LayarDomain", "LayarKafka", "LayarRuntime", "LayarSchema", "LayarTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

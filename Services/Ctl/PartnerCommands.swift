@@ -81,7 +81,7 @@ struct PartnerAdmit: AsyncParsableCommand {
         try await options.partner { client, metadata in
             try await client.recordAdmission(.with {
                 $0.offerID = offerID
-                $0.admittedOn = Layar_V1_Date(CivilDate.inBalangan())
+                $0.admittedOn = Layar_V1_Date(LayarClock.system.todayInBalangan)
             }, metadata: metadata)
         }
     }

@@ -17,7 +17,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public static let balanganOffsetSeconds = 8 * 3600
 
     /// The date in Balangan at `instant`.
-    public static func inBalangan(at instant: Date = Date()) -> CivilDate {
+    public static func inBalangan(at instant: Date) -> CivilDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: balanganOffsetSeconds)!
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)

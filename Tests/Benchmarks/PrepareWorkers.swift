@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 
@@ -23,7 +24,7 @@ struct PrepareWorkers: AsyncParsableCommand {
         guard let address = ServiceAddress(assignment) else { throw ValidationError("--assignment must be host:port") }
         guard !signingKeyFile.isEmpty else { throw ValidationError("--signing-key-file (or LAYAR_TOKEN_SIGNING_KEY_FILE) is needed") }
         let token = try await StaffTokenSigner(privateKeyFile: signingKeyFile, keyID: signingKeyID).sign(
-            StaffClaims(username: "bench", roles: [.admin], sessionID: "bench", lifetime: .seconds(600))
+            StaffClaims(username: "bench", roles: [.admin], sessionID: "bench", issuedAt: LayarClock.system.now, lifetime: .seconds(600))
         )
         try await address.withClient(bearerToken: token) { client in
             let assignment = Layar_V1_AssignmentService.Client(wrapping: client)

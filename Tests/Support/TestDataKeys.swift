@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 
@@ -23,8 +24,8 @@ public enum TestDataKeys {
     }()
 
     /// The cipher a service would hold on `pool` (whose schema has ``RuntimeMigrations/dataKeys``).
-    public static func cipher(on pool: PostgresPool) async throws -> PersonalDataCipher {
+    public static func cipher(on pool: PostgresPool, clock: LayarClock) async throws -> PersonalDataCipher {
         let store = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: directory))
-        return PersonalDataCipher(keys: try await store.prepare())
+        return PersonalDataCipher(keys: try await store.prepare(now: clock.now), clock: clock)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import JWTKit
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -24,14 +25,16 @@ public enum TestStaffTokens {
         await StaffTokenSigner(privateKey: privateKey, keyID: keyID)
     }
 
-    public static func verifier() async -> StaffTokenVerifier {
-        await StaffTokenVerifier(publicKeys: [keyID: privateKey.publicKey])
+    /// A verifier on `clock` (the system clock, for tokens checked as a running service would).
+    public static func verifier(clock: LayarClock = .system) async -> StaffTokenVerifier {
+        await StaffTokenVerifier(publicKeys: [keyID: privateKey.publicKey], clock: clock)
     }
 
-    /// A token for `roles` (an `admin`-free supervisor by default), valid for `lifetime`.
+    /// A token for `roles` (an `admin`-free supervisor by default), valid for `lifetime` from
+    /// `issuedAt` (now on the system clock: the services started by tests run on it).
     public static func token(
         _ roles: [StaffRole] = [.supervisor], username: String = "uji.petugas", caseWorkerID: String = "",
-        issuedAt: Date = Date(), lifetime: Duration = .seconds(600)
+        issuedAt: Date = LayarClock.system.now, lifetime: Duration = .seconds(600)
     ) async throws -> String {
         try await signer().sign(StaffClaims(
             username: username, roles: roles, caseWorkerID: caseWorkerID, sessionID: "test", issuedAt: issuedAt, lifetime: lifetime

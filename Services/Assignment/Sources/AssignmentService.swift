@@ -9,7 +9,7 @@ public enum AssignmentService {
         let configuration = try AssignmentConfiguration.fromEnvironment(environment)
         @Sendable func store(_ context: ServiceContext) -> CaseStore {
             CaseStore(
-                pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines,
+                pool: context.pool, cipher: context.cipher, clock: context.clock, deadlines: configuration.deadlines,
                 officeContact: configuration.officeContact
             )
         }

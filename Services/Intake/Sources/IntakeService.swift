@@ -7,7 +7,7 @@ public enum IntakeService {
     public static func definition(environment: [String: String]) throws -> ServiceDefinition {
         let configuration = try IntakeConfiguration.fromEnvironment(environment)
         @Sendable func store(_ context: ServiceContext) -> IntakeStore {
-            IntakeStore(pool: context.pool, cipher: context.cipher)
+            IntakeStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
         }
         return ServiceDefinition(
             name: "intake", defaultPort: 50051, migrations: IntakeMigrations.all,
@@ -32,7 +32,7 @@ public enum IntakeService {
                 // Closed referrals past their period: each batch is a RETENTION request that every
                 // service carries out, like a person's erasure.
                 [
-                    RetentionJob("closed referrals", every: configuration.sweepInterval, logger: context.logger) { now in
+                    RetentionJob("closed referrals", every: configuration.sweepInterval, clock: context.clock, logger: context.logger) { now in
                         var anonymised = 0
                         while let request = try await store(context).openRetentionRequest(
                             closedBefore: now.addingTimeInterval(-configuration.retention.inSeconds), now: now

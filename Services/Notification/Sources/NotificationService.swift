@@ -17,28 +17,28 @@ public enum NotificationService {
                     ].map(\.rawValue),
                     handler: {
                         NotificationPlanner(
-                            store: NotificationStore(pool: $0.pool, cipher: $0.cipher), quietHours: configuration.quietHours,
+                            store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock), quietHours: configuration.quietHours,
                             portalURL: configuration.portalURL
                         )
                     }
                 ),
-                .dataSubjectRequests(service: "notification") { NotificationStore(pool: $0.pool, cipher: $0.cipher) },
+                .dataSubjectRequests(service: "notification") { NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock) },
             ],
             apiNames: [Layar_V1_NotificationService.descriptor.fullyQualifiedService],
             accessPolicies: [NotificationAccessPolicy.policy],
-            api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, cipher: $0.cipher))] },
+            api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock))] },
             background: { context in
                 let senders = configuration.senders(client: .shared, logger: context.logger)
                 var dispatcher = Dispatcher(
-                    store: NotificationStore(pool: context.pool, cipher: context.cipher), senders: senders,
+                    store: NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock), senders: senders,
                     limiters: senders.mapValues { _ in RateLimiter(perSecond: Double(configuration.ratePerSecond)) },
                     logger: context.logger
                 )
                 dispatcher.maximumAttempts = configuration.maximumAttempts
-                let store = NotificationStore(pool: context.pool, cipher: context.cipher)
+                let store = NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
                 return [
                     dispatcher,
-                    RetentionJob("message addresses", every: .seconds(3600), logger: context.logger) { now in
+                    RetentionJob("message addresses", every: .seconds(3600), clock: context.clock, logger: context.logger) { now in
                         try await store.forgetAddresses(before: now.addingTimeInterval(-configuration.messageRetention.inSeconds))
                     },
                 ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LayarDomain
 import LayarPortal
 import LayarPostgres
 import LayarRuntime
@@ -26,8 +27,8 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("layar-portal: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        LogSetup.bootstrap(service: "layar-portal", level: configuration.logLevel, format: configuration.logFormat)
-        try await PortalServer.run(configuration)
+        LogSetup.bootstrap(service: "layar-portal", level: configuration.logLevel, format: configuration.logFormat, clock: .system)
+        try await PortalServer.run(configuration, clock: .system)
     }
 }
 
@@ -52,7 +53,7 @@ struct AddStaff: AsyncParsableCommand {
         let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
         do {
             try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
-            try await StaffAccounts(pool: pool, passwordCost: configuration.passwordCost).upsert(
+            try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost).upsert(
                 username: username, displayName: name, roles: Set(known), caseWorkerID: caseWorker, password: password
             )
         } catch {
@@ -83,7 +84,7 @@ struct IssueToken: AsyncParsableCommand {
         let pool = PostgresPool(configuration: configuration.postgres, logger: Logger(label: "layar.portal"))
         let account: (roles: Set<StaffRole>, caseWorkerID: String)?
         do {
-            account = try await StaffAccounts(pool: pool, passwordCost: configuration.passwordCost).account(username)
+            account = try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost).account(username)
         } catch {
             await pool.close()
             throw error
@@ -92,7 +93,8 @@ struct IssueToken: AsyncParsableCommand {
         guard let account else { throw ValidationError("no active account \(username)") }
         let claims = StaffClaims(
             username: username, roles: account.roles.sorted { $0.rawValue < $1.rawValue }, caseWorkerID: account.caseWorkerID,
-            sessionID: "cli-\(UUID().uuidString.prefix(8).lowercased())", lifetime: .seconds(hours * 3600)
+            sessionID: "cli-\(UUID().uuidString.prefix(8).lowercased())", issuedAt: LayarClock.system.now,
+            lifetime: .seconds(hours * 3600)
         )
         print(try await signer.sign(claims))
     }

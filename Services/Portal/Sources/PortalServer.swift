@@ -1,4 +1,5 @@
 import Hummingbird
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import Logging
@@ -6,12 +7,15 @@ import Logging
 /// Runs the portal: migrates its schema, makes sure the configured administrator exists, then
 /// serves HTTP with the gRPC clients in the same service group (graceful stop on SIGTERM/SIGINT).
 public enum PortalServer {
-    public static func run(_ configuration: PortalConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves with `clock` as the portal's one clock (sessions, lockouts, throttles, tokens, dates).
+    public static func run(
+        _ configuration: PortalConfiguration, clock: LayarClock, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         var logger = Logger(label: "layar.portal")
         logger.logLevel = configuration.logLevel
         let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
         do {
-            try await serve(configuration, pool: pool, logger: logger, onServerRunning: onServerRunning)
+            try await serve(configuration, clock: clock, pool: pool, logger: logger, onServerRunning: onServerRunning)
         } catch {
             await pool.close()
             throw error
@@ -21,10 +25,12 @@ public enum PortalServer {
     }
 
     private static func serve(
-        _ configuration: PortalConfiguration, pool: PostgresPool, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+        _ configuration: PortalConfiguration, clock: LayarClock, pool: PostgresPool, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
-        let accounts = StaffAccounts(pool: pool, sessionHours: configuration.sessionHours, passwordCost: configuration.passwordCost)
+        let accounts = StaffAccounts(
+            pool: pool, clock: clock, sessionHours: configuration.sessionHours, passwordCost: configuration.passwordCost
+        )
         if let password = configuration.adminPassword {
             try await accounts.upsert(
                 username: configuration.adminUser, displayName: "Administrator", roles: Set(StaffRole.allCases), password: password
@@ -37,7 +43,7 @@ public enum PortalServer {
         } else {
             logger.warning("LAYAR_TOKEN_SIGNING_KEY_FILE is not set: the staff console's calls will be refused")
         }
-        let backends = try Backends(configuration.backends, signer: signer)
+        let backends = try Backends(configuration.backends, signer: signer, clock: clock)
         let portal = Portal(backends: backends, accounts: accounts, secureCookies: configuration.secureCookies, logger: logger)
         let application = Application(
             router: portal.router(),

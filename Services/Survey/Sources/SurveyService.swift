@@ -20,7 +20,7 @@ public enum SurveyService {
                     handler: { MonitoringProjection(store: MonitoringStore(pool: $0.pool)) }
                 ),
                 .dataSubjectRequests(service: "survey") {
-                    ComplaintStore(pool: $0.pool, cipher: $0.cipher, deadlines: configuration.deadlines)
+                    ComplaintStore(pool: $0.pool, cipher: $0.cipher, deadlines: configuration.deadlines, clock: $0.clock)
                 },
             ],
             apiNames: [Layar_V1_SurveyService.descriptor.fullyQualifiedService],
@@ -29,22 +29,23 @@ public enum SurveyService {
                 [
                     SurveyAPI(
                         surveys: SurveyStore(pool: context.pool, outbox: context.outbox),
-                        complaints: ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines),
-                        monitoring: MonitoringStore(pool: context.pool), laporEnabled: configuration.laporURL != nil
+                        complaints: ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines, clock: context.clock),
+                        monitoring: MonitoringStore(pool: context.pool), laporEnabled: configuration.laporURL != nil,
+                        clock: context.clock
                     )
                 ]
             },
             background: { context in
-                let complaints = ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines)
+                let complaints = ComplaintStore(pool: context.pool, cipher: context.cipher, deadlines: configuration.deadlines, clock: context.clock)
                 var services: [any Service] = [
-                    RetentionJob("complainants' contacts", every: .seconds(3600), logger: context.logger) { now in
+                    RetentionJob("complainants' contacts", every: .seconds(3600), clock: context.clock, logger: context.logger) { now in
                         try await complaints.forgetComplainants(closedBefore: now.addingTimeInterval(-configuration.complainantRetention.inSeconds))
                     }
                 ]
                 if let url = configuration.laporURL {
                     services.append(LaporForwarder(
                         store: complaints, client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
-                        logger: context.logger
+                        clock: context.clock, logger: context.logger
                     ))
                 }
                 return services

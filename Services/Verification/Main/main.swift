@@ -39,7 +39,8 @@ struct VerificationCommand: AsyncParsableCommand {
             do {
                 let report = try await RegistryCommands.importExtract(
                     path: file, source: source, snapshotDate: CivilDate(year: parts[0], month: parts[1], day: parts[2]),
-                    maximumRejectedRatio: maxRejected, environment: ProcessInfo.processInfo.environment
+                    maximumRejectedRatio: maxRejected, environment: ProcessInfo.processInfo.environment,
+                    clock: .system
                 )
                 print("snapshot \(report.snapshotID): \(report.rows) rows loaded, \(report.rejected) rejected, "
                     + String(format: "%.2f s, %.0f rows/s", report.seconds, Double(report.rows) / max(report.seconds, 0.001)))

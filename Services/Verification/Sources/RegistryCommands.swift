@@ -10,7 +10,7 @@ public enum RegistryCommands {
     /// Migrates the schema if needed, then imports `path` as the new current snapshot.
     public static func importExtract(
         path: String, source: String, snapshotDate: CivilDate, maximumRejectedRatio: Double,
-        environment: [String: String]
+        environment: [String: String], clock: LayarClock
     ) async throws -> RegistryImporter.Report {
         var reader = EnvironmentReader(environment)
         let url = reader.required("LAYAR_DATABASE_URL", "the PostgreSQL URI with the verification service's role")
@@ -25,8 +25,9 @@ public enum RegistryCommands {
         do {
             try await PostgresMigrator(migrations: VerificationMigrations.all, logger: logger).migrate(pool)
             // The same keys the service holds: its lookups must find the indexes made here.
-            let cipher = PersonalDataCipher(keys: try await DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: keys)).prepare())
-            var importer = RegistryImporter(pool: pool, cipher: cipher, logger: logger)
+            let keyStore = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: keys))
+            let cipher = PersonalDataCipher(keys: try await keyStore.prepare(now: clock.now), clock: clock)
+            var importer = RegistryImporter(pool: pool, cipher: cipher, clock: clock, logger: logger)
             importer.maximumRejectedRatio = maximumRejectedRatio
             let report = try await importer.importFile(at: path, source: source, snapshotDate: snapshotDate)
             await pool.close()

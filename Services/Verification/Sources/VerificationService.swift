@@ -8,12 +8,12 @@ public enum VerificationService {
         consumers: [
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
-                handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher)) }
+                handler: { ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock)) }
             ),
-            .dataSubjectRequests(service: "verification") { VerificationStore(pool: $0.pool, cipher: $0.cipher) },
+            .dataSubjectRequests(service: "verification") { VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock) },
         ],
         apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],
         accessPolicies: [VerificationAccessPolicy.policy],
-        api: { [VerificationAPI(store: VerificationStore(pool: $0.pool, cipher: $0.cipher))] }
+        api: { [VerificationAPI(store: VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock))] }
     )
 }

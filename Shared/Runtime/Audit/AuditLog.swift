@@ -6,7 +6,7 @@ import LayarPostgres
 public enum AuditLog {
     public static func record(
         actor: String, roles: [String] = [], method: String, subject: String, peer: String, outcome: String,
-        at time: Date = Date(), on connection: PostgresConnection
+        at time: Date, on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """

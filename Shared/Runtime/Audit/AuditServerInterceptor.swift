@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import LayarDomain
 import LayarPostgres
 import Logging
 
@@ -12,10 +13,12 @@ import Logging
 /// (UNAVAILABLE) rather than hand out data unrecorded.
 public struct AuditServerInterceptor: ServerInterceptor {
     private let pool: PostgresPool
+    private let clock: LayarClock
     private let logger: Logger
 
-    public init(pool: PostgresPool, logger: Logger) {
+    public init(pool: PostgresPool, clock: LayarClock, logger: Logger) {
         self.pool = pool
+        self.clock = clock
         self.logger = logger
     }
 
@@ -58,7 +61,7 @@ public struct AuditServerInterceptor: ServerInterceptor {
                 try await AuditLog.record(
                     actor: actor, roles: (staff?.roles ?? []).map(\.rawValue), method: context.descriptor.fullyQualifiedMethod,
                     subject: call.subject, peer: context.remotePeer, outcome: outcome.map { String(describing: $0) } ?? "ok",
-                    on: connection
+                    at: clock.now, on: connection
                 )
             }
         } catch {

@@ -1,4 +1,5 @@
 import GRPCCore
+import LayarDomain
 import LayarPostgres
 import Logging
 import ServiceLifecycle
@@ -64,12 +65,15 @@ public struct ServiceContext: Sendable {
     public var outbox: Outbox
     /// Seals the service's personal fields at rest (and the outbox's payloads).
     public var cipher: PersonalDataCipher
+    /// The process's one clock: everything the service builds reads "now" from it.
+    public var clock: LayarClock
     public var logger: Logger
 
-    public init(pool: PostgresPool, cipher: PersonalDataCipher, logger: Logger) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger) {
         self.pool = pool
-        self.outbox = Outbox(cipher: cipher)
+        self.outbox = Outbox(cipher: cipher, clock: clock)
         self.cipher = cipher
+        self.clock = clock
         self.logger = logger
     }
 }

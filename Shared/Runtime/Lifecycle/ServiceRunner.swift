@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import LayarDomain
 import LayarKafka
 import LayarPostgres
 import LayarSchema
@@ -22,6 +23,7 @@ public enum ServiceRunner {
     /// Kubernetes Job before a rollout); `layar-<name> healthcheck` asks the local gRPC health
     /// endpoint and exits 0 only when serving (a container health check).
     public static func main(_ makeDefinition: () throws -> ServiceDefinition) async {
+        let clock = LayarClock.system
         let definition: ServiceDefinition
         let configuration: ServiceConfiguration
         do {
@@ -33,12 +35,14 @@ public enum ServiceRunner {
             FileHandle.standardError.write(Data("layar: \(error)\n".utf8))
             exit(2)
         }
-        LogSetup.bootstrap(service: "layar-\(definition.name)", level: configuration.logLevel, format: configuration.logFormat)
+        LogSetup.bootstrap(
+            service: "layar-\(definition.name)", level: configuration.logLevel, format: configuration.logFormat, clock: clock
+        )
         let command = CommandLine.arguments.dropFirst().first ?? "serve"
         do {
             switch command {
             case "serve":
-                try await run(definition, configuration: configuration)
+                try await run(definition, configuration: configuration, clock: clock)
             case "migrate":
                 try await withPool(definition, configuration) { pool, logger in
                     try await migrate(definition, pool: pool, logger: logger)
@@ -49,8 +53,8 @@ public enum ServiceRunner {
                 try await withPool(definition, configuration) { pool, logger in
                     try await migrate(definition, pool: pool, logger: logger)
                     let store = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
-                    _ = try await store.prepare()
-                    print("new data key \(try await store.rotate()) seals from five minutes on")
+                    _ = try await store.prepare(now: clock.now)
+                    print("new data key \(try await store.rotate(now: clock.now)) seals from five minutes on")
                 }
             case "healthcheck":
                 exit(await HealthProbe.isServing(port: configuration.grpcPort) ? 0 : 1)
@@ -80,28 +84,31 @@ public enum ServiceRunner {
         await pool.close()
     }
 
-    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration) async throws {
+    /// Serves `definition` until SIGTERM or SIGINT, with `clock` as the process's one clock.
+    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, clock: LayarClock) async throws {
         _ = LayarMetrics.registry  // metrics and trace propagation are bootstrapped before anything records
         try await withPool(definition, configuration) { pool, logger in
-            try await runGroup(definition, configuration: configuration, pool: pool, logger: logger)
+            try await runGroup(definition, configuration: configuration, clock: clock, pool: pool, logger: logger)
             logger.info("layar-\(definition.name) stopped")
         }
     }
 
     /// The staff-token keys; none configured is allowed (staff RPCs are then refused), keys that
     /// do not load stop the start.
-    private static func tokenVerifier(_ configuration: ServiceConfiguration, logger: Logger) async throws -> StaffTokenVerifier? {
+    private static func tokenVerifier(
+        _ configuration: ServiceConfiguration, clock: LayarClock, logger: Logger
+    ) async throws -> StaffTokenVerifier? {
         guard let directory = configuration.tokenKeysDirectory else {
             logger.warning("LAYAR_TOKEN_KEYS_DIR is not set: every staff RPC will be refused")
             return nil
         }
-        let verifier = try await StaffTokenVerifier(directory: directory)
+        let verifier = try await StaffTokenVerifier(directory: directory, clock: clock)
         logger.info("staff tokens checked against key(s) \(verifier.keyIDs.joined(separator: ", "))")
         return verifier
     }
 
     private static func runGroup(
-        _ definition: ServiceDefinition, configuration: ServiceConfiguration, pool: PostgresPool, logger: Logger
+        _ definition: ServiceDefinition, configuration: ServiceConfiguration, clock: LayarClock, pool: PostgresPool, logger: Logger
     ) async throws {
         try await migrate(definition, pool: pool, logger: logger)
 
@@ -111,13 +118,15 @@ public enum ServiceRunner {
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         // Personal data is sealed under keys the database holds wrapped: nothing starts without them.
         let keyStore = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
-        let cipher = PersonalDataCipher(keys: try await keyStore.prepare())
+        let cipher = PersonalDataCipher(keys: try await keyStore.prepare(now: clock.now), clock: clock)
         logger.info("personal data sealed under data key \(cipher.currentKeyID)")
-        let context = ServiceContext(pool: pool, cipher: cipher, logger: logger)
+        let context = ServiceContext(pool: pool, cipher: cipher, clock: clock, logger: logger)
 
         var services: [any Service] = [
             ProducerService(producer: producer),
-            OutboxRelay(pool: pool, producer: producer, cipher: cipher, source: "/layar/\(definition.name)", logger: logger),
+            OutboxRelay(
+                pool: pool, producer: producer, cipher: cipher, source: "/layar/\(definition.name)", clock: clock, logger: logger
+            ),
             DataKeyRefresher(store: keyStore, cipher: cipher, logger: logger),
         ]
         for consumer in definition.consumers {
@@ -129,17 +138,17 @@ public enum ServiceRunner {
         }
         services += definition.background(context)
         let health = HealthService(services: definition.apiNames)
-        services.append(ResourceSampler(pool: pool, logger: logger))
+        services.append(ResourceSampler(pool: pool, clock: clock, logger: logger))
         services.append(ObservabilityEndpoint(
             host: configuration.grpcHost, port: configuration.metricsPort, registry: LayarMetrics.registry, health: health, logger: logger
         ))
         // Every call is traced and measured before the service's own interceptors see it, leaves
         // an audit entry, has its deadline reach the work it starts, and is refused unless the
         // access table allows it.
-        let verifier = try await tokenVerifier(configuration, logger: logger)
+        let verifier = try await tokenVerifier(configuration, clock: clock, logger: logger)
         let observed: [ConditionalInterceptor<any ServerInterceptor>] = [
             .apply(TracingServerInterceptor(), to: .all), .apply(MetricsServerInterceptor(), to: .all),
-            .apply(AuditServerInterceptor(pool: pool, logger: logger), to: .all),
+            .apply(AuditServerInterceptor(pool: pool, clock: clock, logger: logger), to: .all),
             .apply(DeadlineServerInterceptor(logger: logger), to: .all),
             .apply(AuthorizationServerInterceptor(policies: definition.accessPolicies, verifier: verifier, logger: logger), to: .all),
         ]

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import Logging
 import ServiceContextModule
 import Synchronization
@@ -12,10 +13,12 @@ public struct JSONLogHandler: LogHandler {
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let service: String
+    private let clock: LayarClock
 
-    public init(label: String, service: String, metadataProvider: Logger.MetadataProvider?) {
+    public init(label: String, service: String, clock: LayarClock, metadataProvider: Logger.MetadataProvider?) {
         self.label = label
         self.service = service
+        self.clock = clock
         self.metadataProvider = metadataProvider
     }
 
@@ -33,7 +36,7 @@ public struct JSONLogHandler: LogHandler {
     /// The JSON object of one log event (without the newline).
     func render(_ event: LogEvent) -> Data? {
         var fields: [String: Any] = [
-            "ts": Self.timestamp(), "level": event.level.rawValue, "service": service, "logger": label,
+            "ts": timestamp(), "level": event.level.rawValue, "service": service, "logger": label,
             "message": event.message.description, "source": event.source,
         ]
         var merged = metadata
@@ -54,8 +57,8 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    private func timestamp() -> String {
+        clock.now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
 
@@ -73,10 +76,11 @@ public enum LogSetup {
         return metadata
     }
 
-    public static func bootstrap(service: String, level: Logger.Level, format: String) {
+    /// Installs the process's log handler; JSON lines are stamped by `clock`.
+    public static func bootstrap(service: String, level: Logger.Level, format: String, clock: LayarClock) {
         LoggingSystem.bootstrap({ label, provider in
             if format == "json" {
-                var handler = JSONLogHandler(label: label, service: service, metadataProvider: provider)
+                var handler = JSONLogHandler(label: label, service: service, clock: clock, metadataProvider: provider)
                 handler.logLevel = level
                 return handler
             }

@@ -1,3 +1,5 @@
+import Foundation
+import LayarDomain
 import LayarPostgres
 import Logging
 import ServiceLifecycle
@@ -6,11 +8,13 @@ import ServiceLifecycle
 /// outbox's backlog with the age of its oldest unpublished event.
 public struct ResourceSampler: Service {
     let pool: PostgresPool
+    let clock: LayarClock
     let logger: Logger
     var interval: Duration = .seconds(5)
 
-    public init(pool: PostgresPool, logger: Logger) {
+    public init(pool: PostgresPool, clock: LayarClock, logger: Logger) {
         self.pool = pool
+        self.clock = clock
         self.logger = logger
     }
 
@@ -28,9 +32,9 @@ public struct ResourceSampler: Service {
         do {
             let row = try await pool.query(
                 """
-                SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS oldest
+                SELECT count(*) AS backlog, coalesce(extract(epoch FROM $1 - min(occurred_at)), 0)::float8 AS oldest
                 FROM outbox WHERE published_at IS NULL
-                """
+                """, [clock.now]
             ).first
             LayarMetrics.outbox(backlog: try row?.decode(Int.self, "backlog") ?? 0, oldestAgeSeconds: try row?.decode(Double.self, "oldest") ?? 0)
         } catch {

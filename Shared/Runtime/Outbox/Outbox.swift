@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarSchema
 import ServiceContextModule
@@ -11,9 +12,12 @@ import ServiceContextModule
 /// them); the relay opens them just before they are sent.
 public struct Outbox: Sendable {
     let cipher: PersonalDataCipher
+    /// Stamps events appended without an explicit instant.
+    public let clock: LayarClock
 
-    public init(cipher: PersonalDataCipher) {
+    public init(cipher: PersonalDataCipher, clock: LayarClock) {
         self.cipher = cipher
+        self.clock = clock
     }
 
     /// The field name sealed payloads are bound to.
@@ -22,22 +26,22 @@ public struct Outbox: Sendable {
     /// Adds `event` to the outbox inside the caller's transaction. Returns the event id (`ce_id`).
     @discardableResult
     public func append<E: LayarEvent>(
-        _ event: E, on connection: PostgresConnection, id: UUID = UUID(), at time: Date = Date()
+        _ event: E, on connection: PostgresConnection, id: UUID = UUID(), at time: Date? = nil
     ) async throws -> UUID {
         try await append(
             payload: try event.serializedBytes(), type: E.eventType, topic: E.topic.rawValue, key: event.referralID,
-            on: connection, id: id, at: time
+            on: connection, id: id, at: time ?? clock.now
         )
     }
 
     /// Adds a message for a partner agency to the outbox, bound for the agency's own topic.
     @discardableResult
     public func append<M: PartnerMessage>(
-        _ message: M, topic: String, on connection: PostgresConnection, id: UUID = UUID(), at time: Date = Date()
+        _ message: M, topic: String, on connection: PostgresConnection, id: UUID = UUID(), at time: Date? = nil
     ) async throws -> UUID {
         try await append(
             payload: try message.serializedBytes(), type: M.eventType, topic: topic, key: message.offerID,
-            on: connection, id: id, at: time
+            on: connection, id: id, at: time ?? clock.now
         )
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarKafka
 import LayarPostgres
 import Logging
@@ -17,16 +18,21 @@ public struct OutboxRelay: Service {
     public var cipher: PersonalDataCipher
     /// CloudEvents source, e.g. "/layar/intake".
     public var source: String
+    /// Stamps `published_at` and decides which published rows are old enough to prune.
+    public var clock: LayarClock
     public var logger: Logger
     public var batchSize = 200
     public var idleInterval: Duration = .milliseconds(50)
     public var retention: Duration = .seconds(7 * 24 * 3600)
 
-    public init(pool: PostgresPool, producer: KafkaProducer, cipher: PersonalDataCipher, source: String, logger: Logger) {
+    public init(
+        pool: PostgresPool, producer: KafkaProducer, cipher: PersonalDataCipher, source: String, clock: LayarClock, logger: Logger
+    ) {
         self.pool = pool
         self.producer = producer
         self.cipher = cipher
         self.source = source
+        self.clock = clock
         self.logger = logger
     }
 
@@ -84,7 +90,7 @@ public struct OutboxRelay: Service {
             _ = try await producer.send(records)
             let ids = try rows.map { String(try $0.decode(Int64.self, "id")) }
             try await connection.query(
-                "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [PostgresTextArray(ids)]
+                "UPDATE outbox SET published_at = $2 WHERE id = ANY($1::bigint[])", [PostgresTextArray(ids), clock.now]
             )
             for (topic, sent) in Dictionary(grouping: records, by: \.topic) { LayarMetrics.eventsProduced(topic: topic, count: sent.count) }
             logger.debug("published \(rows.count) outbox events")
@@ -93,10 +99,8 @@ public struct OutboxRelay: Service {
     }
 
     private func prune() async throws {
-        let seconds = Int(retention.components.seconds)
-        let deleted = try await pool.query(
-            "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)", [seconds]
-        ).affectedRows
+        let cutoff = clock.now.addingTimeInterval(-retention.inSeconds)
+        let deleted = try await pool.query("DELETE FROM outbox WHERE published_at < $1", [cutoff]).affectedRows
         if deleted > 0 { logger.info("pruned \(deleted) published outbox events") }
     }
 }

@@ -21,7 +21,7 @@ public struct DataKeyStore: Sendable {
 
     /// Makes the first keys if there are none, rewraps under the current master key, and returns
     /// the key set. Instances starting together serialise on an advisory lock.
-    public func prepare(now: Date = Date()) async throws -> DataKeySet {
+    public func prepare(now: Date) async throws -> DataKeySet {
         try await pool.withTransaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('layar.data_keys'))")
             var rows = try await wrappedKeys(on: connection)
@@ -49,7 +49,7 @@ public struct DataKeyStore: Sendable {
 
     /// Stores a new sealing key that starts sealing after `activationDelay`. Returns its id.
     @discardableResult
-    public func rotate(activationDelay: Duration = .seconds(300), now: Date = Date()) async throws -> String {
+    public func rotate(activationDelay: Duration = .seconds(300), now: Date) async throws -> String {
         try await pool.withTransaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('layar.data_keys'))")
             let count = try await connection.query("SELECT count(*) AS n FROM data_keys WHERE purpose = 'seal'")

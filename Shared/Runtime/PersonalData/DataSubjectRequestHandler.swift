@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarSchema
 import SwiftProtobuf
@@ -10,11 +11,13 @@ public struct DataSubjectRequestHandler: EventHandler {
     let service: String
     let holder: any PersonalDataHolder
     let outbox: Outbox
+    let clock: LayarClock
 
-    public init(service: String, holder: any PersonalDataHolder, outbox: Outbox) {
+    public init(service: String, holder: any PersonalDataHolder, outbox: Outbox, clock: LayarClock) {
         self.service = service
         self.holder = holder
         self.outbox = outbox
+        self.clock = clock
     }
 
     public let eventTypes: Set<String> = [Layar_V1_DataSubjectRequested.eventType]
@@ -24,9 +27,10 @@ public struct DataSubjectRequestHandler: EventHandler {
         guard request.referralIds.allSatisfy({ UUID(uuidString: $0) != nil }) else {
             throw EventRejection("data-subject request \(request.requestID) names a referral id that is not a UUID")
         }
+        let now = clock.now
         var answer = Layar_V1_DataSubjectAnswer.with {
             $0.service = service
-            $0.answeredAt = Google_Protobuf_Timestamp(date: Date())
+            $0.answeredAt = Google_Protobuf_Timestamp(date: now)
         }
         switch request.kind {
         case .export:
@@ -44,13 +48,13 @@ public struct DataSubjectRequestHandler: EventHandler {
         for referralID in request.referralIds {
             try await AuditLog.record(
                 actor: "data-subject-request:\(request.requestID)", method: "\(Layar_V1_DataSubjectRequested.eventType)/\(request.kind)",
-                subject: referralID, peer: "kafka", outcome: "ok", on: connection
+                subject: referralID, peer: "kafka", outcome: "ok", at: now, on: connection
             )
         }
         try await outbox.append(Layar_V1_DataSubjectRequestAnswered.with {
             $0.requestID = request.requestID
             $0.answer = answer
-        }, on: connection)
+        }, on: connection, at: now)
     }
 }
 
@@ -60,7 +64,7 @@ extension ConsumerDefinition {
         service: String, holder: @escaping @Sendable (ServiceContext) -> any PersonalDataHolder
     ) -> ConsumerDefinition {
         ConsumerDefinition(name: "privacy", topics: [LayarTopic.intakePrivacy.rawValue]) { context in
-            DataSubjectRequestHandler(service: service, holder: holder(context), outbox: context.outbox)
+            DataSubjectRequestHandler(service: service, holder: holder(context), outbox: context.outbox, clock: context.clock)
         }
     }
 }

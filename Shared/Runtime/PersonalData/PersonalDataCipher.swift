@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LayarDomain
 import Synchronization
 
 /// Seals personal fields at rest with AES-256-GCM under the service's data keys, and computes the
@@ -10,9 +11,12 @@ import Synchronization
 /// work side by side while keys rotate.
 public final class PersonalDataCipher: Sendable {
     private let keys: Mutex<DataKeySet>
+    /// Decides which sealing key is in use (a rotated key seals from its activation instant on).
+    private let clock: LayarClock
 
-    public init(keys: DataKeySet) {
+    public init(keys: DataKeySet, clock: LayarClock) {
         self.keys = Mutex(keys)
+        self.clock = clock
     }
 
     /// Replaces the key set (the periodic refresh that learns of a data key made by another
@@ -22,11 +26,12 @@ public final class PersonalDataCipher: Sendable {
     }
 
     public var currentKeyID: String {
-        keys.withLock { $0.sealingKey(at: Date()).id }
+        keys.withLock { $0.sealingKey(at: clock.now).id }
     }
 
     public func seal(_ plaintext: some DataProtocol, _ field: SealedField) -> [UInt8] {
-        let (id, key) = keys.withLock { $0.sealingKey(at: Date()) }
+        let now = clock.now
+        let (id, key) = keys.withLock { $0.sealingKey(at: now) }
         // AES-GCM with a fresh random nonce per value cannot fail with a 256-bit key.
         let box = try! AES.GCM.seal(plaintext, using: key, authenticating: Array(field.name.utf8))
         var sealed: [UInt8] = [Self.formatVersion, UInt8(id.utf8.count)]

@@ -19,7 +19,7 @@ public struct StaffClaims: JWTPayload, Equatable {
     /// The assignment service's id of this person as a case worker; empty when not one.
     public var cw: String
 
-    public init(username: String, roles: [StaffRole], caseWorkerID: String = "", sessionID: String, issuedAt: Date = Date(), lifetime: Duration) {
+    public init(username: String, roles: [StaffRole], caseWorkerID: String = "", sessionID: String, issuedAt: Date, lifetime: Duration) {
         iss = IssuerClaim(value: Self.issuer)
         aud = AudienceClaim(value: [Self.audience])
         sub = SubjectClaim(value: username)
@@ -30,17 +30,23 @@ public struct StaffClaims: JWTPayload, Equatable {
         cw = caseWorkerID
     }
 
+    /// What holds whatever the time: audience, issuer and a lifetime of at most a working day
+    /// (JWTKit calls this while checking the signature; the instants are checked by
+    /// ``verifyTimes(at:)`` against the verifier's clock).
     public func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
         try aud.verifyIntendedAudience(includes: Self.audience)
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
-        // A token is valid for at most a working day from when it was made, whatever its expiry
-        // says, and is not made in the future (a minute of clock difference allowed).
-        guard iat.value <= Date().addingTimeInterval(60) else {
-            throw JWTError.claimVerificationFailure(failedClaim: iat, reason: "issued in the future")
-        }
         guard exp.value.timeIntervalSince(iat.value) <= 12 * 3600 else {
             throw JWTError.claimVerificationFailure(failedClaim: exp, reason: "lifetime above 12 hours")
+        }
+    }
+
+    /// The token is not expired at `now` and was not made in the future (a minute of clock
+    /// difference between portal and service allowed).
+    public func verifyTimes(at now: Date) throws {
+        try exp.verifyNotExpired(currentDate: now)
+        guard iat.value <= now.addingTimeInterval(60) else {
+            throw JWTError.claimVerificationFailure(failedClaim: iat, reason: "issued in the future")
         }
     }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import JWTKit
+import LayarDomain
 
 /// Checks staff bearer tokens against the public keys in a directory: one PEM file per key,
 /// named `<key id>.pem`. Rotation without downtime: add the new public key to every service, let
 /// the portal sign with it, remove the old one once the longest token lifetime has passed.
 public struct StaffTokenVerifier: Sendable {
     private let keys: JWTKeyCollection
+    private let clock: LayarClock
     public let keyIDs: [String]
 
     /// Reads every `*.pem` in `directory`; throws when there is none or one does not parse.
-    public init(directory: String) async throws {
+    public init(directory: String, clock: LayarClock) async throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pem") }
         guard !names.isEmpty else { throw StaffTokenError.noKeys(directory) }
         var publicKeys: [String: EdDSA.PublicKey] = [:]
@@ -17,19 +19,23 @@ public struct StaffTokenVerifier: Sendable {
             let pem = try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
             publicKeys[String(name.dropLast(4))] = try EdDSA.PublicKey(pem: pem)
         }
-        await self.init(publicKeys: publicKeys)
+        await self.init(publicKeys: publicKeys, clock: clock)
     }
 
-    public init(publicKeys: [String: EdDSA.PublicKey]) async {
+    public init(publicKeys: [String: EdDSA.PublicKey], clock: LayarClock) async {
         let keys = JWTKeyCollection()
         for (kid, key) in publicKeys { await keys.add(eddsa: key, kid: JWKIdentifier(string: kid)) }
         self.keys = keys
+        self.clock = clock
         self.keyIDs = publicKeys.keys.sorted()
     }
 
-    /// The token's claims when its signature, key id, issuer, audience and expiry all check out.
+    /// The token's claims when its signature, key id, issuer, audience and expiry (on the
+    /// verifier's clock) all check out.
     public func verify(_ token: String) async throws -> StaffClaims {
-        try await keys.verify(token, as: StaffClaims.self)
+        let claims = try await keys.verify(token, as: StaffClaims.self)
+        try claims.verifyTimes(at: clock.now)
+        return claims
     }
 }
 

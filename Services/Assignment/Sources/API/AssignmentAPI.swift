@@ -59,7 +59,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         }
         let cases = try await store.caseload(
             caseWorkerID: caseWorkerID, kecamatanCode: request.kecamatanCode,
-            dueWithinDays: Int(request.dueWithinDays), includeEnded: request.includeEnded
+            dueWithinDays: Int(request.dueWithinDays), includeEnded: request.includeEnded, now: store.clock.now
         )
         return .with { $0.cases = cases }
     }
@@ -71,7 +71,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let reason = violations.text(request.reason, field: "reason", maximum: 500)
         try violations.check()
         return try await mappingCaseErrors {
-            try await store.reassign(referralID: id!, to: worker, reason: reason, actor: actor, at: Date())
+            try await store.reassign(referralID: id!, to: worker, reason: reason, actor: actor, at: store.clock.now)
         }
     }
 
@@ -89,7 +89,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let assessment = CaseStore.Assessment(needs: needs, plan: plan, route: request.route, service: request.service)
         try await requireOwnCase(id!)
         return try await mappingCaseErrors {
-            try await store.recordAssessment(referralID: id!, assessment, actor: actor, at: Date())
+            try await store.recordAssessment(referralID: id!, assessment, actor: actor, at: store.clock.now)
         }
     }
 
@@ -113,7 +113,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         )
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors { try await store.sendOffer(referralID: id!, draft, actor: actor, at: Date()) }
+        return try await mappingCaseErrors { try await store.sendOffer(referralID: id!, draft, actor: actor, at: store.clock.now) }
     }
 
     func revokeOffer(request: Layar_V1_RevokeOfferRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -123,7 +123,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         try violations.check()
         try await requireOwnCase(id!)
         return try await mappingCaseErrors {
-            try await store.revokeOffer(referralID: id!, reason: reason, actor: actor, at: Date())
+            try await store.revokeOffer(referralID: id!, reason: reason, actor: actor, at: store.clock.now)
         }
     }
 
@@ -137,7 +137,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         try violations.check()
         try await requireOwnCase(id!)
         return try await mappingCaseErrors {
-            try await store.recordProgress(referralID: id!, step: request.step, note: note, actor: actor, at: Date())
+            try await store.recordProgress(referralID: id!, step: request.step, note: note, actor: actor, at: store.clock.now)
         }
     }
 
@@ -149,7 +149,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         try violations.check()
         try await requireOwnCase(id!)
         return try await mappingCaseErrors {
-            try await store.recordOutcome(referralID: id!, outcome: request.outcome, note: note, actor: actor, at: Date())
+            try await store.recordOutcome(referralID: id!, outcome: request.outcome, note: note, actor: actor, at: store.clock.now)
         }
     }
 
@@ -160,7 +160,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         try violations.check()
         try await requireOwnCase(id!)
         return try await mappingCaseErrors {
-            try await store.complete(referralID: id!, summary: summary, actor: actor, at: Date())
+            try await store.complete(referralID: id!, summary: summary, actor: actor, at: store.clock.now)
         }
     }
 
@@ -170,7 +170,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let reason = violations.text(request.reason, field: "reason", required: false, maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors { try await store.close(referralID: id!, reason: reason, actor: actor, at: Date()) }
+        return try await mappingCaseErrors { try await store.close(referralID: id!, reason: reason, actor: actor, at: store.clock.now) }
     }
 
     // MARK: - Registries
@@ -191,7 +191,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         RegistryRules.checkKecamatan(worker.kecamatanCodes, field: "kecamatan_codes", required: true, into: &violations)
         violations.require((0...200).contains(worker.capacity), field: "capacity", "Kapasitas 0 sampai 200 kasus")
         try violations.check()
-        return try await registry.upsert(worker, at: Date())
+        return try await registry.upsert(worker, at: store.clock.now)
     }
 
     func listInstitutions(

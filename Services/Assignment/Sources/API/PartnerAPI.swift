@@ -31,7 +31,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         try violations.check()
         let answer = CaseStore.PartnerAnswer(accept: request.accept, reason: request.declineReason, note: note)
         return try await mappingCaseErrors {
-            try await store.answerOffer(id!, institutionCode: institution, answer, at: Date())
+            try await store.answerOffer(id!, institutionCode: institution, answer, at: store.clock.now)
         }
     }
 
@@ -41,12 +41,12 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         let id = violations.uuid(request.offerID, field: "offer_id")
         let day = CivilDate(request.admittedOn)
         violations.require(
-            request.hasAdmittedOn && day.isValid && day <= CivilDate.inBalangan(), field: "admitted_on",
+            request.hasAdmittedOn && day.isValid && day <= store.clock.todayInBalangan, field: "admitted_on",
             "Tanggal masuk wajib diisi dan tidak boleh di masa depan"
         )
         try violations.check()
         return try await mappingCaseErrors {
-            try await store.partnerAdmission(id!, institutionCode: institution, on: day, at: Date())
+            try await store.partnerAdmission(id!, institutionCode: institution, on: day, at: store.clock.now)
         }
     }
 
@@ -60,7 +60,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
         return try await mappingCaseErrors {
-            try await store.partnerOutcome(id!, institutionCode: institution, outcome: request.outcome, note: note, at: Date())
+            try await store.partnerOutcome(id!, institutionCode: institution, outcome: request.outcome, note: note, at: store.clock.now)
         }
     }
 
@@ -70,7 +70,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         RegistryRules.checkCapacity(available: request.available, total: request.total, into: &violations)
         try violations.check()
         return try await mappingCaseErrors {
-            try await registry.updateCapacity(code: institution, available: request.available, total: request.total, at: Date())
+            try await registry.updateCapacity(code: institution, available: request.available, total: request.total, at: store.clock.now)
         }
     }
 }

@@ -13,7 +13,7 @@ struct DeadlineSweeper: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let result = try await store.sweepDeadlines(now: Date())
+                    let result = try await store.sweepDeadlines(now: store.clock.now)
                     if result.total > 0 {
                         logger.info(
                             "deadlines: \(result.assignmentEscalations) assignment and \(result.assessmentEscalations) assessment escalations, \(result.expiredOffers) offers expired"

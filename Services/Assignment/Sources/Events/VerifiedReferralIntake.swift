@@ -10,6 +10,6 @@ struct VerifiedReferralIntake: EventHandler {
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let verified = try event.decode(Layar_V1_ReferralVerified.self)
-        try await store.openCase(for: verified, at: Date(), on: connection)
+        try await store.openCase(for: verified, at: store.clock.now, on: connection)
     }
 }

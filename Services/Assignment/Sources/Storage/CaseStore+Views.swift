@@ -22,7 +22,7 @@ extension CaseStore {
     /// A caseload: the nearest open deadline first (the assignment deadline while unassigned, the
     /// assessment deadline while assigned, the pending offer's answer deadline while offered).
     func caseload(
-        caseWorkerID: String, kecamatanCode: String, dueWithinDays: Int, includeEnded: Bool, now: Date = Date()
+        caseWorkerID: String, kecamatanCode: String, dueWithinDays: Int, includeEnded: Bool, now: Date
     ) async throws -> [Layar_V1_Case] {
         try await pool.withConnection { connection in
             try await caseViews(of: connection.query(

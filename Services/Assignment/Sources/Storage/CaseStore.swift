@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -9,11 +10,13 @@ import LayarSchema
 struct CaseStore: Sendable {
     let pool: PostgresPool
     let cipher: PersonalDataCipher
+    /// When actions, sweeps and capacity updates happen (and the outbox's stamps).
+    let clock: LayarClock
     var deadlines = DeadlinePolicy()
     /// Named in offers as the office to contact.
     var officeContact = "Dinas Sosial Kabupaten Balangan"
 
-    var outbox: Outbox { Outbox(cipher: cipher) }
+    var outbox: Outbox { Outbox(cipher: cipher, clock: clock) }
     var ledger: CaseLedger { CaseLedger(outbox: outbox) }
 }
 

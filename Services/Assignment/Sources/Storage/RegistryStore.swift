@@ -81,7 +81,7 @@ struct RegistryStore: Sendable {
                 INSERT INTO institutions (code, name, kind, operator, location, ppks_kinds, services, eligibility_notes,
                     required_documents, capacity_total, capacity_available, capacity_updated_at, service_area, contact,
                     topic_prefix, requires_identification, active)
-                VALUES ($1, $2, $3, $4, $5, $6::text[], $7::integer[], $8, $9::integer[], $10, $11, now(), $12::text[],
+                VALUES ($1, $2, $3, $4, $5, $6::text[], $7::integer[], $8, $9::integer[], $10, $11, $17, $12::text[],
                     $13, $14, $15, $16)
                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, operator = excluded.operator,
                     location = excluded.location, ppks_kinds = excluded.ppks_kinds, services = excluded.services,
@@ -97,7 +97,7 @@ struct RegistryStore: Sendable {
                     PostgresTextArray(enumValues: institution.services), institution.eligibilityNotes,
                     PostgresTextArray(enumValues: institution.requiredDocuments), institution.capacityTotal,
                     institution.capacityAvailable, PostgresTextArray(institution.serviceArea), institution.contact,
-                    institution.topicPrefix, institution.requiresIdentification, institution.active,
+                    institution.topicPrefix, institution.requiresIdentification, institution.active, cases.clock.now,
                 ]
             )
             return try await Self.institution(code: institution.code, on: connection)!

@@ -8,12 +8,11 @@ import LayarSchema
 /// outcomes to gRPC statuses.
 struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
     let store: IntakeStore
-    var today: @Sendable () -> CivilDate = { CivilDate.inBalangan() }
 
     func submitReferral(
         request: Layar_V1_SubmitReferralRequest, context: ServerContext
     ) async throws -> Layar_V1_SubmitReferralResponse {
-        var problems = ReferralFormValidator.problems(in: request.form, today: today())
+        var problems = ReferralFormValidator.problems(in: request.form, today: store.clock.todayInBalangan)
         let requestID = request.requestID.isEmpty ? nil : UUID(uuidString: request.requestID)
         if !request.requestID.isEmpty && requestID == nil {
             problems.append(FieldProblem("request_id", "request_id harus berupa UUID"))

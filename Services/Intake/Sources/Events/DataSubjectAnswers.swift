@@ -10,6 +10,6 @@ struct DataSubjectAnswers: EventHandler {
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let answered = try event.decode(Layar_V1_DataSubjectRequestAnswered.self)
-        try await store.recordAnswer(answered, at: .now, on: connection)
+        try await store.recordAnswer(answered, at: store.clock.now, on: connection)
     }
 }

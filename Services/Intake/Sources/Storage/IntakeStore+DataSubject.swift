@@ -32,9 +32,10 @@ extension IntakeStore {
 
     public func openDataSubjectRequest(
         nik: String, kind: Layar_V1_DataSubjectRequestKind, reason: String, correction: Layar_V1_PersonCorrection,
-        openedBy: String, now: Date = Date()
+        openedBy: String
     ) async throws -> Layar_V1_DataSubjectRequest {
-        try await pool.withTransaction { connection in
+        let now = clock.now
+        return try await pool.withTransaction { connection in
             let referrals = try await connection.query(
                 """
                 SELECT id, tracking_code, status, form, submitted_at, updated_at FROM referrals
@@ -53,7 +54,7 @@ extension IntakeStore {
 
     /// Opens a retention request for up to `limit` referrals closed before `cutoff` and not yet
     /// anonymised; nil when there are none. Several instances share the work (SKIP LOCKED).
-    public func openRetentionRequest(closedBefore cutoff: Date, limit: Int = 200, now: Date = Date()) async throws -> Layar_V1_DataSubjectRequest? {
+    public func openRetentionRequest(closedBefore cutoff: Date, limit: Int = 200, now: Date) async throws -> Layar_V1_DataSubjectRequest? {
         try await pool.withTransaction { connection in
             let referrals = try await connection.query(
                 """

@@ -11,11 +11,14 @@ public struct IntakeStore: Sendable {
     let pool: PostgresPool
     let outbox: Outbox
     let cipher: PersonalDataCipher
+    /// When submissions, tracking attempts and withdrawals happen (and the outbox's stamps).
+    let clock: LayarClock
 
-    public init(pool: PostgresPool, cipher: PersonalDataCipher) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock) {
         self.pool = pool
-        self.outbox = Outbox(cipher: cipher)
+        self.outbox = Outbox(cipher: cipher, clock: clock)
         self.cipher = cipher
+        self.clock = clock
     }
 
     public struct Submission: Sendable, Equatable {
@@ -28,7 +31,8 @@ public struct IntakeStore: Sendable {
     /// Stores a validated form. A retry with the same `requestID` returns the first answer; a
     /// person with an open referral gets that one back (linked), not a second case. Races between
     /// concurrent submissions are settled by unique indexes and one more attempt.
-    public func submit(_ form: Layar_V1_ReferralForm, requestID: UUID?, now: Date = Date()) async throws -> Submission {
+    public func submit(_ form: Layar_V1_ReferralForm, requestID: UUID?) async throws -> Submission {
+        let now = clock.now
         var attempt = 0
         while true {
             attempt += 1
@@ -234,18 +238,19 @@ public struct IntakeStore: Sendable {
         )
     }
 
-    public func statusView(_ key: Layar_V1_TrackingKey, now: Date = Date()) async throws -> Layar_V1_ReferralStatusView {
+    public func statusView(_ key: Layar_V1_TrackingKey) async throws -> Layar_V1_ReferralStatusView {
         try await pool.withTransaction { connection in
-            let tracked = try await tracked(key, now: now, on: connection)
+            let tracked = try await tracked(key, now: clock.now, on: connection)
             return try await statusView(of: tracked.id, on: connection)
         }
     }
 
     /// Adds the documents verification asked for and sends the referral back to verification.
     public func addDocuments(
-        _ uploads: [Layar_V1_DocumentUpload], key: Layar_V1_TrackingKey, now: Date = Date()
+        _ uploads: [Layar_V1_DocumentUpload], key: Layar_V1_TrackingKey
     ) async throws -> Layar_V1_ReferralStatusView {
-        try await pool.withTransaction { connection in
+        let now = clock.now
+        return try await pool.withTransaction { connection in
             let tracked = try await tracked(key, now: now, on: connection)
             guard tracked.status == .needsDocuments else { throw TrackingError.notAllowed(tracked.status) }
             let documents = uploads.map(StoredDocument.init)
@@ -268,9 +273,10 @@ public struct IntakeStore: Sendable {
 
     /// Withdraws a referral that is still open.
     public func withdraw(
-        _ key: Layar_V1_TrackingKey, reason: String, now: Date = Date()
+        _ key: Layar_V1_TrackingKey, reason: String
     ) async throws -> Layar_V1_ReferralStatusView {
-        try await pool.withTransaction { connection in
+        let now = clock.now
+        return try await pool.withTransaction { connection in
             let tracked = try await tracked(key, now: now, on: connection)
             guard !Layar_V1_ReferralStatus.closed.contains(tracked.status) else {
                 throw TrackingError.notAllowed(tracked.status)

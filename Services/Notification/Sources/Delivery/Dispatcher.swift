@@ -22,7 +22,9 @@ struct Dispatcher: Service {
     var lease: Duration = .seconds(60)
     var idleInterval: Duration = .milliseconds(250)
     var retryBase: Duration = .seconds(2)
-    var now: @Sendable () -> Date = { Date() }
+
+    /// The service's clock, through the store: claims, retries and records agree on "now".
+    private func now() -> Date { store.clock.now }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

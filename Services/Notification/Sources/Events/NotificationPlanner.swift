@@ -25,7 +25,7 @@ struct NotificationPlanner: EventHandler {
     ]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
-        let now = Date()
+        let now = store.clock.now
         var values: [String: String] = [:]
         let referralID: String
         let kind: NotificationTemplates.Kind

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -9,7 +10,9 @@ import SwiftProtobuf
 struct NotificationStore: Sendable {
     let pool: PostgresPool
     let cipher: PersonalDataCipher
-    var outbox: Outbox { Outbox(cipher: cipher) }
+    /// When messages are planned, claimed, sent and read (and the outbox's stamps).
+    let clock: LayarClock
+    var outbox: Outbox { Outbox(cipher: cipher, clock: clock) }
 
     // MARK: - Applicants
 
@@ -302,12 +305,12 @@ struct NotificationStore: Sendable {
         ).map(message)
     }
 
-    func markRead(_ recipient: String, ids: [UUID], now: Date = Date()) async throws -> Int {
+    func markRead(_ recipient: String, ids: [UUID]) async throws -> Int {
         try await pool.query(
             """
             UPDATE messages SET read_at = $3
             WHERE channel = 4 AND recipient = $1 AND id = ANY ($2::uuid[]) AND read_at IS NULL
-            """, [recipient, PostgresTextArray(ids.map { $0.uuidString }), now]
+            """, [recipient, PostgresTextArray(ids.map { $0.uuidString }), clock.now]
         ).affectedRows
     }
 

@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 import ServiceLifecycle
@@ -14,12 +15,12 @@ public struct Backends: Sendable {
     let surveyClient: GRPCClient<Transport>
 
     /// `signer` makes the staff tokens of the console's calls; without it those calls are refused.
-    public init(_ addresses: BackendAddresses, signer: StaffTokenSigner? = nil) throws {
+    public init(_ addresses: BackendAddresses, signer: StaffTokenSigner? = nil, clock: LayarClock) throws {
         func client(_ address: ServiceAddress) throws -> GRPCClient<Transport> {
             GRPCClient(
                 transport: try .http2NIOPosix(target: .dns(host: address.host, port: address.port), transportSecurity: .plaintext),
                 // Each call continues the page's trace and, for a signed-in staff member, carries their token.
-                interceptors: [TracingClientInterceptor(), StaffTokenClientInterceptor(signer: signer)]
+                interceptors: [TracingClientInterceptor(), StaffTokenClientInterceptor(signer: signer, clock: clock)]
             )
         }
         intakeClient = try client(addresses.intake)

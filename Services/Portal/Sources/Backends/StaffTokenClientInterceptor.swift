@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import LayarDomain
 import LayarRuntime
 import Synchronization
 
@@ -11,10 +12,12 @@ import Synchronization
 struct StaffTokenClientInterceptor: ClientInterceptor {
     static let lifetime: Duration = .seconds(5 * 60)
     let signer: StaffTokenSigner?
+    let clock: LayarClock
     private let cache = TokenCache()
 
-    init(signer: StaffTokenSigner?) {
+    init(signer: StaffTokenSigner?, clock: LayarClock) {
         self.signer = signer
+        self.clock = clock
     }
 
     func intercept<Input: Sendable, Output: Sendable>(
@@ -28,7 +31,7 @@ struct StaffTokenClientInterceptor: ClientInterceptor {
     }
 
     private func token(for session: StaffSession, signer: StaffTokenSigner) async throws -> String {
-        let now = Date()
+        let now = clock.now
         let key = "\(session.sessionID)|\(session.roles.map(\.rawValue).sorted().joined(separator: ","))|\(session.caseWorkerID)"
         if let cached = cache.valid(key, at: now) { return cached }
         let claims = StaffClaims(

@@ -10,16 +10,22 @@ public struct Portal: Sendable {
     let accounts: StaffAccounts
     let secureCookies: Bool
     let logger: Logger
-    var today: @Sendable () -> CivilDate = { CivilDate.inBalangan() }
     /// Citizens' form posts per client address (tests set a small limit).
-    var formThrottle = PublicFormThrottle()
+    var formThrottle: PublicFormThrottle
 
     public init(backends: Backends, accounts: StaffAccounts, secureCookies: Bool, logger: Logger) {
         self.backends = backends
         self.accounts = accounts
         self.secureCookies = secureCookies
         self.logger = logger
+        self.formThrottle = PublicFormThrottle(clock: accounts.clock)
     }
+
+    /// The portal's one clock (the accounts' clock, given by whoever built them).
+    var clock: LayarClock { accounts.clock }
+
+    /// Today in Balangan: the latest date a form may carry.
+    func today() -> CivilDate { clock.todayInBalangan }
 
     /// The web application: public pages, static assets, and the staff console behind a login.
     public func router() -> Router<PortalRequestContext> {

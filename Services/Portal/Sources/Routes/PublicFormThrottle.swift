@@ -1,4 +1,7 @@
+import Foundation
 import Hummingbird
+import LayarDomain
+import LayarRuntime
 import Synchronization
 
 /// Throttles the citizens' form posts (a referral, tracking, documents, withdrawal, survey,
@@ -9,14 +12,16 @@ import Synchronization
 struct PublicFormThrottle: RouterMiddleware {
     typealias Context = PortalRequestContext
     let counter: WindowCounter
+    let clock: LayarClock
 
-    init(limit: Int = 30, window: Duration = .seconds(600)) {
+    init(clock: LayarClock, limit: Int = 30, window: Duration = .seconds(600)) {
+        self.clock = clock
         counter = WindowCounter(limit: limit, window: window)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, !request.uri.path.hasPrefix("/staf") else { return try await next(request, context) }
-        guard counter.admit(context.clientAddress ?? "unknown", at: .now) else {
+        guard counter.admit(context.clientAddress ?? "unknown", at: clock.now) else {
             var response = PageResponse.page(
                 "Terlalu banyak permintaan",
                 body: """
@@ -37,17 +42,22 @@ struct PublicFormThrottle: RouterMiddleware {
     final class WindowCounter: Sendable {
         let limit: Int
         let window: Duration
-        private let windows = Mutex([String: (start: ContinuousClock.Instant, count: Int)]())
+        private let windows = Mutex([String: (start: Date, count: Int)]())
+        private var seconds: TimeInterval { window.inSeconds }
 
         init(limit: Int, window: Duration) {
             self.limit = limit
             self.window = window
         }
 
-        func admit(_ address: String, at now: ContinuousClock.Instant) -> Bool {
-            windows.withLock { windows in
-                if windows.count > 50_000 { windows = windows.filter { now - $0.value.start < window } }
-                var entry = windows[address].flatMap { now - $0.start < window ? $0 : nil } ?? (start: now, count: 0)
+        func admit(_ address: String, at now: Date) -> Bool {
+            let seconds = seconds
+            return windows.withLock { windows in
+                // A window is current while less than `window` old (and not in the future: a
+                // clock set back starts a new one).
+                func current(_ start: Date) -> Bool { (0..<seconds).contains(now.timeIntervalSince(start)) }
+                if windows.count > 50_000 { windows = windows.filter { current($0.value.start) } }
+                var entry = windows[address].flatMap { current($0.start) ? $0 : nil } ?? (start: now, count: 0)
                 entry.count += 1
                 windows[address] = entry
                 return entry.count <= limit

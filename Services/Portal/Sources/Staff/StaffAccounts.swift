@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 
@@ -7,6 +8,8 @@ import LayarRuntime
 /// token; only its SHA-256 is stored. Five wrong passwords lock an account for 15 minutes.
 public struct StaffAccounts: Sendable {
     let pool: PostgresPool
+    /// The portal's clock: session expiry, lockouts, account changes.
+    let clock: LayarClock
     var sessionLength: Duration = .seconds(10 * 3600)
     /// The cost new password hashes are made with (and older ones raised to at sign-in).
     let passwordCost: PasswordHasher.Cost
@@ -15,8 +18,9 @@ public struct StaffAccounts: Sendable {
     static let lockAfterFailures = 5
     static let lockSeconds = 15 * 60
 
-    public init(pool: PostgresPool, sessionHours: Int = 10, passwordCost: PasswordHasher.Cost = .standard) {
+    public init(pool: PostgresPool, clock: LayarClock, sessionHours: Int = 10, passwordCost: PasswordHasher.Cost = .standard) {
         self.pool = pool
+        self.clock = clock
         self.sessionLength = .seconds(sessionHours * 3600)
         self.passwordCost = passwordCost
         self.decoyHash = (try? PasswordHasher.hash("decoy", cost: passwordCost)) ?? ""
@@ -24,9 +28,9 @@ public struct StaffAccounts: Sendable {
 
     /// Creates or replaces an account (the password is hashed here).
     public func upsert(
-        username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String,
-        now: Date = Date()
+        username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String
     ) async throws {
+        let now = clock.now
         let hash = try PasswordHasher.hash(password, cost: passwordCost)
         try await pool.query(
             """
@@ -47,7 +51,8 @@ public struct StaffAccounts: Sendable {
 
     /// Checks a password and opens a session. The same answer for an unknown user and a wrong
     /// password; the hash runs either way so timing tells nothing either.
-    func logIn(username: String, password: String, now: Date = Date()) async throws -> LoginResult {
+    func logIn(username: String, password: String) async throws -> LoginResult {
+        let now = clock.now
         let rows = try await pool.query(
             """
             SELECT password_hash, locked_until FROM staff_accounts WHERE username = $1 AND active
@@ -91,7 +96,11 @@ public struct StaffAccounts: Sendable {
     }
 
     /// The session a cookie token opens, if it is current and the account still active.
-    func session(token: String, now: Date = Date()) async throws -> StaffSession? {
+    func session(token: String) async throws -> StaffSession? {
+        try await session(token: token, now: clock.now)
+    }
+
+    private func session(token: String, now: Date) async throws -> StaffSession? {
         let rows = try await pool.query(
             """
             SELECT a.username, a.display_name, a.roles, a.case_worker_id, s.csrf_token

@@ -11,7 +11,10 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
     let monitoring: MonitoringStore
     /// False when no LAPOR! endpoint is configured: forwarding is then refused.
     let laporEnabled: Bool
-    var now: @Sendable () -> Date = { Date() }
+    /// The service's clock: expiry of invitations, complaint deadlines, the report's "as of".
+    let clock: LayarClock
+
+    private func now() -> Date { clock.now }
 
     func getInvitation(
         request: Layar_V1_GetInvitationRequest, context: ServerContext

@@ -10,6 +10,6 @@ struct CompletedCaseInviter: EventHandler {
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let completed = try event.decode(Layar_V1_CaseCompleted.self)
-        try await store.invite(referralID: completed.referralID, at: Date(), on: connection)
+        try await store.invite(referralID: completed.referralID, at: store.outbox.clock.now, on: connection)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarRuntime
 import Logging
 import ServiceLifecycle
@@ -10,6 +11,7 @@ import ServiceLifecycle
 struct LaporForwarder: Service {
     let store: ComplaintStore
     let client: any LaporClient
+    let clock: LayarClock
     let logger: Logger
     var maximumAttempts = 8
     var idleInterval: Duration = .seconds(1)
@@ -18,7 +20,7 @@ struct LaporForwarder: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    if try await forwardOne() == false { try await Task.sleep(for: idleInterval) }
+                    if try await forwardOne(now: clock.now) == false { try await Task.sleep(for: idleInterval) }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -30,19 +32,19 @@ struct LaporForwarder: Service {
     }
 
     /// Forwards one due complaint; false when none was due.
-    func forwardOne(now: Date = Date()) async throws -> Bool {
+    func forwardOne(now: Date) async throws -> Bool {
         guard let forward = try await store.claimForward(now: now) else { return false }
         do {
             let report = try JSONDecoder().decode(LaporReport.self, from: Data(forward.payload))
             let laporID = try await client.submit(report)
-            try await store.forwarded(forward.complaintID, laporID: laporID)
+            try await store.forwarded(forward.complaintID, laporID: laporID, now: now)
             logger.info("complaint \(report.reference) forwarded to LAPOR! as \(laporID)")
         } catch let failure as LaporFailure {
             let retry = failure.isRetriable && forward.attempts < maximumAttempts
             let delay = Backoff.delay(attempt: forward.attempts, base: .seconds(2), cap: .seconds(600))
             try await store.forwardFailed(
                 forward.complaintID, error: failure.message,
-                retryAt: retry ? now.addingTimeInterval(delay.inSeconds) : nil
+                retryAt: retry ? now.addingTimeInterval(delay.inSeconds) : nil, now: now
             )
             logger.warning("LAPOR! forwarding of \(forward.complaintID) failed (attempt \(forward.attempts)): \(failure)")
         }

@@ -35,7 +35,7 @@ extension ComplaintStore: PersonalDataHolder {
             """, [PostgresTextArray(request.trackingCodes)]
         ).map { row in
             ExportedComplaint(
-                complaint: try JSONValue(try complaint(row, now: Date())),
+                complaint: try JSONValue(try complaint(row, now: clock.now)),
                 complainantName: try row.decode([UInt8]?.self, "contact_name").map { try cipher.openString($0, .complainantName) },
                 complainantPhone: try row.decode([UInt8]?.self, "contact_phone").map { try cipher.openString($0, .complainantPhone) }
             )
@@ -67,8 +67,8 @@ extension ComplaintStore: PersonalDataHolder {
         try await connection.query("UPDATE complaint_actions SET text = '' WHERE complaint_id = ANY ($1::uuid[])", [list])
         // A report not yet forwarded is not sent any more.
         try await connection.query(
-            "UPDATE lapor_forwards SET payload = $2, done_at = coalesce(done_at, now()) WHERE complaint_id = ANY ($1::uuid[])",
-            [list, cipher.seal(Array("{}".utf8), .laporReport)]
+            "UPDATE lapor_forwards SET payload = $2, done_at = coalesce(done_at, $3) WHERE complaint_id = ANY ($1::uuid[])",
+            [list, cipher.seal(Array("{}".utf8), .laporReport), clock.now]
         )
         return ids.count
     }

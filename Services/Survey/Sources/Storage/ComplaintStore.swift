@@ -10,8 +10,10 @@ struct ComplaintStore: Sendable {
     let pool: PostgresPool
     let cipher: PersonalDataCipher
     let deadlines: ComplaintDeadlines
+    /// "Now" for work no caller times: a data-subject request's export and erasure.
+    let clock: LayarClock
 
-    func file(_ request: Layar_V1_FileComplaintRequest, now: Date = Date()) async throws -> Layar_V1_Complaint {
+    func file(_ request: Layar_V1_FileComplaintRequest, now: Date) async throws -> Layar_V1_Complaint {
         try await pool.withTransaction { connection in
             let id = UUID()
             while true {
@@ -51,7 +53,7 @@ struct ComplaintStore: Sendable {
 
     /// Applies one lifecycle action, records it in the ledger, and queues LAPOR! forwarding in the
     /// same transaction.
-    func act(_ request: Layar_V1_ComplaintActionRequest, complaintID: UUID, now: Date = Date()) async throws -> Layar_V1_Complaint {
+    func act(_ request: Layar_V1_ComplaintActionRequest, complaintID: UUID, now: Date) async throws -> Layar_V1_Complaint {
         try await pool.withTransaction { connection in
             guard let row = try await connection.query(
                 "SELECT status, handler_id, first_action_at FROM complaints WHERE id = $1 FOR UPDATE", [complaintID]
@@ -102,7 +104,7 @@ struct ComplaintStore: Sendable {
         }
     }
 
-    func complaint(_ id: UUID, now: Date = Date()) async throws -> Layar_V1_Complaint? {
+    func complaint(_ id: UUID, now: Date) async throws -> Layar_V1_Complaint? {
         try await pool.withConnection { try await complaint(id, now: now, on: $0) }
     }
 
@@ -112,7 +114,7 @@ struct ComplaintStore: Sendable {
         ).first.map { try complaint($0, now: now) }
     }
 
-    func list(status: Layar_V1_ComplaintStatus, overdueOnly: Bool, now: Date = Date()) async throws -> [Layar_V1_Complaint] {
+    func list(status: Layar_V1_ComplaintStatus, overdueOnly: Bool, now: Date) async throws -> [Layar_V1_Complaint] {
         try await pool.query(
             "SELECT * FROM complaint_views WHERE ($1 = 0 OR status = $1) ORDER BY filed_at, id LIMIT 1000",
             [status.rawValue]
@@ -156,7 +158,7 @@ struct ComplaintStore: Sendable {
     }
 
     /// Complaints filed in a period and how they were handled (as of `now`).
-    func complaints(filedFrom from: CivilDate, to: CivilDate, now: Date = Date()) async throws -> [Layar_V1_Complaint] {
+    func complaints(filedFrom from: CivilDate, to: CivilDate, now: Date) async throws -> [Layar_V1_Complaint] {
         try await pool.query(
             "SELECT * FROM complaint_views WHERE filed_at >= $1 AND filed_at < $2 ORDER BY filed_at",
             [from.startInBalangan, to.adding(days: 1).startInBalangan]
@@ -173,7 +175,7 @@ struct ComplaintStore: Sendable {
 
     /// Claims one due forward for `lease` (so a crashed forwarder's claim lapses), outside of
     /// any sending: the HTTP call happens after this transaction.
-    func claimForward(now: Date = Date(), lease: Duration = .seconds(60)) async throws -> Forward? {
+    func claimForward(now: Date, lease: Duration = .seconds(60)) async throws -> Forward? {
         try await pool.withTransaction { connection in
             guard let row = try await connection.query(
                 """
@@ -193,7 +195,7 @@ struct ComplaintStore: Sendable {
         }
     }
 
-    func forwarded(_ complaintID: UUID, laporID: String, now: Date = Date()) async throws {
+    func forwarded(_ complaintID: UUID, laporID: String, now: Date) async throws {
         try await pool.withTransaction { connection in
             try await connection.query(
                 "UPDATE lapor_forwards SET done_at = $2, claimed_until = NULL, last_error = '' WHERE complaint_id = $1",
@@ -207,7 +209,7 @@ struct ComplaintStore: Sendable {
     }
 
     /// Records a failed attempt: retried at `retryAt`, or given up (`retryAt` nil) and shown to staff.
-    func forwardFailed(_ complaintID: UUID, error: String, retryAt: Date?, now: Date = Date()) async throws {
+    func forwardFailed(_ complaintID: UUID, error: String, retryAt: Date?, now: Date) async throws {
         try await pool.withTransaction { connection in
             try await connection.query(
                 """

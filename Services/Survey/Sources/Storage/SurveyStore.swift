@@ -38,7 +38,7 @@ struct SurveyStore: Sendable {
         }
     }
 
-    func invitation(for referralID: UUID, now: Date = Date()) async throws -> Layar_V1_SurveyInvitation? {
+    func invitation(for referralID: UUID, now: Date) async throws -> Layar_V1_SurveyInvitation? {
         try await pool.query(
             """
             SELECT id, referral_id, code, answered_at, created_at, expires_at
@@ -67,7 +67,7 @@ struct SurveyStore: Sendable {
     /// Spends an invitation's single use and stores the answers, atomically.
     func submit(
         code: String, answers: [Layar_V1_ElementAnswer], suggestion: String, profile: Layar_V1_RespondentProfile,
-        now: Date = Date()
+        now: Date
     ) async throws -> UUID {
         try await pool.withTransaction { connection in
             guard let invitation = try await connection.query(
@@ -87,7 +87,7 @@ struct SurveyStore: Sendable {
     /// An operator-entered paper or kiosk questionnaire: anonymous, marked as paper.
     func recordPaper(
         operatorID: String, answeredOn: CivilDate, answers: [Layar_V1_ElementAnswer], suggestion: String,
-        profile: Layar_V1_RespondentProfile, now: Date = Date()
+        profile: Layar_V1_RespondentProfile, now: Date
     ) async throws -> UUID {
         try await pool.withTransaction { connection in
             try await insertResponse(

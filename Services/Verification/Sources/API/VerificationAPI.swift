@@ -8,7 +8,7 @@ import LayarSchema
 /// The verification gRPC API: decisions, the verifiers' queue, the two-person rejection.
 struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
     let store: VerificationStore
-    var now: @Sendable () -> Date = { Date() }
+    var now: Date { store.clock.now }
 
     func getVerification(
         request: Layar_V1_GetVerificationRequest, context: ServerContext
@@ -21,7 +21,7 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
     }
 
     func listQueue(request: Layar_V1_ListQueueRequest, context: ServerContext) async throws -> Layar_V1_ListQueueResponse {
-        let items = try await store.queue(request, now: now())
+        let items = try await store.queue(request, now: now)
         return .with { $0.items = items }
     }
 
@@ -58,14 +58,14 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
             let stored = try await waiting(referralID, in: "queued", on: connection)
             switch request.decision {
             case .verify(let verify):
-                try await store.verify(stored, result: nil, actor: request.actorID, note: verify.note, action: "verified", at: now(), on: connection)
+                try await store.verify(stored, result: nil, actor: request.actorID, note: verify.note, action: "verified", at: now, on: connection)
             case .requestInformation(let ask):
                 try await store.requestInformation(
-                    stored, missing: ask.missingDocuments, message: ask.message, actor: request.actorID, at: now(), on: connection
+                    stored, missing: ask.missingDocuments, message: ask.message, actor: request.actorID, at: now, on: connection
                 )
             case .proposeRejection(let proposal):
                 try await store.proposeRejection(
-                    stored, reason: proposal.reason, note: proposal.note, actor: request.actorID, at: now(), on: connection
+                    stored, reason: proposal.reason, note: proposal.note, actor: request.actorID, at: now, on: connection
                 )
             case nil:
                 break
@@ -88,9 +88,9 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
                 throw RPCError(code: .failedPrecondition, message: "Penolakan harus dikonfirmasi oleh orang lain, bukan pengusulnya")
             }
             if request.confirm {
-                try await store.confirmRejection(stored, supervisor: request.supervisorID, note: request.note, at: now(), on: connection)
+                try await store.confirmRejection(stored, supervisor: request.supervisorID, note: request.note, at: now, on: connection)
             } else {
-                try await store.declineRejection(stored, supervisor: request.supervisorID, note: request.note, at: now(), on: connection)
+                try await store.declineRejection(stored, supervisor: request.supervisorID, note: request.note, at: now, on: connection)
             }
         }
         return try await store.verificationCase(referralID)!

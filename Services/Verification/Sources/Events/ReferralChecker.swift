@@ -37,6 +37,6 @@ struct ReferralChecker: EventHandler {
               stored.state == "checking" || stored.state == "information_requested"
         else { return }
         let context = try await store.context(for: stored.subject, referralID: referralID, on: connection)
-        try await store.apply(ReferralChecks.evaluate(stored.subject, context), to: stored, at: Date(), on: connection)
+        try await store.apply(ReferralChecks.evaluate(stored.subject, context), to: stored, at: store.clock.now, on: connection)
     }
 }

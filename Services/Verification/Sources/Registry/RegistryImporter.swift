@@ -40,13 +40,16 @@ public struct RegistryImporter: Sendable {
     let pool: PostgresPool
     /// Makes the NIK and KK blind indexes the registry is searched by.
     let cipher: PersonalDataCipher
+    /// Stamps the snapshot's import time (durations are measured on `ContinuousClock`).
+    let clock: LayarClock
     let logger: Logger
     public var maximumRejectedRatio = 0.01
     public var chunkSize = 1 << 20
 
-    public init(pool: PostgresPool, cipher: PersonalDataCipher, logger: Logger) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger) {
         self.pool = pool
         self.cipher = cipher
+        self.clock = clock
         self.logger = logger
     }
 
@@ -117,8 +120,8 @@ public struct RegistryImporter: Sendable {
             let id = try await connection.query(
                 """
                 INSERT INTO registry_snapshots (slot, source, snapshot_date, imported_at, row_count, rejected_count, active)
-                VALUES ($1, $2, $3::date, now(), $4, $5, true) RETURNING id
-                """, [slot.rawValue, source, snapshotDate.description, loaded, counters.rejected]
+                VALUES ($1, $2, $3::date, $4, $5, $6, true) RETURNING id
+                """, [slot.rawValue, source, snapshotDate.description, clock.now, loaded, counters.rejected]
             ).first!.decode(Int64.self, "id")
             try await connection.query(slot.activate)
             try await connection.query("COMMIT")

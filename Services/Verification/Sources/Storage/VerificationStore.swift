@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -10,12 +11,15 @@ struct VerificationStore: Sendable {
     let pool: PostgresPool
     let outbox: Outbox
     let cipher: PersonalDataCipher
+    /// When checks run and decisions are taken (and the outbox's stamps).
+    let clock: LayarClock
     var registry: RegistryLookup { RegistryLookup(cipher: cipher) }
 
-    init(pool: PostgresPool, cipher: PersonalDataCipher) {
+    init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock) {
         self.pool = pool
-        self.outbox = Outbox(cipher: cipher)
+        self.outbox = Outbox(cipher: cipher, clock: clock)
         self.cipher = cipher
+        self.clock = clock
     }
 
     /// Remembers a submitted referral; false when it was already known.
