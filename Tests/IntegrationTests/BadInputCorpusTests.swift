@@ -359,10 +359,12 @@ struct BadInputCorpusTests {
     static func storedReferrals(niks: [String]) async throws -> Int {
         let pool = PostgresPool(configuration: .init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")), logger: TestEnvironment.logger)
         defer { Task { await pool.close() } }
-        let cipher = try await TestDataKeys.cipher(on: pool)
+        // Only the blind index is used: the clock is the one intake runs on.
+        let cipher = try await TestDataKeys.cipher(on: pool, clock: .system)
         let indexes = niks.map { cipher.blindIndex($0, SealedField("intake.nik")).map { String(format: "%02x", $0) }.joined() }
-        return try await pool.query(
+        let row = try #require(try await pool.query(
             "SELECT count(*) AS n FROM referrals WHERE encode(nik_index, 'hex') = ANY($1::text[])", [PostgresTextArray(indexes)]
-        ).first!.decode(Int.self, "n")
+        ).first)
+        return try row.decode(Int.self, "n")
     }
 }

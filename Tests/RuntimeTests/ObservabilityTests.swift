@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LayarTestSupport
 import Logging
 import Testing
 import W3CTraceContext
@@ -39,7 +40,9 @@ struct ObservabilityTests {
 
     @Test("a JSON log line has the service, level, message, metadata and the task's trace and referral ids")
     func jsonLogLine() async throws {
-        let handler = JSONLogHandler(label: "layar.intake", service: "layar-intake", metadataProvider: LogSetup.metadataProvider)
+        let handler = JSONLogHandler(
+            label: "layar.intake", service: "layar-intake", clock: TestClock().clock, metadataProvider: LogSetup.metadataProvider
+        )
         var context = TracingContext.topLevel
         context.traceContext = try TraceContext(traceParentHeaderValue: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
         context.referralID = "91f1eb91-0000-4000-8000-000000000001"

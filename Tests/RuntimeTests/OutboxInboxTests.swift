@@ -12,7 +12,9 @@ import Testing
 @Suite("Outbox and inbox")
 struct OutboxInboxTests {
     /// Outbox payloads are sealed; the runtime layer's tests keep their keys in memory.
-    static let cipher = PersonalDataCipher(keys: .random())
+    static let cipher = PersonalDataCipher(keys: .random(), clock: clock.clock)
+    /// The one clock of the suite's outboxes, relays and ciphers.
+    static let clock = TestClock()
 
     /// Fails the first application of each referral whose tracking code is "FAIL-ONCE".
     final class FailOnce: Sendable {
@@ -263,7 +265,7 @@ struct OutboxInboxTests {
     func relayPublishes() async throws {
         let (database, producer) = try await Self.prepare()
         let referralID = UUID().uuidString.lowercased()
-        let outbox = Outbox(cipher: OutboxInboxTests.cipher)
+        let outbox = Outbox(cipher: OutboxInboxTests.cipher, clock: OutboxInboxTests.clock.clock)
         var eventIDs: [UUID] = []
         try await database.pool.withTransaction { connection in
             for code in ["A", "B", "C"] {
@@ -284,7 +286,9 @@ struct OutboxInboxTests {
             }, on: connection)
             throw Abort()
         }
-        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test", logger: TestEnvironment.logger)
+        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test",
+            clock: OutboxInboxTests.clock.clock, logger: TestEnvironment.logger
+        )
         #expect(try await relay.publishBatch() == 3)
         #expect(try await relay.publishBatch() == 0)
         let unpublished = try await database.pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")

@@ -8,6 +8,8 @@ import Testing
 /// Sealing personal fields, the blind index, and both key rotations against the real key table.
 @Suite("Personal data at rest")
 struct PersonalDataCipherTests {
+    /// What the ciphers of tests that do not move time share.
+    static let clock = TestClock()
     static let nik = SealedField("test.nik")
     static let name = SealedField("test.name")
 
@@ -25,7 +27,7 @@ struct PersonalDataCipherTests {
 
     @Test("a sealed value opens only in its own field, unaltered, and never shows the plaintext")
     func sealAndOpen() throws {
-        let cipher = PersonalDataCipher(keys: .random())
+        let cipher = PersonalDataCipher(keys: .random(), clock: Self.clock.clock)
         let first = cipher.seal("6311065203580001", Self.nik)
         let second = cipher.seal("6311065203580001", Self.nik)
         #expect(first != second, "a fresh nonce per value")
@@ -38,28 +40,28 @@ struct PersonalDataCipherTests {
         #expect(throws: PersonalDataError.cannotOpen(field: "test.nik")) { try cipher.open(altered, Self.nik) }
         #expect(throws: PersonalDataError.cannotOpen(field: "test.nik")) { try cipher.open(Array("6311065203580001".utf8), Self.nik) }
         // Another service's keys: the same key id opens nothing; a key id it lacks is named.
-        #expect(throws: PersonalDataError.cannotOpen(field: "test.nik")) { try PersonalDataCipher(keys: .random()).open(first, Self.nik) }
+        #expect(throws: PersonalDataError.cannotOpen(field: "test.nik")) { try PersonalDataCipher(keys: .random(), clock: Self.clock.clock).open(first, Self.nik) }
         let other = DataKeySet(
             sealing: ["dk-9": SymmetricKey(size: .bits256)], usableFrom: ["dk-9": Date(timeIntervalSince1970: 0)],
             index: SymmetricKey(size: .bits256)
         )
-        #expect(throws: PersonalDataError.unknownKey("dk-1")) { try PersonalDataCipher(keys: other).open(first, Self.nik) }
+        #expect(throws: PersonalDataError.unknownKey("dk-1")) { try PersonalDataCipher(keys: other, clock: Self.clock.clock).open(first, Self.nik) }
     }
 
     @Test("the blind index is stable per field and key, and differs between fields and keys")
     func blindIndex() {
-        let cipher = PersonalDataCipher(keys: .random())
+        let cipher = PersonalDataCipher(keys: .random(), clock: Self.clock.clock)
         #expect(cipher.blindIndex("6311065203580001", Self.nik) == cipher.blindIndex("6311065203580001", Self.nik))
         #expect(cipher.blindIndex("6311065203580001", Self.nik) != cipher.blindIndex("6311065203580002", Self.nik))
         #expect(cipher.blindIndex("6311065203580001", Self.nik) != cipher.blindIndex("6311065203580001", Self.name))
-        #expect(cipher.blindIndex("6311065203580001", Self.nik) != PersonalDataCipher(keys: .random()).blindIndex("6311065203580001", Self.nik))
+        #expect(cipher.blindIndex("6311065203580001", Self.nik) != PersonalDataCipher(keys: .random(), clock: Self.clock.clock).blindIndex("6311065203580001", Self.nik))
     }
 
     @Test("the blind indexer is HMAC-SHA256 over the field's name, a zero byte and the value, as swift-crypto computes it")
     func indexerIsHMAC() {
         let key = SymmetricKey(size: .bits256)
         let keys = DataKeySet(sealing: ["dk-1": SymmetricKey(size: .bits256)], usableFrom: ["dk-1": Date(timeIntervalSince1970: 0)], index: key)
-        let cipher = PersonalDataCipher(keys: keys)
+        let cipher = PersonalDataCipher(keys: keys, clock: Self.clock.clock)
         for value in ["", "6311065203580001", String(repeating: "x", count: 200)] {
             let expected = Array(HMAC<SHA256>.authenticationCode(for: Array(Self.nik.name.utf8) + [0] + Array(value.utf8), using: key))
             #expect(cipher.blindIndex(value, Self.nik) == expected)
@@ -69,34 +71,34 @@ struct PersonalDataCipherTests {
         // A key longer than SHA-256's block is hashed first, as RFC 2104 says.
         let long = SymmetricKey(data: [UInt8](repeating: 7, count: 100))
         let longKeys = DataKeySet(sealing: keys.sealing, usableFrom: keys.usableFrom, index: long)
-        #expect(PersonalDataCipher(keys: longKeys).blindIndex("a", Self.nik)
+        #expect(PersonalDataCipher(keys: longKeys, clock: Self.clock.clock).blindIndex("a", Self.nik)
             == Array(HMAC<SHA256>.authenticationCode(for: Array(Self.nik.name.utf8) + [0, 0x61], using: long)))
     }
 
     @Test("data keys are made once, kept wrapped, and rewrapped when the master key rotates")
     func masterKeyRotation() async throws {
         let database = try await Self.prepare()
-        let before = PersonalDataCipher(keys: try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1"))).prepare())
+        let before = PersonalDataCipher(keys: try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1"))).prepare(now: Self.clock.now), clock: Self.clock.clock)
         let sealed = before.seal("Siti Aminah", Self.name)
         let index = before.blindIndex("6311065203580001", Self.nik)
         let wrapped = try await database.pool.query("SELECT wrapped FROM data_keys ORDER BY id").map { try $0.decode([UInt8].self, "wrapped") }
         #expect(wrapped.count == 2 && wrapped.allSatisfy { $0.count == 60 }, "two 256-bit keys, each in an AES-GCM box")
 
         // A second instance (or a restart) finds the same keys.
-        let again = PersonalDataCipher(keys: try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1"))).prepare())
+        let again = PersonalDataCipher(keys: try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1"))).prepare(now: Self.clock.now), clock: Self.clock.clock)
         #expect(try again.openString(sealed, Self.name) == "Siti Aminah")
 
         // m2 is added: the start rewraps under it; afterwards m1 may go.
-        _ = try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1", "m2"))).prepare()
+        _ = try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1", "m2"))).prepare(now: Self.clock.now)
         let wrappedBy = try await database.pool.query("SELECT DISTINCT wrapped_by FROM data_keys").map { try $0.decode(String.self, "wrapped_by") }
         #expect(wrappedBy == ["m2"])
-        let after = PersonalDataCipher(keys: try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m2"))).prepare())
+        let after = PersonalDataCipher(keys: try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m2"))).prepare(now: Self.clock.now), clock: Self.clock.clock)
         #expect(try after.openString(sealed, Self.name) == "Siti Aminah")
         #expect(after.blindIndex("6311065203580001", Self.nik) == index, "the blind index survives the rotation")
 
         // The retired master key opens nothing any more.
         await #expect(throws: PersonalDataError.unknownKey("master key m2")) {
-            try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1"))).prepare()
+            try await DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1"))).prepare(now: Self.clock.now)
         }
         try await database.drop()
     }
@@ -105,15 +107,18 @@ struct PersonalDataCipherTests {
     func dataKeyRotation() async throws {
         let database = try await Self.prepare()
         let store = DataKeyStore(pool: database.pool, masterKeys: try MasterKeys(keys: Self.masterKeys("m1")))
-        let cipher = PersonalDataCipher(keys: try await store.prepare())
+        let clock = TestClock()
+        let cipher = PersonalDataCipher(keys: try await store.prepare(now: clock.now), clock: clock.clock)
         let old = cipher.seal("Siti Aminah", Self.name)
 
-        let announced = try await store.rotate(activationDelay: .seconds(300))
+        let announced = try await store.rotate(activationDelay: .seconds(300), now: clock.now)
         cipher.update(try await store.load())
         #expect(announced == "dk-2" && cipher.currentKeyID == "dk-1", "announced, not used yet")
 
-        try await database.pool.query("UPDATE data_keys SET usable_from = now() - interval '1 second' WHERE id = 'dk-2'")
-        cipher.update(try await store.load())
+        clock.advance(299)
+        #expect(cipher.currentKeyID == "dk-1", "a second before its activation")
+        clock.advance(1)
+        #expect(cipher.currentKeyID == "dk-2", "from its activation on")
         let new = cipher.seal("Siti Aminah", Self.name)
         #expect(PersonalDataCipher.keyID(of: new) == "dk-2" && PersonalDataCipher.keyID(of: old) == "dk-1")
         #expect(try cipher.openString(old, Self.name) == "Siti Aminah" && cipher.openString(new, Self.name) == "Siti Aminah")

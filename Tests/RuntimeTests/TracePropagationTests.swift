@@ -50,7 +50,7 @@ struct TracePropagationTests {
         func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
             let context = TracingContext.current
             seen.entries.withLock { $0.append(("\(context?.traceContext?.traceID.description ?? "")", context?.referralID ?? "")) }
-            try await Outbox(cipher: OutboxInboxTests.cipher).append(Layar_V1_ReferralVerified.with { $0.referralID = event.subject }, on: connection)
+            try await Outbox(cipher: OutboxInboxTests.cipher, clock: OutboxInboxTests.clock.clock).append(Layar_V1_ReferralVerified.with { $0.referralID = event.subject }, on: connection)
         }
     }
 
@@ -62,13 +62,15 @@ struct TracePropagationTests {
         caller.traceContext = try TraceContext(traceParentHeaderValue: Self.parent)
         try await TracingContext.withValue(.continuing(caller.traceContext)) {
             try await database.pool.withTransaction { connection in
-                try await Outbox(cipher: OutboxInboxTests.cipher).append(Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }, on: connection)
+                try await Outbox(cipher: OutboxInboxTests.cipher, clock: OutboxInboxTests.clock.clock).append(Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }, on: connection)
             }
         }
         let stored = try await database.pool.query("SELECT traceparent FROM outbox").first!.decode(String.self, "traceparent")
         #expect(stored.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && stored != Self.parent)
 
-        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test", logger: TestEnvironment.logger)
+        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test",
+            clock: OutboxInboxTests.clock.clock, logger: TestEnvironment.logger
+        )
         #expect(try await relay.publishBatch() == 1)
         var configuration = KafkaConsumerConfiguration(
             bootstrapServers: try TestEnvironment.kafkaBrokers(), groupID: "trace-reader-\(database.schema)",

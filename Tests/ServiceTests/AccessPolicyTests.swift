@@ -62,16 +62,19 @@ struct AccessPolicyTests {
 
     @Test("every RPC × every role, no token, a forged, an expired and a foreign token: exactly as the table says")
     func exhaustive() async throws {
+        let clock = TestClock()
         let interceptor = AuthorizationServerInterceptor(
-            policies: Self.policies, verifier: await TestStaffTokens.verifier(), logger: TestEnvironment.logger
+            policies: Self.policies, verifier: await TestStaffTokens.verifier(clock: clock.clock), logger: TestEnvironment.logger
         )
         var tokens: [StaffRole: String] = [:]
-        for role in StaffRole.allCases { tokens[role] = try await TestStaffTokens.token([role]) }
-        let expired = try await TestStaffTokens.token(StaffRole.allCases, issuedAt: Date().addingTimeInterval(-3 * 3600), lifetime: .seconds(3600))
+        for role in StaffRole.allCases { tokens[role] = try await TestStaffTokens.token([role], issuedAt: clock.now) }
+        let expired = try await TestStaffTokens.token(
+            StaffRole.allCases, issuedAt: clock.now.addingTimeInterval(-3 * 3600), lifetime: .seconds(3600)
+        )
         // Signed by another key under the same key id: a stolen key id is worth nothing.
         let foreign = try await StaffTokenSigner(privateKey: try EdDSA.PrivateKey(), keyID: TestStaffTokens.keyID)
-            .sign(StaffClaims(username: "penyusup", roles: StaffRole.allCases, sessionID: "x", lifetime: .seconds(600)))
-        let tooLong = try await TestStaffTokens.token(StaffRole.allCases, lifetime: .seconds(13 * 3600))
+            .sign(StaffClaims(username: "penyusup", roles: StaffRole.allCases, sessionID: "x", issuedAt: clock.now, lifetime: .seconds(600)))
+        let tooLong = try await TestStaffTokens.token(StaffRole.allCases, issuedAt: clock.now, lifetime: .seconds(13 * 3600))
         let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiJ9."
         var checked = 0
         for method in Self.methods {

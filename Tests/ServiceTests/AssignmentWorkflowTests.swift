@@ -86,8 +86,11 @@ struct AssignmentWorkflowTests {
         try await PostgresMigrator(migrations: AssignmentMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
         // The seeded case workers step aside: each test names its own.
         try await database.pool.query("UPDATE case_workers SET active = false")
+        // Every call below passes its instant; the store's own clock (the outbox's and cipher's)
+        // shows the same Thursday.
+        let clock = TestClock(thursday).clock
         return Fixture(database: database, cases: CaseStore(
-            pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool), deadlines: policy
+            pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock), clock: clock, deadlines: policy
         ))
     }
 
@@ -168,17 +171,17 @@ struct AssignmentWorkflowTests {
         let second = try await fixture.open(kecamatan: "63.11.05", at: t + 4 * 86_400)
         let waiting = try await fixture.open(kecamatan: "63.11.07", at: t)  // nobody covers Paringin Selatan here
         let ids = { (cases: [Layar_V1_Case]) in cases.map(\.referralID) }
-        let mine = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false)
+        let mine = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false, now: t)
         #expect(ids(mine) == [first, second].map { $0.uuidString.lowercased() }, "the earlier assessment deadline first")
-        let area = try await fixture.cases.caseload(caseWorkerID: "", kecamatanCode: "63.11.07", dueWithinDays: 0, includeEnded: false)
+        let area = try await fixture.cases.caseload(caseWorkerID: "", kecamatanCode: "63.11.07", dueWithinDays: 0, includeEnded: false, now: t)
         #expect(ids(area) == [waiting.uuidString.lowercased()])
         // On Monday 28 December at 10:00, within two days (until Wednesday 10:00): only the first.
         let monday = t + 4 * 86_400
         let soon = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 2, includeEnded: false, now: monday)
         #expect(ids(soon) == [first.uuidString.lowercased()])
         _ = try await fixture.cases.close(referralID: first, reason: "Meninggal dunia", actor: "sup-1", at: t + 600)
-        let open = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false)
-        let all = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: true)
+        let open = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false, now: t)
+        let all = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: true, now: t)
         #expect(ids(open) == [second.uuidString.lowercased()] && all.count == 2)
         try await fixture.database.drop()
     }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -13,18 +14,12 @@ import Testing
 /// server standing in for the SMS/WhatsApp/mail gateways.
 @Suite("Notification delivery")
 struct NotificationDeliveryTests {
-    /// A clock tests move by hand.
-    final class Clock: Sendable {
-        private let current = Mutex(Date(timeIntervalSince1970: 1_796_349_600))  // Fri 2026-12-04 10:00 WITA.
-        var now: Date { current.withLock { $0 } }
-        func advance(_ seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     struct Fixture {
         let database: ScratchDatabase
         let store: NotificationStore
         let planner: NotificationPlanner
-        let clock = Clock()
+        /// The one clock of the store, the planner and the dispatcher (through the store).
+        let clock: TestClock
 
         func dispatcher(
             sms: (any MessageSender)? = nil, email: (any MessageSender)? = nil, maximumAttempts: Int = 4
@@ -35,21 +30,27 @@ struct NotificationDeliveryTests {
             var dispatcher = Dispatcher(store: store, senders: senders, limiters: [:], logger: TestEnvironment.logger)
             dispatcher.maximumAttempts = maximumAttempts
             dispatcher.retryBase = .milliseconds(100)
-            let clock = clock
-            dispatcher.now = { clock.now }
             return dispatcher
         }
 
         func count(_ sql: StaticString, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
-            try await database.pool.query(sql, parameters).first!.decode(Int.self, "n")
+            try #require(try await database.pool.query(sql, parameters).first).decode(Int.self, "n")
         }
     }
 
-    static func prepare(quietHours: QuietHours = QuietHours(startHour: 0, endHour: 0)) async throws -> Fixture {
+    /// Friday 4 December 2026, 10:00 WITA: a working morning outside any quiet hours.
+    static let fridayMorning = TestClock(CivilDate(year: 2026, month: 12, day: 4), hour: 10).now
+
+    static func prepare(
+        quietHours: QuietHours = QuietHours(startHour: 0, endHour: 0), at start: Date = fridayMorning
+    ) async throws -> Fixture {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: NotificationMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
-        let store = NotificationStore(pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool))
-        return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours))
+        let clock = TestClock(start)
+        let store = NotificationStore(
+            pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock.clock), clock: clock.clock
+        )
+        return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours), clock: clock)
     }
 
     /// Feeds events to the planner as the inbox consumer would.
@@ -116,8 +117,8 @@ struct NotificationDeliveryTests {
         #expect(body["to"] == "+6281234567890" && body["text"]!.contains("LYR-ABCD-EFGH"))
         #expect(try await fixture.count("SELECT count(*) AS n FROM outbox WHERE event_type = $1", [Layar_V1_NotificationDelivered.eventType]) == 1)
         // Past the retention period the message keeps its record, not its address.
-        #expect(try await fixture.store.forgetAddresses(before: Date().addingTimeInterval(-60)) == 0)
-        #expect(try await fixture.store.forgetAddresses(before: Date().addingTimeInterval(60)) == 1)
+        #expect(try await fixture.store.forgetAddresses(before: fixture.clock.now.addingTimeInterval(-60)) == 0)
+        #expect(try await fixture.store.forgetAddresses(before: fixture.clock.now.addingTimeInterval(60)) == 1)
         let forgotten = try await fixture.store.messages(for: UUID(uuidString: referral)!)
         #expect(forgotten[0].status == .sent && forgotten[0].recipient.isEmpty)
         try await server.stop()

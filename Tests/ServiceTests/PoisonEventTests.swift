@@ -39,8 +39,10 @@ struct PoisonEventTests {
         for definition in try Self.definitions() {
             let database = try await TestEnvironment.scratchDatabase()
             try await PostgresMigrator(migrations: definition.migrations, logger: TestEnvironment.logger).migrate(database.pool)
+            let clock = TestClock().clock
             let context = ServiceContext(
-                pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool), logger: TestEnvironment.logger
+                pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock), clock: clock,
+                logger: TestEnvironment.logger
             )
             for consumer in definition.consumers {
                 let handler = consumer.handler(context)

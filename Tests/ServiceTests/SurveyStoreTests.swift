@@ -18,20 +18,34 @@ struct SurveyStoreTests {
         let surveys: SurveyStore
         let complaints: ComplaintStore
         let monitoring: MonitoringStore
+        /// The one clock of the stores and the API.
+        let clock: TestClock
 
+        /// The API with the clock moved to `now` (the stores see the same instant).
         func api(now: Date, lapor: Bool = false) -> SurveyAPI {
-            SurveyAPI(surveys: surveys, complaints: complaints, monitoring: monitoring, laporEnabled: lapor, now: { now })
+            clock.set(now)
+            return SurveyAPI(surveys: surveys, complaints: complaints, monitoring: monitoring, laporEnabled: lapor, clock: clock.clock)
+        }
+
+        /// The complaint with this id as the store shows it now.
+        func complaint(_ id: String) async throws -> Layar_V1_Complaint? {
+            try await complaints.complaint(try #require(UUID(uuidString: id)), now: clock.now)
+        }
+
+        func forwarder(_ client: any LaporClient) -> LaporForwarder {
+            LaporForwarder(store: complaints, client: client, clock: clock.clock, logger: TestEnvironment.logger)
         }
     }
 
     static func prepare() async throws -> Fixture {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: SurveyMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
-        let cipher = try await TestDataKeys.cipher(on: database.pool)
+        let clock = TestClock(Self.now)
+        let cipher = try await TestDataKeys.cipher(on: database.pool, clock: clock.clock)
         return Fixture(
-            database: database, surveys: SurveyStore(pool: database.pool, outbox: Outbox(cipher: cipher)),
-            complaints: ComplaintStore(pool: database.pool, cipher: cipher, deadlines: ComplaintDeadlines()),
-            monitoring: MonitoringStore(pool: database.pool)
+            database: database, surveys: SurveyStore(pool: database.pool, outbox: Outbox(cipher: cipher, clock: clock.clock)),
+            complaints: ComplaintStore(pool: database.pool, cipher: cipher, deadlines: ComplaintDeadlines(), clock: clock.clock),
+            monitoring: MonitoringStore(pool: database.pool), clock: clock
         )
     }
 
@@ -175,7 +189,7 @@ struct SurveyStoreTests {
         let closedAt = late.addingTimeInterval(4 * 86_400)
         #expect(try await fixture.complaints.forgetComplainants(closedBefore: closedAt) == 0)
         #expect(try await fixture.complaints.forgetComplainants(closedBefore: closedAt.addingTimeInterval(1)) == 1)
-        #expect(try await fixture.complaints.complaint(UUID(uuidString: complaint.complaintID)!)?.hasContact_p == false)
+        #expect(try await fixture.complaint(complaint.complaintID)?.hasContact_p == false)
 
         // An anonymous complaint keeps no identity at all.
         let anonymous = try await api.fileComplaint(request: .with {
@@ -258,9 +272,9 @@ struct SurveyStoreTests {
             index == 0 ? .init(status: 500) : .init(status: 201, body: #"{"id":"LAPOR-2026-0042"}"#)
         }
         let client = HTTPLaporClient(baseURL: server.baseURL, token: "rahasia", client: .shared)
-        var forwarder = LaporForwarder(store: fixture.complaints, client: client, logger: TestEnvironment.logger)
+        var forwarder = fixture.forwarder(client)
         forwarder.maximumAttempts = 3
-        let api = fixture.api(now: Date(), lapor: true)
+        let api = fixture.api(now: Self.now, lapor: true)
         let complaint = try await api.fileComplaint(request: .with {
             $0.description_p = "Bantuan tidak sampai."
             $0.category = .institution
@@ -274,14 +288,14 @@ struct SurveyStoreTests {
             $0.actorID = "SPV-01"
         }, context: ServerContextStub.context)
 
-        #expect(try await forwarder.forwardOne())  // 500: retried later
-        var pending = try #require(try await fixture.complaints.complaint(UUID(uuidString: complaint.complaintID)!))
+        #expect(try await forwarder.forwardOne(now: Self.now))  // 500: retried later
+        var pending = try #require(try await fixture.complaint(complaint.complaintID))
         #expect(pending.laporStatus == .pending)
-        #expect(try await forwarder.forwardOne() == false, "not due before its backoff")
-        #expect(try await forwarder.forwardOne(now: Date().addingTimeInterval(3600)))
-        pending = try #require(try await fixture.complaints.complaint(UUID(uuidString: complaint.complaintID)!))
+        #expect(try await forwarder.forwardOne(now: Self.now) == false, "not due before its backoff")
+        #expect(try await forwarder.forwardOne(now: Self.now.addingTimeInterval(3600)))
+        pending = try #require(try await fixture.complaint(complaint.complaintID))
         #expect(pending.laporStatus == .forwarded && pending.laporID == "LAPOR-2026-0042")
-        #expect(try await forwarder.forwardOne(now: Date().addingTimeInterval(7200)) == false, "sent once")
+        #expect(try await forwarder.forwardOne(now: Self.now.addingTimeInterval(7200)) == false, "sent once")
 
         let requests = server.requests
         #expect(requests.count == 2)
@@ -299,11 +313,8 @@ struct SurveyStoreTests {
     func laporRefusal() async throws {
         let fixture = try await Self.prepare()
         let server = try await LocalHTTPServer { _, _ in .init(status: 400, body: #"{"error":"kategori"}"#) }
-        let forwarder = LaporForwarder(
-            store: fixture.complaints, client: HTTPLaporClient(baseURL: server.baseURL, token: "", client: .shared),
-            logger: TestEnvironment.logger
-        )
-        let api = fixture.api(now: Date(), lapor: true)
+        let forwarder = fixture.forwarder(HTTPLaporClient(baseURL: server.baseURL, token: "", client: .shared))
+        let api = fixture.api(now: Self.now, lapor: true)
         let complaint = try await api.fileComplaint(request: .with {
             $0.description_p = "Lainnya."
             $0.category = .other
@@ -315,9 +326,9 @@ struct SurveyStoreTests {
             $0.action = .forwardToLapor
             $0.actorID = "SPV-01"
         }, context: ServerContextStub.context)
-        #expect(try await forwarder.forwardOne())
-        #expect(try await forwarder.forwardOne(now: Date().addingTimeInterval(3600)) == false)
-        let failed = try #require(try await fixture.complaints.complaint(UUID(uuidString: complaint.complaintID)!))
+        #expect(try await forwarder.forwardOne(now: Self.now))
+        #expect(try await forwarder.forwardOne(now: Self.now.addingTimeInterval(3600)) == false)
+        let failed = try #require(try await fixture.complaint(complaint.complaintID))
         #expect(failed.laporStatus == .failed && failed.laporError.contains("400"))
         #expect(server.requests.count == 1)
         try await server.stop()

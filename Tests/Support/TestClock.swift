@@ -12,6 +12,12 @@ public final class TestClock: Sendable {
         current = Mutex(start)
     }
 
+    /// Starts at the real now: for tests whose outcome must not depend on the instant, only on
+    /// every component agreeing on it.
+    public convenience init() {
+        self.init(LayarClock.system.now)
+    }
+
     /// Starts at `hour`:`minute` WITA on `date` in Balangan (a weekday, a night, a holiday...).
     public convenience init(_ date: CivilDate, hour: Int, minute: Int = 0) {
         self.init(date.startInBalangan.addingTimeInterval(Double(hour * 3600 + minute * 60)))
