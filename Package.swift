@@ -259,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LayarPostgres", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "Logging", package: "swift-log"),
+                "LayarDomain", "LayarPostgres", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

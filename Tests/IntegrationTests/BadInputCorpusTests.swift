@@ -277,9 +277,9 @@ struct BadInputCorpusTests {
         do {
             try await services.waitUntilServing()
             var failures: [String] = []
-            try await services.addresses["intake"]!.withStaffClient { intake in
-                try await services.addresses["assignment"]!.withStaffClient { assignment in
-                    try await services.addresses["survey"]!.withStaffClient { survey in
+            try await #require(services.addresses["intake"]).withStaffClient { intake in
+                try await #require(services.addresses["assignment"]).withStaffClient { assignment in
+                    try await #require(services.addresses["survey"]).withStaffClient { survey in
                         let clients: Clients = (
                             Layar_V1_IntakeService.Client(wrapping: intake), Layar_V1_AssignmentService.Client(wrapping: assignment),
                             Layar_V1_PartnerService.Client(wrapping: assignment), Layar_V1_SurveyService.Client(wrapping: survey),

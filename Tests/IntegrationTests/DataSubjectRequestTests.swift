@@ -34,7 +34,8 @@ struct DataSubjectRequestTests {
     static func admin<Result: Sendable>(
         _ services: ServiceProcesses, _ body: (Layar_V1_DataSubjectService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        try await services.addresses["intake"]!.withClient(bearerToken: try await TestStaffTokens.token([.admin], username: "uji.admin")) {
+        let token = try await TestStaffTokens.token([.admin], username: "uji.admin")
+        return try await #require(services.addresses["intake"]).withClient(bearerToken: token) {
             try await body(Layar_V1_DataSubjectService.Client(wrapping: $0))
         }
     }
@@ -63,16 +64,16 @@ struct DataSubjectRequestTests {
 
     private func journey(_ services: ServiceProcesses) async throws {
         let form = SampleReferral.uniqueForm()
-        let submitted = try await services.addresses["intake"]!.withStaffClient { client in
+        let submitted = try await #require(services.addresses["intake"]).withStaffClient { client in
             try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = form })
         }
         _ = try await WalkingSkeletonTests.eventually("status ASSIGNED", services: services) {
-            let summary = try await services.addresses["intake"]!.withStaffClient { client in
+            let summary = try await #require(services.addresses["intake"]).withStaffClient { client in
                 try await Layar_V1_IntakeService.Client(wrapping: client).getReferral(.with { $0.referralID = submitted.referralID })
             }
             return summary.status == .assigned ? summary : nil
         }
-        _ = try await services.addresses["survey"]!.withStaffClient { client in
+        _ = try await #require(services.addresses["survey"]).withStaffClient { client in
             try await Layar_V1_SurveyService.Client(wrapping: client).fileComplaint(.with {
                 $0.description_p = "Petugas belum datang menemui Ibu Siti Aminah."
                 $0.category = .serviceDelay
@@ -99,11 +100,16 @@ struct DataSubjectRequestTests {
         #expect(Set(export.answers.map(\.service)) == ["intake", "verification", "assignment", "notification", "survey"])
         #expect(export.referralIds == [submitted.referralID])
         let parts = Dictionary(uniqueKeysWithValues: export.answers.map { ($0.service, $0.exportJson) })
-        #expect(parts["intake"]!.contains("Siti Aminah") && parts["intake"]!.contains(submitted.trackingCode))
-        #expect(parts["verification"]!.contains(form.person.nik))
-        #expect(parts["assignment"]!.contains(form.person.nik))
-        #expect(parts["notification"]!.contains("6281234567890"))
-        #expect(parts["survey"]!.contains("Rusdiansyah") && parts["survey"]!.contains("Petugas belum datang"))
+        let intakePart = try #require(parts["intake"])
+        let verificationPart = try #require(parts["verification"])
+        let assignmentPart = try #require(parts["assignment"])
+        let notificationPart = try #require(parts["notification"])
+        let surveyPart = try #require(parts["survey"])
+        #expect(intakePart.contains("Siti Aminah") && intakePart.contains(submitted.trackingCode))
+        #expect(verificationPart.contains(form.person.nik))
+        #expect(assignmentPart.contains(form.person.nik))
+        #expect(notificationPart.contains("6281234567890"))
+        #expect(surveyPart.contains("Rusdiansyah") && surveyPart.contains("Petugas belum datang"))
         #expect(export.answers.allSatisfy { $0.records >= 1 }, "\(export.answers.map { "\($0.service): \($0.records)" })")
 
         // Erasure waits until the referral is closed.
@@ -127,11 +133,13 @@ struct DataSubjectRequestTests {
         #expect(corrected["intake"] == 1 && corrected["notification"] == 1)
         let after = try await Self.completed(services, nik: form.person.nik, .export)
         let afterParts = Dictionary(uniqueKeysWithValues: after.answers.map { ($0.service, $0.exportJson) })
-        #expect(afterParts["intake"]!.contains("Siti Aminah Binti Usman"))
-        #expect(afterParts["notification"]!.contains("6281355550100") && !afterParts["notification"]!.contains("\"phone\":\"6281234567890\""))
+        let intakeAfter = try #require(afterParts["intake"])
+        let notificationAfter = try #require(afterParts["notification"])
+        #expect(intakeAfter.contains("Siti Aminah Binti Usman"))
+        #expect(notificationAfter.contains("6281355550100") && !notificationAfter.contains("\"phone\":\"6281234567890\""))
 
         // Withdrawn, then erased: every service anonymises; the NIK finds nothing any more.
-        _ = try await services.addresses["intake"]!.withStaffClient { client in
+        _ = try await #require(services.addresses["intake"]).withStaffClient { client in
             try await Layar_V1_IntakeService.Client(wrapping: client).withdrawReferral(.with {
                 $0.key.trackingCode = submitted.trackingCode
                 $0.key.birthDate = form.person.birthDate
@@ -152,22 +160,22 @@ struct DataSubjectRequestTests {
         }
         #expect(gone?.code == .notFound)
         // The referral itself still counts: its tracking code answers the staff, without a person.
-        let summary = try await services.addresses["intake"]!.withStaffClient { client in
+        let summary = try await #require(services.addresses["intake"]).withStaffClient { client in
             try await Layar_V1_IntakeService.Client(wrapping: client).getReferral(.with { $0.referralID = submitted.referralID })
         }
         #expect(summary.status == .withdrawn && summary.documents.isEmpty)
-        let caseView = try await services.addresses["assignment"]!.withStaffClient { client in
+        let caseView = try await #require(services.addresses["assignment"]).withStaffClient { client in
             try await Layar_V1_AssignmentService.Client(wrapping: client).getCase(.with { $0.referralID = submitted.referralID })
         }
         #expect(caseView.assessmentNeeds.isEmpty)
 
         // Audited: the administrator's requests in intake, each service's work in its own log.
-        let intakeAudit = try await services.addresses["intake"]!.withStaffClient { client in
+        let intakeAudit = try await #require(services.addresses["intake"]).withStaffClient { client in
             try await Layar_V1_AuditService.Client(wrapping: client).listAuditEvents(.with { $0.subject = erasure.requestID })
         }.events
         #expect(intakeAudit.contains { $0.actor == "uji.admin" && $0.method.hasSuffix("OpenDataSubjectRequest") && $0.outcome == "ok" })
         for service in ["verification", "assignment", "notification", "survey"] {
-            let events = try await services.addresses[service]!.withStaffClient { client in
+            let events = try await #require(services.addresses[service]).withStaffClient { client in
                 try await Layar_V1_AuditService.Client(wrapping: client).listAuditEvents(.with { $0.subject = submitted.referralID })
             }.events
             #expect(

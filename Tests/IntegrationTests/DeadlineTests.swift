@@ -25,7 +25,7 @@ struct DeadlineTests {
         let observer = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")))
         do {
             try await services.waitUntilServing()
-            try await services.addresses["intake"]!.withStaffClient { connection in
+            try await #require(services.addresses["intake"]).withStaffClient { connection in
                 let intake = Layar_V1_IntakeService.Client(wrapping: connection)
                 let submitted = try await intake.submitReferral(.with { $0.form = SampleReferral.uniqueForm() })
                 let lookup = Layar_V1_GetReferralRequest.with { $0.trackingCode = submitted.trackingCode }
@@ -86,12 +86,12 @@ struct DeadlineTests {
     /// The call's statement (the staff summary's SELECT) waiting for the lock right now. Only that
     /// one: intake's event consumer may be waiting on the same lock to project a status, rightly.
     static func serviceStatementsWaitingOnLocks(_ connection: PostgresConnection) async throws -> Int {
-        try await connection.query(
+        try #require(try await connection.query(
             """
             SELECT count(*) AS n FROM pg_stat_activity
             WHERE application_name = 'layar-intake' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
               AND query LIKE '%SELECT id, tracking_code, status, status_note%'
             """
-        ).first!.decode(Int.self, "n")
+        ).first).decode(Int.self, "n")
     }
 }

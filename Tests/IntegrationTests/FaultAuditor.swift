@@ -28,6 +28,9 @@ extension FaultSuiteTests {
         _ submitted: [Submitted], pools: [String: PostgresPool], services: ServiceProcesses, counters: Counters
     ) async throws {
         let ids = PostgresTextArray(submitted.map(\.referralID))
+        let intake = try #require(pools["intake"])
+        let assignment = try #require(pools["assignment"])
+        let notification = try #require(pools["notification"])
         var lost: [String] = []
         var duplicates: [String] = []
 
@@ -36,16 +39,17 @@ extension FaultSuiteTests {
         var waiting = Int.max
         var unpublished = Int.max
         while ContinuousClock.now < deadline {
-            waiting = try await pools["intake"]!.query(
+            waiting = try #require(try await intake.query(
                 "SELECT count(*) AS n FROM referrals WHERE id = ANY($1::uuid[]) AND status NOT IN (2, 4)", [ids]
-            ).first!.decode(Int.self, "n")
+            ).first).decode(Int.self, "n")
             unpublished = 0
             for pool in pools.values {
-                unpublished += try await pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").first!.decode(Int.self, "n")
+                let row = try #require(try await pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").first)
+                unpublished += try row.decode(Int.self, "n")
             }
-            let cases = try await pools["assignment"]!.query(
+            let cases = try #require(try await assignment.query(
                 "SELECT count(*) AS n FROM cases WHERE referral_id = ANY($1::uuid[])", [ids]
-            ).first!.decode(Int.self, "n")
+            ).first).decode(Int.self, "n")
             if waiting == 0 && unpublished == 0 && cases == submitted.count,
                try await unapplied(pools: pools).missing.isEmpty { break }
             try await Task.sleep(for: .seconds(1))
@@ -61,35 +65,36 @@ extension FaultSuiteTests {
             ("survey", "SELECT count(*) AS n FROM referral_facts WHERE referral_id = ANY($1::uuid[])", "referral facts"),
         ]
         for (service, sql, what) in perService {
-            let count = try await pools[service]!.query(sql, [ids]).first!.decode(Int.self, "n")
+            let pool = try #require(pools[service])
+            let count = try #require(try await pool.query(sql, [ids]).first).decode(Int.self, "n")
             if count < submitted.count { lost.append("\(service): \(submitted.count - count) \(what) missing") }
             if count > submitted.count { duplicates.append("\(service): \(count - submitted.count) extra \(what)") }
         }
-        let applicantMessages = try await pools["notification"]!.query(
+        let applicantMessages = try #require(try await notification.query(
             "SELECT count(DISTINCT referral_id) AS n FROM messages WHERE referral_id = ANY($1::uuid[]) AND event_type = $2",
             [ids, Layar_V1_ReferralSubmitted.eventType]
-        ).first!.decode(Int.self, "n")
+        ).first).decode(Int.self, "n")
         if applicantMessages < submitted.count { lost.append("notification: \(submitted.count - applicantMessages) referrals without their receipt message") }
 
         // Effects that a twice-applied event would double.
-        let doubledSteps = try await pools["intake"]!.query(
+        let doubledSteps = try #require(try await intake.query(
             """
             SELECT count(*) AS n FROM (SELECT referral_id, status FROM timeline WHERE referral_id = ANY($1::uuid[])
             GROUP BY referral_id, status HAVING count(*) > 1) doubled
-            """, [ids]).first!.decode(Int.self, "n")
+            """, [ids]).first).decode(Int.self, "n")
         if doubledSteps > 0 { duplicates.append("intake: \(doubledSteps) timeline steps recorded twice") }
-        let wrongLoads = try await pools["assignment"]!.query(
+        let wrongLoads = try #require(try await assignment.query(
             """
             SELECT count(*) AS n FROM case_workers w WHERE w.open_cases <> (SELECT count(*) FROM cases c
             WHERE c.case_worker_id = w.id AND c.status NOT IN ('completed', 'closed', 'withdrawn'))
-            """).first!.decode(Int.self, "n")
+            """).first).decode(Int.self, "n")
         if wrongLoads > 0 { duplicates.append("assignment: \(wrongLoads) case workers' open-case counters are off") }
 
         // Inboxes: no event twice; every published event in the inbox of each consumer that handles its type.
         for (service, pool) in pools {
-            let twice = try await pool.query(
+            let twice = try #require(try await pool.query(
                 "SELECT count(*) AS n FROM (SELECT 1 FROM inbox GROUP BY consumer, event_id HAVING count(*) > 1) twice"
-            ).first!.decode(Int.self, "n")
+            ).first).decode(Int.self, "n")
             if twice > 0 { duplicates.append("\(service): \(twice) events in the inbox twice") }
         }
         let accounting = try await unapplied(pools: pools)

@@ -126,7 +126,7 @@ struct FaultSuiteTests {
         options.waitForReady = false
         while true {
             do {
-                let response = try await services.addresses["intake"]!.withClient { client in  // public: a citizen's submission
+                let response = try await #require(services.addresses["intake"]).withClient { client in  // public: a citizen's submission
                     try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(request, options: options)
                 }
                 #expect(!response.linkedToExisting, "every person is new")

@@ -15,7 +15,7 @@ extension WalkingSkeletonTests {
         let agency = "PPRSLU-BUDI-SEJAHTERA"
         let token = try await TestStaffTokens.token([.caseWorker, .supervisor], username: "ps-02")
         let staff: Metadata = ["authorization": .string("Bearer \(token)")]
-        return try await services.addresses["assignment"]!.withStaffClient { client in
+        return try await #require(services.addresses["assignment"]).withStaffClient { client in
             let assignment = Layar_V1_AssignmentService.Client(wrapping: client)
             let partner = Layar_V1_PartnerService.Client(wrapping: client)
             let key = try await assignment.issuePartnerKey(.with { $0.institutionCode = agency }).key
@@ -90,7 +90,7 @@ extension WalkingSkeletonTests {
                 $0.referralID = referralID
                 $0.outcome = "Diterima di UPTD PPRSLU Budi Sejahtera"
             }, metadata: staff)
-            #expect(completed.transitions.map(\.type) == [
+            try #require(completed.transitions.map(\.type) == [
                 .opened, .assigned, .assessed, .offered, .accepted, .admitted, .outcomeRecorded, .completed,
             ])
             #expect(completed.transitions[2].actor == "ps-02" && completed.transitions[4].actor == "partner:\(agency)")
@@ -111,7 +111,8 @@ extension WalkingSkeletonTests {
                 try await Task.sleep(for: .seconds(60))
                 throw Failure("no offer on the partner topic within 60 s")
             }
-            let first = try await group.next()!
+            let next = try await group.next()
+            let first = try #require(next)
             group.cancelAll()
             return first
         }

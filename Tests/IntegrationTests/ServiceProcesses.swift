@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import LayarRuntime
 import LayarSchema
 import LayarTestSupport
+import Testing
 
 /// The five real service executables, started as processes on free loopback ports against the
 /// test database and the dev broker.
@@ -98,7 +99,8 @@ final class ServiceProcesses: @unchecked Sendable {
         while !waiting.isEmpty {
             try checkRunning()
             for name in waiting {
-                let status = try? await addresses[name]!.withClient { client in
+                let address = try #require(addresses[name])
+                let status = try? await address.withClient { client in
                     try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
                 }
                 if status == .serving { waiting.remove(name) }

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import LayarPostgres
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 import LayarTestSupport
@@ -14,7 +15,7 @@ extension WalkingSkeletonTests {
     func staffAccess(_ services: ServiceProcesses, caseView: Layar_V1_Case) async throws {
         func status(_ service: String, token: String?, _ call: (GRPCClient<HTTPClientTransport>) async throws -> Void) async -> RPCError.Code? {
             do {
-                try await services.addresses[service]!.withClient(bearerToken: token) { try await call($0) }
+                try await #require(services.addresses[service]).withClient(bearerToken: token) { try await call($0) }
                 return nil
             } catch let error as RPCError {
                 return error.code
@@ -30,7 +31,7 @@ extension WalkingSkeletonTests {
             ("notification", { _ = try await Layar_V1_NotificationService.Client(wrapping: $0).listDeadLetters(.init()) }),
             ("survey", { _ = try await Layar_V1_SurveyService.Client(wrapping: $0).listComplaints(.init()) }),
         ]
-        let expired = try await TestStaffTokens.token(StaffRole.allCases, issuedAt: Date().addingTimeInterval(-7200), lifetime: .seconds(3600))
+        let expired = try await TestStaffTokens.token(StaffRole.allCases, issuedAt: LayarClock.system.now.addingTimeInterval(-7200), lifetime: .seconds(3600))
         let monitoringOnly = try await TestStaffTokens.token([.monitoring])
         let supervisor = try await TestStaffTokens.token([.supervisor])
         for (service, call) in staffCalls {
@@ -49,7 +50,7 @@ extension WalkingSkeletonTests {
         let other = try await TestStaffTokens.token([.caseWorker], username: "lain", caseWorkerID: "PS-LAIN")
         #expect(await status("assignment", token: owner, getCase) == nil)
         #expect(await status("assignment", token: other, getCase) == .permissionDenied)
-        let othersLoad = try await services.addresses["assignment"]!.withClient(bearerToken: other) {
+        let othersLoad = try await #require(services.addresses["assignment"]).withClient(bearerToken: other) {
             try await Layar_V1_AssignmentService.Client(wrapping: $0).listCases(.init())
         }
         #expect(othersLoad.cases.allSatisfy { $0.caseWorkerID == "PS-LAIN" })
@@ -69,7 +70,7 @@ extension WalkingSkeletonTests {
 
         // The audit trail: who looked at this referral's case, refused or not; for administrators only.
         let admin = try await TestStaffTokens.token([.admin], username: "admin.uji")
-        let trail = try await services.addresses["assignment"]!.withClient(bearerToken: admin) {
+        let trail = try await #require(services.addresses["assignment"]).withClient(bearerToken: admin) {
             try await Layar_V1_AuditService.Client(wrapping: $0).listAuditEvents(.with { $0.subject = caseView.referralID })
         }.events
         let caseReads = trail.filter { $0.method == "layar.v1.AssignmentService/GetCase" }
@@ -80,7 +81,7 @@ extension WalkingSkeletonTests {
             _ = try await Layar_V1_AuditService.Client(wrapping: $0).listAuditEvents(.init())
         }) == .permissionDenied)
         // Refused credentials are recorded too.
-        let refusals = try await services.addresses["intake"]!.withClient(bearerToken: admin) {
+        let refusals = try await #require(services.addresses["intake"]).withClient(bearerToken: admin) {
             try await Layar_V1_AuditService.Client(wrapping: $0).listAuditEvents(.with { $0.actor = "anonymous" })
         }.events
         #expect(refusals.contains { $0.method == "layar.v1.IntakeService/GetReferral" && $0.outcome == "unauthenticated" })

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCProtobuf
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 import LayarTestSupport
@@ -53,8 +54,8 @@ struct WalkingSkeletonTests {
     /// submitted -> verified -> assigned -> referred to a partner agency -> completed, with messages
     /// and a survey invitation.
     private func lifecycle(_ services: ServiceProcesses) async throws {
-        let intake = services.addresses["intake"]!
-        let assignment = services.addresses["assignment"]!
+        let intake = try #require(services.addresses["intake"])
+        let assignment = try #require(services.addresses["assignment"])
 
         // Bad input: INVALID_ARGUMENT with field violations.
         let rejected = await #expect(throws: RPCError.self) {
@@ -95,7 +96,7 @@ struct WalkingSkeletonTests {
         try await staffAccess(services, caseView: caseView)
 
         let messages = try await Self.eventually("the applicant's messages", services: services) {
-            let messages = try await services.addresses["notification"]!.withStaffClient { client in
+            let messages = try await #require(services.addresses["notification"]).withStaffClient { client in
                 try await Layar_V1_NotificationService.Client(wrapping: client).listMessages(.with {
                     $0.referralID = referralID
                 })
@@ -109,7 +110,7 @@ struct WalkingSkeletonTests {
         _ = try await Self.eventually("the first message sent", services: services) {
             services.sentNotifications.contains(submitted.trackingCode) ? true : nil
         }
-        let delivered = try await services.addresses["notification"]!.withStaffClient { client in
+        let delivered = try await #require(services.addresses["notification"]).withStaffClient { client in
             try await Layar_V1_NotificationService.Client(wrapping: client).listMessages(.with { $0.referralID = referralID })
         }.messages
         #expect(delivered.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.status == .sent && $0.channel == .sms })
@@ -118,7 +119,7 @@ struct WalkingSkeletonTests {
         #expect(completed.status == .completed)
 
         let invitation = try await Self.eventually("the survey invitation", services: services) {
-            try await services.addresses["survey"]!.withStaffClient { client in
+            try await #require(services.addresses["survey"]).withStaffClient { client in
                 try await Layar_V1_SurveyService.Client(wrapping: client).getInvitation(.with { $0.referralID = referralID })
             }
         }
@@ -138,7 +139,7 @@ struct WalkingSkeletonTests {
     /// The citizen answers the satisfaction survey with the invitation's code, once; the IKM and
     /// the monitoring report of today count it.
     private func answerSurvey(code: String, services: ServiceProcesses) async throws {
-        try await services.addresses["survey"]!.withStaffClient { client in
+        try await #require(services.addresses["survey"]).withStaffClient { client in
             let survey = Layar_V1_SurveyService.Client(wrapping: client)
             let questionnaire = try await survey.getQuestionnaire(.init())
             let answers = questionnaire.elements.map { element in
@@ -174,23 +175,16 @@ struct WalkingSkeletonTests {
         }
     }
 
-    /// Today in Balangan (WITA, UTC+8).
+    /// Today in Balangan (WITA, UTC+8) on the system clock, the clock the services under test run on.
     static func today() -> Layar_V1_Date {
-        let parts = Calendar(identifier: .gregorian).dateComponents(
-            in: TimeZone(secondsFromGMT: 8 * 3600)!, from: Date()
-        )
-        return .with {
-            $0.year = Int32(parts.year!)
-            $0.month = Int32(parts.month!)
-            $0.day = Int32(parts.day!)
-        }
+        Layar_V1_Date(LayarClock.system.todayInBalangan)
     }
 
     /// The applicant's side: a referral without identity documents is asked for them, answers
     /// with AddDocuments and goes on to assignment; retries and duplicates open no second case;
     /// tracking needs the birth date; withdrawal closes the case.
     private func intakeJourney(_ services: ServiceProcesses) async throws {
-        try await services.addresses["intake"]!.withStaffClient { client in
+        try await #require(services.addresses["intake"]).withStaffClient { client in
             let intake = Layar_V1_IntakeService.Client(wrapping: client)
             let form = SampleReferral.uniqueForm(documents: [SampleReferral.document(.photo)])
             let requestID = UUID().uuidString
@@ -238,7 +232,7 @@ struct WalkingSkeletonTests {
             })
             #expect(withdrawn.status == .withdrawn)
             _ = try await Self.eventually("the case closed as withdrawn", services: services) {
-                try await services.addresses["assignment"]!.withStaffClient { client in
+                try await #require(services.addresses["assignment"]).withStaffClient { client in
                     let found = try await Layar_V1_AssignmentService.Client(wrapping: client).getCase(.with {
                         $0.referralID = submitted.referralID
                     })

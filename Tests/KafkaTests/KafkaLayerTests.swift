@@ -30,7 +30,8 @@ struct KafkaLayerTests {
                 try await Task.sleep(for: timeout)
                 throw CancellationError()
             }
-            let first = try await group.next()!
+            let next = try await group.next()
+            let first = try #require(next)
             group.cancelAll()
             return first
         }

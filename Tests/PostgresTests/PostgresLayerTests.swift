@@ -129,9 +129,9 @@ struct PostgresLayerTests {
         let pool = PostgresPool(configuration: configuration, logger: TestEnvironment.logger)
         let observer = try await PostgresConnection.connect(.init(connectionString: try TestEnvironment.databaseURL()))
         func running() async throws -> Int {
-            try await observer.query(
+            try #require(try await observer.query(
                 "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [configuration.applicationName]
-            ).first!.decode(Int.self, "n")
+            ).first).decode(Int.self, "n")
         }
         let sleeper = Task { try await pool.query("SELECT pg_sleep(10)") }
         // A second caller waits in line for the only connection.
@@ -158,9 +158,9 @@ struct PostgresLayerTests {
         let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
             for value in 1...50 {
                 group.addTask {
-                    let row = try await database.pool.query(
+                    let row = try #require(try await database.pool.query(
                         "SELECT $1::integer AS v, pg_backend_pid() AS pid", [value]
-                    ).first!
+                    ).first)
                     return (try row.decode(Int.self, "v"), try row.decode(Int.self, "pid"))
                 }
             }

@@ -78,7 +78,7 @@ struct OutboxInboxTests {
             value: try event.serializedBytes(),
             headers: CloudEventHeaders.make(
                 id: id, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test", subject: event.referralID,
-                time: Date()
+                time: OutboxInboxTests.clock.now
             )
         )
     }
@@ -105,7 +105,7 @@ struct OutboxInboxTests {
         try await inbox.process(try Self.message(id: UUID().uuidString, event: event, offset: 3))
         let times = try await database.pool.query("SELECT times FROM applied WHERE referral_id = $1", [event.referralID])
         #expect(try times.first?.decode(Int.self, "times") == 2)
-        let recorded = try await database.pool.query("SELECT count(*) AS n FROM inbox").first!.decode(Int.self, "n")
+        let recorded = try #require(try await database.pool.query("SELECT count(*) AS n FROM inbox").first).decode(Int.self, "n")
         #expect(recorded == 2)
         await producer.shutdown()
         try await database.drop()
@@ -124,7 +124,7 @@ struct OutboxInboxTests {
         let times = try await database.pool.query("SELECT times FROM applied WHERE referral_id = $1", [event.referralID])
         #expect(try times.first?.decode(Int.self, "times") == 1)
         #expect(handler.failOnce.count == 1)
-        let recorded = try await database.pool.query("SELECT count(*) AS n FROM inbox").first!.decode(Int.self, "n")
+        let recorded = try #require(try await database.pool.query("SELECT count(*) AS n FROM inbox").first).decode(Int.self, "n")
         #expect(recorded == 1)
         await producer.shutdown()
         try await database.drop()
@@ -149,7 +149,7 @@ struct OutboxInboxTests {
         let times = try await database.pool.query("SELECT times FROM applied ORDER BY referral_id").map { try $0.decode(Int.self, "times") }
         #expect(times == [1, 1, 1, 1, 1], "the rolled-back batch left nothing behind; each event applied once")
         #expect(handler.failOnce.count == 1)
-        let recorded = try await database.pool.query("SELECT count(*) AS n FROM inbox").first!.decode(Int.self, "n")
+        let recorded = try #require(try await database.pool.query("SELECT count(*) AS n FROM inbox").first).decode(Int.self, "n")
         #expect(recorded == 5)
 
         // A clean batch: one transaction, every event applied.
@@ -157,7 +157,7 @@ struct OutboxInboxTests {
             try Self.message(id: UUID().uuidString, event: .with { $0.referralID = UUID().uuidString.lowercased() }, offset: Int64(20 + offset))
         }
         try await inbox.process(clean)
-        let all = try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
+        let all = try #require(try await database.pool.query("SELECT count(*) AS n FROM applied").first).decode(Int.self, "n")
         #expect(all == 8)
         await producer.shutdown()
         try await database.drop()
@@ -201,7 +201,7 @@ struct OutboxInboxTests {
         #expect(noHeaders?.headers.text("layar_dlq_topic") == LayarTopic.intakeReferrals.rawValue)
         #expect(badPayload?.headers.text("layar_dlq_reason")?.contains("undecodable") == true)
         #expect(badPayload?.headers.text("ce_id") != nil, "the original headers are kept")
-        let applied = try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
+        let applied = try #require(try await database.pool.query("SELECT count(*) AS n FROM applied").first).decode(Int.self, "n")
         #expect(applied == 0)
         await producer.shutdown()
         try await database.drop()
@@ -220,7 +220,7 @@ struct OutboxInboxTests {
                     value: try Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }.serializedBytes(),
                     headers: CloudEventHeaders.make(
                         id: UUID().uuidString, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test",
-                        subject: referralID, time: Date()
+                        subject: referralID, time: OutboxInboxTests.clock.now
                     )
                 )
             })
@@ -233,7 +233,7 @@ struct OutboxInboxTests {
             )
         }
         func applied() async throws -> Int {
-            try await database.pool.query("SELECT count(*) AS n FROM applied").first!.decode(Int.self, "n")
+            try #require(try await database.pool.query("SELECT count(*) AS n FROM applied").first).decode(Int.self, "n")
         }
         let first = SlowHandler()
         let second = SlowHandler()
@@ -249,12 +249,12 @@ struct OutboxInboxTests {
             while try await applied() < referralIDs.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
             group.cancelAll()
         }
-        let counts = try await database.pool.query(
+        let counts = try #require(try await database.pool.query(
             "SELECT count(*) AS n, count(*) FILTER (WHERE times <> 1) AS doubled FROM applied"
-        ).first!
+        ).first)
         #expect(try counts.decode(Int.self, "n") == referralIDs.count)
         #expect(try counts.decode(Int.self, "doubled") == 0)
-        let inbox = try await database.pool.query("SELECT count(*) AS n FROM inbox WHERE consumer = $1", [name]).first!
+        let inbox = try #require(try await database.pool.query("SELECT count(*) AS n FROM inbox WHERE consumer = $1", [name]).first)
         #expect(try inbox.decode(Int.self, "n") == referralIDs.count)
         #expect(first.tally.count > 0 && second.tally.count > 0, "both members applied events (\(first.tally.count), \(second.tally.count))")
         await producer.shutdown()
@@ -291,8 +291,8 @@ struct OutboxInboxTests {
         )
         #expect(try await relay.publishBatch() == 3)
         #expect(try await relay.publishBatch() == 0)
-        let unpublished = try await database.pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
-        #expect(try unpublished.first!.decode(Int.self, "n") == 0)
+        let unpublished = try #require(try await database.pool.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").first)
+        #expect(try unpublished.decode(Int.self, "n") == 0)
 
         var configuration = KafkaConsumerConfiguration(
             bootstrapServers: try TestEnvironment.kafkaBrokers(), groupID: "relay-reader-\(database.schema)",

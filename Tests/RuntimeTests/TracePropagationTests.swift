@@ -65,7 +65,7 @@ struct TracePropagationTests {
                 try await Outbox(cipher: OutboxInboxTests.cipher, clock: OutboxInboxTests.clock.clock).append(Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }, on: connection)
             }
         }
-        let stored = try await database.pool.query("SELECT traceparent FROM outbox").first!.decode(String.self, "traceparent")
+        let stored = try #require(try await database.pool.query("SELECT traceparent FROM outbox").first).decode(String.self, "traceparent")
         #expect(stored.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && stored != Self.parent)
 
         let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test",
@@ -98,9 +98,9 @@ struct TracePropagationTests {
         #expect(seen.count == 1)
         #expect(seen.first?.trace == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(seen.first?.referral == referralID)
-        let written = try await database.pool.query(
+        let written = try #require(try await database.pool.query(
             "SELECT traceparent FROM outbox WHERE event_type = $1", [Layar_V1_ReferralVerified.eventType]
-        ).first!.decode(String.self, "traceparent")
+        ).first).decode(String.self, "traceparent")
         #expect(written.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && written != stored)
         await producer.shutdown()
         try await database.drop()

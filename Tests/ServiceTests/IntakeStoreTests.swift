@@ -186,6 +186,7 @@ struct IntakeStoreTests {
         let closedForm = SampleReferral.uniqueForm()
         let closed = try await store.submit(closedForm, requestID: nil)
         _ = try await store.withdraw(Self.key(closed.trackingCode, closedForm), reason: "")
+        clock.advance(1)
         let open = try await store.submit(SampleReferral.uniqueForm(), requestID: nil)
         #expect(try await store.openRetentionRequest(closedBefore: clock.now.addingTimeInterval(-60), now: clock.now) == nil, "not due yet")
 

@@ -25,11 +25,11 @@ struct PoisonEventTests {
         ]
     }
 
-    static func poison(_ type: any LayarEvent.Type, garbage: Bool) throws -> KafkaConsumerMessage {
+    static func poison(_ type: any LayarEvent.Type, garbage: Bool, at time: Date) throws -> KafkaConsumerMessage {
         let value: [UInt8] = garbage ? [0xFF, 0xFF, 0xFF, 0x07, 0x00, 0x13] : try type.init().serializedBytes()
         return KafkaConsumerMessage(
             topic: type.topic.rawValue, partition: 0, offset: 0, key: Array("x".utf8), value: value,
-            headers: CloudEventHeaders.make(id: UUID().uuidString, type: type.eventType, source: "/layar/test", subject: "x", time: Date())
+            headers: CloudEventHeaders.make(id: UUID().uuidString, type: type.eventType, source: "/layar/test", subject: "x", time: time)
         )
     }
 
@@ -49,7 +49,7 @@ struct PoisonEventTests {
                 for eventType in handler.eventTypes.sorted() {
                     let type = try #require(LayarEvents.type(named: eventType), "\(eventType) is in the event table")
                     for garbage in [true, false] {
-                        let event = try InboundEvent(try Self.poison(type, garbage: garbage))
+                        let event = try InboundEvent(try Self.poison(type, garbage: garbage, at: clock.now))
                         do {
                             try await database.pool.withTransaction { try await handler.handle(event, on: $0) }
                             Issue.record("\(definition.name).\(consumer.name) applied a poisoned \(eventType) (garbage: \(garbage))")

@@ -174,7 +174,7 @@ struct VerificationStoreTests {
     }
 
     static func feed(_ event: some LayarEvent, store: VerificationStore, database: ScratchDatabase) async throws {
-        let message = try KafkaConsumerMessageFactory.message(event)
+        let message = try KafkaConsumerMessageFactory.message(event, time: store.clock.now)
         try await database.pool.withTransaction { connection in
             try await ReferralChecker(store: store).handle(try InboundEvent(message), on: connection)
         }

@@ -12,10 +12,12 @@ public final class TestClock: Sendable {
         current = Mutex(start)
     }
 
-    /// Starts at the real now: for tests whose outcome must not depend on the instant, only on
-    /// every component agreeing on it.
+    /// Starts at the real now, in whole seconds: for tests whose outcome must not depend on the
+    /// instant, only on every component agreeing on it. Whole seconds because PostgreSQL keeps
+    /// microseconds: an instant with more digits comes back from a `timestamptz` column rounded,
+    /// and a key announced "from now + 300 s" would become usable a fraction of a microsecond late.
     public convenience init() {
-        self.init(LayarClock.system.now)
+        self.init(Date(timeIntervalSince1970: LayarClock.system.now.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Starts at `hour`:`minute` WITA on `date` in Balangan (a weekday, a night, a holiday...).

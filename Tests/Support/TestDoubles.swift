@@ -12,13 +12,16 @@ public enum ServerContextStub {
     )
 }
 
-/// Builds the Kafka message an event arrives in, with its CloudEvents headers.
+/// Builds the Kafka message an event arrives in, with its CloudEvents headers; `time` is the
+/// producer's instant, from the test's clock.
 public enum KafkaConsumerMessageFactory {
-    public static func message<E: LayarEvent>(_ event: E, id: String = UUID().uuidString, offset: Int64 = 0) throws -> KafkaConsumerMessage {
+    public static func message<E: LayarEvent>(
+        _ event: E, id: String = UUID().uuidString, offset: Int64 = 0, time: Date
+    ) throws -> KafkaConsumerMessage {
         KafkaConsumerMessage(
             topic: E.topic.rawValue, partition: 0, offset: offset, key: Array(event.referralID.utf8),
             value: try event.serializedBytes(),
-            headers: CloudEventHeaders.make(id: id, type: E.eventType, source: "/layar/test", subject: event.referralID, time: Date())
+            headers: CloudEventHeaders.make(id: id, type: E.eventType, source: "/layar/test", subject: event.referralID, time: time)
         )
     }
 }

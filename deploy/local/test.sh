@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real components: installs system packages, starts a private
 # PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`, then the
-# portal's browser tests (deploy/local/browser-test.sh), the fuzz targets (deploy/local/fuzz.sh)
-# and the fault suite (deploy/local/fault-test.sh); all three are skipped when arguments filter
-# `swift test`.
+# suites again under shifted clocks (deploy/local/shifted-clock-test.sh), the portal's browser
+# tests (deploy/local/browser-test.sh), the fuzz targets (deploy/local/fuzz.sh) and the fault
+# suite (deploy/local/fault-test.sh); all four are skipped when arguments filter `swift test`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
@@ -40,6 +40,9 @@ log "running swift test"
 cd "$ROOT"
 swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
+  # The runtime, service and portal suites again with the wall clock shifted to three instants
+  # (a year on, a Sunday night in Balangan, a leap day): no test depends on the day it runs.
+  "$ROOT/deploy/local/shifted-clock-test.sh"
   # The browser tests start their own services on a fresh database and, without a given Kafka,
   # their own dev broker (no consumer-group offsets left by the tests above).
   BIN=$BIN KAFKA_BROKERS=$GIVEN_KAFKA_BROKERS "$ROOT/deploy/local/browser-test.sh"
