@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real components: installs system packages, starts a private
 # PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`, then the
-# suites again under shifted clocks (deploy/local/shifted-clock-test.sh), the portal's browser
-# tests (deploy/local/browser-test.sh), the fuzz targets (deploy/local/fuzz.sh) and the fault
-# suite (deploy/local/fault-test.sh); all four are skipped when arguments filter `swift test`.
+# suites again under shifted clocks (deploy/local/shifted-clock-test.sh), the deployment files'
+# commands (deploy/local/deploy-commands-test.sh), the portal's browser tests
+# (deploy/local/browser-test.sh), the fuzz targets (deploy/local/fuzz.sh) and the fault suite
+# (deploy/local/fault-test.sh); all five are skipped when arguments filter `swift test`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
@@ -43,6 +44,8 @@ if [ $# -eq 0 ]; then
   # The runtime, service and portal suites again with the wall clock shifted to three instants
   # (a year on, a Sunday night in Balangan, a leap day): no test depends on the day it runs.
   "$ROOT/deploy/local/shifted-clock-test.sh"
+  # Every command compose, the image and the Kubernetes manifests run, read from those files.
+  BIN=$BIN "$ROOT/deploy/local/deploy-commands-test.sh"
   # The browser tests start their own services on a fresh database and, without a given Kafka,
   # their own dev broker (no consumer-group offsets left by the tests above).
   BIN=$BIN KAFKA_BROKERS=$GIVEN_KAFKA_BROKERS "$ROOT/deploy/local/browser-test.sh"

@@ -12,17 +12,19 @@ import ServiceLifecycle
 /// shuts down gracefully on SIGTERM or SIGINT (in reverse order: the API stops first, the
 /// producer flushes last).
 public enum ServiceRunner {
-    /// The executable's entry point: exits with status 2 and a clear message on bad configuration.
-    public static func main(_ definition: ServiceDefinition) async {
-        await main { definition }
+    /// The runtime's commands, as the command line names them (see ``ServiceCommand``).
+    public enum Command: String, Sendable {
+        case serve, migrate, healthcheck
+        case rotateDataKey = "rotate-data-key"
     }
 
-    /// The entry point of a service whose definition reads settings of its own (and may reject them).
+    /// Runs `command` for the service `makeDefinition` builds: exits with status 2 and a clear
+    /// message on bad configuration, 1 when the command fails.
     ///
-    /// `layar-<name>` serves; `layar-<name> migrate` applies the schema's migrations and exits (a
-    /// Kubernetes Job before a rollout); `layar-<name> healthcheck` asks the local gRPC health
-    /// endpoint and exits 0 only when serving (a container health check).
-    public static func main(_ makeDefinition: () throws -> ServiceDefinition) async {
+    /// `serve` runs the service; `migrate` applies the schema's migrations and exits (a Kubernetes
+    /// Job before a rollout); `healthcheck` asks the local gRPC health endpoint and exits 0 only when
+    /// serving (a container health check); `rotate-data-key` announces a new data key.
+    public static func main(_ command: Command, _ makeDefinition: () throws -> ServiceDefinition) async {
         let clock = LayarClock.system
         let definition: ServiceDefinition
         let configuration: ServiceConfiguration
@@ -38,16 +40,15 @@ public enum ServiceRunner {
         LogSetup.bootstrap(
             service: "layar-\(definition.name)", level: configuration.logLevel, format: configuration.logFormat, clock: clock
         )
-        let command = CommandLine.arguments.dropFirst().first ?? "serve"
         do {
             switch command {
-            case "serve":
+            case .serve:
                 try await run(definition, configuration: configuration, clock: clock)
-            case "migrate":
+            case .migrate:
                 try await withPool(definition, configuration) { pool, logger in
                     try await migrate(definition, pool: pool, logger: logger)
                 }
-            case "rotate-data-key":
+            case .rotateDataKey:
                 // A new sealing key, used from five minutes on (every instance reloads its keys
                 // each minute); values sealed before keep opening with their own key.
                 try await withPool(definition, configuration) { pool, logger in
@@ -56,11 +57,8 @@ public enum ServiceRunner {
                     _ = try await store.prepare(now: clock.now)
                     print("new data key \(try await store.rotate(now: clock.now)) seals from five minutes on")
                 }
-            case "healthcheck":
+            case .healthcheck:
                 exit(await HealthProbe.isServing(port: configuration.grpcPort) ? 0 : 1)
-            default:
-                FileHandle.standardError.write(Data("usage: layar-\(definition.name) [serve | migrate | rotate-data-key | healthcheck]\n".utf8))
-                exit(2)
             }
         } catch {
             Logger(label: "layar.\(definition.name)").critical("stopped: \(error)")

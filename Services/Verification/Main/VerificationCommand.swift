@@ -4,21 +4,15 @@ import LayarDomain
 import LayarRuntime
 import LayarVerification
 
-/// `layar-verification`: runs the service, or imports a social-registry extract into its schema.
+/// `layar-verification`: the runtime's commands (serve, migrate, healthcheck, rotate-data-key) and
+/// the registry tools.
 @main
-struct VerificationCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "layar-verification",
-        abstract: "The LAYAR verification service and its registry tools.",
-        subcommands: [Serve.self, ImportRegistry.self, GenerateRegistry.self],
-        defaultSubcommand: Serve.self
-    )
+struct VerificationCommand: ServiceCommand {
+    static let serviceName = "verification"
+    static let serviceSubcommands: [any ParsableCommand.Type] = [ImportRegistry.self, GenerateRegistry.self]
 
-    struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run the service (the default).")
-        func run() async throws {
-            await ServiceRunner.main(VerificationService.definition)
-        }
+    static func definition(environment: [String: String]) throws -> ServiceDefinition {
+        VerificationService.definition
     }
 
     struct ImportRegistry: AsyncParsableCommand {

@@ -1,5 +1,0 @@
-import Foundation
-import LayarRuntime
-import LayarSurvey
-
-await ServiceRunner.main { try SurveyService.definition(environment: ProcessInfo.processInfo.environment) }
