@@ -130,7 +130,8 @@ struct AssignmentWorkflowTests {
         #expect(try await fixture.cases.unassignedCases().map(\.referralID) == [high, low].map { $0.uuidString.lowercased() })
 
         // A case ends: the highest-priority waiting case takes the place.
-        _ = try await fixture.cases.close(referralID: opened[0], reason: "Pindah domisili", actor: "sup-1", at: t + 600)
+        let ending = try #require(opened.first)
+        _ = try await fixture.cases.close(referralID: ending, reason: "Pindah domisili", actor: "sup-1", at: t + 600)
         #expect(try await fixture.caseOf(high).caseWorkerID == "PS-A")
         #expect(try await fixture.caseOf(low).status == .unassigned)
 
@@ -218,7 +219,7 @@ struct AssignmentWorkflowTests {
         #expect(offer.answerDueAt.date == CivilDate(year: 2026, month: 12, day: 31).startInBalangan)
 
         // Another agency neither sees nor answers it.
-        let offerUUID = UUID(uuidString: offerID)!
+        let offerUUID = try #require(UUID(uuidString: offerID))
         #expect(try await fixture.cases.partnerOffers(institutionCode: "BNNK-BALANGAN").isEmpty)
         let foreign = await Self.refusal {
             try await fixture.cases.answerOffer(offerUUID, institutionCode: "BNNK-BALANGAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 200)
@@ -245,7 +246,7 @@ struct AssignmentWorkflowTests {
         #expect(outcome.status == .outcomeRecorded && outcome.outcome == .gotHelp)
         let completed = try await fixture.cases.complete(referralID: referral, summary: "Sudah dirawat di RSJ", actor: "ps-a", at: t + 600)
         #expect(completed.status == .completed && completed.serviceOutcome == .gotHelp)
-        #expect(completed.transitions.map(\.type) == [
+        try #require(completed.transitions.map(\.type) == [
             .opened, .assigned, .assessed, .offered, .accepted, .admitted, .outcomeRecorded, .completed,
         ])
         #expect(completed.transitions[4].actor == "partner:RSJ-SAMBANG-LIHUM")
@@ -275,24 +276,26 @@ struct AssignmentWorkflowTests {
         )
         #expect(offer.nik.isEmpty && offer.personName.isEmpty, "a panti does not get the identity with the offer")
 
+        let firstOffer = try #require(first.offers.first)
         let declined = try await fixture.cases.answerOffer(
-            UUID(uuidString: first.offers[0].offerID)!, institutionCode: "PRS-FAJAR-HARAPAN",
+            try #require(UUID(uuidString: firstOffer.offerID)), institutionCode: "PRS-FAJAR-HARAPAN",
             .init(accept: false, reason: .noCapacity, note: ""), at: t + 120
         )
         #expect(declined.status == .declined)
         var view = try await fixture.caseOf(referral)
-        #expect(view.status == .assessed && view.offers[0].declineReason == .noCapacity)
+        #expect(view.status == .assessed && view.offers.first?.declineReason == .noCapacity)
         #expect(view.transitions.last?.type == .declined && view.transitions.last?.reason == "NO_CAPACITY")
         #expect(!(try await fixture.cases.suggestInstitutions(referralID: referral).map(\.code).contains("PRS-FAJAR-HARAPAN")))
 
         _ = try await fixture.cases.sendOffer(referralID: referral, Self.draft("PRSPD-ISKAYA-BANARAN"), actor: "ps-a", at: t + 180)
         view = try await fixture.cases.revokeOffer(referralID: referral, reason: "Keluarga memilih merawat sendiri", actor: "ps-a", at: t + 240)
-        #expect(view.status == .assessed && view.offers.map(\.status) == [.declined, .revoked])
+        try #require(view.offers.map(\.status) == [.declined, .revoked])
+        #expect(view.status == .assessed)
         let withdrawn = try #require(try await fixture.outbox(Layar_Partner_V1_ReferralOfferWithdrawn.eventType).first)
         #expect(withdrawn.topic == "layar.partner.prspd-iskaya-banaran.referrals.v1")
         #expect(try Layar_Partner_V1_ReferralOfferWithdrawn(serializedBytes: withdrawn.payload).reason == "REVOKED")
         let late = await Self.refusal {
-            try await fixture.cases.answerOffer(UUID(uuidString: view.offers[1].offerID)!, institutionCode: "PRSPD-ISKAYA-BANARAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 300)
+            try await fixture.cases.answerOffer(try #require(UUID(uuidString: view.offers[1].offerID)), institutionCode: "PRSPD-ISKAYA-BANARAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 300)
         }
         #expect(late == .notAllowed("Rujukan ini sudah ditarik oleh Dinas Sosial"))
 
@@ -327,7 +330,7 @@ struct AssignmentWorkflowTests {
         let missed = try await fixture.outbox(Layar_V1_CaseDeadlineMissed.eventType).map {
             try Layar_V1_CaseDeadlineMissed(serializedBytes: $0.payload)
         }
-        #expect(missed.map(\.deadline) == [.assignment, .assessment])
+        try #require(missed.map(\.deadline) == [.assignment, .assessment])
         #expect(missed[0].referralID == waiting.uuidString.lowercased() && missed[0].caseWorkerID.isEmpty)
         #expect(missed[1].caseWorkerID == "PS-A")
 
@@ -336,10 +339,12 @@ struct AssignmentWorkflowTests {
         let offered = try await fixture.cases.sendOffer(
             referralID: assessed, Self.draft("RSJ-SAMBANG-LIHUM", name: "Siti"), actor: "ps-a", at: at(30, 10)
         )
+        try #require(offered.offers.count == 1)
         #expect(offered.offers[0].answerDueAt.date == at(6, 0, month: 1, year: 2027))
         #expect(try await fixture.cases.sweepDeadlines(now: at(5, 23, month: 1, year: 2027)).total == 0)
         #expect(try await fixture.cases.sweepDeadlines(now: at(6, 0, month: 1, year: 2027)) == .init(expiredOffers: 1))
         let view = try await fixture.caseOf(assessed)
+        try #require(view.offers.count == 1)
         #expect(view.status == .assessed && view.offers[0].status == .expired)
         #expect(view.transitions.suffix(2).map(\.type) == [.expired, .deadlineMissed])
         let withdrawn = try #require(try await fixture.outbox(Layar_Partner_V1_ReferralOfferWithdrawn.eventType).first)
@@ -349,7 +354,7 @@ struct AssignmentWorkflowTests {
         }
         #expect(partnerMissed?.deadline == .partnerAnswer && partnerMissed?.institutionCode == "RSJ-SAMBANG-LIHUM")
         let tooLate = await Self.refusal {
-            try await fixture.cases.answerOffer(UUID(uuidString: view.offers[0].offerID)!, institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: true, reason: .unspecified, note: ""), at: at(6, 9, month: 1, year: 2027))
+            try await fixture.cases.answerOffer(try #require(UUID(uuidString: view.offers[0].offerID)), institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: true, reason: .unspecified, note: ""), at: at(6, 9, month: 1, year: 2027))
         }
         #expect(tooLate == .notAllowed("Rujukan ini sudah kedaluwarsa karena tidak dijawab tepat waktu"))
         try await fixture.database.drop()
@@ -369,7 +374,7 @@ struct AssignmentWorkflowTests {
             try await fixture.cases.withdraw(referralID: referral.uuidString.lowercased(), at: t + 120, on: connection)
         }
         let view = try await fixture.caseOf(referral)
-        #expect(view.status == .withdrawn && view.offers[0].status == .revoked)
+        #expect(view.status == .withdrawn && view.offers.first?.status == .revoked)
         #expect(try await fixture.outbox(Layar_Partner_V1_ReferralOfferWithdrawn.eventType).count == 1)
         #expect(try await fixture.caseOf(waiting).caseWorkerID == "PS-A", "the freed place goes to the waiting case")
         try await fixture.database.drop()
