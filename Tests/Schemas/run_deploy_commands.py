@@ -21,10 +21,8 @@ through the container's `ports`. Called by deploy/local/deploy-commands-test.sh,
 LAYAR_BIN_DIR, LAYAR_DEPLOY_DATABASE_URL (with {service}), KAFKA_BROKERS, LAYAR_TOKEN_KEYS_DIR,
 LAYAR_DATA_KEYS_ROOT, LAYAR_TOKEN_SIGNING_KEY_FILE, LAYAR_TOKEN_SIGNING_KEY_ID, LAYAR_DEPLOY_PORT_BASE.
 """
-import json
 import os
 import pathlib
-import re
 import signal
 import subprocess
 import sys
@@ -33,9 +31,9 @@ import urllib.request
 
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
-IMAGE_BINARY = "/usr/local/bin/layar"
+from deployfiles import DEPLOY, ROOT, dependency_order, dockerfile_instruction, healthcheck_argv, layar_services, start_argv
+from deployfiles import local_argv as image_argv
+
 SERVICES = ["intake", "verification", "assignment", "notification", "survey"]
 env = os.environ
 BIN = pathlib.Path(env["LAYAR_BIN_DIR"])
@@ -55,21 +53,6 @@ def say(text):
 
 # --- What the files run ----------------------------------------------------------------------
 
-def dockerfile_instruction(name):
-    """The final stage's exec-form instruction `name` (a JSON array), or None."""
-    text = (DEPLOY / "docker/Dockerfile").read_text().replace("\\\n", " ")
-    final = text[text.rindex("\nFROM "):]
-    found = re.findall(rf"^{name}\b.*?(\[.*\])\s*$", final, re.MULTILINE)
-    return json.loads(found[-1]) if found else None
-
-
-def compose_test(test):
-    """A compose/Dockerfile health-check test as an argv run by the image (CMD form only)."""
-    if test[0] != "CMD":
-        fail(f"health check {test} is not exec form (CMD)")
-    return test[1:]
-
-
 entrypoint = dockerfile_instruction("ENTRYPOINT") or []
 default_cmd = dockerfile_instruction("CMD") or []
 image_healthcheck = dockerfile_instruction("HEALTHCHECK")
@@ -79,17 +62,14 @@ if image_healthcheck is None:
 # product -> {"long": [(where, argv)], "once": [...], "check": [...], "probes": [(where, kind, target)]}
 plans = {}
 compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
-order = []
-for name, service in compose["services"].items():
-    product = ((service.get("build") or {}).get("args") or {}).get("PRODUCT")
-    if not product:
-        continue  # Kafka, PostgreSQL, their init jobs: not ours
-    order.append(name)
+products = layar_services(compose)  # Kafka, PostgreSQL and their init jobs are not ours
+order = dependency_order(compose, list(products))
+for name, product in products.items():
+    service = compose["services"][name]
     plan = plans.setdefault(product, {"long": [], "once": [], "check": [], "probes": [], "service": name})
-    argv = list(service.get("entrypoint") or entrypoint) + list(service.get("command") or default_cmd)
-    plan["long"].append((f"compose {name}", argv))
+    plan["long"].append((f"compose {name}", start_argv(service)))
     test = (service.get("healthcheck") or {}).get("test")
-    plan["check"].append((f"compose {name} healthcheck", compose_test(test) if test else image_healthcheck))
+    plan["check"].append((f"compose {name} healthcheck", healthcheck_argv(test, name) if test else image_healthcheck))
     plan["check"].append(("Dockerfile HEALTHCHECK", image_healthcheck))
 
 for path in sorted((DEPLOY / "k8s/base").glob("*.yaml")):
@@ -164,9 +144,7 @@ def environment(service):
 
 
 def local_argv(product, argv):
-    if not argv or argv[0] != IMAGE_BINARY:
-        fail(f"{product}: {argv} does not run the image's executable {IMAGE_BINARY}")
-    return [str(BIN / product)] + argv[1:]
+    return image_argv(BIN, product, argv)
 
 
 def run_once(product, service, where, argv, timeout=120):

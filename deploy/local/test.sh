@@ -2,9 +2,10 @@
 # Runs the whole test suite against real components: installs system packages, starts a private
 # PostgreSQL and the dev broker (unless KAFKA_BROKERS is set), then `swift test`, then the
 # suites again under shifted clocks (deploy/local/shifted-clock-test.sh), the deployment files'
-# commands (deploy/local/deploy-commands-test.sh), the portal's browser tests
-# (deploy/local/browser-test.sh), the fuzz targets (deploy/local/fuzz.sh) and the fault suite
-# (deploy/local/fault-test.sh); all five are skipped when arguments filter `swift test`.
+# commands (deploy/local/deploy-commands-test.sh), the compose rehearsal
+# (deploy/local/compose-rehearsal.sh), the portal's browser tests (deploy/local/browser-test.sh),
+# the fuzz targets (deploy/local/fuzz.sh) and the fault suite (deploy/local/fault-test.sh); all six
+# are skipped when arguments filter `swift test`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 GIVEN_KAFKA_BROKERS=${KAFKA_BROKERS:-}
@@ -46,6 +47,8 @@ if [ $# -eq 0 ]; then
   "$ROOT/deploy/local/shifted-clock-test.sh"
   # Every command compose, the image and the Kubernetes manifests run, read from those files.
   BIN=$BIN "$ROOT/deploy/local/deploy-commands-test.sh"
+  # compose.yaml without Docker: its services, commands, environment and secrets on loopback.
+  BIN=$BIN "$ROOT/deploy/local/compose-rehearsal.sh"
   # The browser tests start their own services on a fresh database and, without a given Kafka,
   # their own dev broker (no consumer-group offsets left by the tests above).
   BIN=$BIN KAFKA_BROKERS=$GIVEN_KAFKA_BROKERS "$ROOT/deploy/local/browser-test.sh"

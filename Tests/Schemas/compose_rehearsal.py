@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""deploy/compose.yaml rehearsed without Docker (no engine runs here).
+
+Given a scratch copy of deploy/ in which deploy/dev-secrets.sh has run (its .env and .secrets), and
+a PostgreSQL cluster of the rehearsal's own, this:
+1. initialises the database as the postgres container would: its POSTGRES_DB, then its
+   docker-entrypoint-initdb.d scripts (deploy/postgres/init-roles.sh) with the container's
+   environment, and runs its health check (`pg_isready ...`);
+2. starts each LAYAR service (the services built from deploy/docker/Dockerfile) in depends_on order
+   with exactly its command (compose's over the image's ENTRYPOINT), the image's ENV and the
+   service's `environment` (interpolated from .env as compose does), and its mounted secret files;
+   host names of compose services are mapped to loopback, published ports to free loopback ports,
+   and container paths of volumes to their files in the scratch copy;
+3. waits until each service's own health-check command passes (compose's `healthcheck`, run with the
+   container's environment) before starting the services that depend on it, and fails when one does
+   not become healthy within its start period and retries;
+4. submits a referral through intake's gRPC API with layarctl and waits until it is ASSIGNED (the
+   services' topics on the broker, the consumers, a case worker), and asks the portal for its pages;
+5. stops every service with SIGTERM, in reverse order; each must exit 0.
+
+Kafka and its init job (topics, partner users) are the broker given as KAFKA_BROKERS (the dev broker
+creates topics on first use); that job itself needs the Kafka image and is not run.
+
+Environment: LAYAR_BIN_DIR, LAYAR_COMPOSE_DIR (the scratch deploy/), KAFKA_BROKERS,
+LAYAR_REHEARSAL_PG_HOST (socket directory) and LAYAR_REHEARSAL_PG_PORT, LAYAR_REHEARSAL_PORT_BASE.
+"""
+import json
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import yaml
+
+from deployfiles import DEPLOY, dependency_order, dockerfile_environment, healthcheck_argv, layar_services, local_argv, start_argv
+
+env = os.environ
+BIN = pathlib.Path(env["LAYAR_BIN_DIR"])
+COMPOSE_DIR = pathlib.Path(env["LAYAR_COMPOSE_DIR"])
+PG_HOST, PG_PORT = env["LAYAR_REHEARSAL_PG_HOST"], env["LAYAR_REHEARSAL_PG_PORT"]
+PORT_BASE = int(env.get("LAYAR_REHEARSAL_PORT_BASE", "26051"))
+LOGS = COMPOSE_DIR / "logs"
+LOGS.mkdir(exist_ok=True)
+# What a container starts with besides its image's and compose's settings.
+BASE_ENVIRONMENT = {name: env[name] for name in ("PATH", "HOME", "LANG", "TZ") if name in env}
+
+
+def say(text):
+    print(f"[compose-rehearsal] {text}", file=sys.stderr, flush=True)
+
+
+def fail(text):
+    print(f"[compose-rehearsal] FAILED: {text}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+# --- compose.yaml as compose reads it ---------------------------------------------------------
+
+def dotenv(path):
+    values = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            values[name.strip()] = value.strip()
+    return values
+
+
+def interpolate(text, values):
+    """Compose's ${NAME}, ${NAME:?message}, ${NAME?message}, ${NAME:-default} and ${NAME-default}."""
+    def replace(match):
+        name, operator, argument = match.group(1), match.group(2) or "", match.group(3) or ""
+        value = values.get(name)
+        if operator in (":?", "?") and (value is None or (operator == ":?" and value == "")):
+            fail(f"compose.yaml needs {name}: {argument}")
+        if operator in (":-", "-") and (value is None or (operator == ":-" and value == "")):
+            return argument
+        return value or ""
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:\?|\?|:-|-)([^}]*))?\}", replace, text.replace("$$", "\0")).replace("\0", "$")
+
+
+values = dotenv(COMPOSE_DIR / ".env")
+compose = yaml.safe_load(interpolate((COMPOSE_DIR / "compose.yaml").read_text(), values))
+products = layar_services(compose)
+order = dependency_order(compose, list(products))
+image_environment = dockerfile_environment(DEPLOY / "docker/Dockerfile")
+
+# Loopback ports for what compose publishes (and for the container ports the services' settings name).
+local_port = {}  # (service, container port) -> loopback port
+for name in order:
+    for mapping in compose["services"][name].get("ports") or []:
+        container = int(str(mapping).split(":")[-1])
+        local_port[(name, container)] = PORT_BASE + len(local_port)
+HOSTS = {"postgres": {5432: f"127.0.0.1:{PG_PORT}"}, "kafka": {9092: env["KAFKA_BROKERS"]}}
+for (name, container), port in local_port.items():
+    HOSTS.setdefault(name, {})[container] = f"127.0.0.1:{port}"
+
+
+def container_environment(name):
+    """The service's environment as its container would see it, mapped onto this machine."""
+    service = compose["services"][name]
+    mounts = {}
+    for volume in service.get("volumes") or []:
+        source, target = str(volume).split(":")[:2]
+        if source.startswith("."):
+            mounts[target] = str((COMPOSE_DIR / source).resolve())
+    variables = dict(BASE_ENVIRONMENT)
+    variables.update(image_environment)
+    variables.update({key: str(value) for key, value in (service.get("environment") or {}).items()})
+    for key, value in list(variables.items()):
+        if value == "0.0.0.0":
+            value = "127.0.0.1"  # the rehearsal listens on loopback only
+        for host, ports in HOSTS.items():
+            for container, address in ports.items():
+                value = re.sub(rf"(?<![\w.-]){re.escape(host)}:{container}(?!\d)", address, value)
+        if key.endswith("_PORT") and value.isdigit() and (name, int(value)) in local_port:
+            value = str(local_port[(name, int(value))])
+        for target, source in sorted(mounts.items(), key=lambda item: -len(item[0])):
+            if value == target or value.startswith(target + "/"):
+                value = source + value[len(target):]
+                break
+        variables[key] = value
+    return variables
+
+
+# --- PostgreSQL as its container initialises it ----------------------------------------------
+
+postgres = compose["services"]["postgres"]
+pg_environment = {key: str(value) for key, value in (postgres.get("environment") or {}).items()}
+pg_environment.update(BASE_ENVIRONMENT | {"PGHOST": PG_HOST, "PGPORT": PG_PORT})
+database = pg_environment["POSTGRES_DB"]
+subprocess.run(["psql", "-q", "-U", pg_environment["POSTGRES_USER"], "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                "-c", f'CREATE DATABASE "{database}"'], env=pg_environment, check=True)
+for volume in postgres.get("volumes") or []:
+    source, target = str(volume).split(":")[:2]
+    if target.startswith("/docker-entrypoint-initdb.d/"):
+        script = (COMPOSE_DIR / source).resolve()
+        say(f"postgres: {target} ({source})")
+        subprocess.run(["bash", str(script)], env=pg_environment, check=True, capture_output=True)
+check = postgres["healthcheck"]["test"]
+if check[0] != "CMD-SHELL" or subprocess.run(["sh", "-c", check[1]], env=pg_environment).returncode != 0:
+    fail(f"postgres: its health check {check} does not pass")
+
+# --- The services ----------------------------------------------------------------------------
+
+running = []  # (name, process)
+
+
+def stop_all():
+    failures = []
+    for name, process in reversed(running):
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                code = process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                code = "no exit within 20 s"
+        else:
+            code = process.returncode
+        if code != 0:
+            failures.append(f"{name} exited {code} (see {LOGS / (name + '.log')})")
+    running.clear()
+    return failures
+
+
+def seconds(text, default):
+    match = re.fullmatch(r"(\d+)s", str(text or ""))
+    return int(match.group(1)) if match else default
+
+
+def healthy(name, variables):
+    service = compose["services"][name]
+    check = service.get("healthcheck") or {}
+    argv = local_argv(BIN, products[name], healthcheck_argv(check.get("test"), name))
+    # Compose's budget: the start period, then `retries` failures `interval` apart; polled every
+    # half second here instead of every interval.
+    budget = seconds(check.get("start_period"), 0) + seconds(check.get("interval"), 30) * int(check.get("retries", 3))
+    deadline = time.monotonic() + budget
+    process = dict(running)[name]
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            fail(f"{name} exited {process.returncode} before it was healthy (see {LOGS / (name + '.log')})")
+        if subprocess.run(argv, env=variables, capture_output=True, timeout=30).returncode == 0:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def layarctl(arguments, variables):
+    result = subprocess.run([str(BIN / "layarctl")] + arguments, env=variables, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        fail(f"layarctl {' '.join(arguments)}: {result.stderr.strip()[-500:]}")
+    return result.stdout
+
+
+try:
+    for name in order:
+        variables = container_environment(name)
+        argv = local_argv(BIN, products[name], start_argv(compose["services"][name]))
+        log = open(LOGS / f"{name}.log", "w")
+        running.append((name, subprocess.Popen(argv, env=variables, stdout=log, stderr=subprocess.STDOUT, cwd=COMPOSE_DIR)))
+        started = time.monotonic()
+        if not healthy(name, variables):
+            fail(f"{name} did not become healthy (see {LOGS / (name + '.log')})")
+        say(f"{name}: `{' '.join(argv[1:]) or '(no arguments)'}` healthy after {time.monotonic() - started:.1f} s")
+
+    # A referral goes through, as an operator would check it.
+    portal = container_environment("portal")
+    client = dict(BASE_ENVIRONMENT)
+    for service in ("intake", "verification", "assignment", "notification", "survey"):
+        client[f"LAYAR_{service.upper()}_ADDR"] = HOSTS[service][int(compose["services"][service]["environment"]["LAYAR_GRPC_PORT"])]
+    token = subprocess.run(
+        local_argv(BIN, products["portal"], ["/usr/local/bin/layar", "issue-token", "--username", portal["LAYAR_PORTAL_ADMIN_USER"], "--hours", "1"]),
+        env=portal, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.strip()
+    client["LAYAR_TOKEN"] = token
+    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=COMPOSE_DIR, delete=False) as form:
+        form.write(layarctl(["example-form"], client))
+    submitted = json.loads(layarctl(["submit", form.name], client))
+    code = submitted.get("tracking_code") or submitted.get("trackingCode")
+    deadline = time.monotonic() + 60
+    status = ""
+    while time.monotonic() < deadline:
+        status = json.loads(layarctl(["status", code], client)).get("status", "")
+        if status.endswith("ASSIGNED"):
+            break
+        time.sleep(0.5)
+    if not status.endswith("ASSIGNED"):
+        fail(f"referral {code} stayed {status or 'unknown'} (logs in {LOGS})")
+    say(f"referral {code} submitted through intake is {status}")
+    # ...and the applicant follows it on the portal's tracking page.
+    portal_url = f"http://{HOSTS['portal'][int(compose['services']['portal']['environment']['LAYAR_PORTAL_PORT'])]}"
+    for path in ("/", "/rujukan", "/lacak"):
+        with urllib.request.urlopen(portal_url + path, timeout=10) as response:
+            if response.status != 200:
+                fail(f"the portal answered {response.status} for {path}")
+    birth = json.loads(pathlib.Path(form.name).read_text())["person"]["birth_date"]
+    lookup = urllib.parse.urlencode({"tracking_code": code, "birth_date": f"{birth['year']:04}-{birth['month']:02}-{birth['day']:02}"})
+    with urllib.request.urlopen(urllib.request.Request(portal_url + "/lacak", data=lookup.encode(), method="POST"), timeout=10) as response:
+        page = response.read().decode()
+    if "Sedang ditangani pendamping" not in page:
+        fail(f"the portal's tracking page does not show {code} as being handled")
+    say(f"the portal at {portal_url} shows {code}: Sedang ditangani pendamping")
+finally:
+    problems = stop_all()
+if problems:
+    fail("; ".join(problems))
+say(f"{len(order)} services started from compose.yaml, healthy, a referral assigned, all stopped cleanly")
