@@ -1,3 +1,5 @@
+import CRDKafka
+
 /// An error from the Kafka layer, carrying librdkafka's error code and text.
 ///
 /// `isRetriable` tells callers whether trying again may succeed (a broker down, a full queue);
@@ -36,4 +38,14 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "Kafka \(kind) error \(code): \(message)" }
+
+    /// The topic itself refused the message: it does not exist, this client may not write it, or
+    /// it will not take a message of that size. Sending again soon fails the same way, and other
+    /// topics are not affected (an operator has to create the topic or grant the ACL).
+    public var concernsTopic: Bool { Self.topicCodes.contains(code) }
+
+    private static let topicCodes: Set<Int32> = [
+        RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION,
+        RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
 }

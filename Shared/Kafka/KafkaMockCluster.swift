@@ -45,6 +45,12 @@ public final class KafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, api.rawValue, errors.count, errors)
     }
 
+    /// Makes the cluster answer requests about `topic` with the Kafka error `code` (0 clears it),
+    /// as a broker does for a topic that does not exist or may not be used.
+    public func setTopicError(_ topic: String, code: Int32) {
+        rd_kafka_mock_topic_set_error(cluster, topic, rd_kafka_resp_err_t(rawValue: code))
+    }
+
     /// Takes a broker down (connections closed and refused) or brings it back up.
     public func setBroker(_ id: Int32, up: Bool) throws {
         let result = up ? rd_kafka_mock_broker_set_up(cluster, id) : rd_kafka_mock_broker_set_down(cluster, id)

@@ -44,17 +44,23 @@ public final class KafkaProducer: @unchecked Sendable {
         /// Messages handed to librdkafka whose report has not arrived yet (or all of them, until
         /// the sender says how many it handed over).
         var outstanding: Int
-        var failure: KafkaError?
+        /// What failed, by index in the batch (empty when everything was acknowledged).
+        var failures: [Int: KafkaError] = [:]
         var waiter: Waiter?
         var sealed = false
 
         var isDone: Bool { sealed && outstanding == 0 }
-        var result: Result<([Int32], [Int64]), any Error> {
-            if let failure { .failure(failure) } else { .success((partitions, offsets)) }
-        }
+        var outcome: Outcome { Outcome(partitions: partitions, offsets: offsets, failures: failures) }
     }
 
-    private typealias Waiter = CheckedContinuation<([Int32], [Int64]), any Error>
+    /// What became of one batch's messages.
+    private struct Outcome {
+        var partitions: [Int32]
+        var offsets: [Int64]
+        var failures: [Int: KafkaError]
+    }
+
+    private typealias Waiter = CheckedContinuation<Outcome, any Error>
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
         self.handle = try RDKafka.makeHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties)
@@ -77,19 +83,40 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Sends messages in the given order (so records with the same key keep it) and returns when
-    /// the broker acknowledged every one. Throws the first failure, after every report arrived.
+    /// the broker acknowledged every one. Throws the first failure, after every report arrived;
+    /// a message librdkafka refuses at once stops the rest of the batch from being handed over.
     public func send(_ records: [KafkaProducerRecord]) async throws -> [KafkaDeliveryReport] {
+        try await sendEach(records, stopAtFirstRefusal: true).map { try $0.get() }
+    }
+
+    /// Sends messages in the given order and answers, once every report arrived, what became of
+    /// each: its delivery report or why it was not delivered. One message's failure (a topic that
+    /// does not exist or may not be written) does not keep the others from being sent.
+    public func sendEach(_ records: [KafkaProducerRecord]) async throws -> [Result<KafkaDeliveryReport, KafkaError>] {
+        try await sendEach(records, stopAtFirstRefusal: false)
+    }
+
+    private func sendEach(
+        _ records: [KafkaProducerRecord], stopAtFirstRefusal: Bool
+    ) async throws -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !records.isEmpty else { return [] }
-        var reports: [KafkaDeliveryReport] = []
-        reports.reserveCapacity(records.count)
+        var results: [Result<KafkaDeliveryReport, KafkaError>] = []
+        results.reserveCapacity(records.count)
         for start in stride(from: 0, to: records.count, by: Self.maximumBatch) {
             let chunk = records[start..<min(start + Self.maximumBatch, records.count)]
-            let (partitions, offsets) = try await sendBatch(chunk)
+            let outcome = try await sendBatch(chunk, stopAtFirstRefusal: stopAtFirstRefusal)
             for (index, record) in chunk.enumerated() {
-                reports.append(KafkaDeliveryReport(topic: record.topic, partition: partitions[index], offset: offsets[index]))
+                if let failure = outcome.failures[index] {
+                    results.append(.failure(failure))
+                } else {
+                    results.append(.success(KafkaDeliveryReport(
+                        topic: record.topic, partition: outcome.partitions[index], offset: outcome.offsets[index]
+                    )))
+                }
             }
+            if stopAtFirstRefusal, let first = outcome.failures.min(by: { $0.key < $1.key }) { throw first.value }
         }
-        return reports
+        return results
     }
 
     /// Stops accepting messages, waits up to `timeout` for outstanding deliveries, then frees the
@@ -106,7 +133,7 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    private func sendBatch(_ records: ArraySlice<KafkaProducerRecord>) async throws -> ([Int32], [Int64]) {
+    private func sendBatch(_ records: ArraySlice<KafkaProducerRecord>, stopAtFirstRefusal: Bool) async throws -> Outcome {
         let id: UInt? = state.withLock { state in
             guard state.closingDeadline == nil else { return nil }
             let id = state.nextBatch
@@ -119,30 +146,32 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         guard let id else { throw KafkaError(kind: .closed, message: "producer is shut down") }
         // Hand every record over in order, retrying one while librdkafka's local queue is full.
-        var handedOver = 0
-        var failure: KafkaError?
+        // A record refused at once gets no report: it is counted out here.
+        var refused: [Int: KafkaError] = [:]
         for (index, record) in records.enumerated() {
             while let error = produce(record, opaque: id << UInt(Self.indexBits) | UInt(index)) {
                 guard error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue, state.withLock({ $0.closingDeadline == nil }) else {
-                    failure = error
+                    refused[index] = error
                     break
                 }
                 try? await Task.sleep(for: .milliseconds(5))
             }
-            if failure != nil { break }
-            handedOver += 1
+            if stopAtFirstRefusal, let failure = refused[index] {
+                for later in (index + 1)..<records.count { refused[later] = failure }
+                break
+            }
         }
         return try await withCheckedThrowingContinuation { (continuation: Waiter) in
-            let outcome: Result<([Int32], [Int64]), any Error>? = state.withLock { state in
+            let outcome: Result<Outcome, any Error>? = state.withLock { state in
                 guard var batch = state.batches[id] else {
                     return .failure(KafkaError(kind: .closed, message: "producer shut down before acknowledgement"))
                 }
-                batch.outstanding -= records.count - handedOver
-                batch.failure = batch.failure ?? failure
+                batch.outstanding -= refused.count
+                batch.failures.merge(refused) { reported, _ in reported }
                 batch.sealed = true
                 if batch.isDone {
                     state.batches[id] = nil
-                    return batch.result
+                    return .success(batch.outcome)
                 }
                 batch.waiter = continuation
                 state.batches[id] = batch
@@ -254,15 +283,15 @@ public final class KafkaProducer: @unchecked Sendable {
             reports.append((UInt(bitPattern: raw._private), raw.partition, raw.offset, raw.err))
         }
         let mask = UInt(Self.maximumBatch - 1)
-        let finished: [(Waiter, Result<([Int32], [Int64]), any Error>)] = state.withLock { state in
-            var finished: [(Waiter, Result<([Int32], [Int64]), any Error>)] = []
+        let finished: [(Waiter, Outcome)] = state.withLock { state in
+            var finished: [(Waiter, Outcome)] = []
             // Reports of one batch come in runs: take each batch out once per run.
             var current: (id: UInt, batch: Batch)?
             func putBack() {
                 guard let (id, batch) = current else { return }
                 current = nil
                 if batch.isDone, let waiter = batch.waiter {
-                    finished.append((waiter, batch.result))
+                    finished.append((waiter, batch.outcome))
                 } else {
                     state.batches[id] = batch
                 }
@@ -278,8 +307,8 @@ public final class KafkaProducer: @unchecked Sendable {
                 if report.error == RD_KAFKA_RESP_ERR_NO_ERROR {
                     current!.batch.partitions[index] = report.partition
                     current!.batch.offsets[index] = report.offset
-                } else if current!.batch.failure == nil {
-                    current!.batch.failure = RDKafka.error(
+                } else {
+                    current!.batch.failures[index] = RDKafka.error(
                         .delivery, report.error, isFatal: report.error == RD_KAFKA_RESP_ERR__FATAL
                     )
                 }
@@ -288,6 +317,6 @@ public final class KafkaProducer: @unchecked Sendable {
             putBack()
             return finished
         }
-        for (waiter, result) in finished { waiter.resume(with: result) }
+        for (waiter, outcome) in finished { waiter.resume(returning: outcome) }
     }
 }

@@ -61,7 +61,7 @@ struct OutboxInboxTests {
     static func prepare() async throws -> (ScratchDatabase, KafkaProducer) {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: [
-            RuntimeMigrations.outboxAndInbox, RuntimeMigrations.outboxTraceContext,
+            RuntimeMigrations.outboxAndInbox, RuntimeMigrations.outboxTraceContext, RuntimeMigrations.outboxParkedTopics,
             PostgresMigration(
                 version: 2, name: "test table", sql: "CREATE TABLE applied (referral_id text PRIMARY KEY, times integer NOT NULL)"
             ),
@@ -349,6 +349,65 @@ struct OutboxInboxTests {
         #expect(replayed?.value == [0xde, 0xad])
         #expect(replayed?.headers.text("ce_id") == poison.headers.text("ce_id"))
         #expect(replayed?.headers.contains { $0.key.hasPrefix("layar_dlq_") } == false)
+        await producer.shutdown()
+        try await database.drop()
+    }
+
+    @Test("a topic that refuses its events is parked: the other topics' events go on, and its own once it is fixed")
+    func refusingTopicParked() async throws {
+        let (database, sharedProducer) = try await Self.prepare()
+        await sharedProducer.shutdown()
+        // A cluster of the test's own, where the new agency's topic refuses writes as an ACL
+        // missing on a real Kafka would (TOPIC_AUTHORIZATION_FAILED).
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let partnerTopic = "layar.partner.lks-baru.referrals.v1"
+        cluster.setTopicError(partnerTopic, code: 29)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
+        configuration.extra["topic.metadata.refresh.interval.ms"] = "200"  // sees the fix soon
+        configuration.messageTimeoutMilliseconds = 3_000  // librdkafka gives up on the topic after this
+        let producer = try KafkaProducer(configuration: configuration, logger: TestEnvironment.logger)
+        let clock = TestClock()
+        let outbox = Outbox(cipher: OutboxInboxTests.cipher, clock: clock.clock)
+        try await database.pool.withTransaction { connection in
+            _ = try await outbox.append(Layar_Partner_V1_ReferralOffer.with { $0.offerID = UUID().uuidString }, topic: partnerTopic, on: connection)
+            _ = try await outbox.append(Layar_V1_ReferralSubmitted.with { $0.referralID = UUID().uuidString.lowercased() }, on: connection)
+        }
+        let relay = OutboxRelay(
+            pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test", clock: clock.clock,
+            logger: TestEnvironment.logger
+        )
+        func unpublished() async throws -> [String] {
+            try await database.pool.query("SELECT topic FROM outbox WHERE published_at IS NULL ORDER BY id").map { try $0.decode(String.self, "topic") }
+        }
+        func parked() async throws -> [(topic: String, code: Int, attempts: Int)] {
+            try await database.pool.query("SELECT topic, error_code, attempts FROM outbox_parked_topics").map {
+                (try $0.decode(String.self, "topic"), try $0.decode(Int.self, "error_code"), try $0.decode(Int.self, "attempts"))
+            }
+        }
+
+        // The intake event, behind the refused one in outbox order, goes out all the same.
+        #expect(try await relay.publishBatch() == 1)
+        #expect(try await unpublished() == [partnerTopic])
+        let first = try #require(try await parked().first)
+        // librdkafka 2.0 reports the topic's metadata error to the sender as a timeout (-192) while
+        // the other topic's event was delivered; a broker refusing the write says 29.
+        #expect(first.topic == partnerTopic && [29, -192].contains(first.code) && first.attempts == 1)
+        // Parked: not tried again before its pause is over.
+        clock.advance(1)
+        #expect(try await relay.publishBatch() == 0)
+        #expect(try await parked().first?.attempts == 1)
+
+        // The operator grants the ACL; the next try after the pause publishes it and unparks.
+        cluster.setTopicError(partnerTopic, code: 0)
+        var published = 0
+        for _ in 0..<40 where published == 0 {
+            clock.advance(301)
+            try await Task.sleep(for: .milliseconds(250))
+            published = try await relay.publishBatch()
+        }
+        #expect(published == 1)
+        #expect(try await unpublished().isEmpty)
+        #expect(try await parked().isEmpty)
         await producer.shutdown()
         try await database.drop()
     }

@@ -63,6 +63,16 @@ public enum LayarMetrics {
         Gauge(label: "layar_outbox_oldest_age_seconds").record(oldestAgeSeconds)
     }
 
+    /// Events an outbox topic refused (it does not exist, or may not be written): they wait.
+    public static func outboxParked(topic: String, events: Int) {
+        Counter(label: "layar_outbox_parked_events_total", dimensions: [("topic", topic)]).increment(by: events)
+    }
+
+    /// Outbox topics whose events are held back now; alert when above zero.
+    public static func outboxParkedTopics(_ count: Int) {
+        Gauge(label: "layar_outbox_parked_topics").record(Double(count))
+    }
+
     public static func databasePool(_ statistics: PostgresPool.Statistics) {
         Gauge(label: "layar_db_pool_connections", dimensions: [("state", "in_use")]).record(Double(statistics.inUse))
         Gauge(label: "layar_db_pool_connections", dimensions: [("state", "idle")]).record(Double(statistics.idle))

@@ -12,6 +12,17 @@ import ServiceLifecycle
 /// published in the same transaction. A crash in between re-sends the same event ids, which
 /// consumers absorb in their inbox. When idle it polls every `idleInterval`; published rows are
 /// pruned after `retention`.
+///
+/// A topic that refuses its events is **parked** (`outbox_parked_topics`): its events wait, in
+/// order, while every other topic's go on; it is tried again after a growing pause (up to
+/// ``maximumParkingPause``) and unparked once its events go through. A topic refuses when the
+/// broker says so (it does not exist, or the service may not write it: ``KafkaError/concernsTopic``)
+/// or when its events fail while another topic's were delivered in the same round (librdkafka
+/// reports a topic whose metadata is in error only as a timeout). When nothing got through, the
+/// round fails and is retried whole, as before: the broker, not a topic, is the problem. Parked
+/// topics are logged as errors and counted (`layar_outbox_parked_topics`,
+/// `layar_outbox_parked_events_total`) for alerts. Each try of a parked topic can hold a round for
+/// up to the producer's `message.timeout.ms`; the pauses keep that to one round in five minutes.
 public struct OutboxRelay: Service {
     public var pool: PostgresPool
     public var producer: KafkaProducer
@@ -24,6 +35,8 @@ public struct OutboxRelay: Service {
     public var batchSize = 200
     public var idleInterval: Duration = .milliseconds(50)
     public var retention: Duration = .seconds(7 * 24 * 3600)
+    /// The longest pause before a parked topic is tried again.
+    public var maximumParkingPause: Duration = .seconds(300)
 
     public init(
         pool: PostgresPool, producer: KafkaProducer, cipher: PersonalDataCipher, source: String, clock: LayarClock, logger: Logger
@@ -67,9 +80,13 @@ public struct OutboxRelay: Service {
         try await pool.withTransaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT id, event_id, topic, record_key, event_type, payload, occurred_at, traceparent FROM outbox
-                WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-                """, [batchSize])
+                SELECT id, event_id, topic, record_key, event_type, payload, occurred_at, traceparent,
+                    EXISTS (SELECT 1 FROM outbox_parked_topics p WHERE p.topic = o.topic) AS parked
+                FROM outbox o
+                WHERE published_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM outbox_parked_topics p WHERE p.topic = o.topic AND p.retry_at > $2)
+                ORDER BY id LIMIT $1 FOR UPDATE OF o SKIP LOCKED
+                """, [batchSize, clock.now])
             guard !rows.isEmpty else { return 0 }
             let records = try rows.map { row in
                 let eventID = try row.decode(UUID.self, "event_id").uuidString.lowercased()
@@ -86,16 +103,74 @@ public struct OutboxRelay: Service {
                 )
             }
             // Sent in outbox order (the idempotent producer keeps it per partition); marked
-            // published only once the broker acknowledged every record.
-            _ = try await producer.send(records)
-            let ids = try rows.map { String(try $0.decode(Int64.self, "id")) }
+            // published only once the broker acknowledged the record.
+            let results = try await producer.sendEach(records)
+            var published: [String] = []
+            var delivered: [String: Int] = [:]
+            var wereParked: Set<String> = []
+            for (row, (record, result)) in zip(rows, zip(records, results)) {
+                if try row.decode(Bool.self, "parked") { wereParked.insert(record.topic) }
+                if case .success = result {
+                    published.append(String(try row.decode(Int64.self, "id")))
+                    delivered[record.topic, default: 0] += 1
+                }
+            }
+            var refused: [String: (error: KafkaError, count: Int)] = [:]
+            for (record, result) in zip(records, results) {
+                guard case .failure(let error) = result else { continue }
+                let othersGotThrough = delivered.keys.contains { $0 != record.topic }
+                guard error.concernsTopic || othersGotThrough else { throw error }  // the round is retried whole
+                refused[record.topic] = (error, (refused[record.topic]?.count ?? 0) + 1)
+            }
             try await connection.query(
-                "UPDATE outbox SET published_at = $2 WHERE id = ANY($1::bigint[])", [PostgresTextArray(ids), clock.now]
+                "UPDATE outbox SET published_at = $2 WHERE id = ANY($1::bigint[])", [PostgresTextArray(published), clock.now]
             )
-            for (topic, sent) in Dictionary(grouping: records, by: \.topic) { LayarMetrics.eventsProduced(topic: topic, count: sent.count) }
-            logger.debug("published \(rows.count) outbox events")
-            return rows.count
+            try await unpark(wereParked.subtracting(refused.keys), on: connection)
+            for (topic, refusal) in refused.sorted(by: { $0.key < $1.key }) {
+                try await park(topic, error: refusal.error, events: refusal.count, on: connection)
+            }
+            for (topic, count) in delivered { LayarMetrics.eventsProduced(topic: topic, count: count) }
+            logger.debug("published \(published.count) outbox events")
+            return published.count
         }
+    }
+
+    /// Holds back `topic`'s events after a refusal: tried again after 2, 4, 8... seconds, at most
+    /// ``maximumParkingPause``.
+    private func park(_ topic: String, error: KafkaError, events: Int, on connection: PostgresConnection) async throws {
+        let row = try await connection.query(
+            """
+            INSERT INTO outbox_parked_topics AS p (topic, error_code, reason, parked_at, attempts, retry_at)
+            VALUES ($1, $2, $3, $4, 1, $4::timestamptz + make_interval(secs => $5))
+            ON CONFLICT (topic) DO UPDATE SET error_code = $2, reason = $3, attempts = p.attempts + 1,
+                retry_at = $4::timestamptz + make_interval(secs => least($6, $5 * power(2, p.attempts)))
+            RETURNING attempts, parked_at
+            """,
+            [topic, Int(error.code), error.message, clock.now, 2.0, maximumParkingPause.inSeconds]
+        ).first
+        let attempts = try row?.decode(Int.self, "attempts") ?? 1
+        LayarMetrics.outboxParked(topic: topic, events: events)
+        try await recordParkedCount(on: connection)
+        logger.error(
+            "outbox topic \(topic) refused \(events) events (attempt \(attempts)): \(error); its events wait, other topics go on",
+            metadata: ["topic": "\(topic)", "kafka_error": "\(error.code)"]
+        )
+    }
+
+    /// Releases parked topics whose events went through this round.
+    private func unpark(_ topics: Set<String>, on connection: PostgresConnection) async throws {
+        guard !topics.isEmpty else { return }
+        let released = try await connection.query(
+            "DELETE FROM outbox_parked_topics WHERE topic = ANY($1::text[]) RETURNING topic", [PostgresTextArray(topics.sorted())]
+        ).map { try $0.decode(String.self, "topic") }
+        guard !released.isEmpty else { return }
+        try await recordParkedCount(on: connection)
+        for topic in released { logger.notice("outbox topic \(topic) takes events again; unparked") }
+    }
+
+    private func recordParkedCount(on connection: PostgresConnection) async throws {
+        let count = try await connection.query("SELECT count(*) AS n FROM outbox_parked_topics").first?.decode(Int.self, "n") ?? 0
+        LayarMetrics.outboxParkedTopics(count)
     }
 
     private func prune() async throws {

@@ -84,4 +84,19 @@ public enum RuntimeMigrations {
             COMMENT ON TABLE data_keys IS 'AES-256 keys sealing personal fields, each wrapped (AES-GCM) under the master key wrapped_by';
             """
     )
+
+    /// Topics whose events the relay holds back because the topic refused them (see ``OutboxRelay``).
+    public static let outboxParkedTopics = PostgresMigration(
+        version: 1003, name: "outbox parked topics",
+        sql: """
+            CREATE TABLE outbox_parked_topics (
+                topic text PRIMARY KEY,
+                error_code integer NOT NULL,
+                reason text NOT NULL,
+                parked_at timestamptz NOT NULL,
+                attempts integer NOT NULL,
+                retry_at timestamptz NOT NULL
+            );
+            """
+    )
 }

@@ -9,6 +9,7 @@ enum AssignmentMigrations {
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
+        RuntimeMigrations.outboxParkedTopics,
         PostgresMigration(
             version: 2, name: "case workers and cases",
             sql: """

@@ -8,6 +8,7 @@ enum IntakeMigrations {
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
+        RuntimeMigrations.outboxParkedTopics,
         PostgresMigration(
             version: 2, name: "referrals",
             sql: """

@@ -8,6 +8,7 @@ enum NotificationMigrations {
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
+        RuntimeMigrations.outboxParkedTopics,
         PostgresMigration(
             version: 2, name: "applicants and messages",
             sql: """

@@ -9,6 +9,7 @@ enum SurveyMigrations {
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
+        RuntimeMigrations.outboxParkedTopics,
         PostgresMigration(
             version: 2, name: "invitations",
             sql: """

@@ -8,6 +8,7 @@ enum VerificationMigrations {
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
+        RuntimeMigrations.outboxParkedTopics,
         PostgresMigration(
             version: 2, name: "verifications",
             sql: """
