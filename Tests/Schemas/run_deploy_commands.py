@@ -203,6 +203,7 @@ def main():
             for index, (where, argv) in enumerate(plan["long"]):
                 log = open(LOGS / f"{service}-{index}.log", "w")
                 process = subprocess.Popen(local_argv(product, argv), env=environment(service), stdout=log, stderr=subprocess.STDOUT)
+                running.append((process, where))  # stopped at the end whatever happens
                 deadline = time.monotonic() + 60
                 pending = list(plan["check"]) + list(plan["probes"])
                 while pending and time.monotonic() < deadline:
@@ -225,9 +226,8 @@ def main():
                     f"{len(plan['check'])} health-check commands and {len(plan['probes'])} probes pass")
                 checked += 1 + len(plan["check"]) + len(plan["probes"])
                 if index < len(plan["long"]) - 1:
+                    running.remove((process, where))
                     stop(process, where)
-                else:
-                    running.append((process, where))
         say(f"{checked} commands and probes from compose.yaml, the Dockerfile and deploy/k8s passed for {len(order)} images")
     finally:
         for process, where in reversed(running):

@@ -144,7 +144,7 @@ public struct OutboxRelay: Service {
             VALUES ($1, $2, $3, $4, 1, $4::timestamptz + make_interval(secs => $5))
             ON CONFLICT (topic) DO UPDATE SET error_code = $2, reason = $3, attempts = p.attempts + 1,
                 retry_at = $4::timestamptz + make_interval(secs => least($6, $5 * power(2, p.attempts)))
-            RETURNING attempts, parked_at
+            RETURNING attempts
             """,
             [topic, Int(error.code), error.message, clock.now, 2.0, maximumParkingPause.inSeconds]
         ).first
