@@ -66,7 +66,7 @@ products = layar_services(compose)  # Kafka, PostgreSQL and their init jobs are 
 order = dependency_order(compose, list(products))
 for name, product in products.items():
     service = compose["services"][name]
-    plan = plans.setdefault(product, {"long": [], "once": [], "check": [], "probes": [], "service": name})
+    plan = plans.setdefault(product, {"long": [], "once": [], "check": [], "probes": []})
     plan["long"].append((f"compose {name}", start_argv(service)))
     test = (service.get("healthcheck") or {}).get("test")
     plan["check"].append((f"compose {name} healthcheck", healthcheck_argv(test, name) if test else image_healthcheck))
@@ -157,8 +157,7 @@ def probe(service, kind, target):
         # grpc.health.v1 Check, as the kubelet asks it: the service's own probe client.
         port = container_port(service, target)
         variables = environment(service) | {"LAYAR_GRPC_PORT": str(port)}
-        product = f"layar-{service}"
-        return subprocess.run([str(BIN / product), "healthcheck"], env=variables, capture_output=True, timeout=20).returncode == 0
+        return subprocess.run([str(BIN / products[service]), "healthcheck"], env=variables, capture_output=True, timeout=20).returncode == 0
     port, path = target
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{container_port(service, port)}{path}", timeout=5) as response:
@@ -185,7 +184,7 @@ def main():
     checked = 0
     try:
         for service in order:
-            product = next(p for p, plan in plans.items() if plan["service"] == service)
+            product = products[service]
             plan = plans[product]
             for where, argv in plan["check"]:
                 code, output = run_once(product, service, where, argv)

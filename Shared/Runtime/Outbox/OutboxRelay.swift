@@ -80,12 +80,11 @@ public struct OutboxRelay: Service {
         try await pool.withTransaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT id, event_id, topic, record_key, event_type, payload, occurred_at, traceparent,
-                    EXISTS (SELECT 1 FROM outbox_parked_topics p WHERE p.topic = o.topic) AS parked
-                FROM outbox o
-                WHERE published_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM outbox_parked_topics p WHERE p.topic = o.topic AND p.retry_at > $2)
-                ORDER BY id LIMIT $1 FOR UPDATE OF o SKIP LOCKED
+                SELECT o.id, o.event_id, o.topic, o.record_key, o.event_type, o.payload, o.occurred_at, o.traceparent,
+                    p.topic IS NOT NULL AS parked
+                FROM outbox o LEFT JOIN outbox_parked_topics p ON p.topic = o.topic
+                WHERE o.published_at IS NULL AND (p.retry_at IS NULL OR p.retry_at <= $2)
+                ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED
                 """, [batchSize, clock.now])
             guard !rows.isEmpty else { return 0 }
             let records = try rows.map { row in
@@ -125,10 +124,11 @@ public struct OutboxRelay: Service {
             try await connection.query(
                 "UPDATE outbox SET published_at = $2 WHERE id = ANY($1::bigint[])", [PostgresTextArray(published), clock.now]
             )
-            try await unpark(wereParked.subtracting(refused.keys), on: connection)
+            let unparked = try await unpark(wereParked.subtracting(refused.keys), on: connection)
             for (topic, refusal) in refused.sorted(by: { $0.key < $1.key }) {
                 try await park(topic, error: refusal.error, events: refusal.count, on: connection)
             }
+            if unparked || !refused.isEmpty { try await recordParkedCount(on: connection) }
             for (topic, count) in delivered { LayarMetrics.eventsProduced(topic: topic, count: count) }
             logger.debug("published \(published.count) outbox events")
             return published.count
@@ -150,22 +150,20 @@ public struct OutboxRelay: Service {
         ).first
         let attempts = try row?.decode(Int.self, "attempts") ?? 1
         LayarMetrics.outboxParked(topic: topic, events: events)
-        try await recordParkedCount(on: connection)
         logger.error(
             "outbox topic \(topic) refused \(events) events (attempt \(attempts)): \(error); its events wait, other topics go on",
             metadata: ["topic": "\(topic)", "kafka_error": "\(error.code)"]
         )
     }
 
-    /// Releases parked topics whose events went through this round.
-    private func unpark(_ topics: Set<String>, on connection: PostgresConnection) async throws {
-        guard !topics.isEmpty else { return }
+    /// Releases parked topics whose events went through this round; answers whether any was.
+    private func unpark(_ topics: Set<String>, on connection: PostgresConnection) async throws -> Bool {
+        guard !topics.isEmpty else { return false }
         let released = try await connection.query(
             "DELETE FROM outbox_parked_topics WHERE topic = ANY($1::text[]) RETURNING topic", [PostgresTextArray(topics.sorted())]
         ).map { try $0.decode(String.self, "topic") }
-        guard !released.isEmpty else { return }
-        try await recordParkedCount(on: connection)
         for topic in released { logger.notice("outbox topic \(topic) takes events again; unparked") }
+        return !released.isEmpty
     }
 
     private func recordParkedCount(on connection: PostgresConnection) async throws {
