@@ -12,15 +12,19 @@ BIN=${BIN:-$(cd "$ROOT" && swift build --show-bin-path)}
 [ -n "${KAFKA_BROKERS:-}" ] || die "KAFKA_BROKERS must name a broker (test.sh starts the dev broker)"
 
 work=$DATA/compose-rehearsal
-PGDATA_DIR=$work/pg stop_postgres  # what an interrupted run left
+# compose's postgres container: a fresh cluster of the rehearsal's own, on another port. What an
+# earlier run left is stopped and removed, wherever start_postgres put it.
+DATA=$work
+PGPORT=${LAYAR_REHEARSAL_PG_PORT:-25434}
+for dir in "$work/pg" "$(pg_fallback_dir)"; do
+  PGDATA_DIR=$dir stop_postgres
+  rm -rf "$dir"
+done
 rm -rf "$work"
 mkdir -p "$work"
 cp -r "$ROOT/deploy/compose.yaml" "$ROOT/deploy/dev-secrets.sh" "$ROOT/deploy/postgres" "$ROOT/deploy/kafka" "$work/"
 "$work/dev-secrets.sh" >/dev/null
 
-# compose's postgres container: a fresh cluster of the rehearsal's own, on another port.
-DATA=$work
-PGPORT=${LAYAR_REHEARSAL_PG_PORT:-25434}
 start_postgres
 trap stop_postgres EXIT
 log "compose rehearsal in $work (PostgreSQL on 127.0.0.1:$PGPORT, Kafka at $KAFKA_BROKERS)"

@@ -53,6 +53,10 @@ pg_run() {
   fi
 }
 
+# Where the cluster of $DATA lives when the server user cannot reach $DATA (a private temporary
+# checkout, say): one folder per data directory, so two clusters never share one.
+pg_fallback_dir() { echo "/var/tmp/layar-pg-$(echo "$DATA" | md5sum | cut -c1-8)"; }
+
 # Starts a private cluster in $DATA/pg (or a folder the server user can reach).
 start_postgres() {
   local bin; bin=$(pg_bin)
@@ -62,7 +66,7 @@ start_postgres() {
     id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql --shell /bin/sh postgres
     chmod o+x "$DATA"
     if ! su postgres -s /bin/sh -c "test -x '$DATA'"; then
-      PGDATA_DIR=/var/tmp/layar-pg-$(echo "$ROOT" | md5sum | cut -c1-8)
+      PGDATA_DIR=$(pg_fallback_dir)
       log "the postgres user cannot reach $DATA; using $PGDATA_DIR"
     fi
     mkdir -p "$PGDATA_DIR"
