@@ -17,7 +17,8 @@ struct Layarctl: AsyncParsableCommand {
             Submit.self, Status.self, Track.self, AddDocuments.self, Withdraw.self, CaseCommand.self, Unassigned.self,
             Reassign.self, Assess.self, Suggest.self, Offer.self, Revoke.self, Progress.self, Outcome.self, Complete.self,
             Close.self, Workers.self, Institutions.self, PartnerKeyCommand.self, PartnerCommand.self, Messages.self, Survey.self,
-            Answer.self, IKM.self, Monev.self, Complain.self, Audit.self, Privacy.self, Health.self, Tail.self, ReplayDeadLetters.self, ExampleForm.self,
+            Answer.self, IKM.self, Monev.self, Complain.self, Audit.self, Privacy.self, Health.self, Tail.self, ReplayDeadLetters.self, KafkaConfigCommand.self,
+            ExampleForm.self,
         ]
     )
 }

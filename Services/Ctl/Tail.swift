@@ -10,8 +10,7 @@ struct Tail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a topic's events, decoded from protobuf, one JSON line each. Ctrl-C stops."
     )
-    @Option(help: "Kafka bootstrap servers (env KAFKA_BROKERS).")
-    var brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
+    @OptionGroup var kafka: KafkaOptions
     @Flag(help: "Start from the earliest retained event instead of new ones.")
     var fromBeginning = false
     @Option(help: "Stop after this many events (0: never).")
@@ -27,7 +26,7 @@ struct Tail: AsyncParsableCommand {
             return
         }
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: brokers, groupID: "layarctl-tail-\(UUID().uuidString.prefix(8))", topics: [topic]
+            endpoint: try kafka.endpoint(), groupID: "layarctl-tail-\(UUID().uuidString.prefix(8))", topics: [topic]
         )
         configuration.autoOffsetReset = fromBeginning ? "earliest" : "latest"
         var logger = Logger(label: "layarctl")
@@ -66,8 +65,7 @@ struct ReplayDeadLetters: AsyncParsableCommand {
         commandName: "replay-dead-letters",
         abstract: "Re-drive a consumer's dead letters (e.g. layar.verification.referrals.dlq) to their original topics after a fix."
     )
-    @Option(help: "Kafka bootstrap servers (env KAFKA_BROKERS).")
-    var brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
+    @OptionGroup var kafka: KafkaOptions
     @Argument(help: "The dead-letter topic.") var topic: String
     @Option(help: "Replay at most this many.") var limit = Int.max
     @Option(help: "Stop after this many seconds without a dead letter (joining the group takes a few).") var idleSeconds = 15
@@ -75,7 +73,7 @@ struct ReplayDeadLetters: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "layarctl")
         logger.logLevel = .warning
-        let count = try await DeadLetterReplayer(brokers: brokers, logger: logger)
+        let count = try await DeadLetterReplayer(kafka: try kafka.endpoint(), logger: logger)
             .replay(topic: topic, limit: limit, idle: .seconds(idleSeconds))
         print("replayed \(count) dead letters from \(topic)")
     }

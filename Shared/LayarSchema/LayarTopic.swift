@@ -25,6 +25,28 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     /// (an export's part holds the person's data). Read by intake alone.
     case privacyAnswers = "layar.privacy.answers.v1"
 
+    /// The services that write the topic: its owner, or every service but intake for the
+    /// answers to data-subject requests. Together with ``LayarConsumerGroup/all`` this is what
+    /// the brokers' ACLs allow (``KafkaAccessTable``).
+    public var writers: [LayarServiceName] {
+        switch self {
+        case .intakeReferrals, .intakeContacts, .intakePrivacy: [.intake]
+        case .verificationResults: [.verification]
+        case .assignmentCases: [.assignment]
+        case .surveyInvitations: [.survey]
+        case .notificationDeliveries: [.notification]
+        case .privacyAnswers: [.verification, .assignment, .notification, .survey]
+        }
+    }
+
+    /// The services that read the topic, from the consumer-group table.
+    public var readers: [LayarServiceName] {
+        Array(Set(LayarConsumerGroup.all.filter { $0.topics.contains(self) }.map(\.service))).sorted()
+    }
+
+    /// The prefix of every partner agency's offer topic: only assignment writes (and creates) there.
+    public static let partnerTopicPrefix = "layar.partner."
+
     /// The topic where the partner agency with `prefix` receives its offers: one topic per agency,
     /// so prefixed Kafka ACLs let each agency read its own and nobody else's.
     public static func partnerOffers(prefix: String) -> String {

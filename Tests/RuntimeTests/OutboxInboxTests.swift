@@ -88,7 +88,7 @@ struct OutboxInboxTests {
     ) throws -> InboxConsumer {
         var consumer = InboxConsumer(
             name: name, topics: [LayarTopic.intakeReferrals.rawValue], handler: handler, pool: database.pool,
-            producer: producer, brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger
+            producer: producer, kafka: try TestEnvironment.kafkaEndpoint(), logger: TestEnvironment.logger
         )
         consumer.maximumAttempts = 3
         return consumer
@@ -229,7 +229,7 @@ struct OutboxInboxTests {
         func member(_ handler: SlowHandler) throws -> InboxConsumer {
             InboxConsumer(
                 name: name, topics: [topic], handler: handler, pool: database.pool, producer: producer,
-                brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger
+                kafka: try TestEnvironment.kafkaEndpoint(), logger: TestEnvironment.logger
             )
         }
         func applied() async throws -> Int {
@@ -329,7 +329,7 @@ struct OutboxInboxTests {
         poison.value = [0xde, 0xad]
         try await inbox.process(poison)
 
-        let replayer = DeadLetterReplayer(brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger)
+        let replayer = DeadLetterReplayer(kafka: try TestEnvironment.kafkaEndpoint(), logger: TestEnvironment.logger)
         // The idle time covers the consumer group's first join.
         #expect(try await replayer.replay(topic: inbox.deadLetterTopic, idle: .seconds(15)) == 1)
         #expect(try await replayer.replay(topic: inbox.deadLetterTopic, idle: .seconds(8)) == 0, "not replayed twice")

@@ -91,7 +91,7 @@ struct TracePropagationTests {
         let handler = TraceRecordingHandler()
         let inbox = InboxConsumer(
             name: "test.trace.\(database.schema)", topics: [LayarTopic.intakeReferrals.rawValue], handler: handler,
-            pool: database.pool, producer: producer, brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger
+            pool: database.pool, producer: producer, kafka: try TestEnvironment.kafkaEndpoint(), logger: TestEnvironment.logger
         )
         try await inbox.process(published)
         let seen = handler.seen.entries.withLock { $0 }

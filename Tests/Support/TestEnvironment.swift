@@ -1,4 +1,5 @@
 import Foundation
+import LayarKafka
 import LayarPostgres
 import Logging
 
@@ -17,6 +18,8 @@ public enum TestEnvironment {
 
     public static func databaseURL() throws -> String { try value("LAYAR_TEST_DATABASE_URL") }
     public static func kafkaBrokers() throws -> String { try value("KAFKA_BROKERS") }
+    /// The dev broker: plaintext on loopback.
+    public static func kafkaEndpoint() throws -> KafkaEndpoint { KafkaEndpoint(bootstrapServers: try kafkaBrokers()) }
     public static func binDirectory() throws -> String { try value("LAYAR_BIN_DIR") }
 
     /// The URL of `service`'s own role in the test database.

@@ -11,7 +11,9 @@ enum RDKafka {
         for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
             if rd_kafka_conf_set(conf, key, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                throw KafkaError(kind: .configuration, message: "\(key)=\(value): \(text(errorText))")
+                // A secret's value never reaches the error (and so the log).
+                let shown = key.hasSuffix("password") ? "<hidden>" : value
+                throw KafkaError(kind: .configuration, message: "\(key)=\(shown): \(text(errorText))")
             }
         }
         if type == RD_KAFKA_PRODUCER {

@@ -1,3 +1,4 @@
+import LayarKafka
 import LayarPostgres
 import Logging
 
@@ -12,8 +13,9 @@ public struct ServiceConfiguration: Sendable {
     public var databasePoolSize: Int
     /// `LAYAR_DB_STATEMENT_TIMEOUT_MS`.
     public var statementTimeoutMilliseconds: Int
-    /// `KAFKA_BROKERS`: bootstrap servers.
-    public var kafkaBrokers: String
+    /// `KAFKA_BROKERS` and the `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*`, `KAFKA_SSL_*` settings:
+    /// where the brokers are and as whom the service connects (see ``EnvironmentReader/kafkaEndpoint(defaultUsername:)``).
+    public var kafka: KafkaEndpoint
     /// `LAYAR_GRPC_HOST` and `LAYAR_GRPC_PORT`: where the gRPC API listens.
     public var grpcHost: String
     public var grpcPort: Int
@@ -33,13 +35,13 @@ public struct ServiceConfiguration: Sendable {
 
     public init(
         serviceName: String, databaseURL: String, databasePoolSize: Int = 4, statementTimeoutMilliseconds: Int = 15_000,
-        kafkaBrokers: String, grpcHost: String = "127.0.0.1", grpcPort: Int, logLevel: Logger.Level = .info
+        kafka: KafkaEndpoint, grpcHost: String = "127.0.0.1", grpcPort: Int, logLevel: Logger.Level = .info
     ) {
         self.serviceName = serviceName
         self.databaseURL = databaseURL
         self.databasePoolSize = databasePoolSize
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
-        self.kafkaBrokers = kafkaBrokers
+        self.kafka = kafka
         self.grpcHost = grpcHost
         self.grpcPort = grpcPort
         self.logLevel = logLevel
@@ -53,7 +55,7 @@ public struct ServiceConfiguration: Sendable {
         let databaseURL = reader.required(
             "LAYAR_DATABASE_URL", "the PostgreSQL URI with this service's role, e.g. postgresql://\(serviceName):secret@127.0.0.1:5432/layar"
         )
-        let brokers = reader.required("KAFKA_BROKERS", "Kafka bootstrap servers, e.g. 127.0.0.1:9092")
+        let kafka = reader.kafkaEndpoint(defaultUsername: "layar-\(serviceName)")
         let poolSize = reader.integer("LAYAR_DB_POOL_SIZE", default: 4, in: 1...64)
         let timeout = reader.integer("LAYAR_DB_STATEMENT_TIMEOUT_MS", default: 15_000, in: 100...600_000)
         let host = reader.optional("LAYAR_GRPC_HOST", default: "127.0.0.1")
@@ -68,7 +70,7 @@ public struct ServiceConfiguration: Sendable {
         try reader.validate()
         var configuration = ServiceConfiguration(
             serviceName: serviceName, databaseURL: databaseURL, databasePoolSize: poolSize,
-            statementTimeoutMilliseconds: timeout, kafkaBrokers: brokers, grpcHost: host, grpcPort: port,
+            statementTimeoutMilliseconds: timeout, kafka: kafka, grpcHost: host, grpcPort: port,
             logLevel: Logger.Level(rawValue: level) ?? .info
         )
         configuration.logFormat = format

@@ -7,22 +7,26 @@ import Logging
 /// was meanwhile applied is skipped. The replayer's own consumer group remembers what it
 /// replayed, so running it twice does not replay twice.
 public struct DeadLetterReplayer: Sendable {
-    public var brokers: String
+    public var kafka: KafkaEndpoint
     public var logger: Logger
 
-    public init(brokers: String, logger: Logger) {
-        self.brokers = brokers
+    public init(kafka: KafkaEndpoint, logger: Logger) {
+        self.kafka = kafka
         self.logger = logger
     }
+
+    /// The replayer's group for `topic`: under the operators' group prefix (`layarctl-`), which
+    /// their Kafka principal may use (see `KafkaAccessTable`).
+    public static func groupID(replaying topic: String) -> String { "layarctl-replay.\(topic)" }
 
     /// Replays up to `limit` dead letters of `topic`, stopping after `idle` without new ones (the
     /// idle time also covers joining the consumer group, a few seconds). Returns how many were
     /// replayed.
     public func replay(topic: String, limit: Int = .max, idle: Duration = .seconds(15)) async throws -> Int {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: "\(topic).replayer", topics: [topic])
+        var configuration = KafkaConsumerConfiguration(endpoint: kafka, groupID: Self.groupID(replaying: topic), topics: [topic])
         configuration.clientID = "layar.dlq-replayer"
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-        let producer = try KafkaProducer(configuration: .init(bootstrapServers: brokers), logger: logger)
+        let producer = try KafkaProducer(configuration: .init(endpoint: kafka), logger: logger)
         var replayed = 0
         do {
             var iterator = consumer.messages.makeAsyncIterator()

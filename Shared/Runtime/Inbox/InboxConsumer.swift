@@ -24,7 +24,8 @@ public struct InboxConsumer: Service {
     public var handler: any EventHandler
     public var pool: PostgresPool
     public var producer: KafkaProducer
-    public var brokers: String
+    /// The brokers, and the service's own principal on them.
+    public var kafka: KafkaEndpoint
     public var logger: Logger
     public var maximumAttempts = 5
     /// At most this many already-fetched messages share a transaction.
@@ -32,21 +33,21 @@ public struct InboxConsumer: Service {
 
     public init(
         name: String, topics: [String], handler: any EventHandler, pool: PostgresPool, producer: KafkaProducer,
-        brokers: String, logger: Logger
+        kafka: KafkaEndpoint, logger: Logger
     ) {
         self.name = name
         self.topics = topics
         self.handler = handler
         self.pool = pool
         self.producer = producer
-        self.brokers = brokers
+        self.kafka = kafka
         self.logger = logger
     }
 
     public var deadLetterTopic: String { "\(name).dlq" }
 
     public func run() async throws {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: name, topics: topics)
+        var configuration = KafkaConsumerConfiguration(endpoint: kafka, groupID: name, topics: topics)
         configuration.clientID = name
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         // Graceful shutdown cancels the loop between messages; the message in hand is finished,

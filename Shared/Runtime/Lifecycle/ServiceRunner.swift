@@ -110,9 +110,11 @@ public enum ServiceRunner {
     ) async throws {
         try await migrate(definition, pool: pool, logger: logger)
 
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
+        var producerConfiguration = KafkaProducerConfiguration(endpoint: configuration.kafka)
         producerConfiguration.clientID = "layar.\(definition.name)"
-        producerConfiguration.topics = LayarTopic.allCases.map(\.rawValue)
+        // Looked up as it connects: only the topics the service writes (its principal may describe no others).
+        producerConfiguration.topics = LayarTopic.allCases
+            .filter { topic in topic.writers.contains { $0.rawValue == definition.name } }.map(\.rawValue)
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         // Personal data is sealed under keys the database holds wrapped: nothing starts without them.
         let keyStore = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
@@ -131,7 +133,7 @@ public enum ServiceRunner {
             services.append(InboxConsumer(
                 name: "layar.\(definition.name).\(consumer.name)", topics: consumer.topics,
                 handler: consumer.handler(context), pool: pool, producer: producer,
-                brokers: configuration.kafkaBrokers, logger: logger
+                kafka: configuration.kafka, logger: logger
             ))
         }
         services += definition.background(context)
