@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates the development secrets compose.yaml reads, into deploy/.secrets/ (git-ignored):
-# random passwords for the database roles and the portal's administrator, a local CA with the
-# Kafka broker's TLS certificate for the partner listener (SASL_SSL), one sample partner user,
+# random passwords for the database roles, the portal's administrator and each service's Kafka
+# user, a local CA with the Kafka broker's TLS certificate (every listener), one sample partner user,
 # and the Ed25519 key pair of the staff tokens. For a laptop only: production secrets come from the operations team's secret store.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,6 +27,13 @@ ln -sf "$out/layar.env" .env
 # shellcheck disable=SC1091
 source "$out/layar.env"
 
+# The services' and operators' Kafka users (SCRAM-SHA-512): one password file each, mounted into
+# that service's container only; kafka-init creates the users and their ACLs.
+mkdir -p "$out/kafka-users"
+for user in layar-intake layar-verification layar-assignment layar-notification layar-survey layar-operator; do
+  password > "$out/kafka-users/$user"
+done
+
 # Partner agencies: one SCRAM-SHA-512 user each (name = the agency's topic prefix).
 {
   echo "# agency-user password (SCRAM-SHA-512); the user reads layar.partner.<agency>.* only"
@@ -42,7 +49,16 @@ openssl x509 -req -in "$out/broker.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" -
   -extfile "$out/broker.ext" -out "$out/broker.crt" 2>/dev/null
 openssl pkcs12 -export -in "$out/broker.crt" -inkey "$out/broker.key" -certfile "$out/ca.crt" -name kafka \
   -passout "pass:$KAFKA_TLS_PASSWORD" -out "$out/broker.p12"
-openssl pkcs12 -export -nokeys -in "$out/ca.crt" -name ca -passout "pass:$KAFKA_TLS_PASSWORD" -out "$out/truststore.p12" 2>/dev/null || true
+# The broker's own certificate as a client: the super user, for kafka-init and the health check.
+cat > "$out/kafka-admin.properties" <<PROPERTIES
+security.protocol=SSL
+ssl.keystore.type=PKCS12
+ssl.keystore.location=/etc/kafka/secrets/broker.p12
+ssl.keystore.password=$KAFKA_TLS_PASSWORD
+ssl.key.password=$KAFKA_TLS_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=/etc/kafka/secrets/ca.crt
+PROPERTIES
 rm -f "$out/broker.csr" "$out/broker.ext" "$out/ca.srl"
 
 # Staff tokens: the portal signs with the private key, the services hold the public one (dev-1).
@@ -58,7 +74,9 @@ done
 
 chmod 600 "$out"/*.* "$out/partners.txt"
 # The containers' users must read what they mount.
-chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/partners.txt" "$out/token-signing.pem" "$out/token-keys/dev-1.pem"
+chmod 644 "$out/broker.p12" "$out/ca.crt" "$out/partners.txt" "$out/token-signing.pem" "$out/token-keys/dev-1.pem" \
+  "$out/kafka-admin.properties" "$out"/kafka-users/*
+chmod 755 "$out/kafka-users"
 chmod 755 "$out/token-keys" "$out/data-keys" "$out"/data-keys/*
 chmod 644 "$out"/data-keys/*/dev-1.key  # read by the containers' user; a real secret store mounts them 0400
 echo "development secrets written to deploy/$out (partners connect with deploy/$out/ca.crt)"

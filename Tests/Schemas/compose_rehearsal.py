@@ -18,8 +18,16 @@ a PostgreSQL cluster of the rehearsal's own, this:
    services' topics on the broker, the consumers, a case worker), and asks the portal for its pages;
 5. stops every service with SIGTERM, in reverse order; each must exit 0.
 
-Kafka and its init job (topics, partner users) are the broker given as KAFKA_BROKERS (the dev broker
-creates topics on first use); that job itself needs the Kafka image and is not run.
+Kafka is the broker given as KAFKA_BROKERS (the dev broker, which creates topics on first use and
+speaks plaintext only). So:
+- compose's init job, deploy/kafka/init-kafka.sh, runs with its environment and mounted files but
+  with recording stand-ins for the Kafka image's kafka-topics/-configs/-acls tools; the rehearsal
+  checks that it creates every topic, every service user with that user's password file, and
+  every ACL of deploy/kafka/layar-kafka.txt, and the partner users;
+- each service first runs `migrate` with exactly its compose settings, Kafka's SASL_SSL ones
+  included (the configuration is read and checked before anything else: a missing password file
+  or CA stops it), and checks that it mounts its own user's password; it is then served with
+  KAFKA_SECURITY_PROTOCOL=plaintext, all else unchanged, for the dev broker.
 
 Environment: LAYAR_BIN_DIR, LAYAR_COMPOSE_DIR (the scratch deploy/), KAFKA_BROKERS,
 LAYAR_REHEARSAL_PG_HOST (socket directory) and LAYAR_REHEARSAL_PG_PORT, LAYAR_REHEARSAL_PORT_BASE.
@@ -146,6 +154,78 @@ check = postgres["healthcheck"]["test"]
 if check[0] != "CMD-SHELL" or subprocess.run(["sh", "-c", check[1]], env=pg_environment).returncode != 0:
     fail(f"postgres: its health check {check} does not pass")
 
+# --- Kafka's init job, with recording stand-ins for the Kafka tools ----------------------------
+
+def rehearse_kafka_init():
+    init = compose["services"]["kafka-init"]
+    variables = container_environment("kafka-init")
+    tools = pathlib.Path(tempfile.mkdtemp(dir=COMPOSE_DIR, prefix="kafka-tools-"))
+    calls = tools / "calls.log"
+    for tool in ("kafka-topics.sh", "kafka-configs.sh", "kafka-acls.sh"):
+        (tools / tool).write_text(f'#!/bin/sh\nprintf "%s" "$(basename "$0")" >> "{calls}"\n'
+                                  f'for a in "$@"; do printf " %s" "$a" >> "{calls}"; done\necho >> "{calls}"\n')
+        (tools / tool).chmod(0o755)
+    variables["KAFKA_BIN"] = str(tools)
+    entry = init["entrypoint"]
+    script = None
+    for volume in init.get("volumes") or []:
+        source, target = str(volume).split(":")[:2]
+        if target == entry[-1]:
+            script = (COMPOSE_DIR / source).resolve()
+    if entry[0] != "/bin/bash" or script is None:
+        fail(f"kafka-init: its entrypoint {entry} does not run a mounted script")
+    result = subprocess.run(["bash", str(script)], env=variables, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        fail(f"kafka-init: {script.name} exited {result.returncode}: {result.stderr.strip()[-400:]}")
+    made = calls.read_text().splitlines()
+    table = pathlib.Path(variables["LAYAR_KAFKA_TABLE"]).read_text().splitlines()
+    users_dir = pathlib.Path(variables["LAYAR_KAFKA_USERS_DIR"])
+    missing = []
+    for line in table:
+        kind, _, rest = line.partition(" ")
+        if kind == "topic":
+            wanted = f" --create --if-not-exists --topic {rest} "
+            found = any(call.startswith("kafka-topics.sh") and wanted in call + " " for call in made)
+        elif kind == "user":
+            password = (users_dir / rest).read_text().strip()
+            found = any(call.startswith("kafka-configs.sh") and f"--entity-name {rest} " in call
+                        and f"password={password}]" in call for call in made)
+        elif kind == "acl":
+            principal, resource, pattern, name, operations = rest.split(" ")
+            flags = "".join(f" --operation {operation}" for operation in operations.split(","))
+            wanted = f"--allow-principal User:{principal}{flags} --{resource} {name} --resource-pattern-type {pattern}"
+            found = any(call.startswith("kafka-acls.sh") and wanted in call for call in made)
+        else:
+            continue
+        if not found:
+            missing.append(line)
+    if missing:
+        fail(f"kafka-init did not apply {len(missing)} lines of {variables['LAYAR_KAFKA_TABLE']}, e.g. {missing[:3]}")
+    if any("ANONYMOUS" in call for call in made):
+        fail("kafka-init grants something to User:ANONYMOUS")
+    say(f"kafka-init: {len(made)} Kafka admin calls cover the {sum(1 for line in table if not line.startswith('#'))} lines of the topic table "
+        f"({result.stdout.strip().splitlines()[0] if result.stdout.strip() else 'no output'})")
+
+
+rehearse_kafka_init()
+
+
+def check_kafka_settings(name, variables, argv):
+    """The service's compose Kafka settings are accepted as they are (run with `migrate`), and its
+    password file is its own user's; returns the variables to serve with on the dev broker."""
+    if variables.get("KAFKA_SECURITY_PROTOCOL", "plaintext") == "plaintext":
+        fail(f"{name}: compose lets it speak plaintext to Kafka")
+    user = variables.get("KAFKA_SASL_USERNAME", f"layar-{name}")
+    mounted = {target: source for source, target in (str(v).split(":")[:2] for v in compose["services"][name].get("volumes") or [])}
+    container_file = compose["services"][name]["environment"].get("KAFKA_SASL_PASSWORD_FILE", "")
+    if pathlib.PurePath(mounted.get(container_file, "")).name != user:
+        fail(f"{name}: {container_file} is mounted from {mounted.get(container_file)}, not the password of its Kafka user {user}")
+    result = subprocess.run([argv[0], "migrate"], env=variables, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        fail(f"{name}: `migrate` with compose's Kafka settings exited {result.returncode}: {result.stderr.strip()[-400:]}")
+    return variables | {"KAFKA_SECURITY_PROTOCOL": "plaintext"}
+
+
 # --- The services ----------------------------------------------------------------------------
 
 running = []  # (name, process)
@@ -203,6 +283,8 @@ try:
     for name in order:
         variables = container_environment(name)
         argv = local_argv(BIN, products[name], start_argv(compose["services"][name]))
+        if "KAFKA_BROKERS" in variables:
+            variables = check_kafka_settings(name, variables, argv)
         log = open(LOGS / f"{name}.log", "w")
         running.append((name, subprocess.Popen(argv, env=variables, stdout=log, stderr=subprocess.STDOUT, cwd=COMPOSE_DIR)))
         started = time.monotonic()
