@@ -28,8 +28,12 @@ public enum PortalServer {
         _ configuration: PortalConfiguration, clock: LayarClock, pool: PostgresPool, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
+        if let limit = ContainerMemoryLimit.current() {
+            try configuration.checkHashingFitsMemory(limitBytes: limit)
+        }
         let accounts = StaffAccounts(
-            pool: pool, clock: clock, sessionHours: configuration.sessionHours, passwordCost: configuration.passwordCost
+            pool: pool, clock: clock, sessionHours: configuration.sessionHours, passwordCost: configuration.passwordCost,
+            hashing: PasswordHashingPool(concurrency: configuration.hashingConcurrency, queueLimit: configuration.hashingQueue)
         )
         if let password = configuration.adminPassword {
             try await accounts.upsert(

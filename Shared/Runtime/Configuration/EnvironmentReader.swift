@@ -54,6 +54,11 @@ public struct EnvironmentReader {
 /// Missing or invalid configuration, one line per variable.
 public struct ConfigurationError: Error, CustomStringConvertible {
     public var problems: [String]
+
+    public init(problems: [String]) {
+        self.problems = problems
+    }
+
     public var description: String {
         "invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     }

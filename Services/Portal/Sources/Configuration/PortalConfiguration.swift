@@ -23,6 +23,11 @@ public struct PortalConfiguration: Sendable {
     /// `LAYAR_PORTAL_PASSWORD_LOG_N` (16): scrypt's cost as log2 N (r = 8, p = 2); lower only
     /// where hashing speed matters more than guessing cost (the test stacks use 12).
     public var passwordCost: PasswordHasher.Cost = .standard
+    /// `LAYAR_PORTAL_HASHING_CONCURRENCY` (2) and `LAYAR_PORTAL_HASHING_QUEUE` (16): how many
+    /// password hashes run at once, and how many sign-ins may wait for one (beyond, "busy").
+    /// Each running hash holds the cost's table (64 MiB at the standard cost).
+    public var hashingConcurrency = 2
+    public var hashingQueue = 16
     /// `LAYAR_TOKEN_SIGNING_KEY_FILE` / `LAYAR_TOKEN_SIGNING_KEY_ID`: the Ed25519 private key (PEM)
     /// that signs staff tokens for the services, and its id (the services hold `<id>.pem`).
     public var tokenSigningKeyFile: String?
@@ -71,6 +76,8 @@ public struct PortalConfiguration: Sendable {
         let secure = reader.choice("LAYAR_PORTAL_SECURE_COOKIES", default: "false", among: ["true", "false"])
         let hours = reader.integer("LAYAR_PORTAL_SESSION_HOURS", default: 10, in: 1...24)
         let passwordLogN = reader.integer("LAYAR_PORTAL_PASSWORD_LOG_N", default: PasswordHasher.Cost.standard.logN, in: 10...20)
+        let hashingConcurrency = reader.integer("LAYAR_PORTAL_HASHING_CONCURRENCY", default: 2, in: 1...16)
+        let hashingQueue = reader.integer("LAYAR_PORTAL_HASHING_QUEUE", default: 16, in: 0...1000)
         let signingKey = reader.optional("LAYAR_TOKEN_SIGNING_KEY_FILE", default: "")
         let signingKeyID = reader.optional("LAYAR_TOKEN_SIGNING_KEY_ID", default: "portal-1")
         let level = reader.choice("LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue))
@@ -83,9 +90,28 @@ public struct PortalConfiguration: Sendable {
         )
         configuration.logFormat = format
         configuration.passwordCost.logN = passwordLogN
+        configuration.hashingConcurrency = hashingConcurrency
+        configuration.hashingQueue = hashingQueue
         configuration.tokenSigningKeyFile = signingKey.isEmpty ? nil : signingKey
         configuration.tokenSigningKeyID = signingKeyID
         return configuration
+    }
+
+    /// What the portal needs besides password hashing (measured: 40-60 MiB resident serving pages).
+    public static let baseMemoryBytes = 96 << 20
+
+    /// Fails unless the hashes that may run at once, with the portal's own needs, fit in
+    /// `limitBytes` (the container's memory limit): a burst of sign-ins must not get the
+    /// portal killed for memory.
+    public func checkHashingFitsMemory(limitBytes: Int) throws {
+        let needed = Self.baseMemoryBytes + hashingConcurrency * passwordCost.memory
+        guard needed <= limitBytes else {
+            throw ConfigurationError(problems: [
+                "LAYAR_PORTAL_HASHING_CONCURRENCY=\(hashingConcurrency) needs \(needed >> 20) MiB at scrypt log N \(passwordCost.logN) "
+                    + "(\(passwordCost.memory >> 20) MiB per hash + \(Self.baseMemoryBytes >> 20) MiB), more than the memory limit of "
+                    + "\(limitBytes >> 20) MiB: lower the concurrency or raise the limit",
+            ])
+        }
     }
 
     public var postgres: PostgresConfiguration {

@@ -28,6 +28,13 @@ struct StaffLoginRoutes {
                 return page(FormState(values: input), notice: .error("Nama pengguna atau kata sandi salah."), status: .unauthorized)
             case .locked:
                 return page(FormState(values: input), notice: .error("Terlalu banyak percobaan salah. Akun dikunci 15 menit."), status: .tooManyRequests)
+
+            case .busy:
+                var response = page(
+                    FormState(values: input), notice: .error("Layanan masuk sedang sibuk. Silakan coba lagi sebentar."), status: .serviceUnavailable
+                )
+                response.headers[.retryAfter] = "5"
+                return response
             }
         }
         router.post("/staf/keluar") { request, context in

@@ -23,7 +23,7 @@ public enum PasswordHasher {
         public static let standard = Cost(logN: 16, p: 2)
 
         /// Bytes scrypt needs: 128 · r · N for its table, plus 128 · r · p for its blocks.
-        var memory: Int { 128 * r * ((1 << logN) + p) + 1 << 20 }
+        public var memory: Int { 128 * r * ((1 << logN) + p) + 1 << 20 }
     }
 
     public static func hash(_ password: String, cost: Cost = .standard) throws -> String {

@@ -13,16 +13,22 @@ public struct StaffAccounts: Sendable {
     var sessionLength: Duration = .seconds(10 * 3600)
     /// The cost new password hashes are made with (and older ones raised to at sign-in).
     let passwordCost: PasswordHasher.Cost
+    /// Where hashes run: off the cooperative pool, a bounded number at a time.
+    let hashing: PasswordHashingPool
     /// Verified against for an unknown user, so that the answer takes as long as for a known one.
     private let decoyHash: String
     static let lockAfterFailures = 5
     static let lockSeconds = 15 * 60
 
-    public init(pool: PostgresPool, clock: LayarClock, sessionHours: Int = 10, passwordCost: PasswordHasher.Cost = .standard) {
+    public init(
+        pool: PostgresPool, clock: LayarClock, sessionHours: Int = 10, passwordCost: PasswordHasher.Cost = .standard,
+        hashing: PasswordHashingPool = PasswordHashingPool(concurrency: 2, queueLimit: 16)
+    ) {
         self.pool = pool
         self.clock = clock
         self.sessionLength = .seconds(sessionHours * 3600)
         self.passwordCost = passwordCost
+        self.hashing = hashing
         self.decoyHash = (try? PasswordHasher.hash("decoy", cost: passwordCost)) ?? ""
     }
 
@@ -31,7 +37,8 @@ public struct StaffAccounts: Sendable {
         username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String
     ) async throws {
         let now = clock.now
-        let hash = try PasswordHasher.hash(password, cost: passwordCost)
+        let cost = passwordCost
+        let hash = try await hashing.run { Result { try PasswordHasher.hash(password, cost: cost) } }.get()
         try await pool.query(
             """
             INSERT INTO staff_accounts (username, display_name, roles, case_worker_id, password_hash, created_at, updated_at)
@@ -47,6 +54,8 @@ public struct StaffAccounts: Sendable {
         case signedIn(token: String, session: StaffSession)
         case refused
         case locked
+        /// Every hashing slot and queue place is taken: try again shortly (nothing was checked).
+        case busy
     }
 
     /// Checks a password and opens a session. The same answer for an unknown user and a wrong
@@ -57,13 +66,26 @@ public struct StaffAccounts: Sendable {
             """
             SELECT password_hash, locked_until FROM staff_accounts WHERE username = $1 AND active
             """, [username])
+        let decoy = decoyHash
         guard let row = rows.first else {
-            _ = PasswordHasher.verify(password, against: decoyHash)
-            return .refused
+            return (try? await hashing.run { PasswordHasher.verify(password, against: decoy) }) == nil ? .busy : .refused
         }
         if let lockedUntil = try row.decode(Date?.self, "locked_until"), lockedUntil > now { return .locked }
         let stored = try row.decode(String.self, "password_hash")
-        guard PasswordHasher.verify(password, against: stored) else {
+        let cost = passwordCost
+        // An older or cheaper hash is replaced while the password is at hand (hashed here, before
+        // the transaction, so that no connection waits on a hash).
+        let check: (matches: Bool, rehash: String?)
+        do {
+            check = try await hashing.run {
+                let matches = PasswordHasher.verify(password, against: stored)
+                let rehash = matches && PasswordHasher.needsRehash(stored, cost: cost) ? try? PasswordHasher.hash(password, cost: cost) : nil
+                return (matches, rehash)
+            }
+        } catch is PasswordHashingPool.Busy {
+            return .busy
+        }
+        guard check.matches else {
             try await pool.query(
                 """
                 UPDATE staff_accounts SET failed_logins = failed_logins + 1,
@@ -77,12 +99,8 @@ public struct StaffAccounts: Sendable {
         try await pool.withTransaction { connection in
             try await connection.query(
                 "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE username = $1", [username])
-            // An older or cheaper hash is replaced while the password is at hand.
-            if PasswordHasher.needsRehash(stored, cost: passwordCost) {
-                try await connection.query(
-                    "UPDATE staff_accounts SET password_hash = $2 WHERE username = $1",
-                    [username, try PasswordHasher.hash(password, cost: passwordCost)]
-                )
+            if let rehash = check.rehash {
+                try await connection.query("UPDATE staff_accounts SET password_hash = $2 WHERE username = $1", [username, rehash])
             }
             try await connection.query("DELETE FROM staff_sessions WHERE expires_at < $1", [now])
             try await connection.query(
