@@ -6,6 +6,9 @@ public enum LayarServiceName: String, CaseIterable, Sendable, Comparable {
     /// The service's Kafka user (SASL SCRAM user, Strimzi `KafkaUser`).
     public var kafkaPrincipal: String { "layar-\(rawValue)" }
 
+    /// The CloudEvents `source` of the service's events (`ce_source`).
+    public var eventSource: String { "/layar/\(rawValue)" }
+
     /// The prefix of the service's consumer groups (and so of their dead-letter topics).
     public var groupPrefix: String { "layar.\(rawValue)." }
 

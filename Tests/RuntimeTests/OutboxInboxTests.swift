@@ -77,7 +77,7 @@ struct OutboxInboxTests {
             topic: LayarTopic.intakeReferrals.rawValue, partition: 0, offset: offset, key: Array(event.referralID.utf8),
             value: try event.serializedBytes(),
             headers: CloudEventHeaders.make(
-                id: id, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test", subject: event.referralID,
+                id: id, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/intake", subject: event.referralID,
                 time: OutboxInboxTests.clock.now
             )
         )
@@ -219,7 +219,7 @@ struct OutboxInboxTests {
                     topic: topic, key: Array(referralID.utf8),
                     value: try Layar_V1_ReferralSubmitted.with { $0.referralID = referralID }.serializedBytes(),
                     headers: CloudEventHeaders.make(
-                        id: UUID().uuidString, type: Layar_V1_ReferralSubmitted.eventType, source: "/layar/test",
+                        id: UUID().uuidString, type: Layar_V1_ReferralSubmitted.eventType, source: LayarServiceName.intake.eventSource,
                         subject: referralID, time: OutboxInboxTests.clock.now
                     )
                 )
@@ -286,7 +286,7 @@ struct OutboxInboxTests {
             }, on: connection)
             throw Abort()
         }
-        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test",
+        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: LayarServiceName.intake.eventSource,
             clock: OutboxInboxTests.clock.clock, logger: TestEnvironment.logger
         )
         #expect(try await relay.publishBatch() == 3)
@@ -373,7 +373,7 @@ struct OutboxInboxTests {
             _ = try await outbox.append(Layar_V1_ReferralSubmitted.with { $0.referralID = UUID().uuidString.lowercased() }, on: connection)
         }
         let relay = OutboxRelay(
-            pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test", clock: clock.clock,
+            pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: LayarServiceName.intake.eventSource, clock: clock.clock,
             logger: TestEnvironment.logger
         )
         func unpublished() async throws -> [String] {

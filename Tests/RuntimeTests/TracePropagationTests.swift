@@ -68,7 +68,7 @@ struct TracePropagationTests {
         let stored = try #require(try await database.pool.query("SELECT traceparent FROM outbox").first).decode(String.self, "traceparent")
         #expect(stored.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && stored != Self.parent)
 
-        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: "/layar/test",
+        let relay = OutboxRelay(pool: database.pool, producer: producer, cipher: OutboxInboxTests.cipher, source: LayarServiceName.intake.eventSource,
             clock: OutboxInboxTests.clock.clock, logger: TestEnvironment.logger
         )
         #expect(try await relay.publishBatch() == 1)

@@ -29,7 +29,9 @@ struct PoisonEventTests {
         let value: [UInt8] = garbage ? [0xFF, 0xFF, 0xFF, 0x07, 0x00, 0x13] : try type.init().serializedBytes()
         return KafkaConsumerMessage(
             topic: type.topic.rawValue, partition: 0, offset: 0, key: Array("x".utf8), value: value,
-            headers: CloudEventHeaders.make(id: UUID().uuidString, type: type.eventType, source: "/layar/test", subject: "x", time: time)
+            headers: CloudEventHeaders.make(
+                id: UUID().uuidString, type: type.eventType, source: type.topic.writers[0].eventSource, subject: "x", time: time
+            )
         )
     }
 
@@ -66,5 +68,39 @@ struct PoisonEventTests {
             try await database.drop()
         }
         #expect(checked >= 40, "every consumer of every service was fed poison (\(checked) checks)")
+    }
+
+    @Test("an event is obeyed only from a service that writes its topic: a forged erasure request is refused")
+    func forgedSourceRefused() throws {
+        let time = Date(timeIntervalSince1970: 1_796_000_000)
+        var checked = 0
+        for type in LayarEvents.all {
+            let payload: [UInt8] = try type.init().serializedBytes()
+            for service in LayarServiceName.allCases {
+                let message = KafkaConsumerMessage(
+                    topic: type.topic.rawValue, partition: 0, offset: 0, key: nil, value: payload,
+                    headers: CloudEventHeaders.make(id: UUID().uuidString, type: type.eventType, source: service.eventSource, subject: "x", time: time)
+                )
+                if type.topic.writers.contains(service) {
+                    #expect(throws: Never.self) { try InboundEvent(message) }
+                } else {
+                    #expect(throws: EventRejection.self, "\(type.eventType) from \(service)") { try InboundEvent(message) }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 60)
+        // The privacy topic obeys intake alone: not another service, not an outsider's made-up source.
+        for source in ["/layar/assignment", "/layar/intake-admin", "/layar/test", "layar/intake"] {
+            let forged = KafkaConsumerMessage(
+                topic: LayarTopic.intakePrivacy.rawValue, partition: 0, offset: 0, key: nil,
+                value: try Layar_V1_DataSubjectRequested().serializedBytes(),
+                headers: CloudEventHeaders.make(
+                    id: UUID().uuidString, type: Layar_V1_DataSubjectRequested.eventType, source: source, subject: "x", time: time
+                )
+            )
+            let rejection = #expect(throws: EventRejection.self) { try InboundEvent(forged) }
+            #expect(rejection?.reason.contains("takes events from /layar/intake only") == true)
+        }
     }
 }

@@ -21,7 +21,8 @@ public enum KafkaConsumerMessageFactory {
         KafkaConsumerMessage(
             topic: E.topic.rawValue, partition: 0, offset: offset, key: Array(event.referralID.utf8),
             value: try event.serializedBytes(),
-            headers: CloudEventHeaders.make(id: id, type: E.eventType, source: "/layar/test", subject: event.referralID, time: time)
+            // From the service that writes the topic: consumers take no other source.
+            headers: CloudEventHeaders.make(id: id, type: E.eventType, source: E.topic.writers[0].eventSource, subject: event.referralID, time: time)
         )
     }
 }

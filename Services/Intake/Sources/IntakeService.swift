@@ -10,7 +10,7 @@ public enum IntakeService {
             IntakeStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
         }
         return ServiceDefinition(
-            name: "intake", defaultPort: 50051, migrations: IntakeMigrations.all,
+            service: .intake, defaultPort: 50051, migrations: IntakeMigrations.all,
             consumers: [
                 ConsumerDefinition(
                     name: "status",

@@ -4,7 +4,7 @@ import LayarSchema
 /// The verification service: decides whether a submitted referral can go ahead.
 public enum VerificationService {
     public static let definition = ServiceDefinition(
-        name: "verification", defaultPort: 50052, migrations: VerificationMigrations.all,
+        service: .verification, defaultPort: 50052, migrations: VerificationMigrations.all,
         consumers: [
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],

@@ -22,6 +22,15 @@ public struct InboundEvent: Sendable {
         self.id = try header("ce_id")
         self.type = try header("ce_type")
         self.source = try header("ce_source")
+        // An event on a LAYAR topic comes from a service that writes that topic, or it is not
+        // obeyed (a forged DataSubjectRequested would erase a person's data). The brokers' ACLs
+        // are what authenticate a producer (each service its own principal, only the writers may
+        // write); this check also catches an event sent to the wrong topic.
+        if let topic = LayarTopic(rawValue: message.topic), !topic.writers.map(\.eventSource).contains(source) {
+            throw EventRejection(
+                "\(message.topic) takes events from \(topic.writers.map(\.eventSource).joined(separator: ", ")) only, not from \(source)"
+            )
+        }
         self.subject = message.headers.text("ce_subject") ?? ""
         self.message = message
     }

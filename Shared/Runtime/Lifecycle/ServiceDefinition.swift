@@ -1,14 +1,17 @@
 import GRPCCore
 import LayarDomain
 import LayarPostgres
+import LayarSchema
 import Logging
 import ServiceLifecycle
 
 /// What a LAYAR service is made of. The ``ServiceRunner`` turns it into a running process:
 /// migrations, outbox relay, inbox consumers and the gRPC API under one service group.
 public struct ServiceDefinition: Sendable {
-    /// "intake", "verification"...: the schema, DB role, CloudEvents source and group prefix.
-    public var name: String
+    /// Which service: its schema and DB role, Kafka principal, CloudEvents source and group prefix.
+    public var service: LayarServiceName
+    /// "intake", "verification"...
+    public var name: String { service.rawValue }
     /// Default gRPC port when `LAYAR_GRPC_PORT` is unset.
     public var defaultPort: Int
     /// Schema migrations, ``RuntimeMigrations/outboxAndInbox`` first.
@@ -28,12 +31,12 @@ public struct ServiceDefinition: Sendable {
     public var background: @Sendable (ServiceContext) -> [any Service]
 
     public init(
-        name: String, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
+        service: LayarServiceName, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
         apiNames: [String], accessPolicies: [AccessPolicy], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
         interceptors: @escaping @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
         background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
-        self.name = name
+        self.service = service
         self.defaultPort = defaultPort
         self.migrations = migrations
         self.consumers = consumers

@@ -113,8 +113,7 @@ public enum ServiceRunner {
         var producerConfiguration = KafkaProducerConfiguration(endpoint: configuration.kafka)
         producerConfiguration.clientID = "layar.\(definition.name)"
         // Looked up as it connects: only the topics the service writes (its principal may describe no others).
-        producerConfiguration.topics = LayarTopic.allCases
-            .filter { topic in topic.writers.contains { $0.rawValue == definition.name } }.map(\.rawValue)
+        producerConfiguration.topics = LayarTopic.allCases.filter { $0.writers.contains(definition.service) }.map(\.rawValue)
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         // Personal data is sealed under keys the database holds wrapped: nothing starts without them.
         let keyStore = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
@@ -125,7 +124,7 @@ public enum ServiceRunner {
         var services: [any Service] = [
             ProducerService(producer: producer),
             OutboxRelay(
-                pool: pool, producer: producer, cipher: cipher, source: "/layar/\(definition.name)", clock: clock, logger: logger
+                pool: pool, producer: producer, cipher: cipher, source: definition.service.eventSource, clock: clock, logger: logger
             ),
             DataKeyRefresher(store: keyStore, cipher: cipher, logger: logger),
         ]
