@@ -220,13 +220,29 @@ for doc in resources:
 
 partitions = int(re.search(r"LAYAR_TOPIC_PARTITIONS:-(\d+)", (DEPLOY / "kafka/init-kafka.sh").read_text()).group(1))
 overlay_replicas = {}
+overlay_patches = []  # (path, Deployment document) of the overlays' strategic-merge patches
+# Written for kustomize v2.0.3 (Debian 12's kubectl 1.20) too: none of its unknown fields, and
+# directories (bases) only under `bases:`.
+for path in K8S.rglob("kustomization.yaml"):
+    kustomization_file = yaml.safe_load(path.read_text())
+    for field in ("labels", "replicas", "patches", "components", "replacements", "sortOptions", "helmCharts"):
+        if field in kustomization_file:
+            problem(f"{path.relative_to(ROOT)}: `{field}:` is unknown to kustomize v2.0.3 (kubectl 1.20)")
+    for resource in kustomization_file.get("resources", []):
+        if (path.parent / resource).is_dir():
+            problem(f"{path.relative_to(ROOT)}: the directory {resource} belongs under `bases:` for kustomize v2.0.3")
 for path in (K8S / "overlays").rglob("kustomization.yaml"):
     overlay = yaml.safe_load(path.read_text())
-    for entry in overlay.get("replicas", []):
-        overlay_replicas[(path, entry["name"])] = entry["count"]
-    for resource in overlay.get("resources", []):
+    for resource in overlay.get("resources", []) + overlay.get("bases", []) + overlay.get("patchesStrategicMerge", []):
         if not (path.parent / resource).exists():
             problem(f"{path.relative_to(ROOT)} lists a missing {resource}")
+    for patch in overlay.get("patchesStrategicMerge", []):
+        if (path.parent / patch).is_file():
+            for doc in documents.get(path.parent / patch, []):
+                if doc.get("kind") == "Deployment":
+                    overlay_patches.append((path.parent / patch, doc))
+                    if "replicas" in doc.get("spec", {}):
+                        overlay_replicas[(path, doc["metadata"]["name"])] = doc["spec"]["replicas"]
 
 
 def by_kind(kind):
@@ -278,6 +294,17 @@ for name in SERVICES + ["portal"]:
             problem(f"k8s: no migration Job running `migrate` for layar-{name}")
         else:
             check_environment(f"k8s layar-{name}-migrate", name, [e["name"] for e in containers[0].get("env", [])])
+
+# An overlay's patches add to the base's environment: what they set must be read (the base has
+# what is required).
+for path, patch in overlay_patches:
+    name = patch["metadata"]["name"].removeprefix("layar-")
+    if name not in reads:
+        problem(f"{path.relative_to(ROOT)}: patches {patch['metadata']['name']}, which is no LAYAR Deployment")
+        continue
+    for container in patch.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+        for variable in sorted({e["name"] for e in container.get("env", [])} - reads[name][0]):
+            problem(f"{path.relative_to(ROOT)}: sets {variable} for {patch['metadata']['name']}, which layar-{name} never reads")
 
 if problems:
     print("deployment checks failed:\n  - " + "\n  - ".join(problems), file=sys.stderr)

@@ -38,6 +38,7 @@ python3 "$ROOT/Tests/Schemas/check_contracts.py"
 python3 "$ROOT/Tests/Schemas/check_personal_data.py"
 command -v openssl >/dev/null || { as_root apt-get update -q >/dev/null; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssl >/dev/null; }
 python3 "$ROOT/Tests/Schemas/check_deploy.py"
+"$ROOT/deploy/local/k8s-test.sh"
 log "running swift test"
 cd "$ROOT"
 swift test --skip-build "$@"
