@@ -20,6 +20,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         case closed
         /// The mock cluster refused a request.
         case mockCluster
+        /// An Admin API request (creating topics) failed.
+        case admin
     }
 
     public var kind: Kind

@@ -40,3 +40,34 @@ struct KafkaSecurityTests {
         #expect(error?.description.contains("not-the-broker's") == false, "the password stays out of errors")
     }
 }
+
+/// Creating topics through the Admin API (`rd_kafka_CreateTopics`). The dev broker's mock
+/// cluster has no controller for it, so only the failure path runs here: it must be bounded by
+/// the timeout, typed, and retriable. (Against a real Kafka the created/already-exists answers
+/// are read from the same result; that is not run here.)
+@Suite("Kafka admin")
+struct KafkaAdminTests {
+    @Test("CreateTopics that gets no answer fails as a retriable admin error within its timeout")
+    func boundedFailure() async throws {
+        let topic = KafkaNewTopic(name: "test.admin.\(UUID().uuidString.prefix(8).lowercased())", partitions: 3, replicationFactor: 1)
+        let started = ContinuousClock.now
+        let error = await #expect(throws: KafkaError.self) {
+            try await KafkaAdmin.createTopics([topic], endpoint: try TestEnvironment.kafkaEndpoint(), timeout: .seconds(2), logger: TestEnvironment.logger)
+        }
+        #expect(error?.kind == .admin)
+        #expect(error?.isRetriable == true)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test("a topic librdkafka cannot describe is refused before anything is sent")
+    func invalidTopic() async throws {
+        let error = await #expect(throws: KafkaError.self) {
+            try await KafkaAdmin.createTopics(
+                [KafkaNewTopic(name: "bad", partitions: -7, replicationFactor: 1)], endpoint: try TestEnvironment.kafkaEndpoint(),
+                timeout: .seconds(2), logger: TestEnvironment.logger
+            )
+        }
+        #expect(error?.kind == .admin)
+        #expect(error?.description.contains("bad") == true)
+    }
+}

@@ -140,6 +140,8 @@ start_broker() {
   for i in $(seq 100); do [ -s "$DATA/broker.addr" ] && break; sleep 0.1; done
   [ -s "$DATA/broker.addr" ] || die "the dev broker did not start: see $DATA/devbroker.log"
   export KAFKA_BROKERS=$(cat "$DATA/broker.addr")
+  # Its mock cluster creates topics on first use and has no CreateTopics (Admin API).
+  export KAFKA_TOPIC_CREATION=broker
   log "dev broker (librdkafka mock cluster) at $KAFKA_BROKERS"
 }
 

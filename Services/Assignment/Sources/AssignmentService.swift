@@ -34,7 +34,7 @@ public enum AssignmentService {
             api: { context in
                 let registry = RegistryStore(cases: store(context))
                 return [
-                    AssignmentAPI(store: store(context), registry: registry),
+                    AssignmentAPI(store: store(context), registry: registry, topics: context.topics),
                     PartnerAPI(store: store(context), registry: registry),
                 ]
             },

@@ -16,6 +16,12 @@ public struct ServiceConfiguration: Sendable {
     /// `KAFKA_BROKERS` and the `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*`, `KAFKA_SSL_*` settings:
     /// where the brokers are and as whom the service connects (see ``EnvironmentReader/kafkaEndpoint(defaultUsername:)``).
     public var kafka: KafkaEndpoint
+    /// `KAFKA_TOPIC_CREATION` (`admin`, or `broker` where the broker creates topics itself),
+    /// `KAFKA_TOPIC_PARTITIONS` (6) and `KAFKA_TOPIC_REPLICATION` (3): how topics a service adds
+    /// while it runs are created (see ``TopicProvisioner``).
+    public var topicCreation: TopicProvisioner.Mode = .admin
+    public var topicPartitions = 6
+    public var topicReplication = 3
     /// `LAYAR_GRPC_HOST` and `LAYAR_GRPC_PORT`: where the gRPC API listens.
     public var grpcHost: String
     public var grpcPort: Int
@@ -67,6 +73,11 @@ public struct ServiceConfiguration: Sendable {
         let metricsPort = reader.integer("LAYAR_METRICS_PORT", default: defaultMetricsPort(forGRPCPort: defaultPort), in: 0...65535)
         let tokenKeys = reader.optional("LAYAR_TOKEN_KEYS_DIR", default: "")
         let dataKeys = reader.optional("LAYAR_DATA_KEYS_DIR", default: "")
+        let topicCreation = reader.choice(
+            "KAFKA_TOPIC_CREATION", default: TopicProvisioner.Mode.admin.rawValue, among: TopicProvisioner.Mode.allCases.map(\.rawValue)
+        )
+        let topicPartitions = reader.integer("KAFKA_TOPIC_PARTITIONS", default: 6, in: 1...1000)
+        let topicReplication = reader.integer("KAFKA_TOPIC_REPLICATION", default: 3, in: 1...10)
         try reader.validate()
         var configuration = ServiceConfiguration(
             serviceName: serviceName, databaseURL: databaseURL, databasePoolSize: poolSize,
@@ -77,6 +88,9 @@ public struct ServiceConfiguration: Sendable {
         configuration.metricsPort = metricsPort
         configuration.tokenKeysDirectory = tokenKeys.isEmpty ? nil : tokenKeys
         configuration.dataKeysDirectory = dataKeys
+        configuration.topicCreation = TopicProvisioner.Mode(rawValue: topicCreation) ?? .admin
+        configuration.topicPartitions = topicPartitions
+        configuration.topicReplication = topicReplication
         return configuration
     }
 

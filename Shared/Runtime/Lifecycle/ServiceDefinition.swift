@@ -71,8 +71,12 @@ public struct ServiceContext: Sendable {
     /// The process's one clock: everything the service builds reads "now" from it.
     public var clock: LayarClock
     public var logger: Logger
+    /// Creates the topics the service starts writing to while it runs; nil where nothing runs it
+    /// (unit tests of stores and handlers).
+    public var topics: TopicProvisioner?
 
-    public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger) {
+    public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger, topics: TopicProvisioner? = nil) {
+        self.topics = topics
         self.pool = pool
         self.outbox = Outbox(cipher: cipher, clock: clock)
         self.cipher = cipher

@@ -119,7 +119,11 @@ public enum ServiceRunner {
         let keyStore = DataKeyStore(pool: pool, masterKeys: try MasterKeys(directory: configuration.dataKeysDirectory))
         let cipher = PersonalDataCipher(keys: try await keyStore.prepare(now: clock.now), clock: clock)
         logger.info("personal data sealed under data key \(cipher.currentKeyID)")
-        let context = ServiceContext(pool: pool, cipher: cipher, clock: clock, logger: logger)
+        let topics = TopicProvisioner(
+            mode: configuration.topicCreation, endpoint: configuration.kafka, partitions: configuration.topicPartitions,
+            replicationFactor: configuration.topicReplication, logger: logger
+        )
+        let context = ServiceContext(pool: pool, cipher: cipher, clock: clock, logger: logger, topics: topics)
 
         var services: [any Service] = [
             ProducerService(producer: producer),

@@ -9,6 +9,8 @@ import LayarSchema
 struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     let store: CaseStore
     let registry: RegistryStore
+    /// Creates an institution's offer topic before the institution is saved.
+    var topics: TopicProvisioner?
 
     /// The authenticated staff member: the "who" of the case ledger.
     private var actor: String { StaffIdentity.current?.username ?? "staff" }
@@ -204,6 +206,17 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     func upsertInstitution(request: Layar_V1_Institution, context: ServerContext) async throws -> Layar_V1_Institution {
         var institution = request
         try RegistryRules.normalise(&institution)
+        // The offer topic exists before the institution can receive an offer: when it cannot be
+        // created, nothing is saved and the caller may try again.
+        let topic = LayarTopic.partnerOffers(prefix: institution.topicPrefix)
+        do {
+            try await topics?.ensure(topic)
+        } catch {
+            throw RPCError(
+                code: .unavailable, message: "topik Kafka \(topic) untuk lembaga ini belum dapat dibuat; lembaga belum disimpan, silakan coba lagi",
+                cause: error
+            )
+        }
         return try await registry.upsert(institution)
     }
 
