@@ -221,6 +221,29 @@ class PortalInBrowser(unittest.TestCase):
         for expected in ("f-person-full-name", "f-person-nik", "f-person-address-kecamatan-code", "f-description"):
             self.assertIn(expected, reached)
 
+    def test_03b_draft_keeps_no_personal_field_and_each_form_its_own_request_id(self):
+        """On a shared village phone the draft holds the choices only, and a form opened again (from
+        the service worker's cache when offline) never repeats an earlier form's request_id."""
+        self.open("/rujukan")
+        self.fill_referral("6371055203580001")
+        draft = self.driver.execute_script("""
+            return Object.keys(localStorage).filter(k => k.indexOf('layar-draft-') === 0).map(k => localStorage.getItem(k)).join('');
+        """)
+        self.assertIn("63.11.06", draft, "the draft keeps the choices")
+        for personal in ("Siti Aminah", "6371055203580001", "Banjarmasin", "0812", "Budi", "Lansia tinggal", BIRTH_DATE):
+            self.assertNotIn(personal, draft, f"the draft on the phone holds {personal!r}")
+        seen = {self.field("request_id").get_attribute("value")}
+        self.open("/rujukan")
+        seen.add(self.field("request_id").get_attribute("value"))
+        try:
+            self.driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+            for _ in range(2):
+                self.driver.get(BASE + "/rujukan")  # served by the service worker's cache
+                seen.add(self.wait_for("f-person-nik") and self.field("request_id").get_attribute("value"))
+        finally:
+            self.driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+        self.assertEqual(len(seen), 4, f"request ids repeated across opened forms: {seen}")
+
     def test_04_submit_with_document_and_get_tracking_code(self):
         self.open("/rujukan")
         self.fill_referral(NIK)

@@ -132,6 +132,7 @@ def environment(service):
         variables.update({
             "LAYAR_PORTAL_PORT": str(ports_of("portal")["http"]),
             "LAYAR_PORTAL_ADMIN_USER": "admin", "LAYAR_PORTAL_ADMIN_PASSWORD": "layar-admin-dev",
+            "LAYAR_PORTAL_DEV_PASSWORDS": "allow",
         })
         for backend in ("intake", "verification", "assignment", "survey"):
             variables[f"LAYAR_{backend.upper()}_ADDR"] = f"127.0.0.1:{ports_of(backend)['grpc']}"

@@ -57,6 +57,36 @@ struct IntakeStoreTests {
         try await database.drop()
     }
 
+    @Test("a request id used again with another form is refused, and nothing of either form is added")
+    func requestIDBoundToForm() async throws {
+        let (database, store, _) = try await Self.prepare()
+        let form = SampleReferral.uniqueForm()
+        let requestID = UUID()
+        let first = try await store.submit(form, requestID: requestID)
+        // Another person's form under the same key (a form page served from a cache), and the same
+        // person's form with a changed field: neither is the retry of the first.
+        var changed = form
+        changed.description_p += " (diubah)"
+        for other in [SampleReferral.uniqueForm(), changed] {
+            await #expect(throws: IntakeStore.RequestReused.self) { try await store.submit(other, requestID: requestID) }
+        }
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 1)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM linked_submissions") == 0)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM outbox") == 2)
+        // The first form's retry still answers as before.
+        #expect(try await store.submit(form, requestID: requestID) == first)
+
+        // A linked submission's key is bound the same way.
+        let linkedID = UUID()
+        var sameNIK = SampleReferral.uniqueForm()
+        sameNIK.person.nik = form.person.nik
+        sameNIK.person.birthDate = form.person.birthDate
+        #expect(try await store.submit(sameNIK, requestID: linkedID).linkedToExisting)
+        await #expect(throws: IntakeStore.RequestReused.self) { try await store.submit(SampleReferral.uniqueForm(), requestID: linkedID) }
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 1)
+        try await database.drop()
+    }
+
     @Test("a second submission for a person with an open referral is linked to it")
     func duplicateNIK() async throws {
         let (database, store, _) = try await Self.prepare()

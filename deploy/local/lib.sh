@@ -207,7 +207,7 @@ start_portal() {
   local db=$1
   ensure_token_keys
   LAYAR_DATABASE_URL=$(database_url portal "$db") LAYAR_PORTAL_PORT=$PORTAL_PORT \
-    LAYAR_PORTAL_ADMIN_USER=$PORTAL_ADMIN_USER LAYAR_PORTAL_ADMIN_PASSWORD=$PORTAL_ADMIN_PASSWORD \
+    LAYAR_PORTAL_ADMIN_USER=$PORTAL_ADMIN_USER LAYAR_PORTAL_ADMIN_PASSWORD=$PORTAL_ADMIN_PASSWORD LAYAR_PORTAL_DEV_PASSWORDS=allow \
     "$BIN/layar-portal" >"$DATA/logs/portal.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 120); do curl -fsS "http://127.0.0.1:$PORTAL_PORT/healthz" >/dev/null 2>&1 && return; sleep 0.5; done

@@ -36,10 +36,13 @@ public enum PortalServer {
             hashing: PasswordHashingPool(concurrency: configuration.hashingConcurrency, queueLimit: configuration.hashingQueue)
         )
         if let password = configuration.adminPassword {
-            try await accounts.upsert(
+            let created = try await accounts.createIfAbsent(
                 username: configuration.adminUser, displayName: "Administrator", roles: Set(StaffRole.allCases), password: password
             )
-            logger.notice("administrator account ready", metadata: ["username": "\(configuration.adminUser)"])
+            logger.notice(
+                created ? "administrator account created" : "administrator account exists: left as it is (LAYAR_PORTAL_ADMIN_PASSWORD only creates it)",
+                metadata: ["username": "\(configuration.adminUser)"]
+            )
         }
         var signer: StaffTokenSigner?
         if let keyFile = configuration.tokenSigningKeyFile {

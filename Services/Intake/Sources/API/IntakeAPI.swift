@@ -18,7 +18,15 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
             problems.append(FieldProblem("request_id", "request_id harus berupa UUID"))
         }
         try FieldViolations(problems).check()
-        let stored = try await store.submit(request.form, requestID: requestID)
+        let stored: IntakeStore.Submission
+        do {
+            stored = try await store.submit(request.form, requestID: requestID)
+        } catch is IntakeStore.RequestReused {
+            throw RPCError(
+                code: .alreadyExists,
+                message: "request_id: sudah dipakai untuk formulir lain; muat ulang formulir agar mendapat request_id baru (tidak ada yang disimpan)"
+            )
+        }
         return .with {
             $0.referralID = stored.referralID.uuidString.lowercased()
             $0.trackingCode = stored.trackingCode

@@ -162,5 +162,14 @@ enum IntakeMigrations {
                 CREATE INDEX referrals_retention ON referrals (updated_at) WHERE anonymised_at IS NULL AND status IN (3, 5, 7);
                 """
         ),
+        PostgresMigration(
+            version: 7, name: "idempotency keys bound to their form",
+            sql: """
+                -- A request_id answers again only for the form it was first used with (a keyed hash of
+                -- that form); rows from before carry none and keep answering as they did.
+                ALTER TABLE referrals ADD COLUMN request_fingerprint bytea;
+                ALTER TABLE linked_submissions ADD COLUMN request_fingerprint bytea;
+                """
+        ),
     ]
 }

@@ -10,6 +10,9 @@ extension SealedField {
     static let nik = SealedField("intake.nik")
     static let documentFileName = SealedField("intake.document.file_name")
     static let documentContent = SealedField("intake.document.content")
+    /// `referrals.request_fingerprint` and `linked_submissions.request_fingerprint`: a keyed hash of
+    /// the form a `request_id` was first used with (the form itself is not recoverable from it).
+    static let requestBody = SealedField("intake.request.body")
     static let requestReason = SealedField("intake.data_subject_request.reason")
     static let exportPart = SealedField("intake.data_subject_answer.export_json")
 }

@@ -21,6 +21,10 @@ public struct IntakeStore: Sendable {
         self.clock = clock
     }
 
+    /// A `request_id` already used with another form: nothing is stored, and the earlier
+    /// submission is not disclosed.
+    public struct RequestReused: Error {}
+
     public struct Submission: Sendable, Equatable {
         public var referralID: UUID
         public var trackingCode: String
@@ -28,8 +32,9 @@ public struct IntakeStore: Sendable {
         public var linkedToExisting: Bool
     }
 
-    /// Stores a validated form. A retry with the same `requestID` returns the first answer; a
-    /// person with an open referral gets that one back (linked), not a second case. Races between
+    /// Stores a validated form. A retry with the same `requestID` and the same form returns the
+    /// first answer (the same `requestID` with another form throws ``RequestReused``); a person
+    /// with an open referral gets that one back (linked), not a second case. Races between
     /// concurrent submissions are settled by unique indexes and one more attempt.
     public func submit(_ form: Layar_V1_ReferralForm, requestID: UUID?) async throws -> Submission {
         let now = clock.now
@@ -45,15 +50,19 @@ public struct IntakeStore: Sendable {
     }
 
     private func submitOnce(_ form: Layar_V1_ReferralForm, requestID: UUID?, now: Date) async throws -> Submission {
-        try await pool.withTransaction { connection in
-            if let requestID, let earlier = try await submission(forRequest: requestID, on: connection) {
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        let formBytes: [UInt8] = try form.serializedBytes(options: options)
+        let fingerprint = cipher.blindIndex(Data(formBytes).base64EncodedString(), .requestBody)
+        return try await pool.withTransaction { connection in
+            if let requestID, let earlier = try await submission(forRequest: requestID, fingerprint: fingerprint, on: connection) {
                 return earlier
             }
-            let sealedForm = cipher.seal(try form.serializedBytes() as [UInt8], .referralForm)
+            let sealedForm = cipher.seal(formBytes, .referralForm)
             let nikIndex = cipher.blindIndex(form.person.nik, .nik)
             if let open = try await connection.query(
                 """
-                SELECT id, tracking_code, status, request_id FROM referrals
+                SELECT id, tracking_code, status, request_id, request_fingerprint FROM referrals
                 WHERE nik_index = $1 AND status <> ALL ($2::integer[]) FOR UPDATE
                 """,
                 [nikIndex, Self.closedStatuses]
@@ -63,11 +72,15 @@ public struct IntakeStore: Sendable {
                 // after our first look.
                 let openRequestID = try open.decode(UUID?.self, "request_id")
                 if requestID != nil && openRequestID == requestID {
+                    guard try open.decode([UInt8]?.self, "request_fingerprint").map({ $0 == fingerprint }) ?? true else { throw RequestReused() }
                     return try Submission(open, linked: false)
                 }
                 try await connection.query(
-                    "INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at) VALUES ($1, $2, $3, $4, $5)",
-                    [UUID(), referralID, requestID, sealedForm, now]
+                    """
+                    INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at, request_fingerprint)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    """,
+                    [UUID(), referralID, requestID, sealedForm, now, fingerprint]
                 )
                 return try Submission(open, linked: true)
             }
@@ -79,8 +92,8 @@ public struct IntakeStore: Sendable {
                 """, [UUID(), nikIndex]
             ).first!.decode(UUID.self, "id")
             let code = try await insertReferral(
-                id: id, personID: personID, form: form, sealedForm: sealedForm, nikIndex: nikIndex, requestID: requestID, now: now,
-                on: connection
+                id: id, personID: personID, form: form, sealedForm: sealedForm, nikIndex: nikIndex, requestID: requestID,
+                fingerprint: fingerprint, now: now, on: connection
             )
             let documents = form.documents.map(StoredDocument.init)
             try await insert(documents, referralID: id, now: now, on: connection)
@@ -101,22 +114,25 @@ public struct IntakeStore: Sendable {
 
     static let closedStatuses = PostgresTextArray(enumValues: Layar_V1_ReferralStatus.closed)
 
-    private func submission(forRequest requestID: UUID, on connection: PostgresConnection) async throws -> Submission? {
-        let row = try await connection.query(
+    /// The answer given to `requestID` before, when it came with the same form (`fingerprint`).
+    private func submission(forRequest requestID: UUID, fingerprint: [UInt8], on connection: PostgresConnection) async throws -> Submission? {
+        guard let row = try await connection.query(
             """
-            SELECT r.id, r.tracking_code, r.status, false AS linked FROM referrals r WHERE r.request_id = $1
+            SELECT r.id, r.tracking_code, r.status, false AS linked, r.request_fingerprint FROM referrals r WHERE r.request_id = $1
             UNION ALL
-            SELECT r.id, r.tracking_code, r.status, true FROM linked_submissions l JOIN referrals r ON r.id = l.referral_id
+            SELECT r.id, r.tracking_code, r.status, true, l.request_fingerprint
+            FROM linked_submissions l JOIN referrals r ON r.id = l.referral_id
             WHERE l.request_id = $1
             """, [requestID]
-        ).first
-        return try row.map { try Submission($0, linked: try $0.decode(Bool.self, "linked")) }
+        ).first else { return nil }
+        guard try row.decode([UInt8]?.self, "request_fingerprint").map({ $0 == fingerprint }) ?? true else { throw RequestReused() }
+        return try Submission(row, linked: try row.decode(Bool.self, "linked"))
     }
 
     /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
     private func insertReferral(
-        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8], requestID: UUID?, now: Date,
-        on connection: PostgresConnection
+        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8], requestID: UUID?,
+        fingerprint: [UInt8], now: Date, on connection: PostgresConnection
     ) async throws -> String {
         let birth = CivilDate(form.person.birthDate)
         let urgency = form.urgency == .unspecified ? Layar_V1_Urgency.normal : form.urgency
@@ -127,9 +143,9 @@ public struct IntakeStore: Sendable {
                 INSERT INTO referrals (id, tracking_code, nik_index, birth_date, kecamatan_code, desa_code,
                     ppks_kind, urgency, channel, form, consent_purposes, consented_at,
                     status, status_progress, submitted_at, updated_at, request_id, is_child, consent_giver,
-                    consent_channel, operator_id, person_id)
+                    consent_channel, operator_id, person_id, request_fingerprint)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $12, $12, $15, $16,
-                    $17, $18, $19, $20)
+                    $17, $18, $19, $20, $21)
                 ON CONFLICT (tracking_code) DO NOTHING
                 """,
                 [
@@ -138,7 +154,7 @@ public struct IntakeStore: Sendable {
                     PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
                     Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
                     form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, form.operatorID,
-                    personID,
+                    personID, fingerprint,
                 ]
             )
             if inserted.affectedRows == 1 { return code }

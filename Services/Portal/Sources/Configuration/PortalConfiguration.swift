@@ -73,6 +73,13 @@ public struct PortalConfiguration: Sendable {
         if !adminPassword.isEmpty, adminPassword.count < 10 {
             reader.problems.append("LAYAR_PORTAL_ADMIN_PASSWORD: at least 10 characters")
         }
+        let devPasswords = reader.choice("LAYAR_PORTAL_DEV_PASSWORDS", default: "refuse", among: ["refuse", "allow"])
+        if devPasswords == "refuse", Self.isPlaceholder(adminPassword) {
+            reader.problems.append(
+                "LAYAR_PORTAL_ADMIN_PASSWORD is the development or an example password: set a secret one "
+                    + "(only the local stack sets LAYAR_PORTAL_DEV_PASSWORDS=allow)"
+            )
+        }
         let secure = reader.choice("LAYAR_PORTAL_SECURE_COOKIES", default: "false", among: ["true", "false"])
         let hours = reader.integer("LAYAR_PORTAL_SESSION_HOURS", default: 10, in: 1...24)
         let passwordLogN = reader.integer("LAYAR_PORTAL_PASSWORD_LOG_N", default: PasswordHasher.Cost.standard.logN, in: 10...20)
@@ -95,6 +102,13 @@ public struct PortalConfiguration: Sendable {
         configuration.tokenSigningKeyFile = signingKey.isEmpty ? nil : signingKey
         configuration.tokenSigningKeyID = signingKeyID
         return configuration
+    }
+
+    /// The local stack's password and the example files' placeholders: never an administrator's
+    /// password where real people's data is.
+    static func isPlaceholder(_ password: String) -> Bool {
+        let lowered = password.lowercased()
+        return lowered == "layar-admin-dev" || ["change-me", "changeme", "change_me", "placeholder", "example"].contains { lowered.contains($0) }
     }
 
     /// What the portal needs besides password hashing (measured: 40-60 MiB resident serving pages).

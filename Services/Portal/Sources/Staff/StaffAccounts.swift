@@ -32,22 +32,46 @@ public struct StaffAccounts: Sendable {
         self.decoyHash = (try? PasswordHasher.hash("decoy", cost: passwordCost)) ?? ""
     }
 
-    /// Creates or replaces an account (the password is hashed here).
+    /// Creates or replaces an account (the password is hashed here). A replaced account's
+    /// sessions end: a new password or fewer roles take effect at once, not at the session's end.
     public func upsert(
         username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String
     ) async throws {
         let now = clock.now
         let cost = passwordCost
         let hash = try await hashing.run { Result { try PasswordHasher.hash(password, cost: cost) } }.get()
-        try await pool.query(
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                """
+                INSERT INTO staff_accounts (username, display_name, roles, case_worker_id, password_hash, created_at, updated_at)
+                VALUES ($1, $2, $3::text[], $4, $5, $6, $6)
+                ON CONFLICT (username) DO UPDATE SET display_name = $2, roles = $3::text[], case_worker_id = $4,
+                    password_hash = $5, active = true, failed_logins = 0, locked_until = NULL, updated_at = $6
+                """,
+                [username, displayName, PostgresTextArray(roles.map(\.rawValue).sorted()), caseWorkerID, hash, now]
+            )
+            try await connection.query("DELETE FROM staff_sessions WHERE username = $1", [username])
+        }
+    }
+
+    /// Creates the account unless one of that name exists, which is left exactly as it is
+    /// (its password, roles and lockout): a restart never resets an account. Answers whether it
+    /// was created.
+    public func createIfAbsent(
+        username: String, displayName: String, roles: Set<StaffRole>, password: String
+    ) async throws -> Bool {
+        guard try await account(username) == nil else { return false }
+        let now = clock.now
+        let cost = passwordCost
+        let hash = try await hashing.run { Result { try PasswordHasher.hash(password, cost: cost) } }.get()
+        let inserted = try await pool.query(
             """
             INSERT INTO staff_accounts (username, display_name, roles, case_worker_id, password_hash, created_at, updated_at)
-            VALUES ($1, $2, $3::text[], $4, $5, $6, $6)
-            ON CONFLICT (username) DO UPDATE SET display_name = $2, roles = $3::text[], case_worker_id = $4,
-                password_hash = $5, active = true, failed_logins = 0, locked_until = NULL, updated_at = $6
+            VALUES ($1, $2, $3::text[], '', $4, $5, $5) ON CONFLICT (username) DO NOTHING
             """,
-            [username, displayName, PostgresTextArray(roles.map(\.rawValue).sorted()), caseWorkerID, hash, now]
+            [username, displayName, PostgresTextArray(roles.map(\.rawValue).sorted()), hash, now]
         )
+        return inserted.affectedRows == 1
     }
 
     enum LoginResult: Sendable {

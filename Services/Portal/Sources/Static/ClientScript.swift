@@ -1,6 +1,9 @@
 /// Progressive enhancement only: the pages work without it. It narrows the desa list to the
 /// chosen kecamatan, warns about a file over 2 MB before the upload, keeps a draft of the
-/// referral form on the phone (text fields only, never files) and registers the service worker.
+/// referral form's choices on the phone (never a name, NIK, phone, address detail, description or
+/// file: village phones are shared), gives each opened form a fresh `request_id` (a form page
+/// served from the service worker's cache would otherwise repeat one), and registers the service
+/// worker.
 enum ClientScript {
     static let appJS = """
     (function () {
@@ -30,22 +33,32 @@ enum ClientScript {
       var form = document.querySelector('form[data-draft]');
       if (form && window.localStorage) {
         var key = 'layar-draft-' + form.getAttribute('data-draft');
+        // Only these choices are kept; every personal field stays in the page alone.
+        var keep = { ppks_kind: 1, needs: 1, urgency: 1, 'person.address.kecamatan_code': 1, 'person.address.desa_code': 1,
+                     'applicant.relationship': 1, 'applicant.preferred_channel': 1, 'consent.giver': 1 };
         var skip = { csrf: 1, request_id: 1 };
+        var hasErrors = !!document.getElementById('ringkasan-kesalahan');
+        // A new form, a new key; a form the server returned with errors keeps its own.
+        var requestID = form.querySelector('input[name=request_id]');
+        if (requestID && !hasErrors && window.crypto && crypto.getRandomValues) {
+          var b = crypto.getRandomValues(new Uint8Array(16)); b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+          var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+          requestID.value = h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+        }
         var save = function () {
           var data = {};
           Array.prototype.forEach.call(form.elements, function (el) {
-            if (!el.name || skip[el.name] || el.type === 'file' || el.type === 'password') { return; }
+            if (!el.name || !keep[el.name] || skip[el.name] || el.type === 'file' || el.type === 'password') { return; }
             if ((el.type === 'checkbox' || el.type === 'radio')) { if (el.checked) { (data[el.name] = data[el.name] || []).push(el.value); } }
             else { data[el.name] = [el.value]; }
           });
           try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) {}
         };
-        var hasErrors = !!document.getElementById('ringkasan-kesalahan');
         var saved = null;
         try { saved = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) {}
         if (saved && !hasErrors) {
           Array.prototype.forEach.call(form.elements, function (el) {
-            var values = saved[el.name]; if (!values || skip[el.name] || el.type === 'file') { return; }
+            var values = saved[el.name]; if (!values || !keep[el.name] || skip[el.name] || el.type === 'file') { return; }
             if (el.type === 'checkbox' || el.type === 'radio') { el.checked = values.indexOf(el.value) >= 0; }
             else { el.value = values[0]; }
           });
