@@ -104,7 +104,9 @@ struct WalkingSkeletonTests {
             return messages.contains { $0.eventType == Layar_V1_CaseAssigned.eventType } ? messages : nil
         }
         let toApplicant = messages.filter { $0.audience == .applicant }
-        #expect(toApplicant.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.body.contains(submitted.trackingCode) })
+        // Staff read the applicant's messages with the codes masked; the applicant's own copy has them.
+        #expect(toApplicant.contains { $0.eventType == Layar_V1_ReferralSubmitted.eventType && $0.body.contains("LYR-••••-••••") })
+        #expect(!messages.contains { $0.body.contains(submitted.trackingCode) }, "no tracking code in staff hands")
         #expect(Set(toApplicant.map(\.eventID)).count == toApplicant.count, "one message per event")
         #expect(messages.contains { $0.audience == .caseWorker && $0.recipient == caseView.caseWorkerID && $0.channel == .inbox })
         _ = try await Self.eventually("the first message sent", services: services) {
@@ -124,8 +126,12 @@ struct WalkingSkeletonTests {
             }
         }
         #expect(invitation.status == .open)
-        #expect(invitation.code.hasPrefix("SKM-"))
-        try await answerSurvey(code: invitation.code, services: services)
+        #expect(invitation.code.isEmpty, "staff never receive the single-use survey code")
+        // The citizen has it from the invitation message.
+        let code = try await Self.eventually("the survey code sent to the applicant", services: services) {
+            services.sentNotifications.firstMatch(of: /SKM-[23456789A-Z]{4}-[23456789A-Z]{4}/).map { String($0.output) }
+        }
+        try await answerSurvey(code: code, services: services)
 
         _ = try await Self.eventually("status COMPLETED", services: services) {
             let summary = try await intake.withStaffClient { client in

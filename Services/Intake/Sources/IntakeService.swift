@@ -15,7 +15,7 @@ public enum IntakeService {
                 ConsumerDefinition(
                     name: "status",
                     topics: [LayarTopic.verificationResults.rawValue, LayarTopic.assignmentCases.rawValue],
-                    handler: { StatusProjection(store: store($0)) }
+                    handler: { CaseWorkerScope.recording(StatusProjection(store: store($0))) }
                 ),
                 ConsumerDefinition(
                     name: "privacy", topics: [LayarTopic.privacyAnswers.rawValue],

@@ -16,10 +16,10 @@ public enum NotificationService {
                         .surveyInvitations,
                     ].map(\.rawValue),
                     handler: {
-                        NotificationPlanner(
+                        CaseWorkerScope.recording(NotificationPlanner(
                             store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock), quietHours: configuration.quietHours,
                             portalURL: configuration.portalURL
-                        )
+                        ))
                     }
                 ),
                 .dataSubjectRequests(service: "notification") { NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock) },

@@ -13,7 +13,7 @@ public enum SurveyService {
             consumers: [
                 ConsumerDefinition(
                     name: "completed", topics: [LayarTopic.assignmentCases.rawValue],
-                    handler: { CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox)) }
+                    handler: { CaseWorkerScope.recording(CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox))) }
                 ),
                 ConsumerDefinition(
                     name: "monitoring", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],

@@ -29,6 +29,13 @@ public struct AccessPolicy: Sendable {
         method.service == service ? rules[method.method] : nil
     }
 
+    /// The roles that reach every referral through `method`: its roles but the case worker's, who
+    /// reaches only their own (``CaseWorkerScope``).
+    public func rolesBeyondOwnCases(_ method: String) -> Set<StaffRole> {
+        guard case .staff(let roles) = rules[method] else { return [] }
+        return roles.subtracting([.caseWorker])
+    }
+
     /// The audit trail every service keeps: administrators only.
     public static let audit = AccessPolicy(Layar_V1_AuditService.descriptor, ["ListAuditEvents": .staff([.admin])])
 

@@ -52,6 +52,9 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         guard let summary = try await store.summary(key) else {
             throw RPCError(code: .notFound, message: "Rujukan tidak ditemukan")
         }
+        try await CaseWorkerScope.requireAccess(
+            to: UUID(uuidString: summary.referralID) ?? UUID(), unscoped: IntakeAccessPolicy.policy.rolesBeyondOwnCases("GetReferral"), pool: store.pool
+        )
         return summary
     }
 
@@ -83,6 +86,9 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         let referralID = violations.uuid(request.referralID, field: "referral_id")
         let documentID = violations.uuid(request.documentID, field: "document_id")
         try violations.check()
+        try await CaseWorkerScope.requireAccess(
+            to: referralID!, unscoped: IntakeAccessPolicy.policy.rolesBeyondOwnCases("GetDocument"), pool: store.pool
+        )
         guard let document = try await store.document(documentID!, of: referralID!) else {
             throw RPCError(code: .notFound, message: "Dokumen tidak ditemukan")
         }

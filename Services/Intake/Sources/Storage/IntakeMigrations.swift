@@ -9,6 +9,7 @@ enum IntakeMigrations {
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        CaseWorkerScope.migration,
         PostgresMigration(
             version: 2, name: "referrals",
             sql: """

@@ -12,7 +12,12 @@ struct NotificationAPI: Layar_V1_NotificationService.SimpleServiceProtocol {
         request: Layar_V1_ListMessagesRequest, context: ServerContext
     ) async throws -> Layar_V1_ListMessagesResponse {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        let messages = try await store.messages(for: id)
+        try await CaseWorkerScope.requireAccess(
+            to: id, unscoped: NotificationAccessPolicy.policy.rolesBeyondOwnCases("ListMessages"), pool: store.pool
+        )
+        // Staff read what was said, never the codes in it: a tracking or survey code in staff
+        // hands would let them follow the case as the applicant or rate their own work.
+        let messages = try await store.messages(for: id).map(MessageRedaction.forStaff)
         return .with { $0.messages = messages }
     }
 

@@ -9,6 +9,7 @@ enum NotificationMigrations {
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        CaseWorkerScope.migration,
         PostgresMigration(
             version: 2, name: "applicants and messages",
             sql: """

@@ -20,9 +20,15 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         request: Layar_V1_GetInvitationRequest, context: ServerContext
     ) async throws -> Layar_V1_SurveyInvitation {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        guard let invitation = try await surveys.invitation(for: id, now: now()) else {
+        try await CaseWorkerScope.requireAccess(
+            to: id, unscoped: SurveyAccessPolicy.policy.rolesBeyondOwnCases("GetInvitation"), pool: surveys.pool
+        )
+        guard var invitation = try await surveys.invitation(for: id, now: now()) else {
             throw RPCError(code: .notFound, message: "Belum ada undangan survei untuk rujukan ini")
         }
+        // Staff learn whether and when the citizen was invited, never the single-use code: a code
+        // in staff hands would let them rate their own work.
+        invitation.code = ""
         return invitation
     }
 

@@ -10,6 +10,7 @@ enum SurveyMigrations {
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        CaseWorkerScope.migration,
         PostgresMigration(
             version: 2, name: "invitations",
             sql: """

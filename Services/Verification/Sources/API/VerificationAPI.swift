@@ -14,6 +14,9 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
         request: Layar_V1_GetVerificationRequest, context: ServerContext
     ) async throws -> Layar_V1_Verification {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        try await CaseWorkerScope.requireAccess(
+            to: id, unscoped: VerificationAccessPolicy.policy.rolesBeyondOwnCases("GetVerification"), pool: store.pool
+        )
         guard let verification = try await store.verification(of: id) else {
             throw RPCError(code: .notFound, message: "Belum ada keputusan verifikasi untuk rujukan ini")
         }

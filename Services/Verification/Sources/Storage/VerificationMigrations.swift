@@ -9,6 +9,7 @@ enum VerificationMigrations {
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        CaseWorkerScope.migration,
         PostgresMigration(
             version: 2, name: "verifications",
             sql: """
