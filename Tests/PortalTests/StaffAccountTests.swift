@@ -11,10 +11,10 @@ import Testing
 struct StaffAccountTests {
     static let cost = PasswordHasher.Cost(logN: 12, p: 1)
 
-    static func accounts() async throws -> (ScratchDatabase, StaffAccounts) {
+    static func accounts(clock: TestClock = TestClock()) async throws -> (ScratchDatabase, StaffAccounts) {
         let database = try await TestEnvironment.scratchDatabase()
         try await ServiceRunner.migrate(PortalMigrations.all, pool: database.pool, logger: TestEnvironment.logger)
-        return (database, StaffAccounts(pool: database.pool, clock: TestClock().clock, passwordCost: cost))
+        return (database, StaffAccounts(pool: database.pool, clock: clock.clock, passwordCost: cost))
     }
 
     static func token(_ result: StaffAccounts.LoginResult) throws -> String {
@@ -71,5 +71,21 @@ struct StaffAccountTests {
             "LAYAR_DATABASE_URL": "postgresql://portal@127.0.0.1/layar", "LAYAR_PORTAL_ADMIN_PASSWORD": "q8Vd3kLr2xZp9",
         ])
         #expect(real.adminPassword == "q8Vd3kLr2xZp9")
+    }
+
+    @Test("after a lock has run out, one more wrong password does not lock the account again at once")
+    func lockRunsOut() async throws {
+        let clock = TestClock()
+        let (database, accounts) = try await Self.accounts(clock: clock)
+        try await accounts.upsert(username: "op2", displayName: "Dewi", roles: [.operator], password: "dewi-secret-1")
+        for _ in 1...StaffAccounts.lockAfterFailures { _ = try await accounts.logIn(username: "op2", password: "salah") }
+        guard case .locked = try await accounts.logIn(username: "op2", password: "dewi-secret-1") else {
+            Issue.record("five wrong passwords did not lock")
+            return
+        }
+        clock.advance(Double(StaffAccounts.lockSeconds + 1))
+        _ = try await accounts.logIn(username: "op2", password: "salah")
+        _ = try Self.token(try await accounts.logIn(username: "op2", password: "dewi-secret-1"))
+        try await database.drop()
     }
 }

@@ -51,7 +51,11 @@ public enum PortalServer {
             logger.warning("LAYAR_TOKEN_SIGNING_KEY_FILE is not set: the staff console's calls will be refused")
         }
         let backends = try Backends(configuration.backends, signer: signer, clock: clock)
-        let portal = Portal(backends: backends, accounts: accounts, secureCookies: configuration.secureCookies, logger: logger)
+        var portal = Portal(
+            backends: backends, accounts: accounts, secureCookies: configuration.secureCookies, logger: logger,
+            trustedProxies: configuration.trustedProxies
+        )
+        portal.formThrottle = PublicFormThrottle(limiter: portal.limiter, perClient: configuration.formLimit, ceiling: configuration.formCeiling)
         let application = Application(
             router: portal.router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "layar-portal"),

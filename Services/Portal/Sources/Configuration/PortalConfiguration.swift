@@ -28,6 +28,13 @@ public struct PortalConfiguration: Sendable {
     /// Each running hash holds the cost's table (64 MiB at the standard cost).
     public var hashingConcurrency = 2
     public var hashingQueue = 16
+    /// `LAYAR_PORTAL_TRUSTED_PROXIES`: CIDRs of the proxies (the ingress) whose `X-Forwarded-For`
+    /// or `Forwarded` names the client; empty: the TCP peer is the client.
+    public var trustedProxies = ""
+    /// `LAYAR_PORTAL_FORM_LIMIT` (30) and `LAYAR_PORTAL_FORM_CEILING` (1500): citizens' form posts
+    /// per client address, and from everyone together, per 10 minutes, over all replicas.
+    public var formLimit = 30
+    public var formCeiling = 1_500
     /// `LAYAR_TOKEN_SIGNING_KEY_FILE` / `LAYAR_TOKEN_SIGNING_KEY_ID`: the Ed25519 private key (PEM)
     /// that signs staff tokens for the services, and its id (the services hold `<id>.pem`).
     public var tokenSigningKeyFile: String?
@@ -85,6 +92,12 @@ public struct PortalConfiguration: Sendable {
         let passwordLogN = reader.integer("LAYAR_PORTAL_PASSWORD_LOG_N", default: PasswordHasher.Cost.standard.logN, in: 10...20)
         let hashingConcurrency = reader.integer("LAYAR_PORTAL_HASHING_CONCURRENCY", default: 2, in: 1...16)
         let hashingQueue = reader.integer("LAYAR_PORTAL_HASHING_QUEUE", default: 16, in: 0...1000)
+        let trustedProxies = reader.optional("LAYAR_PORTAL_TRUSTED_PROXIES", default: "")
+        if TrustedProxies(list: trustedProxies) == nil {
+            reader.problems.append("LAYAR_PORTAL_TRUSTED_PROXIES=\(trustedProxies) is invalid: expected CIDRs like 10.0.0.0/8,fd00::/8")
+        }
+        let formLimit = reader.integer("LAYAR_PORTAL_FORM_LIMIT", default: 30, in: 1...10_000)
+        let formCeiling = reader.integer("LAYAR_PORTAL_FORM_CEILING", default: 1_500, in: 1...1_000_000)
         let signingKey = reader.optional("LAYAR_TOKEN_SIGNING_KEY_FILE", default: "")
         let signingKeyID = reader.optional("LAYAR_TOKEN_SIGNING_KEY_ID", default: "portal-1")
         let level = reader.choice("LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue))
@@ -98,6 +111,9 @@ public struct PortalConfiguration: Sendable {
         configuration.logFormat = format
         configuration.passwordCost.logN = passwordLogN
         configuration.hashingConcurrency = hashingConcurrency
+        configuration.trustedProxies = trustedProxies
+        configuration.formLimit = formLimit
+        configuration.formCeiling = formCeiling
         configuration.hashingQueue = hashingQueue
         configuration.tokenSigningKeyFile = signingKey.isEmpty ? nil : signingKey
         configuration.tokenSigningKeyID = signingKeyID

@@ -10,15 +10,31 @@ public struct Portal: Sendable {
     let accounts: StaffAccounts
     let secureCookies: Bool
     let logger: Logger
-    /// Citizens' form posts per client address (tests set a small limit).
+    /// Counters shared by the portal's replicas.
+    let limiter: RateLimiter
+    /// Citizens' form posts per client address and for everyone (tests set small limits).
     var formThrottle: PublicFormThrottle
+    /// Staff sign-ins per client address and per username, beside each account's lockout.
+    var loginLimits = LoginLimits()
+    /// The proxies whose forwarded client address is believed.
+    var trustedProxies: TrustedProxies
 
-    public init(backends: Backends, accounts: StaffAccounts, secureCookies: Bool, logger: Logger) {
+    public init(
+        backends: Backends, accounts: StaffAccounts, secureCookies: Bool, logger: Logger, trustedProxies: String = ""
+    ) {
         self.backends = backends
         self.accounts = accounts
         self.secureCookies = secureCookies
         self.logger = logger
-        self.formThrottle = PublicFormThrottle(clock: accounts.clock)
+        self.limiter = RateLimiter(pool: accounts.pool, clock: accounts.clock)
+        self.formThrottle = PublicFormThrottle(limiter: limiter)
+        self.trustedProxies = TrustedProxies(list: trustedProxies) ?? TrustedProxies(list: "")!
+    }
+
+    /// Sign-in limits: beyond them the page says to wait, whatever the password.
+    struct LoginLimits: Sendable {
+        var perAddress = RateLimiter.Rule(name: "login-address", limit: 20, window: .seconds(600))
+        var perUsername = RateLimiter.Rule(name: "login-username", limit: 10, window: .seconds(600))
     }
 
     /// The portal's one clock (the accounts' clock, given by whoever built them).
@@ -30,6 +46,7 @@ public struct Portal: Sendable {
     /// The web application: public pages, static assets, and the staff console behind a login.
     public func router() -> Router<PortalRequestContext> {
         let router = Router(context: PortalRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
         router.add(middleware: TraceContextMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: PortalErrorMiddleware(logger: logger))

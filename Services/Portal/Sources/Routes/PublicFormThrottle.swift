@@ -2,66 +2,45 @@ import Foundation
 import Hummingbird
 import LayarDomain
 import LayarRuntime
-import Synchronization
 
 /// Throttles the citizens' form posts (a referral, tracking, documents, withdrawal, survey,
-/// complaint) per client address: the public RPCs behind them have no account to limit, and the
-/// services see every citizen as the portal. At most `limit` posts per `window` from one address;
-/// more are answered 429 with a page that says when to try again. The staff console (behind its
-/// login and lockout) is not counted.
+/// complaint): the public RPCs behind them have no account to limit, and the services see every
+/// citizen as the portal. At most `perClient` posts per window from one client address (the
+/// address ``ClientAddressMiddleware`` resolved: behind trusted proxies the client's, never the
+/// proxy's), and at most `ceiling` from everyone together, which keeps a flood from many addresses
+/// off the services. Counted in PostgreSQL (``RateLimiter``), so the limits hold across replicas.
+/// More are answered 429 with a page that says when to try again. The staff console (behind its
+/// login, which has limits of its own) is not counted.
 struct PublicFormThrottle: RouterMiddleware {
     typealias Context = PortalRequestContext
-    let counter: WindowCounter
-    let clock: LayarClock
+    let limiter: RateLimiter
+    let perClient: RateLimiter.Rule
+    let ceiling: RateLimiter.Rule
 
-    init(clock: LayarClock, limit: Int = 30, window: Duration = .seconds(600)) {
-        self.clock = clock
-        counter = WindowCounter(limit: limit, window: window)
+    init(limiter: RateLimiter, perClient: Int = 30, ceiling: Int = 1_500, window: Duration = .seconds(600)) {
+        self.limiter = limiter
+        self.perClient = .init(name: "form", limit: perClient, window: window)
+        self.ceiling = .init(name: "form-all", limit: ceiling, window: window)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, !request.uri.path.hasPrefix("/staf") else { return try await next(request, context) }
-        guard counter.admit(context.clientAddress ?? "unknown", at: clock.now) else {
-            var response = PageResponse.page(
-                "Terlalu banyak permintaan",
-                body: """
-                <h1>Terlalu banyak permintaan</h1>
-                <p>Dari sambungan Anda sudah banyak formulir dikirim dalam waktu singkat. Silakan coba lagi dalam \
-                \(Int(counter.window.components.seconds / 60)) menit. Jika Anda petugas desa yang mengirim banyak rujukan, \
-                hubungi Dinas Sosial Kabupaten Balangan.</p>
-                """,
-                status: .tooManyRequests
-            )
-            response.headers[.retryAfter] = String(counter.window.components.seconds)
-            return response
+        guard try await limiter.admit(context.clientAddress ?? "unknown", perClient), try await limiter.admit("*", ceiling) else {
+            return Self.tooMany(window: perClient.window, text: """
+                Dari sambungan Anda sudah banyak formulir dikirim dalam waktu singkat, atau layanan sedang menerima sangat \
+                banyak formulir. Silakan coba lagi dalam \(Int(perClient.window.components.seconds / 60)) menit. Jika Anda \
+                petugas desa yang mengirim banyak rujukan, hubungi Dinas Sosial Kabupaten Balangan.
+                """)
         }
         return try await next(request, context)
     }
 
-    /// Posts per address in fixed windows; forgets addresses whose window has passed.
-    final class WindowCounter: Sendable {
-        let limit: Int
-        let window: Duration
-        private let windows = Mutex([String: (start: Date, count: Int)]())
-        private var seconds: TimeInterval { window.inSeconds }
-
-        init(limit: Int, window: Duration) {
-            self.limit = limit
-            self.window = window
-        }
-
-        func admit(_ address: String, at now: Date) -> Bool {
-            let seconds = seconds
-            return windows.withLock { windows in
-                // A window is current while less than `window` old (and not in the future: a
-                // clock set back starts a new one).
-                func current(_ start: Date) -> Bool { (0..<seconds).contains(now.timeIntervalSince(start)) }
-                if windows.count > 50_000 { windows = windows.filter { current($0.value.start) } }
-                var entry = windows[address].flatMap { current($0.start) ? $0 : nil } ?? (start: now, count: 0)
-                entry.count += 1
-                windows[address] = entry
-                return entry.count <= limit
-            }
-        }
+    /// The 429 page, with `Retry-After`.
+    static func tooMany(window: Duration, text: String) -> Response {
+        var response = PageResponse.page(
+            "Terlalu banyak permintaan", body: "<h1>Terlalu banyak permintaan</h1>\n<p>\(text)</p>", status: .tooManyRequests
+        )
+        response.headers[.retryAfter] = String(window.components.seconds)
+        return response
     }
 }

@@ -16,6 +16,15 @@ struct StaffLoginRoutes {
         router.post("/staf/masuk") { request, context in
             let input = try await request.form(context: context)
             let username = input["username"].lowercased()
+            // Guessing is limited per address and per username before any hash is spent.
+            guard try await portal.limiter.admit(context.clientAddress ?? "unknown", portal.loginLimits.perAddress),
+                  try await portal.limiter.admit(username, portal.loginLimits.perUsername)
+            else {
+                return PublicFormThrottle.tooMany(
+                    window: portal.loginLimits.perAddress.window,
+                    text: "Terlalu banyak percobaan masuk. Silakan coba lagi dalam 10 menit."
+                )
+            }
             switch try await portal.accounts.logIn(username: username, password: input.fields["password"]?.first ?? "") {
             case .signedIn(let token, _):
                 var response = Response.redirect(to: Self.safeReturn(input["kembali"]))
@@ -24,10 +33,10 @@ struct StaffLoginRoutes {
                     secure: portal.secureCookies, httpOnly: true, sameSite: .strict
                 ))
                 return response
-            case .refused:
+            case .refused, .locked:
+                // A locked account answers as a wrong password does: the page tells a guesser nothing
+                // about which accounts exist or are locked.
                 return page(FormState(values: input), notice: .error("Nama pengguna atau kata sandi salah."), status: .unauthorized)
-            case .locked:
-                return page(FormState(values: input), notice: .error("Terlalu banyak percobaan salah. Akun dikunci 15 menit."), status: .tooManyRequests)
 
             case .busy:
                 var response = page(

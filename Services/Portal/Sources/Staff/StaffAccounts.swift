@@ -112,8 +112,14 @@ public struct StaffAccounts: Sendable {
         guard check.matches else {
             try await pool.query(
                 """
-                UPDATE staff_accounts SET failed_logins = failed_logins + 1,
-                    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3::timestamptz + make_interval(secs => $4) END
+                UPDATE staff_accounts SET failed_logins = f.failed,
+                    locked_until = CASE WHEN f.failed >= $2 THEN $3::timestamptz + make_interval(secs => $4) END
+                FROM (
+                    -- After a lock has run out the count starts again: one more wrong password does
+                    -- not lock the account at once.
+                    SELECT CASE WHEN locked_until IS NOT NULL AND locked_until <= $3 THEN 1 ELSE failed_logins + 1 END AS failed
+                    FROM staff_accounts WHERE username = $1
+                ) f
                 WHERE username = $1
                 """, [username, Self.lockAfterFailures, now, Self.lockSeconds])
             return .refused
