@@ -100,8 +100,15 @@ struct BadInputCorpusTests {
         submission("100,000 repeated needs", ["form.needs"]) { $0.needs = Array(repeating: .basicNeeds, count: 100_000) },
         submission("urgency out of range", ["form.urgency"]) { $0.urgency = .UNRECOGNIZED(42) },
         submission("no channel", ["form.channel"]) { $0.channel = .unspecified },
-        submission("operator without id", ["form.operator_id"]) { $0.channel = .operator },
+        // A walk-in is the signed-in operator's (the corpus calls with a staff token): naming another
+        // operator is refused, and a public form cannot name one (IntakeStoreTests: no token at all).
+        submission("walk-in in another operator's name", ["form.operator_id"]) {
+            $0.channel = .operator
+            $0.operatorID = "operator.lain"
+        },
+        submission("operator id on a public form", ["form.operator_id"]) { $0.operatorID = "operator.lain" },
         submission("operator id of 1,000 characters", ["form.operator_id"]) { $0.operatorID = String(repeating: "x", count: 1_000) },
+        submission("a partner channel at intake", ["form.channel"]) { $0.channel = .partner },
         // The applicant and consent.
         submission("no relationship", ["form.applicant.relationship"]) { $0.applicant.relationship = .unspecified },
         submission("applicant phone of letters", ["form.applicant.phone"]) { $0.applicant.phone = "nomor saya" },

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRPCCore
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -84,6 +85,35 @@ struct IntakeStoreTests {
         #expect(try await store.submit(sameNIK, requestID: linkedID).linkedToExisting)
         await #expect(throws: IntakeStore.RequestReused.self) { try await store.submit(SampleReferral.uniqueForm(), requestID: linkedID) }
         #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 1)
+        try await database.drop()
+    }
+
+    @Test("a walk-in is the signed-in operator's: refused without a token or the operator role, never in another's name")
+    func walkInNeedsTheOperator() async throws {
+        let (database, store, _) = try await Self.prepare()
+        let api = IntakeAPI(store: store)
+        func submit(as identity: StaffIdentity?, operatorID: String = "") async throws -> Layar_V1_SubmitReferralResponse {
+            var form = SampleReferral.uniqueForm()
+            form.channel = .operator
+            form.operatorID = operatorID
+            let request = Layar_V1_SubmitReferralRequest.with { $0.form = form }
+            return try await StaffIdentity.$current.withValue(identity) {
+                try await api.submitReferral(request: request, context: ServerContextStub.context)
+            }
+        }
+        let anonymous = await #expect(throws: RPCError.self) { try await submit(as: nil, operatorID: "op.budi") }
+        #expect(anonymous?.code == .unauthenticated)
+        let verifier = await #expect(throws: RPCError.self) { try await submit(as: StaffIdentity(username: "ver.rina", roles: [.verifier])) }
+        #expect(verifier?.code == .permissionDenied)
+        let budi = StaffIdentity(username: "op.budi", roles: [.operator])
+        let impersonation = await #expect(throws: (any Error).self) { try await submit(as: budi, operatorID: "op.sari") }
+        #expect((impersonation as? any RPCErrorConvertible)?.rpcErrorCode == .invalidArgument)
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 0)
+        let accepted = try await submit(as: budi)
+        let stored = try #require(try await database.pool.query(
+            "SELECT operator_id FROM referrals WHERE id = $1", [UUID(uuidString: accepted.referralID)!]
+        ).first)
+        #expect(try stored.decode(String.self, "operator_id") == "op.budi")
         try await database.drop()
     }
 

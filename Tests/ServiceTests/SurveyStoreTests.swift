@@ -115,11 +115,11 @@ struct SurveyStoreTests {
         }
         let api = fixture.api(now: Self.now)
         for scores in [[3, 4, 3, 3, 3, 3, 4, 3, 3], [4, 3, 3, 4, 3, 4, 4, 3, 3], [3, 3, 3, 4, 3, 4, 3, 2, 3]] as [[Int32]] {
-            _ = try await api.recordPaperResponse(request: .with {
+            _ = try await StaffIdentity.$current.withValue(StaffIdentity(username: "OP-01", roles: [.supervisor, .operator])) { try await api.recordPaperResponse(request: .with {
                 $0.operatorID = "OP-01"
                 $0.answeredOn = .with { $0.year = 2026; $0.month = 12; $0.day = 3 }
                 $0.answers = Self.answers(scores)
-            }, context: ServerContextStub.context)
+            }, context: ServerContextStub.context) }
         }
         let report = try await api.ikmReport(from: CivilDate(year: 2026, month: 12, day: 1), to: CivilDate(year: 2026, month: 12, day: 31))
         #expect(report.respondents == 3)
@@ -159,13 +159,13 @@ struct SurveyStoreTests {
         #expect(overdue.complaints[0].forwardingOverdue && !overdue.complaints[0].followUpOverdue)
 
         func act(_ action: Layar_V1_ComplaintAction, at time: Date, text: String = "", handler: String = "") async throws -> Layar_V1_Complaint {
-            try await fixture.api(now: time).actOnComplaint(request: .with {
+            try await StaffIdentity.$current.withValue(StaffIdentity(username: "SPV-01", roles: [.supervisor, .operator])) { try await fixture.api(now: time).actOnComplaint(request: .with {
                 $0.complaintID = complaint.complaintID
                 $0.action = action
                 $0.actorID = "SPV-01"
                 $0.handlerID = handler
                 $0.text = text
-            }, context: ServerContextStub.context)
+            }, context: ServerContextStub.context) }
         }
         let assigned = try await act(.assign, at: late, handler: "PS-01")
         #expect(assigned.status == .assigned && assigned.forwardingOverdue)
@@ -281,11 +281,11 @@ struct SurveyStoreTests {
             $0.name = "Siti"
             $0.phone = "081300000000"
         }, context: ServerContextStub.context)
-        _ = try await api.actOnComplaint(request: .with {
+        _ = try await StaffIdentity.$current.withValue(StaffIdentity(username: "SPV-01", roles: [.supervisor, .operator])) { try await api.actOnComplaint(request: .with {
             $0.complaintID = complaint.complaintID
             $0.action = .forwardToLapor
             $0.actorID = "SPV-01"
-        }, context: ServerContextStub.context)
+        }, context: ServerContextStub.context) }
 
         #expect(try await forwarder.forwardOne(now: Self.now))  // 500: retried later
         var pending = try #require(try await fixture.complaint(complaint.complaintID))
@@ -320,11 +320,11 @@ struct SurveyStoreTests {
             $0.channel = .web
             $0.anonymous = true
         }, context: ServerContextStub.context)
-        _ = try await api.actOnComplaint(request: .with {
+        _ = try await StaffIdentity.$current.withValue(StaffIdentity(username: "SPV-01", roles: [.supervisor, .operator])) { try await api.actOnComplaint(request: .with {
             $0.complaintID = complaint.complaintID
             $0.action = .forwardToLapor
             $0.actorID = "SPV-01"
-        }, context: ServerContextStub.context)
+        }, context: ServerContextStub.context) }
         #expect(try await forwarder.forwardOne(now: Self.now))
         #expect(try await forwarder.forwardOne(now: Self.now.addingTimeInterval(3600)) == false)
         let failed = try #require(try await fixture.complaint(complaint.complaintID))

@@ -180,6 +180,12 @@ struct VerificationStoreTests {
         }
     }
 
+    /// Runs `body` as the signed-in staff member `username` (the token's identity, as the
+    /// authorization interceptor sets it): the actor of every decision.
+    static func acting<T: Sendable>(as username: String, _ roles: Set<StaffRole> = [.verifier, .supervisor], _ body: () async throws -> T) async throws -> T {
+        try await StaffIdentity.$current.withValue(StaffIdentity(username: username, roles: roles)) { try await body() }
+    }
+
     static func outboxTypes(_ database: ScratchDatabase) async throws -> [String] {
         try await database.pool.query("SELECT event_type FROM outbox ORDER BY id").map { try $0.decode(String.self, "event_type") }
     }
@@ -198,32 +204,32 @@ struct VerificationStoreTests {
         let filtered = try await api.listQueue(request: .with { $0.kecamatanCode = "63.11.01" }, context: ServerContextStub.context)
         #expect(filtered.items.isEmpty)
 
-        let proposed = try await api.decide(request: .with {
+        let proposed = try await Self.acting(as: "VER-01") { try await api.decide(request: .with {
             $0.referralID = event.referralID
             $0.actorID = "VER-01"
             $0.proposeRejection = .with {
                 $0.reason = .identityMismatch
                 $0.note = "NIK milik orang lain."
             }
-        }, context: ServerContextStub.context)
+        }, context: ServerContextStub.context) }
         #expect(proposed.state == .rejectionProposed)
         let sameAgain = await #expect(throws: RPCError.self) {
-            try await api.confirmRejection(request: .with {
+            try await Self.acting(as: "VER-01") { try await api.confirmRejection(request: .with {
                 $0.referralID = event.referralID
                 $0.supervisorID = "VER-01"
                 $0.confirm = true
-            }, context: ServerContextStub.context)
+            }, context: ServerContextStub.context) }
         }
         #expect(sameAgain?.code == .failedPrecondition)
         #expect(
             try await Self.outboxTypes(database) == [Layar_V1_ReferralQueued.eventType, Layar_V1_RejectionProposed.eventType],
             "no rejection before the second person"
         )
-        let rejected = try await api.confirmRejection(request: .with {
+        let rejected = try await Self.acting(as: "SPV-01") { try await api.confirmRejection(request: .with {
             $0.referralID = event.referralID
             $0.supervisorID = "SPV-01"
             $0.confirm = true
-        }, context: ServerContextStub.context)
+        }, context: ServerContextStub.context) }
         #expect(rejected.state == .rejected)
         #expect(rejected.decisions.map(\.action) == ["queued", "rejection_proposed", "rejection_confirmed"])
         #expect(rejected.decisions.map(\.actorID) == ["system", "VER-01", "SPV-01"])
@@ -239,37 +245,56 @@ struct VerificationStoreTests {
         let second = Self.submitted(SampleReferral.form(), nik: "6311061203580002")
         try await Self.feed(first, store: store, database: database)
         try await Self.feed(second, store: store, database: database)
-        let verified = try await api.decide(request: .with {
+        let verified = try await Self.acting(as: "VER-01") { try await api.decide(request: .with {
             $0.referralID = first.referralID
             $0.actorID = "VER-01"
             $0.verify = .with { $0.note = "KTP menunjukkan data benar; salah ketik jenis kelamin." }
-        }, context: ServerContextStub.context)
+        }, context: ServerContextStub.context) }
         #expect(verified.state == .verified)
-        let asked = try await api.decide(request: .with {
+        let asked = try await Self.acting(as: "VER-01") { try await api.decide(request: .with {
             $0.referralID = second.referralID
             $0.actorID = "VER-01"
             $0.requestInformation = .with {
                 $0.missingDocuments = [.kk]
                 $0.message = "Mohon unggah Kartu Keluarga untuk memastikan identitas."
             }
-        }, context: ServerContextStub.context)
+        }, context: ServerContextStub.context) }
         #expect(asked.state == .informationRequested)
         let again = await #expect(throws: RPCError.self) {
-            try await api.decide(request: .with {
+            try await Self.acting(as: "VER-02") { try await api.decide(request: .with {
                 $0.referralID = first.referralID
                 $0.actorID = "VER-02"
                 $0.verify = .init()
-            }, context: ServerContextStub.context)
+            }, context: ServerContextStub.context) }
         }
         #expect(again?.code == .failedPrecondition)
         let invalid = await #expect(throws: (any Error).self) {
-            try await api.decide(request: .with {
+            try await Self.acting(as: "VER-03") { try await api.decide(request: .with {
                 $0.referralID = second.referralID
                 $0.actorID = ""
                 $0.proposeRejection = .init()
-            }, context: ServerContextStub.context)
+            }, context: ServerContextStub.context) }
         }
         #expect((invalid as? any RPCErrorConvertible)?.rpcErrorCode == .invalidArgument)
+        // Who decided is the token's identity: a decision in a colleague's name is refused, and a
+        // decision without a staff identity too.
+        let impersonation = await #expect(throws: (any Error).self) {
+            try await Self.acting(as: "VER-01") {
+                try await api.decide(request: .with {
+                    $0.referralID = second.referralID
+                    $0.actorID = "VER-09"
+                    $0.verify = .init()
+                }, context: ServerContextStub.context)
+            }
+        }
+        #expect((impersonation as? any RPCErrorConvertible)?.rpcErrorCode == .invalidArgument)
+        let anonymous = await #expect(throws: RPCError.self) {
+            try await api.decide(request: .with {
+                $0.referralID = second.referralID
+                $0.verify = .init()
+            }, context: ServerContextStub.context)
+        }
+        #expect(anonymous?.code == .unauthenticated)
         #expect(try await Self.outboxTypes(database) == [
             Layar_V1_ReferralQueued.eventType, Layar_V1_ReferralQueued.eventType,
             Layar_V1_ReferralVerified.eventType, Layar_V1_ReferralInformationRequested.eventType,

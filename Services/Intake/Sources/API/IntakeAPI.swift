@@ -12,6 +12,21 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
     func submitReferral(
         request: Layar_V1_SubmitReferralRequest, context: ServerContext
     ) async throws -> Layar_V1_SubmitReferralResponse {
+        var request = request
+        switch request.form.channel {
+        case .operator:
+            // A walk-in entered at the office (its consent recorded as written) is the signed-in
+            // operator's, never a name typed into the form.
+            _ = try ActingStaff.requireRole([.operator], for: "Pengajuan di kantor")
+            request.form.operatorID = try ActingStaff.username(claimed: request.form.operatorID, field: "form.operator_id")
+        case .partner:
+            // Partner agencies hold no credential at intake: their referrals come through the office.
+            throw FieldViolations([FieldProblem("form.channel", "Lembaga mitra mengajukan rujukan lewat Dinas Sosial")]).error
+        default:
+            if !request.form.operatorID.isEmpty {
+                throw FieldViolations([FieldProblem("form.operator_id", "Hanya untuk pengajuan di kantor oleh petugas")]).error
+            }
+        }
         var problems = ReferralFormValidator.problems(in: request.form, today: store.clock.todayInBalangan)
         let requestID = request.requestID.isEmpty ? nil : UUID(uuidString: request.requestID)
         if !request.requestID.isEmpty && requestID == nil {

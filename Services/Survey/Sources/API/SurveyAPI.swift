@@ -70,17 +70,15 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
     func recordPaperResponse(
         request: Layar_V1_RecordPaperResponseRequest, context: ServerContext
     ) async throws -> Layar_V1_SubmitResponseResponse {
+        let operatorID = try ActingStaff.username(claimed: request.operatorID, field: "operator_id")
         var problems = Self.answerProblems(request.answers, suggestion: request.suggestion, profile: request.profile)
-        if request.operatorID.trimmingCharacters(in: .whitespaces).isEmpty {
-            problems.append(FieldProblem("operator_id", "Identitas petugas wajib diisi"))
-        }
         let day = CivilDate(request.answeredOn)
         if !request.hasAnsweredOn || !day.isValid || day > CivilDate.inBalangan(at: now()) {
             problems.append(FieldProblem("answered_on", "Tanggal pengisian tidak valid"))
         }
         try FieldViolations(problems).check()
         let id = try await surveys.recordPaper(
-            operatorID: request.operatorID, answeredOn: day, answers: request.answers, suggestion: request.suggestion,
+            operatorID: operatorID, answeredOn: day, answers: request.answers, suggestion: request.suggestion,
             profile: request.profile, now: now()
         )
         return .with { $0.responseID = id.uuidString.lowercased() }
@@ -142,8 +140,15 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         if !Layar_V1_ComplaintPriority.allCases.contains(request.priority) {
             problems.append(FieldProblem("priority", "Prioritas tidak dikenal"))
         }
-        if request.channel == .operator && request.operatorID.isEmpty {
-            problems.append(FieldProblem("operator_id", "Identitas petugas wajib diisi untuk pengaduan di kantor"))
+        var request = request
+        // A complaint taken at the office is the signed-in staff member's; the public files its own.
+        if request.channel == .operator {
+            _ = try ActingStaff.requireRole([.operator, .complaintDesk], for: "Pengaduan di kantor")
+            request.operatorID = try ActingStaff.username(claimed: request.operatorID, field: "operator_id")
+        } else if request.channel == .partner {
+            throw FieldViolations([FieldProblem("channel", "Lembaga mitra menyampaikan pengaduan lewat Dinas Sosial")]).error
+        } else {
+            request.operatorID = ""
         }
         if !request.trackingCode.isEmpty && !RandomCode.isWellFormed(request.trackingCode.uppercased(), prefix: "LYR") {
             problems.append(FieldProblem("tracking_code", "Kode pelacakan tidak dikenali (contoh: LYR-7K3M-Q9TX)"))
@@ -178,7 +183,8 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         var problems: [FieldProblem] = []
         let id = UUID(uuidString: request.complaintID)
         if id == nil { problems.append(FieldProblem("complaint_id", "Harus berupa UUID pengaduan")) }
-        if request.actorID.isEmpty { problems.append(FieldProblem("actor_id", "Identitas petugas wajib diisi")) }
+        var request = request
+        request.actorID = try ActingStaff.username(claimed: request.actorID, field: "actor_id")
         switch request.action {
         case .assign where request.handlerID.isEmpty:
             problems.append(FieldProblem("handler_id", "Petugas penangan wajib diisi"))

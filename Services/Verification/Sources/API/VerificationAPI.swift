@@ -38,8 +38,8 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
 
     func decide(request: Layar_V1_DecideRequest, context: ServerContext) async throws -> Layar_V1_VerificationCase {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let actor = try ActingStaff.username(claimed: request.actorID, field: "actor_id")
         var problems: [FieldProblem] = []
-        if request.actorID.isEmpty { problems.append(FieldProblem("actor_id", "Identitas verifikator wajib diisi")) }
         switch request.decision {
         case .requestInformation(let ask) where ask.message.trimmingCharacters(in: .whitespaces).isEmpty:
             problems.append(FieldProblem("request_information.message", "Tuliskan apa yang diminta dari pemohon"))
@@ -61,14 +61,14 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
             let stored = try await waiting(referralID, in: "queued", on: connection)
             switch request.decision {
             case .verify(let verify):
-                try await store.verify(stored, result: nil, actor: request.actorID, note: verify.note, action: "verified", at: now, on: connection)
+                try await store.verify(stored, result: nil, actor: actor, note: verify.note, action: "verified", at: now, on: connection)
             case .requestInformation(let ask):
                 try await store.requestInformation(
-                    stored, missing: ask.missingDocuments, message: ask.message, actor: request.actorID, at: now, on: connection
+                    stored, missing: ask.missingDocuments, message: ask.message, actor: actor, at: now, on: connection
                 )
             case .proposeRejection(let proposal):
                 try await store.proposeRejection(
-                    stored, reason: proposal.reason, note: proposal.note, actor: request.actorID, at: now, on: connection
+                    stored, reason: proposal.reason, note: proposal.note, actor: actor, at: now, on: connection
                 )
             case nil:
                 break
@@ -81,19 +81,17 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
         request: Layar_V1_ConfirmRejectionRequest, context: ServerContext
     ) async throws -> Layar_V1_VerificationCase {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        if request.supervisorID.isEmpty {
-            throw FieldViolations([FieldProblem("supervisor_id", "Identitas supervisor wajib diisi")]).error
-        }
+        let supervisor = try ActingStaff.username(claimed: request.supervisorID, field: "supervisor_id")
         let referralID = id.uuidString.lowercased()
         try await store.pool.withTransaction { connection in
             let stored = try await waiting(referralID, in: "rejection_proposed", on: connection)
-            guard stored.proposedBy != request.supervisorID else {
+            guard stored.proposedBy != supervisor else {
                 throw RPCError(code: .failedPrecondition, message: "Penolakan harus dikonfirmasi oleh orang lain, bukan pengusulnya")
             }
             if request.confirm {
-                try await store.confirmRejection(stored, supervisor: request.supervisorID, note: request.note, at: now, on: connection)
+                try await store.confirmRejection(stored, supervisor: supervisor, note: request.note, at: now, on: connection)
             } else {
-                try await store.declineRejection(stored, supervisor: request.supervisorID, note: request.note, at: now, on: connection)
+                try await store.declineRejection(stored, supervisor: supervisor, note: request.note, at: now, on: connection)
             }
         }
         return try await store.verificationCase(referralID)!
