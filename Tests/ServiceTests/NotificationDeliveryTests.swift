@@ -72,7 +72,7 @@ struct NotificationDeliveryTests {
 
     static func referral(
         phone: String = "+6281234567890", email: String = "", preferred: Layar_V1_ContactChannel = .sms,
-        urgency: Layar_V1_Urgency = .normal
+        urgency: Layar_V1_Urgency = .normal, consent: [Layar_V1_ConsentPurpose] = [.verification, .referral, .notification, .survey]
     ) -> (id: String, events: [any LayarEvent]) {
         let id = UUID().uuidString.lowercased()
         let submitted = Layar_V1_ReferralSubmitted.with {
@@ -88,6 +88,7 @@ struct NotificationDeliveryTests {
             $0.phone = phone
             $0.email = email
             $0.preferredChannel = preferred
+            $0.consentPurposes = consent
         }
         return (id, [submitted, contact])
     }
@@ -129,6 +130,43 @@ struct NotificationDeliveryTests {
         let forgotten = try #require(try await Self.messages(fixture, referral).first)
         #expect(forgotten.status == .sent && forgotten.recipient.isEmpty)
         try await server.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("consent purposes gate the applicant's messages: without NOTIFICATION only required notices, without SURVEY no invitation")
+    func consentGates() async throws {
+        let fixture = try await Self.prepare()
+        func story(_ referral: String) -> [any LayarEvent] {
+            [
+                Layar_V1_ReferralVerified.with { $0.referralID = referral },
+                Layar_V1_ReferralRejected.with { $0.referralID = referral },
+                Layar_V1_SurveyInvitationCreated.with {
+                    $0.referralID = referral
+                    $0.code = "SKM-ABCD-2345"
+                },
+            ]
+        }
+        func statuses(_ referral: String) async throws -> [String: Layar_V1_DeliveryStatus] {
+            Dictionary(try await Self.messages(fixture, referral).map { ($0.eventType, $0.status) }) { first, _ in first }
+        }
+        // Consent to verification and referral only.
+        let (quiet, quietEvents) = Self.referral(consent: [.verification, .referral])
+        try await Self.feed(fixture, quietEvents + story(quiet))
+        let told = try await statuses(quiet)
+        #expect(told[Layar_V1_ReferralSubmitted.eventType] == .suppressed)
+        #expect(told[Layar_V1_ReferralVerified.eventType] == .suppressed)
+        #expect(told[Layar_V1_ReferralRejected.eventType] == .pending, "a decision against the applicant is a required notice")
+        #expect(told[Layar_V1_SurveyInvitationCreated.eventType] == .suppressed)
+        // Consent to notification, not to the survey.
+        let (noSurvey, noSurveyEvents) = Self.referral(consent: [.verification, .referral, .notification])
+        try await Self.feed(fixture, noSurveyEvents + story(noSurvey))
+        let noSurveyTold = try await statuses(noSurvey)
+        #expect(noSurveyTold[Layar_V1_ReferralVerified.eventType] == .pending)
+        #expect(noSurveyTold[Layar_V1_SurveyInvitationCreated.eventType] == .suppressed)
+        // The contact may arrive after the invitation was planned: the gate holds then too.
+        let (late, lateEvents) = Self.referral(consent: [.verification, .referral, .notification])
+        try await Self.feed(fixture, [lateEvents[0]] + [story(late)[2], lateEvents[1]])
+        #expect(try await statuses(late)[Layar_V1_SurveyInvitationCreated.eventType] == .suppressed)
         try await fixture.database.drop()
     }
 

@@ -320,6 +320,10 @@ public nonisolated struct Layar_V1_ApplicantContactRecorded: Sendable {
   /// The applicant's choice; NONE means do not contact.
   public var preferredChannel: Layar_V1_ContactChannel = .unspecified
 
+  /// What the applicant consented to: without NOTIFICATION only the notices the law requires are
+  /// sent, without SURVEY no survey invitation. Empty only in events from before this field.
+  public var consentPurposes: [Layar_V1_ConsentPurpose] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1068,7 +1072,7 @@ nonisolated extension Layar_V1_ReferralWithdrawn: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Layar_V1_ApplicantContactRecorded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ApplicantContactRecorded"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}phone\0\u{1}email\0\u{3}preferred_channel\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}phone\0\u{1}email\0\u{3}preferred_channel\0\u{3}consent_purposes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1081,6 +1085,7 @@ nonisolated extension Layar_V1_ApplicantContactRecorded: SwiftProtobuf.Message, 
       case 3: try { try decoder.decodeSingularStringField(value: &self.phone) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.email) }()
       case 5: try { try decoder.decodeSingularEnumField(value: &self.preferredChannel) }()
+      case 6: try { try decoder.decodeRepeatedEnumField(value: &self.consentPurposes) }()
       default: break
       }
     }
@@ -1102,6 +1107,9 @@ nonisolated extension Layar_V1_ApplicantContactRecorded: SwiftProtobuf.Message, 
     if self.preferredChannel != .unspecified {
       try visitor.visitSingularEnumField(value: self.preferredChannel, fieldNumber: 5)
     }
+    if !self.consentPurposes.isEmpty {
+      try visitor.visitPackedEnumField(value: self.consentPurposes, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1111,6 +1119,7 @@ nonisolated extension Layar_V1_ApplicantContactRecorded: SwiftProtobuf.Message, 
     if lhs.phone != rhs.phone {return false}
     if lhs.email != rhs.email {return false}
     if lhs.preferredChannel != rhs.preferredChannel {return false}
+    if lhs.consentPurposes != rhs.consentPurposes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -107,6 +107,7 @@ public struct IntakeStore: Sendable {
                 $0.phone = PhoneNumber.normalized(form.applicant.phone.isEmpty ? form.person.phone : form.applicant.phone) ?? ""
                 $0.email = form.applicant.email
                 $0.preferredChannel = form.applicant.preferredChannel
+                $0.consentPurposes = form.consent.purposes
             }, on: connection, at: now)
             return Submission(referralID: id, trackingCode: code, status: .submitted, linkedToExisting: false)
         }

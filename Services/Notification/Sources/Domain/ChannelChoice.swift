@@ -1,24 +1,33 @@
 import LayarSchema
 
 /// Which channel reaches the applicant: the preferred one when there is an address for it, then
-/// SMS, WhatsApp, e-mail. "Do not contact" suppresses everything except notices the law requires
-/// (a decision against the applicant, and the confirmation of a withdrawal).
+/// SMS, WhatsApp, e-mail. "Do not contact", or no consent to NOTIFICATION, suppresses everything
+/// except notices the law requires (a decision against the applicant, and the confirmation of a
+/// withdrawal); no consent to SURVEY suppresses the survey invitation.
 public enum ChannelChoice {
     public struct Contact: Sendable, Equatable {
         public var phone: String
         public var email: String
         public var preferred: Layar_V1_ContactChannel
+        /// Consent to the NOTIFICATION and SURVEY purposes.
+        public var notificationConsent: Bool
+        public var surveyConsent: Bool
 
-        public init(phone: String, email: String, preferred: Layar_V1_ContactChannel) {
+        public init(
+            phone: String, email: String, preferred: Layar_V1_ContactChannel, notificationConsent: Bool = true, surveyConsent: Bool = true
+        ) {
             self.phone = phone
             self.email = email
             self.preferred = preferred
+            self.notificationConsent = notificationConsent
+            self.surveyConsent = surveyConsent
         }
     }
 
     /// The channels to try, in order (empty: suppressed).
-    public static func candidates(for contact: Contact, requiredNotice: Bool) -> [Layar_V1_DeliveryChannel] {
-        if contact.preferred == .none && !requiredNotice { return [] }
+    public static func candidates(for contact: Contact, requiredNotice: Bool, surveyInvitation: Bool = false) -> [Layar_V1_DeliveryChannel] {
+        if surveyInvitation && !contact.surveyConsent { return [] }
+        if (contact.preferred == .none || !contact.notificationConsent) && !requiredNotice { return [] }
         var order: [Layar_V1_DeliveryChannel] = [.sms, .whatsapp, .email]
         switch contact.preferred {
         case .whatsapp: order = [.whatsapp, .sms, .email]

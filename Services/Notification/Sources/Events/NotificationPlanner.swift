@@ -129,7 +129,9 @@ struct NotificationPlanner: EventHandler {
             try await store.record(planned, channel: .unspecified, recipient: "", status: .pending, sendAt: nil, now: now, on: connection)
             return
         }
-        let candidates = ChannelChoice.candidates(for: contact, requiredNotice: planned.requiredNotice)
+        let candidates = ChannelChoice.candidates(
+            for: contact, requiredNotice: planned.requiredNotice, surveyInvitation: kind == .surveyInvited
+        )
         guard let channel = candidates.first, let address = ChannelChoice.address(for: channel, in: contact) else {
             try await store.record(planned, channel: .unspecified, recipient: "", status: .suppressed, sendAt: nil, now: now, on: connection)
             return
@@ -148,7 +150,9 @@ struct NotificationPlanner: EventHandler {
         let applicant = try await store.applicant(referralID, on: connection)
         guard let contact = applicant.contact else { return }
         for waiting in try await store.waitingForContact(referralID, on: connection) {
-            let channel = ChannelChoice.candidates(for: contact, requiredNotice: waiting.requiredNotice).first
+            let channel = ChannelChoice.candidates(
+                for: contact, requiredNotice: waiting.requiredNotice, surveyInvitation: waiting.surveyInvitation
+            ).first
             let address = channel.flatMap { ChannelChoice.address(for: $0, in: contact) } ?? ""
             let body = channel == .sms || channel == .whatsapp ? waiting.shortBody : waiting.longBody
             try await store.resolve(

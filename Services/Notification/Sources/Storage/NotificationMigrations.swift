@@ -82,5 +82,15 @@ enum NotificationMigrations {
                 COMMENT ON COLUMN messages.recipient_sealed IS 'The applicant''s phone or e-mail, sealed (AES-GCM)';
                 """
         ),
+        PostgresMigration(
+            version: 5, name: "consent purposes",
+            sql: """
+                -- What the applicant consented to (ApplicantContactRecorded.consent_purposes); contacts
+                -- recorded before carry none and keep the earlier behaviour.
+                ALTER TABLE applicants ADD COLUMN notification_consent boolean NOT NULL DEFAULT true,
+                    ADD COLUMN survey_consent boolean NOT NULL DEFAULT true;
+                ALTER TABLE messages ADD COLUMN survey_invitation boolean NOT NULL DEFAULT false;
+                """
+        ),
     ]
 }

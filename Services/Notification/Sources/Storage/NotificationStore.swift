@@ -27,14 +27,18 @@ struct NotificationStore: Sendable {
     func saveContact(_ contact: Layar_V1_ApplicantContactRecorded, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO applicants (referral_id, tracking_code, phone, email, preferred_channel)
-            VALUES ($1::uuid, $2, $3, $4, $5)
+            INSERT INTO applicants (referral_id, tracking_code, phone, email, preferred_channel, notification_consent, survey_consent)
+            VALUES ($1::uuid, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (referral_id) DO UPDATE SET tracking_code = EXCLUDED.tracking_code, phone = EXCLUDED.phone,
-                email = EXCLUDED.email, preferred_channel = EXCLUDED.preferred_channel
+                email = EXCLUDED.email, preferred_channel = EXCLUDED.preferred_channel,
+                notification_consent = EXCLUDED.notification_consent, survey_consent = EXCLUDED.survey_consent
             """,
             [
                 contact.referralID, contact.trackingCode, cipher.seal(contact.phone, .applicantPhone),
                 cipher.seal(contact.email, .applicantEmail), contact.preferredChannel.rawValue,
+                // An event from before the purposes travelled: the earlier behaviour.
+                contact.consentPurposes.isEmpty || contact.consentPurposes.contains(.notification),
+                contact.consentPurposes.isEmpty || contact.consentPurposes.contains(.survey),
             ]
         )
     }
@@ -56,7 +60,8 @@ struct NotificationStore: Sendable {
     func applicant(_ referralID: String, on connection: PostgresConnection) async throws -> Applicant {
         guard let row = try await connection.query(
             """
-            SELECT tracking_code, phone, email, preferred_channel, urgent, ppks_kind, kecamatan_code
+            SELECT tracking_code, phone, email, preferred_channel, urgent, ppks_kind, kecamatan_code,
+                notification_consent, survey_consent
             FROM applicants WHERE referral_id = $1::uuid
             """, [referralID]
         ).first else { return Applicant(trackingCode: nil, contact: nil, urgent: false, ppksKind: "", kecamatanCode: "") }
@@ -65,7 +70,9 @@ struct NotificationStore: Sendable {
             ChannelChoice.Contact(
                 phone: try row.decode([UInt8]?.self, "phone").map { try cipher.openString($0, .applicantPhone) } ?? "",
                 email: try row.decode([UInt8]?.self, "email").map { try cipher.openString($0, .applicantEmail) } ?? "",
-                preferred: Layar_V1_ContactChannel(rawValue: preferred) ?? .unspecified
+                preferred: Layar_V1_ContactChannel(rawValue: preferred) ?? .unspecified,
+                notificationConsent: try row.decode(Bool.self, "notification_consent"),
+                surveyConsent: try row.decode(Bool.self, "survey_consent")
             )
         }
         return Applicant(
@@ -101,14 +108,16 @@ struct NotificationStore: Sendable {
         try await connection.query(
             """
             INSERT INTO messages (id, referral_id, event_id, event_type, audience, channel, body, status, created_at, kind,
-                body_short, body_long, recipient, urgent, required_notice, next_attempt_at, sent_at, recipient_sealed)
-            VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                body_short, body_long, recipient, urgent, required_notice, next_attempt_at, sent_at, recipient_sealed,
+                survey_invitation)
+            VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
             ON CONFLICT (event_id, audience, channel) DO NOTHING
             """,
             [
                 UUID(), planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
                 body, status.rawValue, now, planned.kind.rawValue, planned.shortBody, planned.longBody, address.plain,
                 planned.urgent, planned.requiredNotice, sendAt, status == .sent ? now : nil, address.sealed,
+                planned.kind == .surveyInvited,
             ]
         )
     }
@@ -120,13 +129,14 @@ struct NotificationStore: Sendable {
         var longBody: String
         var urgent: Bool
         var requiredNotice: Bool
+        var surveyInvitation: Bool
         var createdAt: Date
     }
 
     func waitingForContact(_ referralID: String, on connection: PostgresConnection) async throws -> [Waiting] {
         try await connection.query(
             """
-            SELECT id, body_short, body_long, urgent, required_notice, created_at FROM messages
+            SELECT id, body_short, body_long, urgent, required_notice, survey_invitation, created_at FROM messages
             WHERE referral_id = $1::uuid AND audience = $2 AND channel = 0 AND status = $3 FOR UPDATE
             """,
             [referralID, Layar_V1_Audience.applicant.rawValue, Layar_V1_DeliveryStatus.pending.rawValue]
@@ -134,7 +144,8 @@ struct NotificationStore: Sendable {
             Waiting(
                 id: try row.decode(UUID.self, "id"), shortBody: try row.decode(String.self, "body_short"),
                 longBody: try row.decode(String.self, "body_long"), urgent: try row.decode(Bool.self, "urgent"),
-                requiredNotice: try row.decode(Bool.self, "required_notice"), createdAt: try row.decode(Date.self, "created_at")
+                requiredNotice: try row.decode(Bool.self, "required_notice"),
+                surveyInvitation: try row.decode(Bool.self, "survey_invitation"), createdAt: try row.decode(Date.self, "created_at")
             )
         }
     }
