@@ -1,3 +1,4 @@
+import GRPCCore
 import LayarRuntime
 import LayarSchema
 
@@ -28,6 +29,21 @@ public enum IntakeService {
             ],
             accessPolicies: [IntakeAccessPolicy.policy, IntakeAccessPolicy.dataSubjects],
             api: { [IntakeAPI(store: store($0)), DataSubjectAPI(store: store($0))] },
+            interceptors: { context in
+                // The public RPCs (no account to limit) per client and for everyone, over all replicas.
+                let publicRPCs = IntakeAccessPolicy.policy.rules.filter { $0.value == .public }.keys.sorted().map {
+                    MethodDescriptor(fullyQualifiedService: Layar_V1_IntakeService.descriptor.fullyQualifiedService, method: $0)
+                }
+                return [
+                    .apply(
+                        PublicCallLimitInterceptor(
+                            limiter: RateLimiter(pool: context.pool, clock: context.clock), trustedCallers: configuration.trustedCallers,
+                            perClient: configuration.publicCallLimit, ceiling: configuration.publicCallCeiling
+                        ),
+                        to: .methods(Set(publicRPCs))
+                    ),
+                ]
+            },
             background: { context in
                 // Closed referrals past their period: each batch is a RETENTION request that every
                 // service carries out, like a person's erasure.

@@ -10,6 +10,7 @@ enum IntakeMigrations {
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
         CaseWorkerScope.migration,
+        RateLimiter.migration,
         PostgresMigration(
             version: 2, name: "referrals",
             sql: """

@@ -20,7 +20,9 @@ public struct Backends: Sendable {
             GRPCClient(
                 transport: try .http2NIOPosix(target: .dns(host: address.host, port: address.port), transportSecurity: .plaintext),
                 // Each call continues the page's trace and, for a signed-in staff member, carries their token.
-                interceptors: [TracingClientInterceptor(), StaffTokenClientInterceptor(signer: signer, clock: clock)]
+                interceptors: [
+                    TracingClientInterceptor(), StaffTokenClientInterceptor(signer: signer, clock: clock), ForwardedForClientInterceptor(),
+                ]
             )
         }
         intakeClient = try client(addresses.intake)

@@ -1,4 +1,5 @@
 import Hummingbird
+import LayarRuntime
 
 /// Puts the client's address in the request context: the TCP peer, or, when the peer is a
 /// trusted proxy, the address it forwards (``TrustedProxies``). Runs first, so every limit and
@@ -13,6 +14,9 @@ struct ClientAddressMiddleware: RouterMiddleware {
             xForwardedFor: request.headers[.init("X-Forwarded-For")!], forwarded: request.headers[.init("Forwarded")!]
         )
         context.clientAddress = trusted.clientAddress(peer: context.peerAddress, forwardedFor: forwarded)
-        return try await next(request, context)
+        // The services' calls made for this request name the client too.
+        return try await ForwardedForClientInterceptor.$clientAddress.withValue(context.clientAddress) {
+            try await next(request, context)
+        }
     }
 }

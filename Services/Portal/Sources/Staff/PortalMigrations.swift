@@ -1,4 +1,5 @@
 import LayarPostgres
+import LayarRuntime
 
 /// The portal's own schema: staff accounts and their sessions, nothing about referrals.
 public enum PortalMigrations {
@@ -29,19 +30,7 @@ public enum PortalMigrations {
                 COMMENT ON COLUMN staff_sessions.token_sha256 IS 'SHA-256 of the cookie value: a stolen table opens no session';
                 """
         ),
-        PostgresMigration(
-            version: 2, name: "rate limits shared by replicas",
-            sql: """
-                -- One row per limited key and fixed window: every replica of the portal counts in
-                -- the same row, so a limit holds however many run.
-                CREATE TABLE rate_limit_windows (
-                    bucket text NOT NULL,
-                    window_start timestamptz NOT NULL,
-                    hits integer NOT NULL,
-                    PRIMARY KEY (bucket, window_start)
-                );
-                CREATE INDEX rate_limit_windows_age ON rate_limit_windows (window_start);
-                """
-        ),
+        // Counters shared by the replicas (RateLimiter): form posts and sign-ins.
+        RateLimiter.migration,
     ]
 }

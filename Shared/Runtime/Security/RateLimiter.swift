@@ -3,29 +3,49 @@ import LayarDomain
 import LayarPostgres
 import Synchronization
 
-/// Fixed-window counters in the portal's PostgreSQL schema, shared by every replica: one
+/// Fixed-window counters in the service's PostgreSQL schema (the portal's, intake's), shared by every replica: one
 /// statement per hit (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so replicas never
 /// undercount and a restart forgets nothing. Old windows are pruned now and then by whichever
 /// replica counts.
-final class RateLimiter: Sendable {
+public final class RateLimiter: Sendable {
     /// A limited thing: `limit` hits per `window` for each key.
-    struct Rule: Sendable {
-        var name: String
-        var limit: Int
-        var window: Duration
+    public struct Rule: Sendable {
+        public var name: String
+        public var limit: Int
+        public var window: Duration
+
+        public init(name: String, limit: Int, window: Duration) {
+            self.name = name
+            self.limit = limit
+            self.window = window
+        }
     }
 
-    let pool: PostgresPool
-    let clock: LayarClock
+    /// The table the counters live in, in the schema of the service that limits.
+    public static let migration = PostgresMigration(
+        version: 1005, name: "rate limits shared by replicas",
+        sql: """
+            CREATE TABLE rate_limit_windows (
+                bucket text NOT NULL,
+                window_start timestamptz NOT NULL,
+                hits integer NOT NULL,
+                PRIMARY KEY (bucket, window_start)
+            );
+            CREATE INDEX rate_limit_windows_age ON rate_limit_windows (window_start);
+            """
+    )
+
+    public let pool: PostgresPool
+    public let clock: LayarClock
     private let hitsSincePrune = Mutex(0)
 
-    init(pool: PostgresPool, clock: LayarClock) {
+    public init(pool: PostgresPool, clock: LayarClock) {
         self.pool = pool
         self.clock = clock
     }
 
     /// Counts a hit of `key` under `rule`; false when it is over the limit.
-    func admit(_ key: String, _ rule: Rule) async throws -> Bool {
+    public func admit(_ key: String, _ rule: Rule) async throws -> Bool {
         let now = clock.now
         let seconds = rule.window.inSeconds
         let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / seconds).rounded(.down) * seconds)

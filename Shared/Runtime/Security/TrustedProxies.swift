@@ -3,14 +3,15 @@ import Foundation
 /// Which peers may say who the client is. Behind an ingress every connection comes from the
 /// proxy: the client's address is then the last address in `X-Forwarded-For` (or `Forwarded:
 /// for=`) that is not itself a trusted proxy. From any other peer those headers are ignored, so a
-/// client cannot choose the address it is counted under (`LAYAR_PORTAL_TRUSTED_PROXIES`, CIDRs).
-struct TrustedProxies: Sendable {
-    struct Network: Sendable, Equatable {
+/// client cannot choose the address it is counted under (the portal's
+/// `LAYAR_PORTAL_TRUSTED_PROXIES`, intake's `LAYAR_TRUSTED_CALLERS`: CIDRs).
+public struct TrustedProxies: Sendable {
+    public struct Network: Sendable, Equatable {
         var address: [UInt8]
         var prefixLength: Int
 
         /// `10.0.0.0/8`, `fd00::/8`, or one address.
-        init?(_ text: String) {
+        public init?(_ text: String) {
             let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
             guard let address = TrustedProxies.bytes(parts[0]) else { return nil }
             let bits = address.count * 8
@@ -20,7 +21,7 @@ struct TrustedProxies: Sendable {
             self.prefixLength = length
         }
 
-        func contains(_ candidate: [UInt8]) -> Bool {
+        public func contains(_ candidate: [UInt8]) -> Bool {
             guard candidate.count == address.count else { return false }
             var remaining = prefixLength
             for (a, b) in zip(address, candidate) where remaining > 0 {
@@ -32,10 +33,10 @@ struct TrustedProxies: Sendable {
         }
     }
 
-    var networks: [Network]
+    public var networks: [Network]
 
     /// Comma-separated CIDRs; nil when one does not parse.
-    init?(list: String) {
+    public init?(list: String) {
         var networks: [Network] = []
         for item in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             guard let network = Network(item) else { return nil }
@@ -44,14 +45,14 @@ struct TrustedProxies: Sendable {
         self.networks = networks
     }
 
-    func isTrusted(_ address: String) -> Bool {
+    public func isTrusted(_ address: String) -> Bool {
         guard let bytes = Self.bytes(address) else { return false }
         return networks.contains { $0.contains(bytes) }
     }
 
     /// The client's address for a request from `peer` with `forwardedFor` (X-Forwarded-For's
     /// addresses, or Forwarded's `for=` values, in order).
-    func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
+    public func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
         guard let peer, isTrusted(peer) else { return peer }
         for hop in forwardedFor.reversed() {
             guard Self.bytes(hop) != nil else { return peer }  // a malformed hop: trust stops here
@@ -61,7 +62,7 @@ struct TrustedProxies: Sendable {
     }
 
     /// The addresses a request names as its path: `X-Forwarded-For: a, b` or `Forwarded: for=a, for="[b]"`.
-    static func forwardedAddresses(xForwardedFor: String?, forwarded: String?) -> [String] {
+    public static func forwardedAddresses(xForwardedFor: String?, forwarded: String?) -> [String] {
         if let forwarded, !forwarded.isEmpty {
             return forwarded.split(separator: ",").compactMap { element in
                 element.split(separator: ";").lazy.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -78,7 +79,7 @@ struct TrustedProxies: Sendable {
     }
 
     /// An IPv4 or IPv6 address as bytes (an IPv4-mapped IPv6 address as IPv4).
-    static func bytes(_ text: String) -> [UInt8]? {
+    public static func bytes(_ text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             return withUnsafeBytes(of: &v4) { Array($0) }
