@@ -61,6 +61,31 @@ struct SurveyStoreTests {
     static let now = Date(timeIntervalSince1970: 1_796_349_600)  // Friday 2026-12-04 10:00 WITA.
     static let today = CivilDate(year: 2026, month: 12, day: 4)
 
+    @Test("no survey invitation for an applicant who did not consent to the survey")
+    func surveyConsent() async throws {
+        let fixture = try await Self.prepare()
+        let declined = UUID().uuidString.lowercased()
+        let consented = UUID().uuidString.lowercased()
+        try await fixture.database.pool.withTransaction { connection in
+            for (referral, purposes) in [(declined, [Layar_V1_ConsentPurpose.verification, .referral, .notification]),
+                                         (consented, [.verification, .referral, .notification, .survey])] {
+                try await fixture.monitoring.recordSubmitted(.with {
+                    $0.referralID = referral
+                    $0.ppksKind = "PPKS-08"
+                    $0.kecamatanCode = "63.11.06"
+                    $0.submittedAt = Google_Protobuf_Timestamp(date: Self.now)
+                    $0.consentPurposes = purposes
+                }, on: connection)
+                try await fixture.surveys.invite(referralID: referral, at: Self.now, on: connection)
+            }
+        }
+        #expect(try await fixture.surveys.invitation(for: UUID(uuidString: declined)!, now: Self.now) == nil)
+        #expect(try await fixture.surveys.invitation(for: UUID(uuidString: consented)!, now: Self.now) != nil)
+        let outboxRows = try await fixture.database.pool.query("SELECT count(*) AS n FROM outbox").first?.decode(Int.self, "n")
+        #expect(outboxRows == 1, "one invitation, for the applicant who consented")
+        try await fixture.database.drop()
+    }
+
     @Test("an invitation's code answers once, and not after it expires")
     func tokens() async throws {
         let fixture = try await Self.prepare()

@@ -228,6 +228,12 @@ public nonisolated struct Layar_V1_ReferralSubmitted: @unchecked Sendable {
     set {_uniqueStorage()._personID = newValue}
   }
 
+  /// referrals: counts beneficiaries without the NIK.
+  public var consentPurposes: [Layar_V1_ConsentPurpose] {
+    get {_storage._consentPurposes}
+    set {_uniqueStorage()._consentPurposes = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -811,7 +817,7 @@ nonisolated extension Layar_V1_NotificationOutcome: SwiftProtobuf._ProtoNameProv
 
 nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralSubmitted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0\u{3}person_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0\u{3}person_id\0\u{3}consent_purposes\0")
 
   fileprivate class _StorageClass {
     var _referralID: String = String()
@@ -829,6 +835,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
     var _needs: [Layar_V1_Need] = []
     var _documents: [Layar_V1_DocumentInfo] = []
     var _personID: String = String()
+    var _consentPurposes: [Layar_V1_ConsentPurpose] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -854,6 +861,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       _needs = source._needs
       _documents = source._documents
       _personID = source._personID
+      _consentPurposes = source._consentPurposes
     }
   }
 
@@ -887,6 +895,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
         case 13: try { try decoder.decodeRepeatedEnumField(value: &_storage._needs) }()
         case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._documents) }()
         case 15: try { try decoder.decodeSingularStringField(value: &_storage._personID) }()
+        case 16: try { try decoder.decodeRepeatedEnumField(value: &_storage._consentPurposes) }()
         default: break
         }
       }
@@ -944,6 +953,9 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       if !_storage._personID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._personID, fieldNumber: 15)
       }
+      if !_storage._consentPurposes.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._consentPurposes, fieldNumber: 16)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -968,6 +980,7 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
         if _storage._needs != rhs_storage._needs {return false}
         if _storage._documents != rhs_storage._documents {return false}
         if _storage._personID != rhs_storage._personID {return false}
+        if _storage._consentPurposes != rhs_storage._consentPurposes {return false}
         return true
       }
       if !storagesAreEqual {return false}

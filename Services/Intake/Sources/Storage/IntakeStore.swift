@@ -180,6 +180,7 @@ public struct IntakeStore: Sendable {
             $0.isChild = form.person.isChild
             $0.needs = form.needs
             $0.documents = documents.map(\.info)
+            $0.consentPurposes = form.consent.purposes
         }
     }
 

@@ -11,14 +11,16 @@ struct MonitoringStore: Sendable {
     func recordSubmitted(_ submitted: Layar_V1_ReferralSubmitted, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO referral_facts (referral_id, person_id, ppks_kind, kecamatan_code, submitted_at)
-            VALUES ($1::uuid, $2::uuid, $3, $4, $5)
+            INSERT INTO referral_facts (referral_id, person_id, ppks_kind, kecamatan_code, submitted_at, survey_consent)
+            VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6)
             ON CONFLICT (referral_id) DO UPDATE SET person_id = EXCLUDED.person_id, ppks_kind = EXCLUDED.ppks_kind,
-                kecamatan_code = EXCLUDED.kecamatan_code, submitted_at = EXCLUDED.submitted_at
+                kecamatan_code = EXCLUDED.kecamatan_code, submitted_at = EXCLUDED.submitted_at,
+                survey_consent = EXCLUDED.survey_consent
             """,
             [
                 submitted.referralID, submitted.personID.isEmpty ? nil : submitted.personID, submitted.ppksKind,
                 submitted.kecamatanCode, submitted.submittedAt.date,
+                submitted.consentPurposes.isEmpty ? nil : submitted.consentPurposes.contains(.survey),
             ]
         )
     }

@@ -143,5 +143,13 @@ enum SurveyMigrations {
                 COMMENT ON COLUMN lapor_forwards.payload IS 'The LAPOR! report (JSON), sealed (AES-GCM)';
                 """
         ),
+        PostgresMigration(
+            version: 6, name: "survey consent",
+            sql: """
+                -- Whether the applicant consented to the SURVEY purpose (ReferralSubmitted.consent_purposes);
+                -- NULL when not known (a referral from before, or not seen yet).
+                ALTER TABLE referral_facts ADD COLUMN survey_consent boolean;
+                """
+        ),
     ]
 }

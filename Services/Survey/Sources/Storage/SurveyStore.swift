@@ -12,6 +12,12 @@ struct SurveyStore: Sendable {
 
     /// Creates the invitation for a completed case (once per referral) and queues its event.
     func invite(referralID: String, at time: Date, on connection: PostgresConnection) async throws {
+        // No consent to the survey, no invitation (and nothing counted as one). Unknown consent
+        // (a referral from before) invites; notification checks the consent again before sending.
+        let refused = try await connection.query(
+            "SELECT 1 FROM referral_facts WHERE referral_id = $1::uuid AND survey_consent = false", [referralID]
+        )
+        guard refused.isEmpty else { return }
         let id = UUID()
         let expires = time.addingTimeInterval(Double(SurveyCode.validity.components.seconds))
         while true {
