@@ -216,10 +216,10 @@ def check_kafka_settings(name, variables, argv):
     if variables.get("KAFKA_SECURITY_PROTOCOL", "plaintext") == "plaintext":
         fail(f"{name}: compose lets it speak plaintext to Kafka")
     user = variables.get("KAFKA_SASL_USERNAME", f"layar-{name}")
-    mounted = {target: source for source, target in (str(v).split(":")[:2] for v in compose["services"][name].get("volumes") or [])}
-    container_file = compose["services"][name]["environment"].get("KAFKA_SASL_PASSWORD_FILE", "")
-    if pathlib.PurePath(mounted.get(container_file, "")).name != user:
-        fail(f"{name}: {container_file} is mounted from {mounted.get(container_file)}, not the password of its Kafka user {user}")
+    # container_environment mapped the container path to the file mounted there (unmounted: unchanged).
+    password_file = pathlib.PurePath(variables.get("KAFKA_SASL_PASSWORD_FILE", ""))
+    if password_file.name != user:
+        fail(f"{name}: KAFKA_SASL_PASSWORD_FILE is {password_file}, not the mounted password of its Kafka user {user}")
     result = subprocess.run([argv[0], "migrate"], env=variables, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         fail(f"{name}: `migrate` with compose's Kafka settings exited {result.returncode}: {result.stderr.strip()[-400:]}")

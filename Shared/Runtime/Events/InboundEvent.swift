@@ -26,14 +26,17 @@ public struct InboundEvent: Sendable {
         // obeyed (a forged DataSubjectRequested would erase a person's data). The brokers' ACLs
         // are what authenticate a producer (each service its own principal, only the writers may
         // write); this check also catches an event sent to the wrong topic.
-        if let topic = LayarTopic(rawValue: message.topic), !topic.writers.map(\.eventSource).contains(source) {
-            throw EventRejection(
-                "\(message.topic) takes events from \(topic.writers.map(\.eventSource).joined(separator: ", ")) only, not from \(source)"
-            )
+        if let sources = Self.writerSources[message.topic], !sources.contains(source) {
+            throw EventRejection("\(message.topic) takes events from \(sources.joined(separator: ", ")) only, not from \(source)")
         }
         self.subject = message.headers.text("ce_subject") ?? ""
         self.message = message
     }
+
+    /// The event sources each LAYAR topic takes, looked up once per event (not rebuilt for each).
+    private static let writerSources: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: LayarTopic.allCases.map { ($0.rawValue, $0.writers.map(\.eventSource)) }
+    )
 
     /// Decodes the payload as `E`; a wrong type, bad bytes or a referral id that is not a UUID
     /// are a permanent ``EventRejection``.

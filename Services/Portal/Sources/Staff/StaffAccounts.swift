@@ -32,14 +32,19 @@ public struct StaffAccounts: Sendable {
         self.decoyHash = (try? PasswordHasher.hash("decoy", cost: passwordCost)) ?? ""
     }
 
+    /// `password` hashed at the accounts' cost, on the hashing pool.
+    private func hashed(_ password: String) async throws -> String {
+        let cost = passwordCost
+        return try await hashing.run { Result { try PasswordHasher.hash(password, cost: cost) } }.get()
+    }
+
     /// Creates or replaces an account (the password is hashed here). A replaced account's
     /// sessions end: a new password or fewer roles take effect at once, not at the session's end.
     public func upsert(
         username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String
     ) async throws {
         let now = clock.now
-        let cost = passwordCost
-        let hash = try await hashing.run { Result { try PasswordHasher.hash(password, cost: cost) } }.get()
+        let hash = try await hashed(password)
         try await pool.withTransaction { connection in
             try await connection.query(
                 """
@@ -62,8 +67,7 @@ public struct StaffAccounts: Sendable {
     ) async throws -> Bool {
         guard try await account(username) == nil else { return false }
         let now = clock.now
-        let cost = passwordCost
-        let hash = try await hashing.run { Result { try PasswordHasher.hash(password, cost: cost) } }.get()
+        let hash = try await hashed(password)
         let inserted = try await pool.query(
             """
             INSERT INTO staff_accounts (username, display_name, roles, case_worker_id, password_hash, created_at, updated_at)
