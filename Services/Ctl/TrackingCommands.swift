@@ -7,14 +7,16 @@ import LayarSchema
 struct TrackingArguments: ParsableArguments {
     @Argument(help: "Tracking code, e.g. LYR-7K3M-Q9TX.")
     var trackingCode: String
-    @Option(help: "Birth date of the person, YYYY-MM-DD.")
-    var birthDate: String
+    @Option(help: "The six-digit PIN answered with the code (or set LAYAR_TRACKING_PIN, which keeps it out of the shell history).")
+    var pin: String?
 
     func key() throws -> Layar_V1_TrackingKey {
-        let date = try PeriodArguments.date(birthDate)
+        guard let pin = pin ?? ProcessInfo.processInfo.environment["LAYAR_TRACKING_PIN"], !pin.isEmpty else {
+            throw ValidationError("--pin (or LAYAR_TRACKING_PIN) is required")
+        }
         return .with {
             $0.trackingCode = trackingCode
-            $0.birthDate = date
+            $0.pin = pin
         }
     }
 }

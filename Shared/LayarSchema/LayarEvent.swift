@@ -22,6 +22,7 @@ public enum LayarEvents {
         Layar_V1_ReferralQueued.self, Layar_V1_RejectionProposed.self,
         Layar_V1_CaseTransitioned.self, Layar_V1_CaseDeadlineMissed.self,
         Layar_V1_DataSubjectRequested.self, Layar_V1_DataSubjectRequestAnswered.self,
+        Layar_V1_LinkedSubmissionReceived.self, Layar_V1_DuplicateSubmitted.self,
     ]
 
     public static func type(named eventType: String) -> (any LayarEvent.Type)? {
@@ -51,6 +52,16 @@ extension Layar_V1_ReferralInformationRequested: LayarEvent {
 
 extension Layar_V1_ApplicantContactRecorded: LayarEvent {
     public static let eventType = "layar.referral.contact.v1"
+    public static let topic = LayarTopic.intakeContacts
+}
+
+extension Layar_V1_LinkedSubmissionReceived: LayarEvent {
+    public static let eventType = "layar.referral.linked-submission-received.v1"
+    public static let topic = LayarTopic.intakeContacts
+}
+
+extension Layar_V1_DuplicateSubmitted: LayarEvent {
+    public static let eventType = "layar.referral.duplicate-submitted.v1"
     public static let topic = LayarTopic.intakeContacts
 }
 

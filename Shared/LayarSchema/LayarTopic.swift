@@ -6,7 +6,9 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     /// Written by intake: `ReferralSubmitted`, `ReferralDocumentsAdded`, `ReferralWithdrawn`.
     /// Read by verification, assignment (withdrawals), notification.
     case intakeReferrals = "layar.intake.referrals.v1"
-    /// Written by intake: `ApplicantContactRecorded`. Read only by notification (contact data).
+    /// Written by intake: `ApplicantContactRecorded`, and for a submission linked to an open
+    /// referral `LinkedSubmissionReceived` and `DuplicateSubmitted`. Read only by notification
+    /// (contact data; nobody else learns that a person was submitted twice).
     case intakeContacts = "layar.intake.contacts.v1"
     /// Written by verification: `ReferralVerified`, `ReferralInformationRequested`, `ReferralRejected`.
     /// Read by assignment, intake, notification.

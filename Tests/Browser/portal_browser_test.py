@@ -54,6 +54,7 @@ def png_bytes(width=8, height=8):
 class PortalInBrowser(unittest.TestCase):
     driver = None
     tracking_code = None
+    tracking_pin = None
 
     @classmethod
     def setUpClass(cls):
@@ -251,27 +252,52 @@ class PortalInBrowser(unittest.TestCase):
         self.submit_form()
         code = self.wait_for("kode-pelacakan").text.strip()
         self.assertRegex(code, r"^LYR-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+        pin = self.by_id("pin-pelacakan").text.strip()
+        self.assertRegex(pin, r"^[0-9]{6}$")
         type(self).tracking_code = code
+        type(self).tracking_pin = pin
         self.shot("03-kode-pelacakan")
+
+    def test_04b_a_second_form_for_the_same_nik_reveals_nothing(self):
+        # A stranger who knows the NIK submits another form: the answer looks like a new
+        # referral's (its own code and PIN), nothing says the person already has one.
+        self.assertIsNotNone(self.tracking_code)
+        self.open("/rujukan")
+        self.fill_referral(NIK)
+        self.submit_form()
+        code = self.wait_for("kode-pelacakan").text.strip()
+        self.assertRegex(code, r"^LYR-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+        self.assertNotEqual(code, self.tracking_code)
+        main = self.driver.find_element(By.TAG_NAME, "main").text
+        self.assertNotIn("sudah punya rujukan", main)
+        self.assertNotIn(self.tracking_code, self.driver.page_source)
+        # The original code with the stranger's PIN opens nothing.
+        pin = self.by_id("pin-pelacakan").text.strip()
+        if pin != self.tracking_pin:
+            self.open("/lacak")
+            self.type("tracking_code", self.tracking_code)
+            self.type("pin", pin)
+            self.submit_form()
+            WebDriverWait(self.driver, 15, ignored_exceptions=TRANSIENT).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
 
     def test_05_track(self):
         self.assertIsNotNone(self.tracking_code)
         self.open("/lacak")
         self.assert_every_input_labelled()
         self.type("tracking_code", self.tracking_code)
-        self.set_date("birth_date", BIRTH_DATE)
+        self.type("pin", self.tracking_pin)
         self.submit_form()
         status = self.wait_for("status-sekarang")
         self.assertTrue(status.text)
         self.assertIn("KTP", self.driver.page_source)
         self.shot("04-lacak")
-        # A wrong birth date answers like a wrong code.
+        # The birth date's digits are no key: a wrong PIN answers like a wrong code.
         self.open("/lacak")
         self.type("tracking_code", self.tracking_code)
-        self.set_date("birth_date", "1960-01-01")
+        self.type("pin", "000000" if self.tracking_pin != "000000" else "000001")
         self.submit_form()
         WebDriverWait(self.driver, 15, ignored_exceptions=TRANSIENT).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
-        self.shot("05-lacak-tanggal-salah")
+        self.shot("05-lacak-pin-salah")
 
     # The staff path ---------------------------------------------------------------------------
 
@@ -314,7 +340,7 @@ class PortalInBrowser(unittest.TestCase):
         # The citizen now sees it verified (or already with a case worker).
         self.open("/lacak")
         self.type("tracking_code", self.tracking_code)
-        self.set_date("birth_date", BIRTH_DATE)
+        self.type("pin", self.tracking_pin)
         self.submit_form()
         status = self.wait_for("status-sekarang").text
         self.assertIn(status, ["Terverifikasi, menunggu pendamping", "Sedang ditangani pendamping"])

@@ -100,14 +100,6 @@ struct BadInputCorpusTests {
         submission("100,000 repeated needs", ["form.needs"]) { $0.needs = Array(repeating: .basicNeeds, count: 100_000) },
         submission("urgency out of range", ["form.urgency"]) { $0.urgency = .UNRECOGNIZED(42) },
         submission("no channel", ["form.channel"]) { $0.channel = .unspecified },
-        // A walk-in is the signed-in operator's (the corpus calls with a staff token): naming another
-        // operator is refused, and a public form cannot name one (IntakeStoreTests: no token at all).
-        submission("walk-in in another operator's name", ["form.operator_id"]) {
-            $0.channel = .operator
-            $0.operatorID = "operator.lain"
-        },
-        submission("operator id on a public form", ["form.operator_id"]) { $0.operatorID = "operator.lain" },
-        submission("operator id of 1,000 characters", ["form.operator_id"]) { $0.operatorID = String(repeating: "x", count: 1_000) },
         submission("a partner channel at intake", ["form.channel"]) { $0.channel = .partner },
         // The applicant and consent.
         submission("no relationship", ["form.applicant.relationship"]) { $0.applicant.relationship = .unspecified },
@@ -149,25 +141,31 @@ struct BadInputCorpusTests {
         Case(name: "tracking code with SQL", fields: ["key.tracking_code"]) { clients in
             _ = try await clients.intake.getStatus(.with {
                 $0.key.trackingCode = "LYR-'; DROP"
-                $0.key.birthDate = SampleReferral.defaultBirthDate
+                $0.key.pin = "123456"
             })
         },
-        Case(name: "tracking with 31 April", fields: ["key.birth_date"]) { clients in
+        Case(name: "tracking with a PIN of letters", fields: ["key.pin"]) { clients in
             _ = try await clients.intake.getStatus(.with {
                 $0.key.trackingCode = "LYR-7K3M-Q9TX"
-                $0.key.birthDate = .with { $0.year = 1958; $0.month = 4; $0.day = 31 }
+                $0.key.pin = "12ab56"
+            })
+        },
+        Case(name: "tracking with the birth date's digits as PIN", fields: ["key.pin"]) { clients in
+            _ = try await clients.intake.getStatus(.with {
+                $0.key.trackingCode = "LYR-7K3M-Q9TX"
+                $0.key.pin = "19580312"
             })
         },
         Case(name: "adding no documents", fields: ["documents"]) { clients in
             _ = try await clients.intake.addDocuments(.with {
                 $0.key.trackingCode = "LYR-7K3M-Q9TX"
-                $0.key.birthDate = SampleReferral.defaultBirthDate
+                $0.key.pin = "123456"
             })
         },
         Case(name: "withdrawal with a 10,000-character reason", fields: ["reason"]) { clients in
             _ = try await clients.intake.withdrawReferral(.with {
                 $0.key.trackingCode = "LYR-7K3M-Q9TX"
-                $0.key.birthDate = SampleReferral.defaultBirthDate
+                $0.key.pin = "123456"
                 $0.reason = long
             })
         },

@@ -142,7 +142,7 @@ struct DataSubjectRequestTests {
         _ = try await #require(services.addresses["intake"]).withStaffClient { client in
             try await Layar_V1_IntakeService.Client(wrapping: client).withdrawReferral(.with {
                 $0.key.trackingCode = submitted.trackingCode
-                $0.key.birthDate = form.person.birthDate
+                $0.key.pin = submitted.trackingPin
                 $0.reason = "Keluarga merawat sendiri"
             })
         }

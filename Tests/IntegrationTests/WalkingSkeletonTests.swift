@@ -187,8 +187,9 @@ struct WalkingSkeletonTests {
     }
 
     /// The applicant's side: a referral without identity documents is asked for them, answers
-    /// with AddDocuments and goes on to assignment; retries and duplicates open no second case;
-    /// tracking needs the birth date; withdrawal closes the case.
+    /// with AddDocuments and goes on to assignment; retries and duplicates open no second case (a
+    /// duplicate is answered like a new referral, with its own code); tracking needs the PIN;
+    /// withdrawal closes the case.
     private func intakeJourney(_ services: ServiceProcesses) async throws {
         try await #require(services.addresses["intake"]).withStaffClient { client in
             let intake = Layar_V1_IntakeService.Client(wrapping: client)
@@ -204,11 +205,12 @@ struct WalkingSkeletonTests {
             })
             #expect(retried == submitted, "a retry returns the same referral")
             let duplicate = try await intake.submitReferral(.with { $0.form = form })
-            #expect(duplicate.linkedToExisting && duplicate.trackingCode == submitted.trackingCode)
+            #expect(duplicate.status == .submitted && duplicate.trackingCode != submitted.trackingCode)
+            #expect(duplicate.trackingPin.count == 6 && duplicate.referralID != submitted.referralID)
 
             let key = Layar_V1_TrackingKey.with {
                 $0.trackingCode = submitted.trackingCode
-                $0.birthDate = form.person.birthDate
+                $0.pin = submitted.trackingPin
             }
             let asked = try await Self.eventually("status NEEDS_DOCUMENTS", services: services) {
                 let view = try await intake.getStatus(.with { $0.key = key })
@@ -218,7 +220,7 @@ struct WalkingSkeletonTests {
             #expect(asked.explanation.contains("KTP"))
 
             var wrongKey = key
-            wrongKey.birthDate.day = wrongKey.birthDate.day % 28 + 1
+            wrongKey.pin = key.pin == "000000" ? "000001" : "000000"
             let wrong = await #expect(throws: RPCError.self) { try await intake.getStatus(.with { $0.key = wrongKey }) }
             #expect(wrong?.code == .notFound)
 

@@ -306,6 +306,9 @@ try:
         form.write(layarctl(["example-form"], client))
     submitted = json.loads(layarctl(["submit", form.name], client))
     code = submitted.get("tracking_code") or submitted.get("trackingCode")
+    pin = submitted.get("tracking_pin") or submitted.get("trackingPin")
+    if not pin or len(pin) != 6:
+        fail(f"the submission answered no six-digit PIN: {submitted}")
     deadline = time.monotonic() + 60
     status = ""
     while time.monotonic() < deadline:
@@ -322,8 +325,7 @@ try:
         with urllib.request.urlopen(portal_url + path, timeout=10) as response:
             if response.status != 200:
                 fail(f"the portal answered {response.status} for {path}")
-    birth = json.loads(pathlib.Path(form.name).read_text())["person"]["birth_date"]
-    lookup = urllib.parse.urlencode({"tracking_code": code, "birth_date": f"{birth['year']:04}-{birth['month']:02}-{birth['day']:02}"})
+    lookup = urllib.parse.urlencode({"tracking_code": code, "pin": pin})
     with urllib.request.urlopen(urllib.request.Request(portal_url + "/lacak", data=lookup.encode(), method="POST"), timeout=10) as response:
         page = response.read().decode()
     if "Sedang ditangani pendamping" not in page:

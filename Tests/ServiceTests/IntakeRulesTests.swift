@@ -47,7 +47,6 @@ struct IntakeRulesTests {
         ("unknown need", { $0.needs = [.residentialRehabilitation, .UNRECOGNIZED(99)] }, "form.needs"),
         ("unknown urgency", { $0.urgency = .UNRECOGNIZED(42) }, "form.urgency"),
         ("no channel", { $0.channel = .unspecified }, "form.channel"),
-        ("operator without identity", { $0.channel = .operator }, "form.operator_id"),
         ("no consent", { $0.consent.given = false }, "form.consent.given"),
         ("consent without name", { $0.consent.givenBy = "" }, "form.consent.given_by"),
         ("consent without giver", { $0.consent.giver = .unspecified }, "form.consent.giver"),

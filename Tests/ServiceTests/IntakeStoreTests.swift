@@ -33,10 +33,11 @@ struct IntakeStoreTests {
         try #require(try await database.pool.query(sql, parameters).first).decode(Int.self, "n")
     }
 
-    static func key(_ code: String, _ form: Layar_V1_ReferralForm) -> Layar_V1_TrackingKey {
+    /// The applicant's key to a submission: the code and PIN it was answered.
+    static func key(_ submission: IntakeStore.Submission) -> Layar_V1_TrackingKey {
         .with {
-            $0.trackingCode = code
-            $0.birthDate = form.person.birthDate
+            $0.trackingCode = submission.trackingCode
+            $0.pin = submission.trackingPIN
         }
     }
 
@@ -88,26 +89,23 @@ struct IntakeStoreTests {
         try await database.drop()
     }
 
-    @Test("a walk-in is the signed-in operator's: refused without a token or the operator role, never in another's name")
+    @Test("a walk-in is the signed-in operator's: refused without a token or the operator role, recorded under the token's name")
     func walkInNeedsTheOperator() async throws {
         let (database, store, _) = try await Self.prepare()
         let api = IntakeAPI(store: store)
-        func submit(as identity: StaffIdentity?, operatorID: String = "") async throws -> Layar_V1_SubmitReferralResponse {
+        func submit(as identity: StaffIdentity?) async throws -> Layar_V1_SubmitReferralResponse {
             var form = SampleReferral.uniqueForm()
             form.channel = .operator
-            form.operatorID = operatorID
             let request = Layar_V1_SubmitReferralRequest.with { $0.form = form }
             return try await StaffIdentity.$current.withValue(identity) {
                 try await api.submitReferral(request: request, context: ServerContextStub.context)
             }
         }
-        let anonymous = await #expect(throws: RPCError.self) { try await submit(as: nil, operatorID: "op.budi") }
+        let anonymous = await #expect(throws: RPCError.self) { try await submit(as: nil) }
         #expect(anonymous?.code == .unauthenticated)
         let verifier = await #expect(throws: RPCError.self) { try await submit(as: StaffIdentity(username: "ver.rina", roles: [.verifier])) }
         #expect(verifier?.code == .permissionDenied)
         let budi = StaffIdentity(username: "op.budi", roles: [.operator])
-        let impersonation = await #expect(throws: (any Error).self) { try await submit(as: budi, operatorID: "op.sari") }
-        #expect((impersonation as? any RPCErrorConvertible)?.rpcErrorCode == .invalidArgument)
         #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 0)
         let accepted = try await submit(as: budi)
         let stored = try #require(try await database.pool.query(
@@ -117,18 +115,43 @@ struct IntakeStoreTests {
         try await database.drop()
     }
 
-    @Test("a second submission for a person with an open referral is linked to it")
+    @Test("a second submission for a person with an open referral is linked to it, answered like a new one, and opens nothing of the first")
     func duplicateNIK() async throws {
         let (database, store, _) = try await Self.prepare()
         let form = SampleReferral.uniqueForm()
         let first = try await store.submit(form, requestID: UUID())
-        let second = try await store.submit(form, requestID: UUID())
+        // A stranger who knows the NIK (and so the birth date and sex) submits any form with it.
+        var stranger = SampleReferral.uniqueForm()
+        stranger.person.nik = form.person.nik
+        stranger.person.birthDate = form.person.birthDate
+        let second = try await store.submit(stranger, requestID: UUID())
         #expect(second.linkedToExisting)
-        #expect(second.referralID == first.referralID && second.trackingCode == first.trackingCode)
+        #expect(second.referralID != first.referralID && second.trackingCode != first.trackingCode)
+        #expect(TrackingCode.isWellFormed(second.trackingCode) && TrackingPIN.isWellFormed(second.trackingPIN))
         #expect(try await Self.count(database, "SELECT count(*) AS n FROM referrals") == 1)
         #expect(try await Self.count(database, "SELECT count(*) AS n FROM linked_submissions") == 1)
+        // Their code and PIN open their own submission only: submitted, nothing of the first.
+        let theirs = try await store.statusView(Self.key(second))
+        #expect(theirs.trackingCode == second.trackingCode && theirs.status == .submitted && theirs.timeline.map(\.status) == [.submitted])
+        await #expect(throws: IntakeStore.TrackingError.notAllowed(.submitted)) {
+            try await store.addDocuments([SampleReferral.document(.kk)], key: Self.key(second))
+        }
+        // Withdrawing withdraws their submission, never the first referral.
+        #expect(try await store.withdraw(Self.key(second), reason: "").status == .withdrawn)
+        #expect(try await store.statusView(Self.key(first)).status == .submitted)
+        // The first applicant is told; the second is acknowledged under their own id.
+        let told = try Layar_V1_DuplicateSubmitted(serializedBytes: try await Self.outboxPayload(store, Layar_V1_DuplicateSubmitted.eventType))
+        #expect(told.referralID == first.referralID.uuidString.lowercased())
+        let acknowledged = try Layar_V1_LinkedSubmissionReceived(
+            serializedBytes: try await Self.outboxPayload(store, Layar_V1_LinkedSubmissionReceived.eventType)
+        )
+        #expect(acknowledged.referralID == second.referralID.uuidString.lowercased())
+        // Staff see the link on the referral, and find it by either code.
+        let summary = try #require(try await store.summary(.trackingCode(second.trackingCode)))
+        #expect(summary.referralID == first.referralID.uuidString.lowercased())
+        #expect(summary.linkedSubmissions.map(\.trackingCode) == [second.trackingCode])
         // Once the first is closed (withdrawn), a new referral may be opened for the person.
-        _ = try await store.withdraw(Self.key(first.trackingCode, form), reason: "salah isi")
+        _ = try await store.withdraw(Self.key(first), reason: "salah isi")
         let third = try await store.submit(form, requestID: nil)
         #expect(!third.linkedToExisting && third.referralID != first.referralID)
         try await database.drop()
@@ -166,28 +189,30 @@ struct IntakeStoreTests {
         try await database.drop()
     }
 
-    @Test("tracking needs the right birth date, and wrong guesses are throttled")
+    @Test("tracking needs the PIN answered with the code, not anything the NIK gives away, and wrong guesses are throttled")
     func tracking() async throws {
         let (database, store, clock) = try await Self.prepare()
         let form = SampleReferral.uniqueForm()
         let stored = try await store.submit(form, requestID: nil)
-        let view = try await store.statusView(Self.key(stored.trackingCode.lowercased(), form))
+        var lowercased = Self.key(stored)
+        lowercased.trackingCode = stored.trackingCode.lowercased()
+        let view = try await store.statusView(lowercased)
         #expect(view.status == .submitted)
         #expect(view.timeline.map(\.status) == [.submitted])
         #expect(view.documents.count == 1)
 
-        var wrong = Self.key(stored.trackingCode, form)
-        wrong.birthDate.year -= 1
+        var wrong = Self.key(stored)
+        wrong.pin = stored.trackingPIN == "000000" ? "000001" : "000000"
         for _ in 0..<IntakeStore.maximumFailures {
             await #expect(throws: IntakeStore.TrackingError.notFound) { try await store.statusView(wrong) }
         }
-        // Now even the right birth date is refused for a while.
+        // Now even the right PIN is refused for a while.
         await #expect(throws: IntakeStore.TrackingError.throttled) {
-            try await store.statusView(Self.key(stored.trackingCode, form))
+            try await store.statusView(Self.key(stored))
         }
         // ...but not after the window.
         clock.advance(Double(IntakeStore.throttleWindowSeconds + 1))
-        #expect(try await store.statusView(Self.key(stored.trackingCode, form)).status == .submitted)
+        #expect(try await store.statusView(Self.key(stored)).status == .submitted)
         try await database.drop()
     }
 
@@ -196,7 +221,7 @@ struct IntakeStoreTests {
         let (database, store, clock) = try await Self.prepare()
         let form = SampleReferral.uniqueForm(documents: [])
         let stored = try await store.submit(form, requestID: nil)
-        let key = Self.key(stored.trackingCode, form)
+        let key = Self.key(stored)
         await #expect(throws: IntakeStore.TrackingError.notAllowed(.submitted)) {
             try await store.addDocuments([SampleReferral.document(.ktp)], key: key)
         }
@@ -224,7 +249,7 @@ struct IntakeStoreTests {
         let (database, store, clock) = try await Self.prepare()
         let form = SampleReferral.uniqueForm()
         let stored = try await store.submit(form, requestID: nil)
-        let key = Self.key(stored.trackingCode, form)
+        let key = Self.key(stored)
         let view = try await store.withdraw(key, reason: "sudah ditangani keluarga")
         #expect(view.status == .withdrawn)
         await #expect(throws: IntakeStore.TrackingError.notAllowed(.withdrawn)) {
@@ -245,7 +270,8 @@ struct IntakeStoreTests {
         let (database, store, clock) = try await Self.prepare()
         let closedForm = SampleReferral.uniqueForm()
         let closed = try await store.submit(closedForm, requestID: nil)
-        _ = try await store.withdraw(Self.key(closed.trackingCode, closedForm), reason: "")
+        let linked = try await store.submit(closedForm, requestID: nil)  // its applicant's contact goes too
+        _ = try await store.withdraw(Self.key(closed), reason: "")
         clock.advance(1)
         let open = try await store.submit(SampleReferral.uniqueForm(), requestID: nil)
         #expect(try await store.openRetentionRequest(closedBefore: clock.now.addingTimeInterval(-60), now: clock.now) == nil, "not due yet")
@@ -273,7 +299,9 @@ struct IntakeStoreTests {
         let announced = try Layar_V1_DataSubjectRequested(
             serializedBytes: try await Self.outboxPayload(store, Layar_V1_DataSubjectRequested.eventType)
         )
-        #expect(announced.kind == .retention && announced.referralIds == request.referralIds && announced.trackingCodes == [closed.trackingCode])
+        #expect(announced.kind == .retention && announced.trackingCodes == [closed.trackingCode])
+        #expect(announced.referralIds == request.referralIds + [linked.referralID.uuidString.lowercased()])
+        #expect(try await Self.count(database, "SELECT count(*) AS n FROM linked_submissions") == 0)
         try await database.drop()
     }
 
@@ -290,7 +318,7 @@ struct IntakeStoreTests {
             )
             try await store.advance(stored.referralID.uuidString, to: .verified, explanation: "v", at: now.addingTimeInterval(1), on: connection)
         }
-        let view = try await store.statusView(Self.key(stored.trackingCode, form))
+        let view = try await store.statusView(Self.key(stored))
         #expect(view.status == .assigned)
         #expect(view.timeline.map(\.status) == [.submitted, .verified, .assigned])
         try await database.drop()

@@ -141,7 +141,6 @@ struct SurveyStoreTests {
         let api = fixture.api(now: Self.now)
         for scores in [[3, 4, 3, 3, 3, 3, 4, 3, 3], [4, 3, 3, 4, 3, 4, 4, 3, 3], [3, 3, 3, 4, 3, 4, 3, 2, 3]] as [[Int32]] {
             _ = try await StaffIdentity.$current.withValue(StaffIdentity(username: "OP-01", roles: [.supervisor, .operator])) { try await api.recordPaperResponse(request: .with {
-                $0.operatorID = "OP-01"
                 $0.answeredOn = .with { $0.year = 2026; $0.month = 12; $0.day = 3 }
                 $0.answers = Self.answers(scores)
             }, context: ServerContextStub.context) }
@@ -187,7 +186,6 @@ struct SurveyStoreTests {
             try await StaffIdentity.$current.withValue(StaffIdentity(username: "SPV-01", roles: [.supervisor, .operator])) { try await fixture.api(now: time).actOnComplaint(request: .with {
                 $0.complaintID = complaint.complaintID
                 $0.action = action
-                $0.actorID = "SPV-01"
                 $0.handlerID = handler
                 $0.text = text
             }, context: ServerContextStub.context) }
@@ -309,7 +307,6 @@ struct SurveyStoreTests {
         _ = try await StaffIdentity.$current.withValue(StaffIdentity(username: "SPV-01", roles: [.supervisor, .operator])) { try await api.actOnComplaint(request: .with {
             $0.complaintID = complaint.complaintID
             $0.action = .forwardToLapor
-            $0.actorID = "SPV-01"
         }, context: ServerContextStub.context) }
 
         #expect(try await forwarder.forwardOne(now: Self.now))  // 500: retried later
@@ -348,7 +345,6 @@ struct SurveyStoreTests {
         _ = try await StaffIdentity.$current.withValue(StaffIdentity(username: "SPV-01", roles: [.supervisor, .operator])) { try await api.actOnComplaint(request: .with {
             $0.complaintID = complaint.complaintID
             $0.action = .forwardToLapor
-            $0.actorID = "SPV-01"
         }, context: ServerContextStub.context) }
         #expect(try await forwarder.forwardOne(now: Self.now))
         #expect(try await forwarder.forwardOne(now: Self.now.addingTimeInterval(3600)) == false)

@@ -96,14 +96,19 @@ stop_postgres() {
 
 psql_admin() { pg_run "$(pg_bin)/psql" -q -h "$PGSOCKET" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
 
-# Creates database $1 with one role and schema per service (each role reaches only its own
-# schema), plus extra roles named in $2... (used by tests). Idempotent. Dev passwords only.
+# Creates database $1 provisioned as production provisions it (deploy/postgres/init-roles.sh:
+# a role and schema per service and for the portal, each service's audit log owned by its own
+# role), with dev passwords, plus extra roles named in $2... (used by tests). Idempotent.
 create_database() {
   local db=$1; shift
   psql_admin -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
     || psql_admin -d postgres -c "CREATE DATABASE $db"
-  local role
-  for role in "${SERVICES[@]}" portal "$@"; do
+  local role passwords=()
+  for role in "${SERVICES[@]}" portal; do passwords+=("LAYAR_DB_PASSWORD_${role^^}=$role-dev"); done
+  # Local connections are trusted (see start_postgres): psql reaches the socket as any user.
+  env "${passwords[@]}" POSTGRES_USER=postgres POSTGRES_DB="$db" PGHOST="$PGSOCKET" PGPORT="$PGPORT" \
+    bash "$ROOT/deploy/postgres/init-roles.sh" || die "provisioning database $db failed"
+  for role in "$@"; do
     psql_admin -d "$db" <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
@@ -112,8 +117,6 @@ DO \$\$ BEGIN
 END \$\$;
 CREATE SCHEMA IF NOT EXISTS $role AUTHORIZATION $role;
 ALTER ROLE $role SET search_path = $role;
-REVOKE ALL ON SCHEMA public FROM PUBLIC;
-REVOKE ALL ON DATABASE $db FROM PUBLIC;
 GRANT CONNECT ON DATABASE $db TO $role;
 SQL
   done

@@ -31,16 +31,16 @@ public enum IntakeService {
             api: { [IntakeAPI(store: store($0)), DataSubjectAPI(store: store($0))] },
             interceptors: { context in
                 // The public RPCs (no account to limit) per client and for everyone, over all replicas.
-                let publicRPCs = IntakeAccessPolicy.policy.rules.filter { $0.value == .public }.keys.sorted().map {
-                    MethodDescriptor(fullyQualifiedService: Layar_V1_IntakeService.descriptor.fullyQualifiedService, method: $0)
-                }
-                return [
+                // Matched by the access table rather than by a set of descriptors: grpc-swift's
+                // generated descriptors carry the RPC's type, so one built by hand never equals them
+                // (and the limit silently applied to nothing; the abuse suite caught it).
+                [
                     .apply(
                         PublicCallLimitInterceptor(
                             limiter: RateLimiter(pool: context.pool, clock: context.clock), trustedCallers: configuration.trustedCallers,
                             perClient: configuration.publicCallLimit, ceiling: configuration.publicCallCeiling
                         ),
-                        to: .methods(Set(publicRPCs))
+                        to: .allMatching { IntakeAccessPolicy.policy.access(for: $0) == .public }
                     ),
                 ]
             },

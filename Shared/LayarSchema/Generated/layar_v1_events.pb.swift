@@ -335,6 +335,64 @@ public nonisolated struct Layar_V1_ApplicantContactRecorded: Sendable {
   public init() {}
 }
 
+/// ce_type "layar.referral.linked-submission-received.v1", topic "layar.intake.contacts.v1",
+/// written by intake. A submission for a person whose referral was still open: it got its own
+/// tracking code (its contact came as ApplicantContactRecorded under the same id) and its
+/// applicant is acknowledged like any new one. Read only by notification.
+public nonisolated struct Layar_V1_LinkedSubmissionReceived: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the submission (not of the open referral), the Kafka key.
+  public var referralID: String = String()
+
+  /// When it came in.
+  public var receivedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_receivedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_receivedAt = newValue}
+  }
+  /// Returns true if `receivedAt` has been explicitly set.
+  public var hasReceivedAt: Bool {self._receivedAt != nil}
+  /// Clears the value of `receivedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearReceivedAt() {self._receivedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _receivedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.referral.duplicate-submitted.v1", topic "layar.intake.contacts.v1", written by
+/// intake. Someone submitted another referral for the person of this open referral: its applicant
+/// is told through their own contact, so a stranger's submission never goes unnoticed. Read only
+/// by notification.
+public nonisolated struct Layar_V1_DuplicateSubmitted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the open referral, the Kafka key.
+  public var referralID: String = String()
+
+  /// When the other submission came in.
+  public var submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_submittedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_submittedAt = newValue}
+  }
+  /// Returns true if `submittedAt` has been explicitly set.
+  public var hasSubmittedAt: Bool {self._submittedAt != nil}
+  /// Clears the value of `submittedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSubmittedAt() {self._submittedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 /// A reason a check did not pass.
 public nonisolated struct Layar_V1_CheckFinding: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1133,6 +1191,84 @@ nonisolated extension Layar_V1_ApplicantContactRecorded: SwiftProtobuf.Message, 
     if lhs.email != rhs.email {return false}
     if lhs.preferredChannel != rhs.preferredChannel {return false}
     if lhs.consentPurposes != rhs.consentPurposes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_LinkedSubmissionReceived: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LinkedSubmissionReceived"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}received_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._receivedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    try { if let v = self._receivedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_LinkedSubmissionReceived, rhs: Layar_V1_LinkedSubmissionReceived) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs._receivedAt != rhs._receivedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_DuplicateSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DuplicateSubmitted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}submitted_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._submittedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    try { if let v = self._submittedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_DuplicateSubmitted, rhs: Layar_V1_DuplicateSubmitted) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs._submittedAt != rhs._submittedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -175,9 +175,9 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-        /// > after too many wrong attempts on one code.
+        /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+        /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+        /// > attempts on one code.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_GetStatusRequest` messages.
@@ -215,7 +215,8 @@ extension Layar_V1_IntakeService {
         /// > Source IDL Documentation:
         /// >
         /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-        /// > rejected or already withdrawn.
+        /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+        /// > contact, whoever called.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Layar_V1_WithdrawReferralRequest` messages.
@@ -297,9 +298,9 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-        /// > after too many wrong attempts on one code.
+        /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+        /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+        /// > attempts on one code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
@@ -337,7 +338,8 @@ extension Layar_V1_IntakeService {
         /// > Source IDL Documentation:
         /// >
         /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-        /// > rejected or already withdrawn.
+        /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+        /// > contact, whoever called.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
@@ -417,9 +419,9 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-        /// > after too many wrong attempts on one code.
+        /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+        /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+        /// > attempts on one code.
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_GetStatusRequest` message.
@@ -457,7 +459,8 @@ extension Layar_V1_IntakeService {
         /// > Source IDL Documentation:
         /// >
         /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-        /// > rejected or already withdrawn.
+        /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+        /// > contact, whoever called.
         ///
         /// - Parameters:
         ///   - request: A `Layar_V1_WithdrawReferralRequest` message.
@@ -776,9 +779,9 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-        /// > after too many wrong attempts on one code.
+        /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+        /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+        /// > attempts on one code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
@@ -826,7 +829,8 @@ extension Layar_V1_IntakeService {
         /// > Source IDL Documentation:
         /// >
         /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-        /// > rejected or already withdrawn.
+        /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+        /// > contact, whoever called.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
@@ -958,9 +962,9 @@ extension Layar_V1_IntakeService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-        /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-        /// > after too many wrong attempts on one code.
+        /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+        /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+        /// > attempts on one code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
@@ -1030,7 +1034,8 @@ extension Layar_V1_IntakeService {
         /// > Source IDL Documentation:
         /// >
         /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-        /// > rejected or already withdrawn.
+        /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+        /// > contact, whoever called.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
@@ -1162,9 +1167,9 @@ extension Layar_V1_IntakeService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-    /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-    /// > after too many wrong attempts on one code.
+    /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+    /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+    /// > attempts on one code.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_GetStatusRequest` message.
@@ -1224,7 +1229,8 @@ extension Layar_V1_IntakeService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-    /// > rejected or already withdrawn.
+    /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+    /// > contact, whoever called.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Layar_V1_WithdrawReferralRequest` message.
@@ -1353,9 +1359,9 @@ extension Layar_V1_IntakeService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The applicant's view: the timeline of a referral, for its tracking code and the person's
-    /// > birth date. NOT_FOUND when either is wrong (the same answer for both); RESOURCE_EXHAUSTED
-    /// > after too many wrong attempts on one code.
+    /// > The applicant's view: the timeline of a referral, for its tracking code and PIN. NOT_FOUND
+    /// > when either is wrong (the same answer for both); RESOURCE_EXHAUSTED after too many wrong
+    /// > attempts on one code.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1423,7 +1429,8 @@ extension Layar_V1_IntakeService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Withdraws a referral that is not completed yet. FAILED_PRECONDITION when completed,
-    /// > rejected or already withdrawn.
+    /// > rejected or already withdrawn. The confirmation goes to the applicant's own recorded
+    /// > contact, whoever called.
     ///
     /// - Parameters:
     ///   - message: request message to send.

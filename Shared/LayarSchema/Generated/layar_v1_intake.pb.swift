@@ -93,29 +93,32 @@ public nonisolated struct Layar_V1_SubmitReferralRequest: Sendable {
   fileprivate var _form: Layar_V1_ReferralForm? = nil
 }
 
+/// The same answer whether the person is new or already has an open referral: a submission for
+/// someone with an open referral gets its own code and PIN (the office links the two, and the
+/// first applicant is told through their own contact), so a form never reveals another referral.
 public nonisolated struct Layar_V1_SubmitReferralResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// UUID of the stored (or the already open) referral.
+  /// UUID of this submission.
   public var referralID: String = String()
 
   /// Code the applicant follows the referral with, e.g. "LYR-7K3M-Q9TX".
   public var trackingCode: String = String()
 
-  /// SUBMITTED for a new referral; the open one's status when linked.
+  /// SUBMITTED.
   public var status: Layar_V1_ReferralStatus = .unspecified
 
-  /// True when the person already had an open referral: this submission
-  public var linkedToExisting: Bool = false
+  /// Six random digits, shown once: with the code, the applicant's key.
+  public var trackingPin: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-/// Proves the caller may see a referral: its tracking code and the person's birth date.
+/// Proves the caller may see a referral: its tracking code and the PIN given with it.
 public nonisolated struct Layar_V1_TrackingKey: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -124,21 +127,12 @@ public nonisolated struct Layar_V1_TrackingKey: Sendable {
   /// e.g. "LYR-7K3M-Q9TX" (case-insensitive).
   public var trackingCode: String = String()
 
-  /// The person's birth date as given on the form.
-  public var birthDate: Layar_V1_Date {
-    get {_birthDate ?? Layar_V1_Date()}
-    set {_birthDate = newValue}
-  }
-  /// Returns true if `birthDate` has been explicitly set.
-  public var hasBirthDate: Bool {self._birthDate != nil}
-  /// Clears the value of `birthDate`. Subsequent reads from it will return its default value.
-  public mutating func clearBirthDate() {self._birthDate = nil}
+  /// The six digits answered with the tracking code.
+  public var pin: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
-
-  fileprivate var _birthDate: Layar_V1_Date? = nil
 }
 
 public nonisolated struct Layar_V1_GetStatusRequest: Sendable {
@@ -353,12 +347,48 @@ public nonisolated struct Layar_V1_ReferralSummary: Sendable {
   /// Documents received (metadata; staff fetch them with GetDocument).
   public var documents: [Layar_V1_DocumentInfo] = []
 
+  /// Later submissions for the same person, oldest first.
+  public var linkedSubmissions: [Layar_V1_LinkedSubmission] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _updatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// A submission for a person whose referral was still open: kept beside that referral (no second
+/// case), with its own tracking code.
+public nonisolated struct Layar_V1_LinkedSubmission: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the submission.
+  public var submissionID: String = String()
+
+  /// The code its applicant received.
+  public var trackingCode: String = String()
+
+  /// Where it came in.
+  public var channel: Layar_V1_IntakeChannel = .unspecified
+
+  /// When.
+  public var submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_submittedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_submittedAt = newValue}
+  }
+  /// Returns true if `submittedAt` has been explicitly set.
+  public var hasSubmittedAt: Bool {self._submittedAt != nil}
+  /// Clears the value of `submittedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSubmittedAt() {self._submittedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _submittedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -480,7 +510,7 @@ nonisolated extension Layar_V1_SubmitReferralRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Layar_V1_SubmitReferralResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitReferralResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}status\0\u{3}linked_to_existing\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}status\0\u{4}\u{2}tracking_pin\0\u{b}linked_to_existing\0\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -491,7 +521,7 @@ nonisolated extension Layar_V1_SubmitReferralResponse: SwiftProtobuf.Message, Sw
       case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 4: try { try decoder.decodeSingularBoolField(value: &self.linkedToExisting) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.trackingPin) }()
       default: break
       }
     }
@@ -507,8 +537,8 @@ nonisolated extension Layar_V1_SubmitReferralResponse: SwiftProtobuf.Message, Sw
     if self.status != .unspecified {
       try visitor.visitSingularEnumField(value: self.status, fieldNumber: 3)
     }
-    if self.linkedToExisting != false {
-      try visitor.visitSingularBoolField(value: self.linkedToExisting, fieldNumber: 4)
+    if !self.trackingPin.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingPin, fieldNumber: 5)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -517,7 +547,7 @@ nonisolated extension Layar_V1_SubmitReferralResponse: SwiftProtobuf.Message, Sw
     if lhs.referralID != rhs.referralID {return false}
     if lhs.trackingCode != rhs.trackingCode {return false}
     if lhs.status != rhs.status {return false}
-    if lhs.linkedToExisting != rhs.linkedToExisting {return false}
+    if lhs.trackingPin != rhs.trackingPin {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -525,7 +555,7 @@ nonisolated extension Layar_V1_SubmitReferralResponse: SwiftProtobuf.Message, Sw
 
 nonisolated extension Layar_V1_TrackingKey: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TrackingKey"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_code\0\u{3}birth_date\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_code\0\u{2}\u{2}pin\0\u{b}birth_date\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -534,29 +564,25 @@ nonisolated extension Layar_V1_TrackingKey: SwiftProtobuf.Message, SwiftProtobuf
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._birthDate) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.pin) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.trackingCode.isEmpty {
       try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 1)
     }
-    try { if let v = self._birthDate {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
+    if !self.pin.isEmpty {
+      try visitor.visitSingularStringField(value: self.pin, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Layar_V1_TrackingKey, rhs: Layar_V1_TrackingKey) -> Bool {
     if lhs.trackingCode != rhs.trackingCode {return false}
-    if lhs._birthDate != rhs._birthDate {return false}
+    if lhs.pin != rhs.pin {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -832,7 +858,7 @@ nonisolated extension Layar_V1_GetReferralRequest: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Layar_V1_ReferralSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}status\0\u{3}status_note\0\u{3}ppks_kind\0\u{3}case_worker_name\0\u{3}submitted_at\0\u{3}updated_at\0\u{1}documents\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}status\0\u{3}status_note\0\u{3}ppks_kind\0\u{3}case_worker_name\0\u{3}submitted_at\0\u{3}updated_at\0\u{1}documents\0\u{3}linked_submissions\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -849,6 +875,7 @@ nonisolated extension Layar_V1_ReferralSummary: SwiftProtobuf.Message, SwiftProt
       case 7: try { try decoder.decodeSingularMessageField(value: &self._submittedAt) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._updatedAt) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.documents) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.linkedSubmissions) }()
       default: break
       }
     }
@@ -886,6 +913,9 @@ nonisolated extension Layar_V1_ReferralSummary: SwiftProtobuf.Message, SwiftProt
     if !self.documents.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.documents, fieldNumber: 9)
     }
+    if !self.linkedSubmissions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.linkedSubmissions, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -899,6 +929,56 @@ nonisolated extension Layar_V1_ReferralSummary: SwiftProtobuf.Message, SwiftProt
     if lhs._submittedAt != rhs._submittedAt {return false}
     if lhs._updatedAt != rhs._updatedAt {return false}
     if lhs.documents != rhs.documents {return false}
+    if lhs.linkedSubmissions != rhs.linkedSubmissions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_LinkedSubmission: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LinkedSubmission"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}submission_id\0\u{3}tracking_code\0\u{1}channel\0\u{3}submitted_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.submissionID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._submittedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.submissionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.submissionID, fieldNumber: 1)
+    }
+    if !self.trackingCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 2)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 3)
+    }
+    try { if let v = self._submittedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_LinkedSubmission, rhs: Layar_V1_LinkedSubmission) -> Bool {
+    if lhs.submissionID != rhs.submissionID {return false}
+    if lhs.trackingCode != rhs.trackingCode {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs._submittedAt != rhs._submittedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -946,12 +946,6 @@ public nonisolated struct Layar_V1_ReferralForm: @unchecked Sendable {
     set {_uniqueStorage()._documents = newValue}
   }
 
-  /// Staff id of the operator; required when channel is OPERATOR.
-  public var operatorID: String {
-    get {_storage._operatorID}
-    set {_uniqueStorage()._operatorID = newValue}
-  }
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1373,7 +1367,7 @@ nonisolated extension Layar_V1_DocumentInfo: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralForm"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}person\0\u{1}applicant\0\u{3}ppks_kind\0\u{1}description\0\u{1}urgency\0\u{1}channel\0\u{1}consent\0\u{1}needs\0\u{1}documents\0\u{3}operator_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}person\0\u{1}applicant\0\u{3}ppks_kind\0\u{1}description\0\u{1}urgency\0\u{1}channel\0\u{1}consent\0\u{1}needs\0\u{1}documents\0\u{b}operator_id\0\u{c}\u{a}\u{1}")
 
   fileprivate class _StorageClass {
     var _person: Layar_V1_Person? = nil
@@ -1385,7 +1379,6 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
     var _consent: Layar_V1_Consent? = nil
     var _needs: [Layar_V1_Need] = []
     var _documents: [Layar_V1_DocumentUpload] = []
-    var _operatorID: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1405,7 +1398,6 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
       _consent = source._consent
       _needs = source._needs
       _documents = source._documents
-      _operatorID = source._operatorID
     }
   }
 
@@ -1433,7 +1425,6 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
         case 7: try { try decoder.decodeSingularMessageField(value: &_storage._consent) }()
         case 8: try { try decoder.decodeRepeatedEnumField(value: &_storage._needs) }()
         case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._documents) }()
-        case 10: try { try decoder.decodeSingularStringField(value: &_storage._operatorID) }()
         default: break
         }
       }
@@ -1473,9 +1464,6 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
       if !_storage._documents.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._documents, fieldNumber: 9)
       }
-      if !_storage._operatorID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._operatorID, fieldNumber: 10)
-      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1494,7 +1482,6 @@ nonisolated extension Layar_V1_ReferralForm: SwiftProtobuf.Message, SwiftProtobu
         if _storage._consent != rhs_storage._consent {return false}
         if _storage._needs != rhs_storage._needs {return false}
         if _storage._documents != rhs_storage._documents {return false}
-        if _storage._operatorID != rhs_storage._operatorID {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -821,9 +821,6 @@ public nonisolated struct Layar_V1_RecordPaperResponseRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Staff id of the operator entering it.
-  public var operatorID: String = String()
-
   /// The date on the paper (not in the future).
   public var answeredOn: Layar_V1_Date {
     get {_answeredOn ?? Layar_V1_Date()}
@@ -1050,9 +1047,6 @@ public nonisolated struct Layar_V1_FileComplaintRequest: Sendable {
   /// Complainant's phone (confidential; optional).
   public var phone: String = String()
 
-  /// Required when channel is OPERATOR.
-  public var operatorID: String = String()
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1109,9 +1103,6 @@ public nonisolated struct Layar_V1_ComplaintActionRequest: Sendable {
   public var complaintID: String = String()
 
   public var action: Layar_V1_ComplaintAction = .unspecified
-
-  /// Staff id of who acts (required).
-  public var actorID: String = String()
 
   /// For ASSIGN.
   public var handlerID: String = String()
@@ -1807,7 +1798,7 @@ nonisolated extension Layar_V1_SubmitResponseRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Layar_V1_RecordPaperResponseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecordPaperResponseRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}operator_id\0\u{3}answered_on\0\u{1}answers\0\u{1}suggestion\0\u{1}profile\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{2}answered_on\0\u{1}answers\0\u{1}suggestion\0\u{1}profile\0\u{b}operator_id\0\u{c}\u{1}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1815,7 +1806,6 @@ nonisolated extension Layar_V1_RecordPaperResponseRequest: SwiftProtobuf.Message
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.operatorID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._answeredOn) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.answers) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.suggestion) }()
@@ -1830,9 +1820,6 @@ nonisolated extension Layar_V1_RecordPaperResponseRequest: SwiftProtobuf.Message
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.operatorID.isEmpty {
-      try visitor.visitSingularStringField(value: self.operatorID, fieldNumber: 1)
-    }
     try { if let v = self._answeredOn {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
@@ -1849,7 +1836,6 @@ nonisolated extension Layar_V1_RecordPaperResponseRequest: SwiftProtobuf.Message
   }
 
   public static func ==(lhs: Layar_V1_RecordPaperResponseRequest, rhs: Layar_V1_RecordPaperResponseRequest) -> Bool {
-    if lhs.operatorID != rhs.operatorID {return false}
     if lhs._answeredOn != rhs._answeredOn {return false}
     if lhs.answers != rhs.answers {return false}
     if lhs.suggestion != rhs.suggestion {return false}
@@ -2134,7 +2120,7 @@ nonisolated extension Layar_V1_IKMReport: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Layar_V1_FileComplaintRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FileComplaintRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}description\0\u{1}category\0\u{1}channel\0\u{1}priority\0\u{3}tracking_code\0\u{1}anonymous\0\u{1}name\0\u{1}phone\0\u{3}operator_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}description\0\u{1}category\0\u{1}channel\0\u{1}priority\0\u{3}tracking_code\0\u{1}anonymous\0\u{1}name\0\u{1}phone\0\u{b}operator_id\0\u{c}\u{9}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2150,7 +2136,6 @@ nonisolated extension Layar_V1_FileComplaintRequest: SwiftProtobuf.Message, Swif
       case 6: try { try decoder.decodeSingularBoolField(value: &self.anonymous) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.phone) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.operatorID) }()
       default: break
       }
     }
@@ -2181,9 +2166,6 @@ nonisolated extension Layar_V1_FileComplaintRequest: SwiftProtobuf.Message, Swif
     if !self.phone.isEmpty {
       try visitor.visitSingularStringField(value: self.phone, fieldNumber: 8)
     }
-    if !self.operatorID.isEmpty {
-      try visitor.visitSingularStringField(value: self.operatorID, fieldNumber: 9)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2196,7 +2178,6 @@ nonisolated extension Layar_V1_FileComplaintRequest: SwiftProtobuf.Message, Swif
     if lhs.anonymous != rhs.anonymous {return false}
     if lhs.name != rhs.name {return false}
     if lhs.phone != rhs.phone {return false}
-    if lhs.operatorID != rhs.operatorID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2299,7 +2280,7 @@ nonisolated extension Layar_V1_ListComplaintsResponse: SwiftProtobuf.Message, Sw
 
 nonisolated extension Layar_V1_ComplaintActionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComplaintActionRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}complaint_id\0\u{1}action\0\u{3}actor_id\0\u{3}handler_id\0\u{1}text\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}complaint_id\0\u{1}action\0\u{4}\u{2}handler_id\0\u{1}text\0\u{b}actor_id\0\u{c}\u{3}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2309,7 +2290,6 @@ nonisolated extension Layar_V1_ComplaintActionRequest: SwiftProtobuf.Message, Sw
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.complaintID) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.action) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.actorID) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.handlerID) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.text) }()
       default: break
@@ -2324,9 +2304,6 @@ nonisolated extension Layar_V1_ComplaintActionRequest: SwiftProtobuf.Message, Sw
     if self.action != .unspecified {
       try visitor.visitSingularEnumField(value: self.action, fieldNumber: 2)
     }
-    if !self.actorID.isEmpty {
-      try visitor.visitSingularStringField(value: self.actorID, fieldNumber: 3)
-    }
     if !self.handlerID.isEmpty {
       try visitor.visitSingularStringField(value: self.handlerID, fieldNumber: 4)
     }
@@ -2339,7 +2316,6 @@ nonisolated extension Layar_V1_ComplaintActionRequest: SwiftProtobuf.Message, Sw
   public static func ==(lhs: Layar_V1_ComplaintActionRequest, rhs: Layar_V1_ComplaintActionRequest) -> Bool {
     if lhs.complaintID != rhs.complaintID {return false}
     if lhs.action != rhs.action {return false}
-    if lhs.actorID != rhs.actorID {return false}
     if lhs.handlerID != rhs.handlerID {return false}
     if lhs.text != rhs.text {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

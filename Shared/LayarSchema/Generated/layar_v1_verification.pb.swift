@@ -370,9 +370,6 @@ public nonisolated struct Layar_V1_DecideRequest: Sendable {
 
   public var referralID: String = String()
 
-  /// The verifier.
-  public var actorID: String = String()
-
   public var decision: Layar_V1_DecideRequest.OneOf_Decision? = nil
 
   public var verify: Layar_V1_VerifyDecision {
@@ -462,9 +459,6 @@ public nonisolated struct Layar_V1_ConfirmRejectionRequest: Sendable {
   // methods supported on all messages.
 
   public var referralID: String = String()
-
-  /// Must differ from the verifier who proposed it.
-  public var supervisorID: String = String()
 
   /// False sends it back to the queue.
   public var confirm: Bool = false
@@ -978,7 +972,7 @@ nonisolated extension Layar_V1_VerificationCase: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Layar_V1_DecideRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecideRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}actor_id\0\u{1}verify\0\u{3}request_information\0\u{3}propose_rejection\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{2}\u{2}verify\0\u{3}request_information\0\u{3}propose_rejection\0\u{b}actor_id\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -987,7 +981,6 @@ nonisolated extension Layar_V1_DecideRequest: SwiftProtobuf.Message, SwiftProtob
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.actorID) }()
       case 3: try {
         var v: Layar_V1_VerifyDecision?
         var hadOneofValue = false
@@ -1040,9 +1033,6 @@ nonisolated extension Layar_V1_DecideRequest: SwiftProtobuf.Message, SwiftProtob
     if !self.referralID.isEmpty {
       try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
     }
-    if !self.actorID.isEmpty {
-      try visitor.visitSingularStringField(value: self.actorID, fieldNumber: 2)
-    }
     switch self.decision {
     case .verify?: try {
       guard case .verify(let v)? = self.decision else { preconditionFailure() }
@@ -1063,7 +1053,6 @@ nonisolated extension Layar_V1_DecideRequest: SwiftProtobuf.Message, SwiftProtob
 
   public static func ==(lhs: Layar_V1_DecideRequest, rhs: Layar_V1_DecideRequest) -> Bool {
     if lhs.referralID != rhs.referralID {return false}
-    if lhs.actorID != rhs.actorID {return false}
     if lhs.decision != rhs.decision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -1172,7 +1161,7 @@ nonisolated extension Layar_V1_ProposeRejectionDecision: SwiftProtobuf.Message, 
 
 nonisolated extension Layar_V1_ConfirmRejectionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConfirmRejectionRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}supervisor_id\0\u{1}confirm\0\u{1}note\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{2}\u{2}confirm\0\u{1}note\0\u{b}supervisor_id\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1181,7 +1170,6 @@ nonisolated extension Layar_V1_ConfirmRejectionRequest: SwiftProtobuf.Message, S
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.supervisorID) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.confirm) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
       default: break
@@ -1192,9 +1180,6 @@ nonisolated extension Layar_V1_ConfirmRejectionRequest: SwiftProtobuf.Message, S
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     if !self.referralID.isEmpty {
       try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
-    }
-    if !self.supervisorID.isEmpty {
-      try visitor.visitSingularStringField(value: self.supervisorID, fieldNumber: 2)
     }
     if self.confirm != false {
       try visitor.visitSingularBoolField(value: self.confirm, fieldNumber: 3)
@@ -1207,7 +1192,6 @@ nonisolated extension Layar_V1_ConfirmRejectionRequest: SwiftProtobuf.Message, S
 
   public static func ==(lhs: Layar_V1_ConfirmRejectionRequest, rhs: Layar_V1_ConfirmRejectionRequest) -> Bool {
     if lhs.referralID != rhs.referralID {return false}
-    if lhs.supervisorID != rhs.supervisorID {return false}
     if lhs.confirm != rhs.confirm {return false}
     if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

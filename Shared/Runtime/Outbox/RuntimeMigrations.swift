@@ -42,7 +42,10 @@ public enum RuntimeMigrations {
     )
 
     /// The audit trail (``AuditServerInterceptor``): append-only, refused any change or removal
-    /// by a trigger, so even the service's own role cannot rewrite what it did.
+    /// by a trigger. Provisioned databases hand the table to the role `<service>_audit` as soon
+    /// as `audit_log_no_truncate` exists (an event trigger of deploy/postgres/init-roles.sh), so
+    /// the service role keeps only INSERT and SELECT and cannot drop the log or its triggers:
+    /// keep that trigger the last statement here.
     public static let auditLog = PostgresMigration(
         version: 1001, name: "audit log",
         sql: """

@@ -1,19 +1,14 @@
 import GRPCCore
 import LayarDomain
 
-/// Who acted is the verified token's identity, never a request field: the `actor_id`,
-/// `supervisor_id`, `operator_id` fields of older clients may only repeat it.
+/// Who acted is the verified token's identity, never a request field: the requests' former
+/// `actor_id`, `supervisor_id` and `operator_id` fields are reserved in the proto, so an older
+/// client's value is an unknown field that nothing reads.
 public enum ActingStaff {
-    /// The caller's username. A request field that names someone else is refused (field-level
-    /// INVALID_ARGUMENT), so nobody records an action in a colleague's name; a call without a
-    /// staff identity is UNAUTHENTICATED.
-    public static func username(claimed: String, field: String) throws -> String {
+    /// The caller's username; a call without a staff identity is UNAUTHENTICATED.
+    public static func username() throws -> String {
         guard let identity = StaffIdentity.current else {
             throw RPCError(code: .unauthenticated, message: "Tindakan ini hanya untuk petugas yang sudah masuk.")
-        }
-        let claimed = claimed.trimmingCharacters(in: .whitespaces)
-        guard claimed.isEmpty || claimed == identity.username else {
-            throw FieldViolations([FieldProblem(field, "Kosongkan, atau isi dengan nama pengguna Anda sendiri (\(identity.username))")]).error
         }
         return identity.username
     }

@@ -12,20 +12,17 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
     func submitReferral(
         request: Layar_V1_SubmitReferralRequest, context: ServerContext
     ) async throws -> Layar_V1_SubmitReferralResponse {
-        var request = request
+        var operatorID = ""
         switch request.form.channel {
         case .operator:
             // A walk-in entered at the office (its consent recorded as written) is the signed-in
-            // operator's, never a name typed into the form.
-            _ = try ActingStaff.requireRole([.operator], for: "Pengajuan di kantor")
-            request.form.operatorID = try ActingStaff.username(claimed: request.form.operatorID, field: "form.operator_id")
+            // operator's: the token says who, no field can.
+            operatorID = try ActingStaff.requireRole([.operator], for: "Pengajuan di kantor").username
         case .partner:
             // Partner agencies hold no credential at intake: their referrals come through the office.
             throw FieldViolations([FieldProblem("form.channel", "Lembaga mitra mengajukan rujukan lewat Dinas Sosial")]).error
         default:
-            if !request.form.operatorID.isEmpty {
-                throw FieldViolations([FieldProblem("form.operator_id", "Hanya untuk pengajuan di kantor oleh petugas")]).error
-            }
+            break
         }
         var problems = ReferralFormValidator.problems(in: request.form, today: store.clock.todayInBalangan)
         let requestID = request.requestID.isEmpty ? nil : UUID(uuidString: request.requestID)
@@ -35,7 +32,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         try FieldViolations(problems).check()
         let stored: IntakeStore.Submission
         do {
-            stored = try await store.submit(request.form, requestID: requestID)
+            stored = try await store.submit(request.form, requestID: requestID, operatorID: operatorID)
         } catch is IntakeStore.RequestReused {
             throw RPCError(
                 code: .alreadyExists,
@@ -45,8 +42,8 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         return .with {
             $0.referralID = stored.referralID.uuidString.lowercased()
             $0.trackingCode = stored.trackingCode
-            $0.status = stored.status
-            $0.linkedToExisting = stored.linkedToExisting
+            $0.status = .submitted  // Also for a linked submission: the answer reveals no other referral.
+            $0.trackingPin = stored.trackingPIN
         }
     }
 
@@ -115,8 +112,8 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         if !TrackingCode.isWellFormed(key.trackingCode.uppercased()) {
             problems.append(FieldProblem("key.tracking_code", "Kode pelacakan tidak dikenali (contoh: LYR-7K3M-Q9TX)"))
         }
-        if !key.hasBirthDate || !CivilDate(key.birthDate).isValid {
-            problems.append(FieldProblem("key.birth_date", "Tanggal lahir tidak valid"))
+        if !TrackingPIN.isWellFormed(key.pin) {
+            problems.append(FieldProblem("key.pin", "PIN terdiri dari 6 angka, diberikan bersama kode pelacakan"))
         }
         return problems
     }
@@ -126,7 +123,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         do {
             return try await body()
         } catch IntakeStore.TrackingError.notFound {
-            throw RPCError(code: .notFound, message: "Kode pelacakan atau tanggal lahir tidak cocok")
+            throw RPCError(code: .notFound, message: "Kode pelacakan atau PIN tidak cocok")
         } catch IntakeStore.TrackingError.throttled {
             throw RPCError(code: .resourceExhausted, message: "Terlalu banyak percobaan. Coba lagi 15 menit lagi.")
         } catch IntakeStore.TrackingError.notAllowed(let status) {

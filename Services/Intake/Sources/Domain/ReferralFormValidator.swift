@@ -21,10 +21,6 @@ public enum ReferralFormValidator {
         require(form.needs.allSatisfy(isKnown), "form.needs", "Kebutuhan layanan tidak dikenal")
         require(isKnown(form.urgency), "form.urgency", "Tingkat kedaruratan tidak dikenal")
         require(form.channel != .unspecified && isKnown(form.channel), "form.channel", "Saluran pengajuan wajib diisi")
-        if form.channel == .operator {
-            require(!isBlank(form.operatorID), "form.operator_id", "Identitas petugas wajib diisi untuk pengajuan di kantor")
-        }
-        require(form.operatorID.count <= 64, "form.operator_id", "Identitas petugas terlalu panjang")
         // The birth date decides whether the person is a child (the flag is checked against it).
         let birth = CivilDate(form.person.birthDate)
         let isChild = birth.isValid && birth <= today ? birth.age(on: today) < 18 : form.person.isChild

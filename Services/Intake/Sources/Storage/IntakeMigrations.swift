@@ -173,5 +173,22 @@ enum IntakeMigrations {
                 ALTER TABLE linked_submissions ADD COLUMN request_fingerprint bytea;
                 """
         ),
+        PostgresMigration(
+            version: 8, name: "tracking PIN; linked submissions answered like new ones",
+            sql: """
+                -- The applicant's second factor: six random digits answered with the tracking code,
+                -- sealed so that a retry of the same request answers the same PIN. Referrals from
+                -- before carry none: their applicants follow them through the office.
+                ALTER TABLE referrals ADD COLUMN tracking_pin bytea;
+                COMMENT ON COLUMN referrals.tracking_pin IS 'Sealed (AES-GCM)';
+                -- A submission for a person with an open referral gets its own code and PIN and its
+                -- own status for its applicant (submitted, or withdrawn by them), so the answer never
+                -- reveals the open referral.
+                ALTER TABLE linked_submissions ADD COLUMN tracking_code text UNIQUE, ADD COLUMN tracking_pin bytea,
+                    ADD COLUMN channel integer NOT NULL DEFAULT 0, ADD COLUMN ppks_kind text NOT NULL DEFAULT '',
+                    ADD COLUMN status integer NOT NULL DEFAULT 1, ADD COLUMN updated_at timestamptz;
+                COMMENT ON COLUMN linked_submissions.tracking_pin IS 'Sealed (AES-GCM)';
+                """
+        ),
     ]
 }

@@ -13,6 +13,9 @@ extension SealedField {
     /// `referrals.request_fingerprint` and `linked_submissions.request_fingerprint`: a keyed hash of
     /// the form a `request_id` was first used with (the form itself is not recoverable from it).
     static let requestBody = SealedField("intake.request.body")
+    /// `referrals.tracking_pin` and `linked_submissions.tracking_pin`: the applicant's PIN, sealed
+    /// rather than hashed so that a retry of the same request is answered the same PIN.
+    static let trackingPIN = SealedField("intake.tracking_pin")
     static let requestReason = SealedField("intake.data_subject_request.reason")
     static let exportPart = SealedField("intake.data_subject_answer.export_json")
 }

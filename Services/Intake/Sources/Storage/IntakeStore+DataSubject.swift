@@ -77,6 +77,13 @@ extension IntakeStore {
     ) async throws -> Layar_V1_DataSubjectRequest {
         let requestID = UUID()
         let ids = referrals.map(\.id)
+        // Submissions linked to these referrals: notification keeps their applicants' contacts
+        // under their own ids, so an erasure names them too (an export does not: those are other
+        // people's contacts).
+        let linkedIDs = kind == .export || kind == .correction ? [] : try await connection.query(
+            "SELECT id FROM linked_submissions WHERE referral_id = ANY ($1::uuid[]) ORDER BY submitted_at, id",
+            [PostgresTextArray(ids.map(\.uuidString))]
+        ).map { try $0.decode(UUID.self, "id") }
         var records = referrals.count
         var export: [UInt8]?
         switch kind {
@@ -102,7 +109,7 @@ extension IntakeStore {
         try await outbox.append(Layar_V1_DataSubjectRequested.with {
             $0.requestID = requestID.uuidString.lowercased()
             $0.kind = kind
-            $0.referralIds = ids.map { $0.uuidString.lowercased() }
+            $0.referralIds = (ids + linkedIDs).map { $0.uuidString.lowercased() }
             $0.trackingCodes = referrals.map(\.trackingCode)
             $0.correction = correction
             $0.requestedAt = Google_Protobuf_Timestamp(date: now)
@@ -300,7 +307,8 @@ extension IntakeStore {
             try await connection.query(
                 """
                 UPDATE referrals SET form = $2, nik_index = sha256(gen_random_uuid()::text::bytea), desa_code = '',
-                    birth_date = make_date(extract(year FROM birth_date)::integer, 1, 1), anonymised_at = $3
+                    birth_date = make_date(extract(year FROM birth_date)::integer, 1, 1), anonymised_at = $3,
+                    tracking_pin = NULL
                 WHERE id = $1
                 """, [referral.id, cipher.seal(try kept.serializedBytes() as [UInt8], .referralForm), time]
             )

@@ -25,31 +25,39 @@ public struct IntakeStore: Sendable {
     /// submission is not disclosed.
     public struct RequestReused: Error {}
 
+    /// What a submitter is answered. A person with an open referral gets the same kind of answer
+    /// as a new one (its own code and PIN), so the answer never reveals another referral.
     public struct Submission: Sendable, Equatable {
+        /// The new referral's id, or the linked submission's.
         public var referralID: UUID
         public var trackingCode: String
-        public var status: Layar_V1_ReferralStatus
+        public var trackingPIN: String
+        /// Whether it was linked to the person's open referral: for the office and the tests,
+        /// never told to the caller.
         public var linkedToExisting: Bool
     }
 
     /// Stores a validated form. A retry with the same `requestID` and the same form returns the
     /// first answer (the same `requestID` with another form throws ``RequestReused``); a person
-    /// with an open referral gets that one back (linked), not a second case. Races between
-    /// concurrent submissions are settled by unique indexes and one more attempt.
-    public func submit(_ form: Layar_V1_ReferralForm, requestID: UUID?) async throws -> Submission {
+    /// with an open referral gets a submission linked to it, not a second case. Races between
+    /// concurrent submissions are settled by unique indexes and one more attempt. `operatorID` is
+    /// the signed-in operator of a walk-in submission (from the token).
+    public func submit(_ form: Layar_V1_ReferralForm, requestID: UUID?, operatorID: String = "") async throws -> Submission {
         let now = clock.now
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await submitOnce(form, requestID: requestID, now: now)
+                return try await submitOnce(form, requestID: requestID, operatorID: operatorID, now: now)
             } catch let error as PostgresError where error.isUniqueViolation && attempt < 3 {
                 continue  // A concurrent twin won: the next attempt finds it.
             }
         }
     }
 
-    private func submitOnce(_ form: Layar_V1_ReferralForm, requestID: UUID?, now: Date) async throws -> Submission {
+    private func submitOnce(
+        _ form: Layar_V1_ReferralForm, requestID: UUID?, operatorID: String, now: Date
+    ) async throws -> Submission {
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
         let formBytes: [UInt8] = try form.serializedBytes(options: options)
@@ -61,30 +69,22 @@ public struct IntakeStore: Sendable {
             let sealedForm = cipher.seal(formBytes, .referralForm)
             let nikIndex = cipher.blindIndex(form.person.nik, .nik)
             if let open = try await connection.query(
-                """
-                SELECT id, tracking_code, status, request_id, request_fingerprint FROM referrals
-                WHERE nik_index = $1 AND status <> ALL ($2::integer[]) FOR UPDATE
-                """,
+                "SELECT id, request_id FROM referrals WHERE nik_index = $1 AND status <> ALL ($2::integer[]) FOR UPDATE",
                 [nikIndex, Self.closedStatuses]
             ).first {
-                let referralID = try open.decode(UUID.self, "id")
                 // The open referral may be this very request, committed by a concurrent retry
-                // after our first look.
-                let openRequestID = try open.decode(UUID?.self, "request_id")
-                if requestID != nil && openRequestID == requestID {
-                    guard try open.decode([UInt8]?.self, "request_fingerprint").map({ $0 == fingerprint }) ?? true else { throw RequestReused() }
-                    return try Submission(open, linked: false)
+                // after our first look (read committed: this second look sees it).
+                if let requestID, try open.decode(UUID?.self, "request_id") == requestID,
+                   let earlier = try await submission(forRequest: requestID, fingerprint: fingerprint, on: connection) {
+                    return earlier
                 }
-                try await connection.query(
-                    """
-                    INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at, request_fingerprint)
-                    VALUES ($1, $2, $3, $4, $5, $6)
-                    """,
-                    [UUID(), referralID, requestID, sealedForm, now, fingerprint]
+                return try await link(
+                    form, to: try open.decode(UUID.self, "id"), sealedForm: sealedForm, requestID: requestID,
+                    fingerprint: fingerprint, now: now, on: connection
                 )
-                return try Submission(open, linked: true)
             }
             let id = UUID()
+            let pin = TrackingPIN.generate()
             let personID = try await connection.query(
                 """
                 INSERT INTO persons (id, nik_index) VALUES ($1, $2)
@@ -93,23 +93,81 @@ public struct IntakeStore: Sendable {
             ).first!.decode(UUID.self, "id")
             let code = try await insertReferral(
                 id: id, personID: personID, form: form, sealedForm: sealedForm, nikIndex: nikIndex, requestID: requestID,
-                fingerprint: fingerprint, now: now, on: connection
+                fingerprint: fingerprint, pin: pin, operatorID: operatorID, now: now, on: connection
             )
-            let documents = form.documents.map(StoredDocument.init)
+            let documents = form.documents.map { StoredDocument($0) }
             try await insert(documents, referralID: id, now: now, on: connection)
             try await appendTimeline(id, .submitted, at: now, explanation: StatusExplanation.text(for: .submitted), on: connection)
             var submitted = submittedEvent(id: id, code: code, form: form, documents: documents, now: now)
             submitted.personID = personID.uuidString.lowercased()
             try await outbox.append(submitted, on: connection, at: now)
-            try await outbox.append(Layar_V1_ApplicantContactRecorded.with {
-                $0.referralID = id.uuidString.lowercased()
-                $0.trackingCode = code
-                $0.phone = PhoneNumber.normalized(form.applicant.phone.isEmpty ? form.person.phone : form.applicant.phone) ?? ""
-                $0.email = form.applicant.email
-                $0.preferredChannel = form.applicant.preferredChannel
-                $0.consentPurposes = form.consent.purposes
-            }, on: connection, at: now)
-            return Submission(referralID: id, trackingCode: code, status: .submitted, linkedToExisting: false)
+            try await outbox.append(contactRecorded(id: id, code: code, form: form), on: connection, at: now)
+            return Submission(referralID: id, trackingCode: code, trackingPIN: pin, linkedToExisting: false)
+        }
+    }
+
+    /// A submission for a person whose referral is still open: kept beside that referral with its
+    /// own code and PIN (no second case). Its applicant is acknowledged like any new one, the open
+    /// referral's applicant is told through their own contact, and the office sees the link.
+    private func link(
+        _ form: Layar_V1_ReferralForm, to referralID: UUID, sealedForm: [UInt8], requestID: UUID?, fingerprint: [UInt8],
+        now: Date, on connection: PostgresConnection
+    ) async throws -> Submission {
+        let id = UUID()
+        let pin = TrackingPIN.generate()
+        let code = try await insertUnderFreshCode(on: connection) { code in
+            try await connection.query(
+                """
+                INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at, request_fingerprint,
+                    tracking_code, tracking_pin, channel, ppks_kind, status, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $5)
+                ON CONFLICT (tracking_code) DO NOTHING
+                """,
+                [
+                    id, referralID, requestID, sealedForm, now, fingerprint, code, cipher.seal(pin, .trackingPIN),
+                    form.channel.rawValue, form.ppksKind, Layar_V1_ReferralStatus.submitted.rawValue,
+                ]
+            ).affectedRows == 1
+        }
+        let at = Google_Protobuf_Timestamp(date: now)
+        try await outbox.append(contactRecorded(id: id, code: code, form: form), on: connection, at: now)
+        try await outbox.append(Layar_V1_LinkedSubmissionReceived.with {
+            $0.referralID = id.uuidString.lowercased()
+            $0.receivedAt = at
+        }, on: connection, at: now)
+        try await outbox.append(Layar_V1_DuplicateSubmitted.with {
+            $0.referralID = referralID.uuidString.lowercased()
+            $0.submittedAt = at
+        }, on: connection, at: now)
+        return Submission(referralID: id, trackingCode: code, trackingPIN: pin, linkedToExisting: true)
+    }
+
+    /// The applicant's contact, for notification alone (its own topic).
+    private func contactRecorded(id: UUID, code: String, form: Layar_V1_ReferralForm) -> Layar_V1_ApplicantContactRecorded {
+        .with {
+            $0.referralID = id.uuidString.lowercased()
+            $0.trackingCode = code
+            $0.phone = PhoneNumber.normalized(form.applicant.phone.isEmpty ? form.person.phone : form.applicant.phone) ?? ""
+            $0.email = form.applicant.email
+            $0.preferredChannel = form.applicant.preferredChannel
+            $0.consentPurposes = form.consent.purposes
+        }
+    }
+
+    /// Draws tracking codes until `insert` stores one that no referral or linked submission holds
+    /// (`insert` answers false on a collision within its own table; 30^8 codes make either rare).
+    private func insertUnderFreshCode(
+        on connection: PostgresConnection, _ insert: (String) async throws -> Bool
+    ) async throws -> String {
+        while true {
+            let code = TrackingCode.generate()
+            let taken = try await connection.query(
+                """
+                SELECT 1 FROM referrals WHERE tracking_code = $1
+                UNION ALL SELECT 1 FROM linked_submissions WHERE tracking_code = $1
+                """, [code]
+            ).first != nil
+            if !taken, try await insert(code) { return code }
         }
     }
 
@@ -119,34 +177,35 @@ public struct IntakeStore: Sendable {
     private func submission(forRequest requestID: UUID, fingerprint: [UInt8], on connection: PostgresConnection) async throws -> Submission? {
         guard let row = try await connection.query(
             """
-            SELECT r.id, r.tracking_code, r.status, false AS linked, r.request_fingerprint FROM referrals r WHERE r.request_id = $1
+            SELECT id, tracking_code, tracking_pin, request_fingerprint, false AS linked FROM referrals WHERE request_id = $1
             UNION ALL
-            SELECT r.id, r.tracking_code, r.status, true, l.request_fingerprint
-            FROM linked_submissions l JOIN referrals r ON r.id = l.referral_id
-            WHERE l.request_id = $1
+            SELECT id, tracking_code, tracking_pin, request_fingerprint, true FROM linked_submissions WHERE request_id = $1
             """, [requestID]
         ).first else { return nil }
         guard try row.decode([UInt8]?.self, "request_fingerprint").map({ $0 == fingerprint }) ?? true else { throw RequestReused() }
-        return try Submission(row, linked: try row.decode(Bool.self, "linked"))
+        return Submission(
+            referralID: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String?.self, "tracking_code") ?? "",
+            trackingPIN: try row.decode([UInt8]?.self, "tracking_pin").map { try cipher.openString($0, .trackingPIN) } ?? "",
+            linkedToExisting: try row.decode(Bool.self, "linked")
+        )
     }
 
     /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
     private func insertReferral(
         id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8], requestID: UUID?,
-        fingerprint: [UInt8], now: Date, on connection: PostgresConnection
+        fingerprint: [UInt8], pin: String, operatorID: String, now: Date, on connection: PostgresConnection
     ) async throws -> String {
         let birth = CivilDate(form.person.birthDate)
         let urgency = form.urgency == .unspecified ? Layar_V1_Urgency.normal : form.urgency
-        while true {
-            let code = TrackingCode.generate()
-            let inserted = try await connection.query(
+        return try await insertUnderFreshCode(on: connection) { code in
+            try await connection.query(
                 """
                 INSERT INTO referrals (id, tracking_code, nik_index, birth_date, kecamatan_code, desa_code,
                     ppks_kind, urgency, channel, form, consent_purposes, consented_at,
                     status, status_progress, submitted_at, updated_at, request_id, is_child, consent_giver,
-                    consent_channel, operator_id, person_id, request_fingerprint)
+                    consent_channel, operator_id, person_id, request_fingerprint, tracking_pin)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $12, $12, $15, $16,
-                    $17, $18, $19, $20, $21)
+                    $17, $18, $19, $20, $21, $22)
                 ON CONFLICT (tracking_code) DO NOTHING
                 """,
                 [
@@ -154,11 +213,10 @@ public struct IntakeStore: Sendable {
                     form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, sealedForm,
                     PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
                     Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
-                    form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, form.operatorID,
-                    personID, fingerprint,
+                    form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, operatorID,
+                    personID, fingerprint, cipher.seal(pin, .trackingPIN),
                 ]
-            )
-            if inserted.affectedRows == 1 { return code }
+            ).affectedRows == 1
         }
     }
 
@@ -210,16 +268,17 @@ public struct IntakeStore: Sendable {
         )
     }
 
-    // MARK: - The applicant's side: tracking code + birth date
+    // MARK: - The applicant's side: tracking code + PIN
 
-    /// A referral as the applicant may act on it, locked for the caller's transaction.
-    struct Tracked {
-        var id: UUID
-        var status: Layar_V1_ReferralStatus
+    /// What a tracking key opens: a referral, or a submission linked to one, whose applicant sees
+    /// only their own submission (never the referral it was linked to).
+    enum Tracked {
+        case referral(UUID)
+        case linked(UUID)
     }
 
     public enum TrackingError: Error, Equatable {
-        /// Wrong code or birth date (deliberately the same answer for both).
+        /// Wrong code or PIN (deliberately the same answer for both).
         case notFound
         /// Too many wrong attempts on this code recently.
         case throttled
@@ -231,35 +290,40 @@ public struct IntakeStore: Sendable {
     static let maximumFailures = 5
     static let throttleWindowSeconds = 15 * 60
 
-    /// Finds the referral for a tracking key inside the caller's transaction, recording wrong
-    /// attempts (in their own statement, so a rollback does not erase them) and refusing a code
-    /// that had too many.
-    func tracked(_ key: Layar_V1_TrackingKey, now: Date, on connection: PostgresConnection) async throws -> Tracked {
+    /// Checks a tracking key on a connection of its own, outside the caller's transaction: a
+    /// wrong attempt is recorded and stays recorded, a code with too many is refused, and no
+    /// second connection is held while a transaction waits (a burst of lookups cannot exhaust
+    /// the pool).
+    func authenticate(_ key: Layar_V1_TrackingKey, now: Date) async throws -> Tracked {
         let code = key.trackingCode.uppercased()
-        let failures = try await pool.query(
-            "SELECT count(*) AS n FROM tracking_failures WHERE tracking_code = $1 AND failed_at > $2",
-            [code, now.addingTimeInterval(-Double(Self.throttleWindowSeconds))]
-        ).first!.decode(Int.self, "n")
-        guard failures < Self.maximumFailures else { throw TrackingError.throttled }
-        let birth = CivilDate(key.birthDate)
-        let row = birth.isValid ? try await connection.query(
-            "SELECT id, status FROM referrals WHERE tracking_code = $1 AND birth_date = $2::date FOR UPDATE",
-            [code, birth.description]
-        ).first : nil
-        guard let row else {
-            try await pool.query("INSERT INTO tracking_failures (tracking_code, failed_at) VALUES ($1, $2)", [code, now])
+        return try await pool.withConnection { connection in
+            let failures = try await connection.query(
+                "SELECT count(*) AS n FROM tracking_failures WHERE tracking_code = $1 AND failed_at > $2",
+                [code, now.addingTimeInterval(-Double(Self.throttleWindowSeconds))]
+            ).first!.decode(Int.self, "n")
+            guard failures < Self.maximumFailures else { throw TrackingError.throttled }
+            if let row = try await connection.query(
+                """
+                SELECT id, tracking_pin, false AS linked FROM referrals WHERE tracking_code = $1
+                UNION ALL SELECT id, tracking_pin, true FROM linked_submissions WHERE tracking_code = $1
+                """, [code]
+            ).first, let sealed = try row.decode([UInt8]?.self, "tracking_pin"),
+               TrackingPIN.matches(key.pin, try cipher.openString(sealed, .trackingPIN)) {
+                let id = try row.decode(UUID.self, "id")
+                return try row.decode(Bool.self, "linked") ? .linked(id) : .referral(id)
+            }
+            try await connection.query("INSERT INTO tracking_failures (tracking_code, failed_at) VALUES ($1, $2)", [code, now])
             throw TrackingError.notFound
         }
-        return Tracked(
-            id: try row.decode(UUID.self, "id"),
-            status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
-        )
     }
 
     public func statusView(_ key: Layar_V1_TrackingKey) async throws -> Layar_V1_ReferralStatusView {
-        try await pool.withTransaction { connection in
-            let tracked = try await tracked(key, now: clock.now, on: connection)
-            return try await statusView(of: tracked.id, on: connection)
+        let tracked = try await authenticate(key, now: clock.now)
+        return try await pool.withConnection { connection in
+            switch tracked {
+            case .referral(let id): try await statusView(of: id, on: connection)
+            case .linked(let id): try await linkedStatusView(of: id, on: connection)
+            }
         }
     }
 
@@ -268,45 +332,104 @@ public struct IntakeStore: Sendable {
         _ uploads: [Layar_V1_DocumentUpload], key: Layar_V1_TrackingKey
     ) async throws -> Layar_V1_ReferralStatusView {
         let now = clock.now
+        let tracked = try await authenticate(key, now: now)
         return try await pool.withTransaction { connection in
-            let tracked = try await tracked(key, now: now, on: connection)
-            guard tracked.status == .needsDocuments else { throw TrackingError.notAllowed(tracked.status) }
-            let documents = uploads.map(StoredDocument.init)
-            try await insert(documents, referralID: tracked.id, now: now, on: connection)
-            try await setStatus(tracked.id, .submitted, missingDocuments: [], at: now, on: connection)
+            guard case .referral(let id) = tracked else {
+                // Nobody asks a linked submission for documents: the office works on the referral.
+                throw TrackingError.notAllowed(try await linkedStatus(of: tracked, on: connection))
+            }
+            let status = try await lockedStatus(of: id, on: connection)
+            guard status == .needsDocuments else { throw TrackingError.notAllowed(status) }
+            let documents = uploads.map { StoredDocument($0) }
+            try await insert(documents, referralID: id, now: now, on: connection)
+            try await setStatus(id, .submitted, missingDocuments: [], at: now, on: connection)
             try await appendTimeline(
-                tracked.id, .submitted, at: now,
+                id, .submitted, at: now,
                 explanation: "Dokumen tambahan diterima. Rujukan diperiksa kembali oleh petugas.", on: connection
             )
-            let all = try await documentInfos(of: tracked.id, on: connection)
+            let all = try await documentInfos(of: id, on: connection)
             try await outbox.append(Layar_V1_ReferralDocumentsAdded.with {
-                $0.referralID = tracked.id.uuidString.lowercased()
+                $0.referralID = id.uuidString.lowercased()
                 $0.documents = documents.map(\.info)
                 $0.allDocuments = all
                 $0.addedAt = Google_Protobuf_Timestamp(date: now)
             }, on: connection, at: now)
-            return try await statusView(of: tracked.id, on: connection)
+            return try await statusView(of: id, on: connection)
         }
     }
 
-    /// Withdraws a referral that is still open.
+    /// Withdraws a referral that is still open; notification confirms it to the applicant's own
+    /// recorded contact. A linked submission's applicant withdraws only their own submission.
     public func withdraw(
         _ key: Layar_V1_TrackingKey, reason: String
     ) async throws -> Layar_V1_ReferralStatusView {
         let now = clock.now
+        let tracked = try await authenticate(key, now: now)
         return try await pool.withTransaction { connection in
-            let tracked = try await tracked(key, now: now, on: connection)
-            guard !Layar_V1_ReferralStatus.closed.contains(tracked.status) else {
-                throw TrackingError.notAllowed(tracked.status)
+            guard case .referral(let id) = tracked else {
+                let status = try await linkedStatus(of: tracked, on: connection)
+                guard status == .submitted, case .linked(let id) = tracked else { throw TrackingError.notAllowed(status) }
+                try await connection.query(
+                    "UPDATE linked_submissions SET status = $2, updated_at = $3 WHERE id = $1",
+                    [id, Layar_V1_ReferralStatus.withdrawn.rawValue, now]
+                )
+                return try await linkedStatusView(of: id, on: connection)
             }
-            try await setStatus(tracked.id, .withdrawn, missingDocuments: [], at: now, on: connection)
-            try await appendTimeline(tracked.id, .withdrawn, at: now, explanation: StatusExplanation.text(for: .withdrawn), on: connection)
+            let status = try await lockedStatus(of: id, on: connection)
+            guard !Layar_V1_ReferralStatus.closed.contains(status) else { throw TrackingError.notAllowed(status) }
+            try await setStatus(id, .withdrawn, missingDocuments: [], at: now, on: connection)
+            try await appendTimeline(id, .withdrawn, at: now, explanation: StatusExplanation.text(for: .withdrawn), on: connection)
             try await outbox.append(Layar_V1_ReferralWithdrawn.with {
-                $0.referralID = tracked.id.uuidString.lowercased()
+                $0.referralID = id.uuidString.lowercased()
                 $0.reason = reason
                 $0.withdrawnAt = Google_Protobuf_Timestamp(date: now)
             }, on: connection, at: now)
-            return try await statusView(of: tracked.id, on: connection)
+            return try await statusView(of: id, on: connection)
+        }
+    }
+
+    /// A referral's status, locked for the caller's transaction.
+    private func lockedStatus(of id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatus {
+        let row = try await connection.query("SELECT status FROM referrals WHERE id = $1 FOR UPDATE", [id]).first
+        guard let row else { throw TrackingError.notFound }  // Erased between the check and the action.
+        return Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+    }
+
+    /// A linked submission's own status (submitted, or withdrawn by its applicant), locked.
+    private func linkedStatus(of tracked: Tracked, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatus {
+        guard case .linked(let id) = tracked,
+              let row = try await connection.query("SELECT status FROM linked_submissions WHERE id = $1 FOR UPDATE", [id]).first
+        else { throw TrackingError.notFound }
+        return Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+    }
+
+    /// What a linked submission's applicant sees: their own submission, shaped like a new
+    /// referral's view (the documents they sent, the steps of their submission), nothing of the
+    /// referral it was linked to.
+    private func linkedStatusView(of id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatusView {
+        guard let row = try await connection.query(
+            "SELECT tracking_code, status, form, submitted_at, updated_at FROM linked_submissions WHERE id = $1", [id]
+        ).first else { throw TrackingError.notFound }
+        let status = Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .submitted
+        let form = try Layar_V1_ReferralForm(serializedBytes: try cipher.open(try row.decode([UInt8].self, "form"), .referralForm))
+        let submittedAt = try row.decode(Date.self, "submitted_at")
+        var steps = [(Layar_V1_ReferralStatus.submitted, submittedAt)]
+        if status == .withdrawn { steps.append((.withdrawn, try row.decode(Date?.self, "updated_at") ?? submittedAt)) }
+        let timeline = steps.map { step, at in
+            Layar_V1_TimelineEntry.with {
+                $0.status = step
+                $0.at = Google_Protobuf_Timestamp(date: at)
+                $0.explanation = StatusExplanation.text(for: step)
+            }
+        }
+        return try Layar_V1_ReferralStatusView.with {
+            $0.trackingCode = try row.decode(String.self, "tracking_code")
+            $0.status = status
+            $0.explanation = StatusExplanation.text(for: status)
+            $0.timeline = timeline
+            $0.documents = form.documents.enumerated().map { index, upload in
+                StoredDocument(upload, id: StoredDocument.derivedID(submission: id, index: index)).info
+            }
         }
     }
 
@@ -383,7 +506,8 @@ public struct IntakeStore: Sendable {
                 rows = try await connection.query(
                     """
                     SELECT id, tracking_code, status, status_note, ppks_kind, case_worker_name, submitted_at, updated_at
-                    FROM referrals WHERE tracking_code = $1
+                    FROM referrals
+                    WHERE tracking_code = $1 OR id = (SELECT referral_id FROM linked_submissions WHERE tracking_code = $1)
                     """, [code])
             case .id(let id):
                 rows = try await connection.query(
@@ -393,7 +517,21 @@ public struct IntakeStore: Sendable {
                     """, [id])
             }
             guard let row = rows.first else { return nil }
-            let documents = try await documentInfos(of: try row.decode(UUID.self, "id"), on: connection)
+            let id = try row.decode(UUID.self, "id")
+            let documents = try await documentInfos(of: id, on: connection)
+            let linked = try await connection.query(
+                """
+                SELECT id, tracking_code, channel, submitted_at FROM linked_submissions
+                WHERE referral_id = $1 AND tracking_code IS NOT NULL ORDER BY submitted_at, id
+                """, [id]
+            ).map { linked in
+                try Layar_V1_LinkedSubmission.with {
+                    $0.submissionID = try linked.decode(String.self, "id")
+                    $0.trackingCode = try linked.decode(String.self, "tracking_code")
+                    $0.channel = Layar_V1_IntakeChannel(rawValue: try linked.decode(Int.self, "channel")) ?? .unspecified
+                    $0.submittedAt = Google_Protobuf_Timestamp(date: try linked.decode(Date.self, "submitted_at"))
+                }
+            }
             return try Layar_V1_ReferralSummary.with {
                 $0.referralID = try row.decode(String.self, "id")
                 $0.trackingCode = try row.decode(String.self, "tracking_code")
@@ -404,6 +542,7 @@ public struct IntakeStore: Sendable {
                 $0.submittedAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "submitted_at"))
                 $0.updatedAt = Google_Protobuf_Timestamp(date: try row.decode(Date.self, "updated_at"))
                 $0.documents = documents
+                $0.linkedSubmissions = linked
             }
         }
     }
@@ -448,17 +587,6 @@ public struct IntakeStore: Sendable {
                 id, status.rawValue, status.progress, time, explanation,
                 PostgresTextArray(enumValues: missingDocuments), caseWorkerName,
             ]
-        )
-    }
-}
-
-extension IntakeStore.Submission {
-    /// From a `referrals` row with `id`, `tracking_code` and `status`.
-    init(_ row: PostgresRow, linked: Bool) throws {
-        self.init(
-            referralID: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
-            status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .submitted,
-            linkedToExisting: linked
         )
     }
 }

@@ -13,6 +13,8 @@ public enum NotificationTemplates {
         /// Applicant: the person was admitted by the institution they were referred to; the
         /// documents they added were received; the person is to be proposed for the social registry.
         case admitted, documentsAdded, registryProposal
+        /// Applicant: someone else submitted a referral for the same person (linked to this one).
+        case duplicateSubmitted
         /// Verifiers: a village operator should propose the person for the social registry (DTSEN).
         case registryProposalForVerifier
         /// Case worker: an institution accepted, declined or let an offer expire.
@@ -33,9 +35,9 @@ public enum NotificationTemplates {
 
     static let sources: [String: String] = [
         "submitted.short": "Dinsos Balangan: rujukan {{{code}}} diterima. Simpan kode ini untuk memantau status. Kami akan memverifikasi data.",
-        "submitted.long": "Rujukan dengan kode {{{code}}} sudah kami terima. Simpan kode ini: dengan kode dan tanggal lahir orang yang dirujuk, Anda dapat memantau statusnya kapan saja. Petugas Dinas Sosial Kabupaten Balangan akan memeriksa data dan dokumennya.",
+        "submitted.long": "Rujukan dengan kode {{{code}}} sudah kami terima. Simpan kode ini: dengan kode ini dan PIN yang ditampilkan saat pengajuan, Anda dapat memantau statusnya kapan saja. Petugas Dinas Sosial Kabupaten Balangan akan memeriksa data dan dokumennya.",
         "informationRequested.short": "Dinsos Balangan: rujukan {{{code}}} perlu {{{documents}}}. Tambahkan lewat menu Lacak Rujukan dengan kode ini.",
-        "informationRequested.long": "Untuk melanjutkan rujukan {{{code}}}, petugas memerlukan {{{documents}}}. Tambahkan dokumen melalui menu Lacak Rujukan dengan kode ini dan tanggal lahir orang yang dirujuk.",
+        "informationRequested.long": "Untuk melanjutkan rujukan {{{code}}}, petugas memerlukan {{{documents}}}. Tambahkan dokumen melalui menu Lacak Rujukan dengan kode ini dan PIN Anda.",
         "verified.short": "Dinsos Balangan: rujukan {{{code}}} lolos verifikasi. Pendamping akan segera ditetapkan.",
         "verified.long": "Data rujukan {{{code}}} sudah diperiksa dan lengkap. Dinas Sosial sedang menetapkan pendamping (pekerja sosial atau TKSK) yang akan menghubungi Anda.",
         "rejected.short": "Dinsos Balangan: rujukan {{{code}}} belum dapat diproses. Cek alasannya dengan kode pelacakan atau hubungi kantor.",
@@ -44,8 +46,10 @@ public enum NotificationTemplates {
         "assigned.long": "Rujukan {{{code}}} kini didampingi {{{worker}}}. Pendamping akan menghubungi Anda untuk asesmen dan langkah berikutnya.",
         "completed.short": "Dinsos Balangan: layanan rujukan {{{code}}} selesai. Terima kasih.",
         "completed.long": "Layanan untuk rujukan {{{code}}} sudah selesai. Terima kasih atas kepercayaan Anda kepada Dinas Sosial Kabupaten Balangan.",
-        "withdrawn.short": "Dinsos Balangan: rujukan {{{code}}} telah dibatalkan sesuai permintaan Anda.",
-        "withdrawn.long": "Rujukan {{{code}}} telah dibatalkan sesuai permintaan Anda. Anda dapat mengajukan rujukan baru kapan saja.",
+        "withdrawn.short": "Dinsos Balangan: rujukan {{{code}}} dibatalkan dengan kode dan PIN-nya. Bukan Anda yang membatalkan? Segera hubungi kantor.",
+        "withdrawn.long": "Rujukan {{{code}}} telah dibatalkan dengan kode pelacakan dan PIN-nya. Bila bukan Anda yang membatalkan, segera hubungi Dinas Sosial Kabupaten Balangan. Anda dapat mengajukan rujukan baru kapan saja.",
+        "duplicateSubmitted.short": "Dinsos Balangan: ada pengajuan lain untuk orang dalam rujukan {{{code}}}. Petugas memeriksanya. Tidak mengenalinya? Hubungi kantor.",
+        "duplicateSubmitted.long": "Ada pengajuan rujukan lain untuk orang yang sama dengan rujukan {{{code}}}. Pengajuan itu tidak mengubah rujukan Anda dan tidak dapat melihat datanya; petugas Dinas Sosial Kabupaten Balangan akan memeriksanya. Bila Anda tidak mengenali pengajuan ini, hubungi kantor Dinas Sosial.",
         "surveyInvited.short": "Dinsos Balangan: mohon isi survei kepuasan layanan rujukan {{{code}}} dengan kode {{{surveyCode}}}.",
         "surveyInvited.long": "Mohon bantu kami memperbaiki layanan: isi survei kepuasan masyarakat untuk rujukan {{{code}}} dengan kode {{{surveyCode}}} (berlaku 30 hari, sekali pakai).{{#surveyLink}} Isi di {{{surveyLink}}}{{/surveyLink}}",
         "caseForWorker.short": "LAYAR: kasus baru {{{code}}} ({{{ppks}}}, {{{kecamatan}}}), prioritas {{{priority}}}.",

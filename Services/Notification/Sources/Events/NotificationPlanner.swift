@@ -21,7 +21,8 @@ struct NotificationPlanner: EventHandler {
         Layar_V1_SurveyInvitationCreated.eventType, Layar_V1_ReferralQueued.eventType,
         Layar_V1_RejectionProposed.eventType, Layar_V1_CaseTransitioned.eventType,
         Layar_V1_CaseDeadlineMissed.eventType, Layar_V1_ReferralDocumentsAdded.eventType,
-        Layar_V1_RegistryProposalRaised.eventType,
+        Layar_V1_RegistryProposalRaised.eventType, Layar_V1_LinkedSubmissionReceived.eventType,
+        Layar_V1_DuplicateSubmitted.eventType,
     ]
 
     func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
@@ -61,6 +62,11 @@ struct NotificationPlanner: EventHandler {
                 extra: [:], now: now, on: connection
             )
             return
+        case Layar_V1_LinkedSubmissionReceived.eventType:
+            // Acknowledged like any new referral, under the submission's own code and contact.
+            (referralID, kind) = (try event.decode(Layar_V1_LinkedSubmissionReceived.self).referralID, .submitted)
+        case Layar_V1_DuplicateSubmitted.eventType:
+            (referralID, kind) = (try event.decode(Layar_V1_DuplicateSubmitted.self).referralID, .duplicateSubmitted)
         case Layar_V1_ReferralWithdrawn.eventType:
             (referralID, kind) = (try event.decode(Layar_V1_ReferralWithdrawn.self).referralID, .withdrawn)
         case Layar_V1_ReferralInformationRequested.eventType:
@@ -142,9 +148,10 @@ struct NotificationPlanner: EventHandler {
         )
     }
 
-    /// Decisions against the applicant and confirmations of their own request are told even to
-    /// those who asked not to be contacted.
-    static let requiredNotices: Set<NotificationTemplates.Kind> = [.rejected, .withdrawn]
+    /// Decisions against the applicant, confirmations of a withdrawal and word of another
+    /// submission for the same person are told even to those who asked not to be contacted: each
+    /// is how the applicant learns that someone acted on their referral.
+    static let requiredNotices: Set<NotificationTemplates.Kind> = [.rejected, .withdrawn, .duplicateSubmitted]
 
     private func resolveWaiting(_ referralID: String, now: Date, on connection: PostgresConnection) async throws {
         let applicant = try await store.applicant(referralID, on: connection)

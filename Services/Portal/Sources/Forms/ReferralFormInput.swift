@@ -21,7 +21,7 @@ enum ReferralFormInput {
         var errors: [String: String]
     }
 
-    static func build(from input: FormData, channel: Layar_V1_IntakeChannel, operatorID: String = "", today: CivilDate) -> Built {
+    static func build(from input: FormData, channel: Layar_V1_IntakeChannel, today: CivilDate) -> Built {
         var errors: [String: String] = [:]
         var documentNames: [String] = []
         let birth = CivilDate(iso: input["person.birth_date"])
@@ -63,7 +63,6 @@ enum ReferralFormInput {
             form.urgency = enumValue(input["urgency"])
             form.needs = input.all("needs").compactMap { Int($0).flatMap(Layar_V1_Need.init(rawValue:)) }
             form.channel = channel
-            form.operatorID = operatorID
             form.consent = .with { consent in
                 consent.given = input.isChecked("consent.given")
                 consent.givenBy = input["consent.given_by"]

@@ -10,9 +10,9 @@ enum ReferralSubmission {
     }
 
     static func submit(
-        _ input: FormData, channel: Layar_V1_IntakeChannel, operatorID: String = "", backends: Backends, today: CivilDate
+        _ input: FormData, channel: Layar_V1_IntakeChannel, backends: Backends, today: CivilDate
     ) async -> Outcome {
-        let built = ReferralFormInput.build(from: input, channel: channel, operatorID: operatorID, today: today)
+        let built = ReferralFormInput.build(from: input, channel: channel, today: today)
         do {
             let response = try await backends.intake.submitReferral(.with {
                 $0.form = built.form

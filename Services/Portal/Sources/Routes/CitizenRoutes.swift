@@ -16,11 +16,8 @@ struct CitizenRoutes {
         router.get("/") { _, _ in page("Layanan Rujukan Rehabilitasi Sosial", HomePage.body) }
         router.get("/rujukan") { _, _ in referralForm(FormState()) }
         router.post("/rujukan") { request, context in try await submit(request.form(context: context)) }
-        router.get("/lacak") { request, _ in
-            var state = FormState()
-            state.values.append(request.uri.queryParameters.get("kode") ?? "", to: "tracking_code")
-            return page("Lacak rujukan", TrackingPages.form(state: state))
-        }
+        // No `?kode=` prefill: tracking codes stay out of URLs (and so out of proxy logs and history).
+        router.get("/lacak") { _, _ in page("Lacak rujukan", TrackingPages.form(state: FormState())) }
         router.post("/lacak") { request, context in try await track(request.form(context: context)) }
         router.post("/lacak/dokumen") { request, context in try await addDocuments(request.form(context: context)) }
         router.post("/lacak/batal") { request, context in try await withdraw(request.form(context: context)) }
@@ -60,11 +57,11 @@ struct CitizenRoutes {
         var errors: [String: String] = [:]
         let code = input["tracking_code"].uppercased()
         if code.isEmpty { errors["tracking_code"] = "Kode pelacakan wajib diisi" }
-        let birth = CivilDate(iso: input["birth_date"])
-        if birth == nil { errors["birth_date"] = "Isi tanggal lahir orang yang dirujuk" }
+        let pin = input["pin"].trimmingCharacters(in: .whitespaces)
+        if pin.isEmpty { errors["pin"] = "Isi PIN 6 angka yang diberikan bersama kode pelacakan" }
         let key = Layar_V1_TrackingKey.with {
             $0.trackingCode = code
-            if let birth { $0.birthDate = Layar_V1_Date(birth) }
+            $0.pin = pin
         }
         return (key, errors)
     }
@@ -74,7 +71,7 @@ struct CitizenRoutes {
         guard errors.isEmpty else { return trackingForm(input, errors: errors, notice: nil) }
         do {
             let view = try await backends.intake.getStatus(.with { $0.key = key }, options: Backends.options)
-            return page("Status rujukan", TrackingPages.status(view, birthDate: input["birth_date"]))
+            return page("Status rujukan", TrackingPages.status(view, pin: key.pin))
         } catch {
             return trackingFailure(input, error)
         }
@@ -84,16 +81,16 @@ struct CitizenRoutes {
         page("Lacak rujukan", TrackingPages.form(state: FormState(values: input, errors: errors)), notice: notice, status: .unprocessableContent)
     }
 
-    /// The service answers the same NOT_FOUND for a wrong code and a wrong date (nothing to learn
+    /// The service answers the same NOT_FOUND for a wrong code and a wrong PIN (nothing to learn
     /// by guessing); the page says so in words.
     private func trackingFailure(_ input: FormData, _ error: any Error) -> Response {
         let failure = BackendFailure(error)
         let message = switch failure.code {
-        case .notFound: "Kode pelacakan atau tanggal lahir tidak cocok. Periksa lagi keduanya."
+        case .notFound: "Kode pelacakan atau PIN tidak cocok. Periksa lagi keduanya."
         default: failure.message
         }
         let errors = failure.fields.reduce(into: [String: String]()) { errors, pair in
-            errors[pair.key.hasSuffix("birth_date") ? "birth_date" : "tracking_code"] = pair.value
+            errors[pair.key.hasSuffix("pin") ? "pin" : "tracking_code"] = pair.value
         }
         return trackingForm(input, errors: errors, notice: .error(message))
     }
@@ -104,7 +101,7 @@ struct CitizenRoutes {
         let (documents, names) = ReferralFormInput.documents(from: input)
         do {
             let view = try await backends.intake.addDocuments(.with { $0.key = key; $0.documents = documents }, options: Backends.options)
-            return page("Status rujukan", TrackingPages.status(view, birthDate: input["birth_date"]), notice: .success("Dokumen sudah diterima dan akan diperiksa lagi."))
+            return page("Status rujukan", TrackingPages.status(view, pin: key.pin), notice: .success("Dokumen sudah diterima dan akan diperiksa lagi."))
         } catch {
             let failure = BackendFailure(error)
             guard failure.code == .invalidArgument,
@@ -115,7 +112,7 @@ struct CitizenRoutes {
             for (field, message) in failure.fields {
                 state.errors[ReferralFormInput.inputName(for: field, documentInputNames: names)] = message
             }
-            return page("Status rujukan", TrackingPages.status(view, birthDate: input["birth_date"], state: state),
+            return page("Status rujukan", TrackingPages.status(view, pin: key.pin, state: state),
                         notice: .error(failure.message), status: .unprocessableContent)
         }
     }
@@ -125,7 +122,7 @@ struct CitizenRoutes {
         guard errors.isEmpty else { return trackingForm(input, errors: errors, notice: nil) }
         do {
             let view = try await backends.intake.withdrawReferral(.with { $0.key = key; $0.reason = input["reason"] }, options: Backends.options)
-            return page("Status rujukan", TrackingPages.status(view, birthDate: input["birth_date"]), notice: .success("Rujukan sudah dibatalkan."))
+            return page("Status rujukan", TrackingPages.status(view, pin: key.pin), notice: .success("Rujukan sudah dibatalkan."))
         } catch {
             return trackingFailure(input, error)
         }
@@ -183,7 +180,6 @@ struct CitizenRoutes {
             $0.description_p = input["description"]
             $0.category = Int(input["category"]).flatMap(Layar_V1_ComplaintCategory.init(rawValue:)) ?? .unspecified
             $0.channel = staff == nil ? .web : .operator
-            $0.operatorID = staff?.username ?? ""
             $0.trackingCode = input["tracking_code"].uppercased()
             $0.anonymous = anonymous
             $0.name = anonymous ? "" : input["name"]

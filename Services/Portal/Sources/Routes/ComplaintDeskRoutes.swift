@@ -30,7 +30,6 @@ struct ComplaintDeskRoutes {
                 _ = try await survey.actOnComplaint(.with {
                     $0.complaintID = id
                     $0.action = Int(input["action"]).flatMap(Layar_V1_ComplaintAction.init(rawValue:)) ?? .unspecified
-                    $0.actorID = session.username
                     $0.handlerID = input["handler_id"]
                     $0.text = input["text"]
                 }, options: Backends.options)

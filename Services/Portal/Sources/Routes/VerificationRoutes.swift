@@ -34,7 +34,6 @@ struct VerificationRoutes {
             let id = try context.parameters.require("id")
             let decide = Layar_V1_DecideRequest.with {
                 $0.referralID = id
-                $0.actorID = session.username
                 switch input["decision"] {
                 case "verify": $0.verify = .with { $0.note = input["note"] }
                 case "request_information":
@@ -74,7 +73,6 @@ struct VerificationRoutes {
             do {
                 _ = try await backends.verification.confirmRejection(.with {
                     $0.referralID = id
-                    $0.supervisorID = session.username
                     $0.confirm = input["confirm"] == "ya"
                     $0.note = input["note"]
                 }, options: Backends.options)

@@ -14,7 +14,7 @@ struct WalkInRoutes {
         staff.post("rujukan-baru") { request, context in
             _ = try context.staff(.operator)
             let (input, session) = try await request.staffForm(context: context)
-            switch await ReferralSubmission.submit(input, channel: .operator, operatorID: session.username, backends: portal.backends, today: portal.today()) {
+            switch await ReferralSubmission.submit(input, channel: .operator, backends: portal.backends, today: portal.today()) {
             case .submitted(let response):
                 return PageResponse.page("Rujukan tercatat", staff: session, notice: .success("Rujukan sudah dicatat."),
                                          body: ConfirmationPage.body(response, staff: session))

@@ -70,7 +70,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
     func recordPaperResponse(
         request: Layar_V1_RecordPaperResponseRequest, context: ServerContext
     ) async throws -> Layar_V1_SubmitResponseResponse {
-        let operatorID = try ActingStaff.username(claimed: request.operatorID, field: "operator_id")
+        let operatorID = try ActingStaff.username()
         var problems = Self.answerProblems(request.answers, suggestion: request.suggestion, profile: request.profile)
         let day = CivilDate(request.answeredOn)
         if !request.hasAnsweredOn || !day.isValid || day > CivilDate.inBalangan(at: now()) {
@@ -140,15 +140,12 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         if !Layar_V1_ComplaintPriority.allCases.contains(request.priority) {
             problems.append(FieldProblem("priority", "Prioritas tidak dikenal"))
         }
-        var request = request
         // A complaint taken at the office is the signed-in staff member's; the public files its own.
+        var operatorID = ""
         if request.channel == .operator {
-            _ = try ActingStaff.requireRole([.operator, .complaintDesk], for: "Pengaduan di kantor")
-            request.operatorID = try ActingStaff.username(claimed: request.operatorID, field: "operator_id")
+            operatorID = try ActingStaff.requireRole([.operator, .complaintDesk], for: "Pengaduan di kantor").username
         } else if request.channel == .partner {
             throw FieldViolations([FieldProblem("channel", "Lembaga mitra menyampaikan pengaduan lewat Dinas Sosial")]).error
-        } else {
-            request.operatorID = ""
         }
         if !request.trackingCode.isEmpty && !RandomCode.isWellFormed(request.trackingCode.uppercased(), prefix: "LYR") {
             problems.append(FieldProblem("tracking_code", "Kode pelacakan tidak dikenali (contoh: LYR-7K3M-Q9TX)"))
@@ -161,7 +158,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         try FieldViolations(problems).check()
         var cleaned = request
         cleaned.description_p = description
-        return try await complaints.file(cleaned, now: now())
+        return try await complaints.file(cleaned, operatorID: operatorID, now: now())
     }
 
     func getComplaint(request: Layar_V1_GetComplaintRequest, context: ServerContext) async throws -> Layar_V1_Complaint {
@@ -183,8 +180,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         var problems: [FieldProblem] = []
         let id = UUID(uuidString: request.complaintID)
         if id == nil { problems.append(FieldProblem("complaint_id", "Harus berupa UUID pengaduan")) }
-        var request = request
-        request.actorID = try ActingStaff.username(claimed: request.actorID, field: "actor_id")
+        let actorID = try ActingStaff.username()
         switch request.action {
         case .assign where request.handlerID.isEmpty:
             problems.append(FieldProblem("handler_id", "Petugas penangan wajib diisi"))
@@ -203,7 +199,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
             throw RPCError(code: .failedPrecondition, message: "Penerusan ke SP4N-LAPOR! belum dikonfigurasi")
         }
         do {
-            return try await complaints.act(request, complaintID: id!, now: now())
+            return try await complaints.act(request, complaintID: id!, actorID: actorID, now: now())
         } catch ComplaintStore.ActionError.notFound {
             throw RPCError(code: .notFound, message: "Pengaduan tidak ditemukan")
         } catch ComplaintStore.ActionError.notAllowed {

@@ -13,7 +13,9 @@ struct ComplaintStore: Sendable {
     /// "Now" for work no caller times: a data-subject request's export and erasure.
     let clock: LayarClock
 
-    func file(_ request: Layar_V1_FileComplaintRequest, now: Date) async throws -> Layar_V1_Complaint {
+    /// Files a complaint; `operatorID` is the signed-in staff member who took it at the office
+    /// ("" for the public's own).
+    func file(_ request: Layar_V1_FileComplaintRequest, operatorID: String, now: Date) async throws -> Layar_V1_Complaint {
         try await pool.withTransaction { connection in
             let id = UUID()
             while true {
@@ -29,7 +31,7 @@ struct ComplaintStore: Sendable {
                         (request.priority == .unspecified ? Layar_V1_ComplaintPriority.normal : request.priority).rawValue,
                         Layar_V1_ComplaintStatus.received.rawValue, cipher.seal(request.description_p, .complaintDescription),
                         request.trackingCode.uppercased(),
-                        request.anonymous, request.operatorID, now,
+                        request.anonymous, operatorID, now,
                         deadlines.calendar.deadline(workingDays: deadlines.forwardingDays, after: now),
                         deadlines.calendar.deadline(workingDays: deadlines.followUpDays, after: now),
                     ]
@@ -51,9 +53,11 @@ struct ComplaintStore: Sendable {
         case notAllowed(ComplaintWorkflow.NotAllowed)
     }
 
-    /// Applies one lifecycle action, records it in the ledger, and queues LAPOR! forwarding in the
-    /// same transaction.
-    func act(_ request: Layar_V1_ComplaintActionRequest, complaintID: UUID, now: Date) async throws -> Layar_V1_Complaint {
+    /// Applies one lifecycle action, records it in the ledger under `actorID` (the signed-in staff
+    /// member, from the token), and queues LAPOR! forwarding in the same transaction.
+    func act(
+        _ request: Layar_V1_ComplaintActionRequest, complaintID: UUID, actorID: String, now: Date
+    ) async throws -> Layar_V1_Complaint {
         try await pool.withTransaction { connection in
             guard let row = try await connection.query(
                 "SELECT status, handler_id, first_action_at FROM complaints WHERE id = $1 FOR UPDATE", [complaintID]
@@ -88,7 +92,7 @@ struct ComplaintStore: Sendable {
             )
             try await connection.query(
                 "INSERT INTO complaint_actions (complaint_id, action, actor_id, text, at) VALUES ($1, $2, $3, $4, $5)",
-                [complaintID, request.action.rawValue, request.actorID, request.text, now]
+                [complaintID, request.action.rawValue, actorID, request.text, now]
             )
             if request.action == .forwardToLapor {
                 let complaint = try await complaint(complaintID, now: now, on: connection)!

@@ -38,7 +38,7 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
 
     func decide(request: Layar_V1_DecideRequest, context: ServerContext) async throws -> Layar_V1_VerificationCase {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        let actor = try ActingStaff.username(claimed: request.actorID, field: "actor_id")
+        let actor = try ActingStaff.username()
         var problems: [FieldProblem] = []
         switch request.decision {
         case .requestInformation(let ask) where ask.message.trimmingCharacters(in: .whitespaces).isEmpty:
@@ -81,7 +81,7 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
         request: Layar_V1_ConfirmRejectionRequest, context: ServerContext
     ) async throws -> Layar_V1_VerificationCase {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        let supervisor = try ActingStaff.username(claimed: request.supervisorID, field: "supervisor_id")
+        let supervisor = try ActingStaff.username()
         let referralID = id.uuidString.lowercased()
         try await store.pool.withTransaction { connection in
             let stored = try await waiting(referralID, in: "rejection_proposed", on: connection)

@@ -5,7 +5,7 @@ enum HomePage {
     anak yang membutuhkan perlindungan, orang dengan gangguan jiwa, korban kekerasan, dan lainnya) tanpa harus datang ke kantor.</p>
     <ul class="cards">
     <li><a href="/rujukan"><strong>Ajukan rujukan</strong><span>Isi formulir untuk diri sendiri, keluarga atau warga desa.</span></a></li>
-    <li><a href="/lacak"><strong>Lacak rujukan</strong><span>Dengan kode pelacakan dan tanggal lahir.</span></a></li>
+    <li><a href="/lacak"><strong>Lacak rujukan</strong><span>Dengan kode pelacakan dan PIN.</span></a></li>
     <li><a href="/survei"><strong>Survei kepuasan</strong><span>Dengan kode survei yang Anda terima.</span></a></li>
     <li><a href="/pengaduan"><strong>Pengaduan</strong><span>Sampaikan keluhan atau saran; boleh tanpa nama.</span></a></li>
     </ul>

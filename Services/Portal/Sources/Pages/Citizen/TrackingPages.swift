@@ -1,22 +1,22 @@
 import Foundation
 import LayarSchema
 
-/// Following a referral with its tracking code and the person's birth date: the timeline, and
-/// adding documents or withdrawing. The key travels only in POST bodies, never in a URL.
+/// Following a referral with its tracking code and PIN: the timeline, and adding documents or
+/// withdrawing. The key travels only in POST bodies, never in a URL.
 enum TrackingPages {
     static func form(state: FormState) -> HTML {
         """
-        <p>Masukkan kode pelacakan yang Anda terima saat mengajukan rujukan, dan tanggal lahir orang yang dirujuk.</p>
+        <p>Masukkan kode pelacakan dan PIN 6 angka yang Anda terima saat mengajukan rujukan.</p>
         \(ReferralFormPage.errorSummary(state))
         <form method="post" action="/lacak" novalidate>
         \(Field.text("tracking_code", "Kode pelacakan", state: state, hint: "Contoh: LYR-7K3M-Q9TX", required: true, extra: " autocapitalize=\"characters\" autocomplete=\"off\" maxlength=\"13\""))
-        \(Field.text("birth_date", "Tanggal lahir orang yang dirujuk", state: state, type: "date", required: true))
+        \(Field.text("pin", "PIN", state: state, hint: "6 angka, diberikan bersama kode pelacakan", required: true, extra: " inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"6\" pattern=\"[0-9]{6}\""))
         <p><button type="submit" class="primary">Lihat status</button></p>
         </form>
         """
     }
 
-    static func status(_ view: Layar_V1_ReferralStatusView, birthDate: String, state: FormState = FormState()) -> HTML {
+    static func status(_ view: Layar_V1_ReferralStatusView, pin: String, state: FormState = FormState()) -> HTML {
         let steps = view.timeline.reversed().map { entry -> HTML in
             """
             <li><strong>\(Labels.referralStatus(entry.status))</strong> <time datetime="\(iso(entry.at))">\(Dates.show(entry.at))</time>
@@ -24,7 +24,7 @@ enum TrackingPages {
             """
         }
         let received = view.documents.map { "<li>\(Labels.documentKind($0.kind)) (\(Dates.size($0.sizeBytes)))</li>" as HTML }
-        let key: HTML = "\(Field.hidden("tracking_code", view.trackingCode))\(Field.hidden("birth_date", birthDate))"
+        let key: HTML = "\(Field.hidden("tracking_code", view.trackingCode))\(Field.hidden("pin", pin))"
         var actions: [HTML] = []
         if view.status == .needsDocuments {
             let missing = view.missingDocuments.map { "<li>\(Labels.documentKind($0))</li>" as HTML }
