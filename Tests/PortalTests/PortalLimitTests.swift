@@ -66,6 +66,21 @@ struct PortalLimitTests {
         }
     }
 
+    @Test("/metrics is not served through the ingress (404), only to a direct scraper; pages carry HSTS")
+    func metricsOffThePublicSide() async throws {
+        // The test client at 127.0.0.1 is the ingress here...
+        try await Self.withReplicas { (one, _, _, _) async throws in
+            #expect(try await one.execute(uri: "/metrics", method: .get) { $0.status } == .notFound)
+            #expect(try await one.execute(uri: "/health/live", method: .get) { $0.status } == .ok)
+            let hsts = try await one.execute(uri: "/", method: .get) { $0.headers[HTTPField.Name("Strict-Transport-Security")!] }
+            #expect(hsts?.hasPrefix("max-age=") == true)
+        }
+        // ...and here a scraper reaching the pod directly (the ingress lives elsewhere).
+        try await Self.withReplicas(trusted: "10.0.0.0/8") { (one, _, _, _) async throws in
+            #expect(try await one.execute(uri: "/metrics", method: .get) { $0.status } == .ok)
+        }
+    }
+
     @Test("from a peer that is no trusted proxy, X-Forwarded-For is ignored: a client cannot pick its address")
     func untrustedPeer() async throws {
         try await Self.withReplicas(trusted: "") { (one, _, _, _) async throws in

@@ -26,6 +26,8 @@ trap 'stop_pids "${PIDS[@]}" ${BROKER_PID:-}' EXIT
 start_broker --topic bench.consume:48
 # Gateways here are the development log: no provider rate limit to respect.
 export LAYAR_QUIET_HOURS=off LAYAR_LOG_LEVEL=warning LAYAR_NOTIFY_LOG_FILE=$OUT/notifications.jsonl LAYAR_NOTIFY_RATE=10000
+# The load generator is one client far above any citizen's rate: lift intake's public-call limit.
+export LAYAR_PUBLIC_CALL_LIMIT=100000 LAYAR_PUBLIC_CALL_CEILING=10000000
 start_services layar_load
 SERVICE_PIDS=("${PIDS[@]}")
 POSTMASTER=$(head -n 1 "$PGDATA_DIR/db/postmaster.pid")

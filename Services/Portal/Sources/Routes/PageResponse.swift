@@ -30,6 +30,8 @@ enum PageResponse {
         .xContentTypeOptions: "nosniff",
         HTTPField.Name("Referrer-Policy")!: "same-origin",
         HTTPField.Name("X-Frame-Options")!: "DENY",
+        // Browsers heed it only over HTTPS (the ingress terminates TLS): never plain HTTP again.
+        HTTPField.Name("Strict-Transport-Security")!: "max-age=31536000; includeSubDomains",
     ]
 }
 

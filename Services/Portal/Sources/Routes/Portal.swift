@@ -51,6 +51,7 @@ public struct Portal: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: PortalErrorMiddleware(logger: logger))
         router.add(middleware: formThrottle)
+        router.add(middleware: MetricsExposureMiddleware(trusted: trustedProxies))
         ObservabilityEndpoint.addRoutes(to: router, registry: LayarMetrics.registry) { true }
         StaticRoutes.add(to: router)
         CitizenRoutes(portal: self).add(to: router)
