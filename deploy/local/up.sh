@@ -30,8 +30,8 @@ Try it in another terminal:
   alias layarctl=$BIN/layarctl
   export LAYAR_TOKEN=$TOKEN   # staff commands: $PORTAL_ADMIN_USER's token for 12 hours
   layarctl example-form > /tmp/form.json
-  layarctl submit /tmp/form.json                 # prints the tracking code
-  layarctl track LYR-XXXX-XXXX --birth-date 1958-03-12   # submitted -> verified -> assigned
+  layarctl submit /tmp/form.json                 # prints the tracking code and its PIN (shown once)
+  LAYAR_TRACKING_PIN=<pin> layarctl track LYR-XXXX-XXXX   # submitted -> verified -> assigned
   layarctl case <referral_id>                    # then assess, suggest, offer: see README
   KAFKA_BROKERS=$KAFKA_BROKERS layarctl tail --from-beginning layar.assignment.cases.v1
 
