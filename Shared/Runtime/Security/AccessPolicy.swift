@@ -4,7 +4,7 @@ import LayarSchema
 /// Who may call an RPC.
 public enum Access: Sendable, Equatable {
     /// Anyone (citizens, through the portal): the RPC itself asks for what proves a right to the
-    /// data (a tracking code with the birth date, a survey code).
+    /// data (a tracking code with its PIN, a survey code).
     case `public`
     /// A partner agency, by its key (the assignment service's partner authenticator binds it).
     case partner

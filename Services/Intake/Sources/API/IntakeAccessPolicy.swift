@@ -6,7 +6,7 @@ public enum IntakeAccessPolicy {
     public static let policy = AccessPolicy(Layar_V1_IntakeService.descriptor, [
         // Citizens, relatives, village officials and the office's walk-in desk (through the portal).
         "SubmitReferral": .public,
-        // The applicant, proven by the tracking code with the person's birth date.
+        // The applicant, proven by the tracking code with its PIN.
         "GetStatus": .public,
         "AddDocuments": .public,
         "WithdrawReferral": .public,
