@@ -80,12 +80,12 @@ struct AbuseTests {
                 $0.trackingCode = victim.trackingCode
                 $0.pin = pin
             }
-            #expect(await Self.code {
+            #expect(await rpcErrorCode {
                 _ = try await intake.withClient(bearerToken: nil) {
                     try await Layar_V1_IntakeService.Client(wrapping: $0).getStatus(.with { $0.key = key })
                 }
             } == .notFound, "NIK takeover: status with PIN \(pin)")
-            #expect(await Self.code {
+            #expect(await rpcErrorCode {
                 _ = try await intake.withClient(bearerToken: nil) {
                     try await Layar_V1_IntakeService.Client(wrapping: $0).withdrawReferral(.with { $0.key = key })
                 }
@@ -161,13 +161,13 @@ struct AbuseTests {
         walkIn.channel = .operator
         let verifier = try await TestStaffTokens.token([.verifier], username: "ver.rina")
         for (token, expected) in [(nil, RPCError.Code.unauthenticated), (verifier, .permissionDenied)] as [(String?, RPCError.Code)] {
-            #expect(await Self.code {
+            #expect(await rpcErrorCode {
                 _ = try await intake.withClient(bearerToken: token) {
                     try await Layar_V1_IntakeService.Client(wrapping: $0).submitReferral(.with { $0.form = walkIn })
                 }
             } == expected, "walk-in without an operator's token (\(token == nil ? "none" : "verifier"))")
         }
-        #expect(await Self.code {
+        #expect(await rpcErrorCode {
             _ = try await survey.withClient(bearerToken: nil) {
                 try await Layar_V1_SurveyService.Client(wrapping: $0).fileComplaint(.with {
                     $0.description_p = "Pengaduan atas nama petugas lain."
@@ -176,7 +176,7 @@ struct AbuseTests {
                 })
             }
         } == .unauthenticated, "office complaint without a token")
-        #expect(await Self.code {
+        #expect(await rpcErrorCode {
             _ = try await survey.withClient(bearerToken: nil) {
                 try await Layar_V1_SurveyService.Client(wrapping: $0).fileComplaint(.with {
                     $0.description_p = "Pengaduan lewat lembaga."
@@ -219,7 +219,7 @@ struct AbuseTests {
         ]
         for (service, what, call) in reads {
             let address = try #require(services.addresses[service])
-            let code = await Self.code { _ = try await address.withClient(bearerToken: stranger) { try await call($0) } }
+            let code = await rpcErrorCode { _ = try await address.withClient(bearerToken: stranger) { try await call($0) } }
             #expect(code == .permissionDenied, "a case worker reads another's \(what) at \(service): \(String(describing: code))")
         }
     }
@@ -256,15 +256,12 @@ struct AbuseTests {
             for attempt in 0..<(Self.publicCallLimit + 10) {
                 var metadata = Metadata()
                 metadata.addString("198.51.100.\(attempt % 250)", forKey: "x-forwarded-for")
-                do {
+                answers.append(await rpcErrorCode {
                     _ = try await intake.getStatus(.with {
-                        $0.key.trackingCode = TrackingCodeSample.random()
+                        $0.key.trackingCode = RandomCode.generate(prefix: "LYR")  // well formed, given to nobody
                         $0.key.pin = "123456"
                     }, metadata: metadata)
-                    answers.append(nil)
-                } catch let error as RPCError {
-                    answers.append(error.code)
-                }
+                })
             }
         }
         let firstRefused = try #require(answers.firstIndex(of: .resourceExhausted), "probing: never throttled")
@@ -284,21 +281,4 @@ struct AbuseTests {
         try await pool.query("DELETE FROM rate_limit_windows")
         await pool.close()
     }
-
-    /// The status code `call` fails with (nil when it succeeds).
-    static func code(_ call: () async throws -> Void) async -> RPCError.Code? {
-        do {
-            try await call()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
-    }
-}
-
-/// Well-formed tracking codes nobody was given.
-enum TrackingCodeSample {
-    static func random() -> String { RandomCode.generate(prefix: "LYR") }
 }

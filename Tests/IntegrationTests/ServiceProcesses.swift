@@ -172,3 +172,15 @@ struct Failure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The status code `call` fails with (nil when it succeeds): what a caller outside learns.
+func rpcErrorCode(_ call: () async throws -> Void) async -> RPCError.Code? {
+    do {
+        try await call()
+        return nil
+    } catch let error as RPCError {
+        return error.code
+    } catch {
+        return .unknown
+    }
+}

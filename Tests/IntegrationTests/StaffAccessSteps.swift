@@ -14,14 +14,7 @@ extension WalkingSkeletonTests {
     /// case worker reaches their own case and not another's; inboxes are their owners'.
     func staffAccess(_ services: ServiceProcesses, caseView: Layar_V1_Case) async throws {
         func status(_ service: String, token: String?, _ call: (GRPCClient<HTTPClientTransport>) async throws -> Void) async -> RPCError.Code? {
-            do {
-                try await #require(services.addresses[service]).withClient(bearerToken: token) { try await call($0) }
-                return nil
-            } catch let error as RPCError {
-                return error.code
-            } catch {
-                return .unknown
-            }
+            await rpcErrorCode { try await #require(services.addresses[service]).withClient(bearerToken: token) { try await call($0) } }
         }
         let referral = Layar_V1_GetReferralRequest.with { $0.referralID = caseView.referralID }
         let staffCalls: [(service: String, call: (GRPCClient<HTTPClientTransport>) async throws -> Void)] = [

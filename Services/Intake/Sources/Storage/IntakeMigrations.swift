@@ -185,8 +185,8 @@ enum IntakeMigrations {
                 -- own status for its applicant (submitted, or withdrawn by them), so the answer never
                 -- reveals the open referral.
                 ALTER TABLE linked_submissions ADD COLUMN tracking_code text UNIQUE, ADD COLUMN tracking_pin bytea,
-                    ADD COLUMN channel integer NOT NULL DEFAULT 0, ADD COLUMN ppks_kind text NOT NULL DEFAULT '',
-                    ADD COLUMN status integer NOT NULL DEFAULT 1, ADD COLUMN updated_at timestamptz;
+                    ADD COLUMN channel integer NOT NULL DEFAULT 0, ADD COLUMN status integer NOT NULL DEFAULT 1,
+                    ADD COLUMN updated_at timestamptz;
                 COMMENT ON COLUMN linked_submissions.tracking_pin IS 'Sealed (AES-GCM)';
                 """
         ),

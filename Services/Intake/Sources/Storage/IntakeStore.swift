@@ -119,13 +119,13 @@ public struct IntakeStore: Sendable {
             try await connection.query(
                 """
                 INSERT INTO linked_submissions (id, referral_id, request_id, form, submitted_at, request_fingerprint,
-                    tracking_code, tracking_pin, channel, ppks_kind, status, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $5)
+                    tracking_code, tracking_pin, channel, status, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $5)
                 ON CONFLICT (tracking_code) DO NOTHING
                 """,
                 [
                     id, referralID, requestID, sealedForm, now, fingerprint, code, cipher.seal(pin, .trackingPIN),
-                    form.channel.rawValue, form.ppksKind, Layar_V1_ReferralStatus.submitted.rawValue,
+                    form.channel.rawValue, Layar_V1_ReferralStatus.submitted.rawValue,
                 ]
             ).affectedRows == 1
         }
@@ -328,18 +328,15 @@ public struct IntakeStore: Sendable {
     }
 
     /// Adds the documents verification asked for and sends the referral back to verification.
+    /// Nobody asks a linked submission for documents: the office works on the referral.
     public func addDocuments(
         _ uploads: [Layar_V1_DocumentUpload], key: Layar_V1_TrackingKey
     ) async throws -> Layar_V1_ReferralStatusView {
         let now = clock.now
         let tracked = try await authenticate(key, now: now)
         return try await pool.withTransaction { connection in
-            guard case .referral(let id) = tracked else {
-                // Nobody asks a linked submission for documents: the office works on the referral.
-                throw TrackingError.notAllowed(try await linkedStatus(of: tracked, on: connection))
-            }
-            let status = try await lockedStatus(of: id, on: connection)
-            guard status == .needsDocuments else { throw TrackingError.notAllowed(status) }
+            let status = try await lockedStatus(of: tracked, on: connection)
+            guard case .referral(let id) = tracked, status == .needsDocuments else { throw TrackingError.notAllowed(status) }
             let documents = uploads.map { StoredDocument($0) }
             try await insert(documents, referralID: id, now: now, on: connection)
             try await setStatus(id, .submitted, missingDocuments: [], at: now, on: connection)
@@ -366,40 +363,36 @@ public struct IntakeStore: Sendable {
         let now = clock.now
         let tracked = try await authenticate(key, now: now)
         return try await pool.withTransaction { connection in
-            guard case .referral(let id) = tracked else {
-                let status = try await linkedStatus(of: tracked, on: connection)
-                guard status == .submitted, case .linked(let id) = tracked else { throw TrackingError.notAllowed(status) }
+            let status = try await lockedStatus(of: tracked, on: connection)
+            guard !Layar_V1_ReferralStatus.closed.contains(status) else { throw TrackingError.notAllowed(status) }
+            switch tracked {
+            case .linked(let id):
                 try await connection.query(
                     "UPDATE linked_submissions SET status = $2, updated_at = $3 WHERE id = $1",
                     [id, Layar_V1_ReferralStatus.withdrawn.rawValue, now]
                 )
                 return try await linkedStatusView(of: id, on: connection)
+            case .referral(let id):
+                try await setStatus(id, .withdrawn, missingDocuments: [], at: now, on: connection)
+                try await appendTimeline(id, .withdrawn, at: now, explanation: StatusExplanation.text(for: .withdrawn), on: connection)
+                try await outbox.append(Layar_V1_ReferralWithdrawn.with {
+                    $0.referralID = id.uuidString.lowercased()
+                    $0.reason = reason
+                    $0.withdrawnAt = Google_Protobuf_Timestamp(date: now)
+                }, on: connection, at: now)
+                return try await statusView(of: id, on: connection)
             }
-            let status = try await lockedStatus(of: id, on: connection)
-            guard !Layar_V1_ReferralStatus.closed.contains(status) else { throw TrackingError.notAllowed(status) }
-            try await setStatus(id, .withdrawn, missingDocuments: [], at: now, on: connection)
-            try await appendTimeline(id, .withdrawn, at: now, explanation: StatusExplanation.text(for: .withdrawn), on: connection)
-            try await outbox.append(Layar_V1_ReferralWithdrawn.with {
-                $0.referralID = id.uuidString.lowercased()
-                $0.reason = reason
-                $0.withdrawnAt = Google_Protobuf_Timestamp(date: now)
-            }, on: connection, at: now)
-            return try await statusView(of: id, on: connection)
         }
     }
 
-    /// A referral's status, locked for the caller's transaction.
-    private func lockedStatus(of id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatus {
-        let row = try await connection.query("SELECT status FROM referrals WHERE id = $1 FOR UPDATE", [id]).first
+    /// The status of what a key opens, locked for the caller's transaction: a referral's, or a
+    /// linked submission's own (submitted, or withdrawn by its applicant).
+    private func lockedStatus(of tracked: Tracked, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatus {
+        let row = switch tracked {
+        case .referral(let id): try await connection.query("SELECT status FROM referrals WHERE id = $1 FOR UPDATE", [id]).first
+        case .linked(let id): try await connection.query("SELECT status FROM linked_submissions WHERE id = $1 FOR UPDATE", [id]).first
+        }
         guard let row else { throw TrackingError.notFound }  // Erased between the check and the action.
-        return Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
-    }
-
-    /// A linked submission's own status (submitted, or withdrawn by its applicant), locked.
-    private func linkedStatus(of tracked: Tracked, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatus {
-        guard case .linked(let id) = tracked,
-              let row = try await connection.query("SELECT status FROM linked_submissions WHERE id = $1 FOR UPDATE", [id]).first
-        else { throw TrackingError.notFound }
         return Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
     }
 
@@ -411,7 +404,7 @@ public struct IntakeStore: Sendable {
             "SELECT tracking_code, status, form, submitted_at, updated_at FROM linked_submissions WHERE id = $1", [id]
         ).first else { throw TrackingError.notFound }
         let status = Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .submitted
-        let form = try Layar_V1_ReferralForm(serializedBytes: try cipher.open(try row.decode([UInt8].self, "form"), .referralForm))
+        let form = try openForm(try row.decode([UInt8].self, "form"))
         let submittedAt = try row.decode(Date.self, "submitted_at")
         var steps = [(Layar_V1_ReferralStatus.submitted, submittedAt)]
         if status == .withdrawn { steps.append((.withdrawn, try row.decode(Date?.self, "updated_at") ?? submittedAt)) }
