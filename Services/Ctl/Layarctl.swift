@@ -36,14 +36,17 @@ struct Endpoints: ParsableArguments {
     @Option(help: "Survey address (env LAYAR_SURVEY_ADDR).")
     var survey = env("LAYAR_SURVEY_ADDR", "127.0.0.1:50055")
 
-    @Option(help: "Staff bearer token for staff commands (env LAYAR_TOKEN; `layar-portal issue-token --username ...` makes one).")
+    @Option(help: "Staff commands' credential (env LAYAR_TOKEN): a layarctl key from `layar-portal issue-token --username ...`, exchanged at the portal for a short-lived token.")
     var token = env("LAYAR_TOKEN", "")
+    @Option(help: "The portal that exchanges a layarctl key (env LAYAR_PORTAL_URL).")
+    var portal = env("LAYAR_PORTAL_URL", "http://127.0.0.1:8080")
 
     /// Runs `body` with a client of the service at `text`, its calls carrying the staff token.
     func withClient<Result: Sendable>(
         _ text: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        try await address(text).withClient(bearerToken: token.isEmpty ? nil : token, body)
+        let service = try address(text)
+        return try await service.withClient(bearerToken: try await StaffCredential.bearer(token, portal: portal), body)
     }
 
     static func env(_ name: String, _ fallback: String) -> String {

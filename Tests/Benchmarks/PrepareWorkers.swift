@@ -24,7 +24,7 @@ struct PrepareWorkers: AsyncParsableCommand {
         guard let address = ServiceAddress(assignment) else { throw ValidationError("--assignment must be host:port") }
         guard !signingKeyFile.isEmpty else { throw ValidationError("--signing-key-file (or LAYAR_TOKEN_SIGNING_KEY_FILE) is needed") }
         let token = try await StaffTokenSigner(privateKeyFile: signingKeyFile, keyID: signingKeyID).sign(
-            StaffClaims(username: "bench", roles: [.admin], sessionID: "bench", issuedAt: LayarClock.system.now, lifetime: .seconds(600))
+            StaffClaims(username: "bench", roles: [.admin], sessionID: "bench", issuedAt: LayarClock.system.now, lifetime: StaffClaims.maximumLifetime)
         )
         try await address.withClient(bearerToken: token) { client in
             let assignment = Layar_V1_AssignmentService.Client(wrapping: client)

@@ -301,7 +301,12 @@ try:
         local_argv(BIN, products["portal"], ["/usr/local/bin/layar", "issue-token", "--username", portal["LAYAR_PORTAL_ADMIN_USER"], "--hours", "1"]),
         env=portal, capture_output=True, text=True, timeout=60, check=True,
     ).stdout.strip()
+    if not token.startswith("layarctl."):
+        fail(f"issue-token printed no layarctl key: {token[:20]}...")
+    # layarctl exchanges the key at the portal for a short-lived token, as at the office.
+    portal_url = f"http://{HOSTS['portal'][int(compose['services']['portal']['environment']['LAYAR_PORTAL_PORT'])]}"
     client["LAYAR_TOKEN"] = token
+    client["LAYAR_PORTAL_URL"] = portal_url
     with tempfile.NamedTemporaryFile("w", suffix=".json", dir=COMPOSE_DIR, delete=False) as form:
         form.write(layarctl(["example-form"], client))
     submitted = json.loads(layarctl(["submit", form.name], client))
@@ -320,7 +325,6 @@ try:
         fail(f"referral {code} stayed {status or 'unknown'} (logs in {LOGS})")
     say(f"referral {code} submitted through intake is {status}")
     # ...and the applicant follows it on the portal's tracking page.
-    portal_url = f"http://{HOSTS['portal'][int(compose['services']['portal']['environment']['LAYAR_PORTAL_PORT'])]}"
     for path in ("/", "/rujukan", "/lacak"):
         with urllib.request.urlopen(portal_url + path, timeout=10) as response:
             if response.status != 200:
@@ -331,6 +335,16 @@ try:
     if "Sedang ditangani pendamping" not in page:
         fail(f"the portal's tracking page does not show {code} as being handled")
     say(f"the portal at {portal_url} shows {code}: Sedang ditangani pendamping")
+    # A password change ends layarctl's access at once: the key is refused at the next command.
+    subprocess.run(
+        local_argv(BIN, products["portal"], ["/usr/local/bin/layar", "add-staff", "--username", portal["LAYAR_PORTAL_ADMIN_USER"],
+                                             "--name", "Administrator", "--roles", "admin"]),
+        env=portal, input="a-new-password-after-rehearsal\n", capture_output=True, text=True, timeout=60, check=True,
+    )
+    refused = subprocess.run([str(BIN / "layarctl"), "status", code], env=client, capture_output=True, text=True, timeout=60)
+    if refused.returncode == 0 or "Kunci layarctl tidak berlaku" not in refused.stderr:
+        fail(f"layarctl still worked after the password change: {refused.returncode} {refused.stderr.strip()[-300:]}")
+    say("after the administrator's password changed, layarctl's key was refused")
 finally:
     problems = stop_all()
 if problems:

@@ -73,8 +73,9 @@ struct AccessPolicyTests {
         )
         // Signed by another key under the same key id: a stolen key id is worth nothing.
         let foreign = try await StaffTokenSigner(privateKey: try EdDSA.PrivateKey(), keyID: TestStaffTokens.keyID)
-            .sign(StaffClaims(username: "penyusup", roles: StaffRole.allCases, sessionID: "x", issuedAt: clock.now, lifetime: .seconds(600)))
-        let tooLong = try await TestStaffTokens.token(StaffRole.allCases, issuedAt: clock.now, lifetime: .seconds(13 * 3600))
+            .sign(StaffClaims(username: "penyusup", roles: StaffRole.allCases, sessionID: "x", issuedAt: clock.now, lifetime: StaffClaims.maximumLifetime))
+        // A second beyond the longest lifetime a service honours (a forgotten 12-hour CLI token of old).
+        let tooLong = try await TestStaffTokens.token(StaffRole.allCases, issuedAt: clock.now, lifetime: StaffClaims.maximumLifetime + .seconds(1))
         let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiJ9."
         var checked = 0
         for method in Self.methods {

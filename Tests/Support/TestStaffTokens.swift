@@ -34,7 +34,7 @@ public enum TestStaffTokens {
     /// `issuedAt` (now on the system clock: the services started by tests run on it).
     public static func token(
         _ roles: [StaffRole] = [.supervisor], username: String = "uji.petugas", caseWorkerID: String = "",
-        issuedAt: Date = LayarClock.system.now, lifetime: Duration = .seconds(600)
+        issuedAt: Date = LayarClock.system.now, lifetime: Duration = StaffClaims.maximumLifetime
     ) async throws -> String {
         try await signer().sign(StaffClaims(
             username: username, roles: roles, caseWorkerID: caseWorkerID, sessionID: "test", issuedAt: issuedAt, lifetime: lifetime

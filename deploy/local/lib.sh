@@ -217,7 +217,8 @@ start_portal() {
   die "the portal did not start: see $DATA/logs/portal.log"
 }
 
-# A staff token of the portal's account $1 for layarctl (database $2), valid $3 hours.
+# A layarctl key of the portal's account $1 (database $2), valid $3 hours: layarctl exchanges it at
+# the portal for short-lived staff tokens.
 staff_token() {
   LAYAR_DATABASE_URL=$(database_url portal "$2") "$BIN/layar-portal" issue-token --username "$1" --hours "${3:-12}"
 }

@@ -28,7 +28,8 @@ LAYAR is running (logs in $DATA/logs):
 
 Try it in another terminal:
   alias layarctl=$BIN/layarctl
-  export LAYAR_TOKEN=$TOKEN   # staff commands: $PORTAL_ADMIN_USER's token for 12 hours
+  export LAYAR_TOKEN=$TOKEN   # staff commands: $PORTAL_ADMIN_USER's layarctl key for 12 hours
+  export LAYAR_PORTAL_URL=http://127.0.0.1:$PORTAL_PORT   # where layarctl exchanges it for short tokens
   layarctl example-form > /tmp/form.json
   layarctl submit /tmp/form.json                 # prints the tracking code and its PIN (shown once)
   LAYAR_TRACKING_PIN=<pin> layarctl track LYR-XXXX-XXXX   # submitted -> verified -> assigned

@@ -68,10 +68,10 @@ struct AddStaff: AsyncParsableCommand {
 struct IssueToken: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue-token",
-        abstract: "Print a staff bearer token for an account (for layarctl's --token or LAYAR_TOKEN), signed with the portal's key."
+        abstract: "Print a layarctl key for an account (for layarctl's --token or LAYAR_TOKEN): layarctl exchanges it at the portal for two-minute staff tokens; a password or role change ends it."
     )
     @Option(help: "The account's login name.") var username: String
-    @Option(help: "Hours the token is valid (1 to 12).") var hours = 1
+    @Option(help: "Hours the key is valid (1 to 12).") var hours = 1
 
     func validate() throws {
         guard (1...12).contains(hours) else { throw ValidationError("--hours: 1 to 12") }
@@ -79,24 +79,20 @@ struct IssueToken: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try PortalConfiguration.fromEnvironment()
-        guard let keyFile = configuration.tokenSigningKeyFile else { throw ValidationError("LAYAR_TOKEN_SIGNING_KEY_FILE is not set") }
-        let signer = try await StaffTokenSigner(privateKeyFile: keyFile, keyID: configuration.tokenSigningKeyID)
-        let pool = PostgresPool(configuration: configuration.postgres, logger: Logger(label: "layar.portal"))
-        let account: (roles: Set<StaffRole>, caseWorkerID: String)?
+        let logger = Logger(label: "layar.portal")
+        let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
+        let key: String?
         do {
-            account = try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost).account(username)
+            try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
+            key = try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost)
+                .openLayarctlSession(username: username, hours: hours)
         } catch {
             await pool.close()
             throw error
         }
         await pool.close()
-        guard let account else { throw ValidationError("no active account \(username)") }
-        let claims = StaffClaims(
-            username: username, roles: account.roles.sorted { $0.rawValue < $1.rawValue }, caseWorkerID: account.caseWorkerID,
-            sessionID: "cli-\(UUID().uuidString.prefix(8).lowercased())", issuedAt: LayarClock.system.now,
-            lifetime: .seconds(hours * 3600)
-        )
-        print(try await signer.sign(claims))
+        guard let key else { throw ValidationError("no active account \(username)") }
+        print(key)
     }
 }
 

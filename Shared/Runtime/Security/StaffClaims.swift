@@ -30,14 +30,19 @@ public struct StaffClaims: JWTPayload, Equatable {
         cw = caseWorkerID
     }
 
-    /// What holds whatever the time: audience, issuer and a lifetime of at most a working day
-    /// (JWTKit calls this while checking the signature; the instants are checked by
-    /// ``verifyTimes(at:)`` against the verifier's clock).
+    /// The longest lifetime a service honours. Services check a token by its signature alone, so
+    /// this bounds how long a token outlives what ended it (a password or role change, a disabled
+    /// account, a signed-out session): the portal's tokens live five minutes, layarctl's two.
+    public static let maximumLifetime: Duration = .seconds(5 * 60)
+
+    /// What holds whatever the time: audience, issuer and a lifetime of at most
+    /// ``maximumLifetime`` (JWTKit calls this while checking the signature; the instants are
+    /// checked by ``verifyTimes(at:)`` against the verifier's clock).
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try aud.verifyIntendedAudience(includes: Self.audience)
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
-        guard exp.value.timeIntervalSince(iat.value) <= 12 * 3600 else {
-            throw JWTError.claimVerificationFailure(failedClaim: exp, reason: "lifetime above 12 hours")
+        guard exp.value.timeIntervalSince(iat.value) <= TimeInterval(Self.maximumLifetime.components.seconds) else {
+            throw JWTError.claimVerificationFailure(failedClaim: exp, reason: "lifetime above \(Self.maximumLifetime)")
         }
     }
 

@@ -13,6 +13,8 @@ public struct Backends: Sendable {
     let verificationClient: GRPCClient<Transport>
     let assignmentClient: GRPCClient<Transport>
     let surveyClient: GRPCClient<Transport>
+    /// Signs staff tokens: the console's calls' and layarctl's (``LayarctlTokenRoute``).
+    let signer: StaffTokenSigner?
 
     /// `signer` makes the staff tokens of the console's calls; without it those calls are refused.
     public init(_ addresses: BackendAddresses, signer: StaffTokenSigner? = nil, clock: LayarClock) throws {
@@ -29,6 +31,7 @@ public struct Backends: Sendable {
         verificationClient = try client(addresses.verification)
         assignmentClient = try client(addresses.assignment)
         surveyClient = try client(addresses.survey)
+        self.signer = signer
     }
 
     var intake: Layar_V1_IntakeService.Client<Transport> { .init(wrapping: intakeClient) }

@@ -10,7 +10,7 @@ import Synchronization
 /// reused for its session until a minute before it expires; logging out or disabling the
 /// account stops new ones, and the last lapses within ``lifetime``.
 struct StaffTokenClientInterceptor: ClientInterceptor {
-    static let lifetime: Duration = .seconds(5 * 60)
+    static let lifetime = StaffClaims.maximumLifetime
     let signer: StaffTokenSigner?
     let clock: LayarClock
     private let cache = TokenCache()
@@ -34,10 +34,7 @@ struct StaffTokenClientInterceptor: ClientInterceptor {
         let now = clock.now
         let key = "\(session.sessionID)|\(session.roles.map(\.rawValue).sorted().joined(separator: ","))|\(session.caseWorkerID)"
         if let cached = cache.valid(key, at: now) { return cached }
-        let claims = StaffClaims(
-            username: session.username, roles: session.roles.sorted { $0.rawValue < $1.rawValue }, caseWorkerID: session.caseWorkerID,
-            sessionID: session.sessionID, issuedAt: now, lifetime: Self.lifetime
-        )
+        let claims = session.claims(issuedAt: now, lifetime: Self.lifetime)
         let token = try await signer.sign(claims)
         cache.store(token, for: key, until: claims.exp.value.addingTimeInterval(-60), now: now)
         return token

@@ -16,6 +16,8 @@ public struct Portal: Sendable {
     var formThrottle: PublicFormThrottle
     /// Staff sign-ins per client address and per username, beside each account's lockout.
     var loginLimits = LoginLimits()
+    /// layarctl key exchanges per client address (one per command run: far above a person's pace).
+    var layarctlExchanges = RateLimiter.Rule(name: "layarctl-address", limit: 600, window: .seconds(600))
     /// The proxies whose forwarded client address is believed.
     var trustedProxies: TrustedProxies
 
@@ -56,6 +58,7 @@ public struct Portal: Sendable {
         StaticRoutes.add(to: router)
         CitizenRoutes(portal: self).add(to: router)
         StaffLoginRoutes(portal: self).add(to: router)
+        LayarctlTokenRoute(portal: self).add(to: router)
         let staff = router.group("staf").add(middleware: StaffSessionMiddleware(accounts: accounts))
         StaffHomeRoutes(portal: self).add(to: staff)
         VerificationRoutes(portal: self).add(to: staff)

@@ -32,5 +32,14 @@ public enum PortalMigrations {
         ),
         // Counters shared by the replicas (RateLimiter): form posts and sign-ins.
         RateLimiter.migration,
+        PostgresMigration(
+            version: 2, name: "layarctl sessions",
+            sql: """
+                ALTER TABLE staff_sessions ADD COLUMN purpose text NOT NULL DEFAULT 'console'
+                    CHECK (purpose IN ('console', 'layarctl'));
+                COMMENT ON COLUMN staff_sessions.purpose IS
+                    'console: a browser cookie; layarctl: a key exchanged for two-minute tokens (layar-portal issue-token)';
+                """
+        ),
     ]
 }

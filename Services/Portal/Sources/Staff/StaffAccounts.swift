@@ -39,7 +39,9 @@ public struct StaffAccounts: Sendable {
     }
 
     /// Creates or replaces an account (the password is hashed here). A replaced account's
-    /// sessions end: a new password or fewer roles take effect at once, not at the session's end.
+    /// sessions end, the console's and layarctl's: a new password or fewer roles take effect at
+    /// once in the console, and within ``LayarctlKey/tokenLifetime`` for a layarctl token already
+    /// made (the services check tokens by signature alone).
     public func upsert(
         username: String, displayName: String, roles: Set<StaffRole>, caseWorkerID: String = "", password: String
     ) async throws {
@@ -139,26 +141,28 @@ public struct StaffAccounts: Sendable {
             try await connection.query("DELETE FROM staff_sessions WHERE expires_at < $1", [now])
             try await connection.query(
                 """
-                INSERT INTO staff_sessions (token_sha256, username, csrf_token, created_at, expires_at)
-                VALUES ($1, $2, $3, $4, $5)
-                """, [Self.digest(token), username, csrf, now, now.addingTimeInterval(Double(sessionLength.components.seconds))])
+                INSERT INTO staff_sessions (token_sha256, username, csrf_token, created_at, expires_at, purpose)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                """, [Self.digest(token), username, csrf, now, now.addingTimeInterval(Double(sessionLength.components.seconds)), SessionPurpose.console.rawValue])
         }
-        guard let session = try await session(token: token, now: now) else { return .refused }
+        guard let session = try await session(token: token, purpose: .console, now: now) else { return .refused }
         return .signedIn(token: token, session: session)
     }
 
     /// The session a cookie token opens, if it is current and the account still active.
     func session(token: String) async throws -> StaffSession? {
-        try await session(token: token, now: clock.now)
+        try await session(token: token, purpose: .console, now: clock.now)
     }
 
-    private func session(token: String, now: Date) async throws -> StaffSession? {
+    /// The session `token` opens for `purpose` (a layarctl key is no cookie, nor a cookie a key),
+    /// with the account's roles as they are now.
+    func session(token: String, purpose: SessionPurpose, now: Date) async throws -> StaffSession? {
         let rows = try await pool.query(
             """
             SELECT a.username, a.display_name, a.roles, a.case_worker_id, s.csrf_token
             FROM staff_sessions s JOIN staff_accounts a ON a.username = s.username
-            WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.active
-            """, [Self.digest(token), now])
+            WHERE s.token_sha256 = $1 AND s.purpose = $3 AND s.expires_at > $2 AND a.active
+            """, [Self.digest(token), now, purpose.rawValue])
         return try rows.first.map { row in
             StaffSession(
                 username: try row.decode(String.self, "username"),
@@ -171,7 +175,7 @@ public struct StaffAccounts: Sendable {
         }
     }
 
-    /// An active account's roles and case-worker id (for `layar-portal issue-token`).
+    /// An active account's roles and case-worker id.
     public func account(_ username: String) async throws -> (roles: Set<StaffRole>, caseWorkerID: String)? {
         try await pool.query(
             "SELECT roles, case_worker_id FROM staff_accounts WHERE username = $1 AND active", [username]
