@@ -1,7 +1,7 @@
 /// The Kafka topics of LAYAR. Each is written by exactly one service (its owner), but for the
 /// answers to data-subject requests, which every service gives to intake; the record key is the
 /// referral id (the request id on the two privacy topics), so one referral's events keep their
-/// order. The README's topic table mirrors this list.
+/// order. proto/README.md's topic table mirrors this list.
 public enum LayarTopic: String, CaseIterable, Sendable {
     /// Written by intake: `ReferralSubmitted`, `ReferralDocumentsAdded`, `ReferralWithdrawn`.
     /// Read by verification, assignment (withdrawals), notification.

@@ -11,7 +11,7 @@ import Testing
 
 /// The abuse suite: the attacks of the trust-boundary review, each tried from outside against the
 /// five real service processes (PostgreSQL, the Kafka protocol), as a stranger without a token or
-/// as staff with the wrong one. Every step names the attack it tries; the README's threat model
+/// as staff with the wrong one. Every step names the attack it tries; Services/README.md's threat model
 /// lists them with what each gets now. Attacks on the portal (its limits behind proxies, sign-in
 /// guessing, sessions) are tried on the real portal router in `Portal limits` and `Portal staff
 /// accounts`, and on the audit log's owner in `Audit log owner`.

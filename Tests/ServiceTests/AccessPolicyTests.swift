@@ -13,7 +13,7 @@ import Testing
 
 /// The role × RPC tables of every service, enforced by the authorization interceptor: every RPC
 /// has a row, and every RPC is tried with every role and with missing, forged, expired and
-/// foreign tokens; the README's table is the tables' own.
+/// foreign tokens; Services/README.md's table is the tables' own.
 @Suite("Access policy")
 struct AccessPolicyTests {
     static let policies: [AccessPolicy] = [
@@ -127,15 +127,15 @@ struct AccessPolicyTests {
         return lines.joined(separator: "\n")
     }
 
-    @Test("the README's role × RPC table is the enforced one")
+    @Test("Services/README.md's role × RPC table is the enforced one")
     func readmeTable() throws {
-        let readme = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/ServiceTests/AccessPolicyTests.swift", with: "README.md"), encoding: .utf8)
+        let readme = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/ServiceTests/AccessPolicyTests.swift", with: "Services/README.md"), encoding: .utf8)
         let expected = Self.markdownTable()
         if !readme.contains(expected) {
             // The table to paste, whole (a long expectation message gets cut in the test output).
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("layar-access-table.md")
             try expected.write(to: path, atomically: true, encoding: .utf8)
-            Issue.record("README.md's role × RPC table differs from the policies: the current one is in \(path.path)")
+            Issue.record("Services/README.md's role × RPC table differs from the policies: the current one is in \(path.path)")
         }
     }
 }

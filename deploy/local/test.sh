@@ -36,6 +36,7 @@ fi
 python3 -c "import jsonschema, yaml, google.protobuf" 2>/dev/null || python3 -m pip install -q jsonschema pyyaml protobuf
 python3 "$ROOT/Tests/Schemas/check_contracts.py"
 python3 "$ROOT/Tests/Schemas/check_personal_data.py"
+python3 "$ROOT/Tests/Schemas/check_links.py"
 command -v openssl >/dev/null || { as_root apt-get update -q >/dev/null; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssl >/dev/null; }
 python3 "$ROOT/Tests/Schemas/check_deploy.py"
 "$ROOT/deploy/local/k8s-test.sh"

@@ -33,7 +33,7 @@ Try it in another terminal:
   layarctl example-form > /tmp/form.json
   layarctl submit /tmp/form.json                 # prints the tracking code and its PIN (shown once)
   LAYAR_TRACKING_PIN=<pin> layarctl track LYR-XXXX-XXXX   # submitted -> verified -> assigned
-  layarctl case <referral_id>                    # then assess, suggest, offer: see README
+  layarctl case <referral_id>                    # then assess, suggest, offer: see README.md
   KAFKA_BROKERS=$KAFKA_BROKERS layarctl tail --from-beginning layar.assignment.cases.v1
 
 Ctrl-C stops everything.

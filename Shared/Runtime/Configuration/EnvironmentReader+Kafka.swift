@@ -2,7 +2,7 @@ import Foundation
 import LayarKafka
 
 extension EnvironmentReader {
-    /// The brokers and how to connect to them, from `KAFKA_*` (the README's configuration table):
+    /// The brokers and how to connect to them, from `KAFKA_*` (deploy/README.md's configuration table):
     ///
     /// - `KAFKA_BROKERS`: bootstrap servers (required).
     /// - `KAFKA_SECURITY_PROTOCOL`: `plaintext` (dev broker only), `ssl` or `sasl_ssl`.

@@ -2,7 +2,7 @@ import LayarKafka
 import LayarPostgres
 import Logging
 
-/// What every LAYAR service reads from its environment. The README's configuration table lists
+/// What every LAYAR service reads from its environment. deploy/README.md's configuration table lists
 /// the same variables.
 public struct ServiceConfiguration: Sendable {
     /// Service name, e.g. "intake": its schema, role, consumer groups and CloudEvents source.

@@ -1,7 +1,7 @@
 import LayarRuntime
 import LayarSchema
 
-/// Who may call the assignment and partner APIs (the README's role × RPC table shows the same).
+/// Who may call the assignment and partner APIs (Services/README.md's role × RPC table shows the same).
 /// Case workers reach only their own cases (checked per case by the API).
 public enum AssignmentAccessPolicy {
     static let caseWork: Access = .staff([.supervisor, .caseWorker])

@@ -1,7 +1,7 @@
 import LayarRuntime
 import LayarSchema
 
-/// Who may call the intake API (the README's role × RPC table shows the same).
+/// Who may call the intake API (Services/README.md's role × RPC table shows the same).
 public enum IntakeAccessPolicy {
     public static let policy = AccessPolicy(Layar_V1_IntakeService.descriptor, [
         // Citizens, relatives, village officials and the office's walk-in desk (through the portal).

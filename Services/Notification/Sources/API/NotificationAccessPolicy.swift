@@ -1,7 +1,7 @@
 import LayarRuntime
 import LayarSchema
 
-/// Who may call the notification API (the README's role × RPC table shows the same).
+/// Who may call the notification API (Services/README.md's role × RPC table shows the same).
 public enum NotificationAccessPolicy {
     public static let policy = AccessPolicy(Layar_V1_NotificationService.descriptor, [
         // A referral's delivery log: to answer an applicant who says they were not told.

@@ -2,7 +2,7 @@ import LayarPostgres
 import LayarRuntime
 import Logging
 
-/// What the portal reads from its environment (the README's portal table lists the same names).
+/// What the portal reads from its environment (deploy/README.md's configuration section lists the same names).
 public struct PortalConfiguration: Sendable {
     /// `LAYAR_DATABASE_URL`: the portal's own role; it keeps only staff accounts and sessions.
     public var databaseURL: String

@@ -1,7 +1,7 @@
 import LayarRuntime
 import LayarSchema
 
-/// Who may call the survey API (the README's role × RPC table shows the same).
+/// Who may call the survey API (Services/README.md's role × RPC table shows the same).
 public enum SurveyAccessPolicy {
     static let complaintHandling: Access = .staff([.supervisor, .complaintDesk])
 

@@ -1,7 +1,7 @@
 import LayarRuntime
 import LayarSchema
 
-/// Who may call the verification API (the README's role × RPC table shows the same).
+/// Who may call the verification API (Services/README.md's role × RPC table shows the same).
 public enum VerificationAccessPolicy {
     public static let policy = AccessPolicy(Layar_V1_VerificationService.descriptor, [
         "GetVerification": .staff([.supervisor, .verifier, .caseWorker]),
