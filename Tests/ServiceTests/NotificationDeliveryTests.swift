@@ -17,7 +17,7 @@ struct NotificationDeliveryTests {
     struct Fixture {
         let database: ScratchDatabase
         let store: NotificationStore
-        let planner: NotificationPlanner
+        let planner: EventRouter
         /// The one clock of the store, the planner and the dispatcher (through the store).
         let clock: TestClock
 
@@ -50,7 +50,7 @@ struct NotificationDeliveryTests {
         let store = NotificationStore(
             pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock.clock), clock: clock.clock
         )
-        return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours), clock: clock)
+        return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours).router, clock: clock)
     }
 
     /// Feeds events to the planner as the inbox consumer would, a second apart on the fixture's

@@ -237,7 +237,7 @@ struct SurveyStoreTests {
     @Test("the monitoring report from a seeded event history, with its CSV")
     func monitoringReport() async throws {
         let fixture = try await Self.prepare()
-        let handler = MonitoringProjection(store: fixture.monitoring)
+        let handler = MonitoringProjection(store: fixture.monitoring).router
         let personA = UUID().uuidString.lowercased()
         // (person, PPKS kind, kecamatan, submitted days before now, completed after days or nil)
         let history: [(String, String, String, Double, Double?)] = [

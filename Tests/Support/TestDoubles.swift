@@ -31,6 +31,7 @@ public enum KafkaConsumerMessageFactory {
 public struct RPCErrorMatcher: Error {
     public var code: String
     public init(_ error: any Error) {
-        code = (error as? RPCError).map { "\($0.code)" } ?? "\(error)"
+        // What the caller gets: a store's refusal is converted by grpc-swift as RPCErrorConvertible.
+        code = (error as? any RPCErrorConvertible).map { "\($0.rpcErrorCode)" } ?? "\(error)"
     }
 }

@@ -18,11 +18,11 @@ public enum AssignmentService {
             consumers: [
                 ConsumerDefinition(
                     name: "verified", topics: [LayarTopic.verificationResults.rawValue],
-                    handler: { VerifiedReferralIntake(store: store($0)) }
+                    handler: { VerifiedReferralIntake(store: store($0)).router }
                 ),
                 ConsumerDefinition(
                     name: "intake", topics: [LayarTopic.intakeReferrals.rawValue],
-                    handler: { IntakeEventsHandler(store: store($0)) }
+                    handler: { IntakeEventsHandler(store: store($0)).router }
                 ),
                 .dataSubjectRequests(service: "assignment") { store($0) },
             ],

@@ -16,11 +16,11 @@ public enum IntakeService {
                 ConsumerDefinition(
                     name: "status",
                     topics: [LayarTopic.verificationResults.rawValue, LayarTopic.assignmentCases.rawValue],
-                    handler: { CaseWorkerScope.recording(StatusProjection(store: store($0))) }
+                    handler: { CaseWorkerScope.recording(StatusProjection(store: store($0)).router) }
                 ),
                 ConsumerDefinition(
                     name: "privacy", topics: [LayarTopic.privacyAnswers.rawValue],
-                    handler: { DataSubjectAnswers(store: store($0)) }
+                    handler: { DataSubjectAnswers(store: store($0)).router }
                 ),
             ],
             apiNames: [

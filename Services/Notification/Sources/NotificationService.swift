@@ -19,7 +19,7 @@ public enum NotificationService {
                         CaseWorkerScope.recording(NotificationPlanner(
                             store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock), quietHours: configuration.quietHours,
                             portalURL: configuration.portalURL
-                        ))
+                        ).router)
                     }
                 ),
                 .dataSubjectRequests(service: "notification") { NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock) },

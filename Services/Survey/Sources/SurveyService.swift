@@ -13,11 +13,11 @@ public enum SurveyService {
             consumers: [
                 ConsumerDefinition(
                     name: "completed", topics: [LayarTopic.assignmentCases.rawValue],
-                    handler: { CaseWorkerScope.recording(CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox))) }
+                    handler: { CaseWorkerScope.recording(CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox)).router) }
                 ),
                 ConsumerDefinition(
                     name: "monitoring", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
-                    handler: { MonitoringProjection(store: MonitoringStore(pool: $0.pool)) }
+                    handler: { MonitoringProjection(store: MonitoringStore(pool: $0.pool)).router }
                 ),
                 .dataSubjectRequests(service: "survey") {
                     ComplaintStore(pool: $0.pool, cipher: $0.cipher, deadlines: configuration.deadlines, clock: $0.clock)

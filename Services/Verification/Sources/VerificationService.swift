@@ -8,7 +8,7 @@ public enum VerificationService {
         consumers: [
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
-                handler: { CaseWorkerScope.recording(ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock))) }
+                handler: { CaseWorkerScope.recording(ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock)).router) }
             ),
             .dataSubjectRequests(service: "verification") { VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock) },
         ],

@@ -40,7 +40,8 @@ public struct AuditServerInterceptor: ServerInterceptor {
         do {
             response = try await AuditedCall.$current.withValue(call) { try await next(observed, context) }
         } catch {
-            try await record(call, context, outcome: (error as? RPCError)?.code ?? .unknown)
+            // A store's refusal is an RPCErrorConvertible: the code its caller gets, here too.
+            try await record(call, context, outcome: (error as? any RPCErrorConvertible)?.rpcErrorCode ?? .unknown)
             throw error
         }
         switch response.accepted {

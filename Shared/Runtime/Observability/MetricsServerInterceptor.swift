@@ -18,11 +18,10 @@ public struct MetricsServerInterceptor: ServerInterceptor {
             }
             LayarMetrics.grpcRequest(method: method, code: code, duration: ContinuousClock.now - started)
             return response
-        } catch let error as RPCError {
-            LayarMetrics.grpcRequest(method: method, code: String(describing: error.code), duration: ContinuousClock.now - started)
-            throw error
         } catch {
-            LayarMetrics.grpcRequest(method: method, code: "unknown", duration: ContinuousClock.now - started)
+            // A store's refusal is an RPCErrorConvertible: the code its caller gets, counted here too.
+            let code = (error as? any RPCErrorConvertible).map { String(describing: $0.rpcErrorCode) } ?? "unknown"
+            LayarMetrics.grpcRequest(method: method, code: code, duration: ContinuousClock.now - started)
             throw error
         }
     }

@@ -42,7 +42,9 @@ public enum CaseWorkerScope {
     /// Applies the inner handler's events and records each assignment it sees.
     struct Recorder: EventHandler {
         let inner: any EventHandler
-        var eventTypes: Set<String> { inner.eventTypes.union([Layar_V1_CaseAssigned.eventType, Layar_V1_CaseTransitioned.eventType]) }
+        static let recorded: Set<String> = [Layar_V1_CaseAssigned.eventType, Layar_V1_CaseTransitioned.eventType]
+        var eventTypes: Set<String> { inner.eventTypes.union(Self.recorded) }
+        var ignoredEventTypes: Set<String> { inner.ignoredEventTypes.subtracting(Self.recorded) }
 
         func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
             switch event.type {

@@ -17,7 +17,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func getCase(request: Layar_V1_GetCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound.rpcError }
+        guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound }
         try Self.requireOwn(found)
         return found
     }
@@ -33,7 +33,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     /// ``requireOwn(_:)`` by referral id, for case actions (one read, only for case workers).
     private func requireOwnCase(_ id: UUID) async throws {
         guard StaffIdentity.current?.isCaseWorkerOnly == true else { return }
-        guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound.rpcError }
+        guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound }
         try Self.requireOwn(found)
     }
 
@@ -72,9 +72,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let worker = violations.text(request.caseWorkerID, field: "case_worker_id", maximum: 40)
         let reason = violations.text(request.reason, field: "reason", maximum: 500)
         try violations.check()
-        return try await mappingCaseErrors {
-            try await store.reassign(referralID: id!, to: worker, reason: reason, actor: actor, at: store.clock.now)
-        }
+        return try await store.reassign(referralID: id!, to: worker, reason: reason, actor: actor, at: store.clock.now)
     }
 
     func recordAssessment(request: Layar_V1_RecordAssessmentRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -90,9 +88,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         try violations.check()
         let assessment = CaseStore.Assessment(needs: needs, plan: plan, route: request.route, service: request.service)
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors {
-            try await store.recordAssessment(referralID: id!, assessment, actor: actor, at: store.clock.now)
-        }
+        return try await store.recordAssessment(referralID: id!, assessment, actor: actor, at: store.clock.now)
     }
 
     func suggestInstitutions(
@@ -100,7 +96,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     ) async throws -> Layar_V1_ListInstitutionsResponse {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
         try await requireOwnCase(id)
-        let found = try await mappingCaseErrors { try await store.suggestInstitutions(referralID: id) }
+        let found = try await store.suggestInstitutions(referralID: id)
         return .with { $0.institutions = found }
     }
 
@@ -115,7 +111,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         )
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors { try await store.sendOffer(referralID: id!, draft, actor: actor, at: store.clock.now) }
+        return try await store.sendOffer(referralID: id!, draft, actor: actor, at: store.clock.now)
     }
 
     func revokeOffer(request: Layar_V1_RevokeOfferRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -124,9 +120,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let reason = violations.text(request.reason, field: "reason", maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors {
-            try await store.revokeOffer(referralID: id!, reason: reason, actor: actor, at: store.clock.now)
-        }
+        return try await store.revokeOffer(referralID: id!, reason: reason, actor: actor, at: store.clock.now)
     }
 
     func recordProgress(request: Layar_V1_RecordProgressRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -138,9 +132,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors {
-            try await store.recordProgress(referralID: id!, step: request.step, note: note, actor: actor, at: store.clock.now)
-        }
+        return try await store.recordProgress(referralID: id!, step: request.step, note: note, actor: actor, at: store.clock.now)
     }
 
     func recordOutcome(request: Layar_V1_RecordOutcomeRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -150,9 +142,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors {
-            try await store.recordOutcome(referralID: id!, outcome: request.outcome, note: note, actor: actor, at: store.clock.now)
-        }
+        return try await store.recordOutcome(referralID: id!, outcome: request.outcome, note: note, actor: actor, at: store.clock.now)
     }
 
     func completeCase(request: Layar_V1_CompleteCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -161,9 +151,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let summary = violations.text(request.outcome, field: "outcome", maximum: 1000)
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors {
-            try await store.complete(referralID: id!, summary: summary, actor: actor, at: store.clock.now)
-        }
+        return try await store.complete(referralID: id!, summary: summary, actor: actor, at: store.clock.now)
     }
 
     func closeCase(request: Layar_V1_CloseCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
@@ -172,7 +160,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         let reason = violations.text(request.reason, field: "reason", required: false, maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)
-        return try await mappingCaseErrors { try await store.close(referralID: id!, reason: reason, actor: actor, at: store.clock.now) }
+        return try await store.close(referralID: id!, reason: reason, actor: actor, at: store.clock.now)
     }
 
     // MARK: - Registries
@@ -226,7 +214,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
         var violations = FieldViolations()
         let code = violations.text(request.institutionCode, field: "institution_code", maximum: 60)
         try violations.check()
-        let key = try await mappingCaseErrors { try await registry.issuePartnerKey(code: code) }
+        let key = try await registry.issuePartnerKey(code: code)
         return .with {
             $0.institutionCode = code
             $0.key = key

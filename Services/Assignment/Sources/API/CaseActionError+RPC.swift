@@ -2,9 +2,10 @@ import GRPCCore
 import LayarDomain
 import LayarRuntime
 
-extension CaseActionError {
-    /// The gRPC status for the error: field details for INVALID_ARGUMENT.
-    var rpcError: any Error {
+/// The gRPC status of each ``CaseActionError``: a handler simply throws the store's error, and
+/// grpc-swift answers it with this status (field details for INVALID_ARGUMENT).
+extension CaseActionError: RPCErrorConvertible {
+    private var status: any RPCErrorConvertible {
         switch self {
         case .caseNotFound: RPCError(code: .notFound, message: "Belum ada kasus untuk rujukan ini")
         case .offerNotFound: RPCError(code: .notFound, message: "Rujukan lembaga tidak ditemukan")
@@ -12,13 +13,8 @@ extension CaseActionError {
         case .invalidField(let field, let message): FieldViolations([.init(field, message)]).error
         }
     }
-}
 
-/// Runs a store call, turning ``CaseActionError`` into its gRPC status.
-func mappingCaseErrors<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as CaseActionError {
-        throw error.rpcError
-    }
+    var rpcErrorCode: RPCError.Code { status.rpcErrorCode }
+    var rpcErrorMessage: String { status.rpcErrorMessage }
+    var rpcErrorMetadata: Metadata { status.rpcErrorMetadata }
 }

@@ -30,9 +30,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         }
         try violations.check()
         let answer = CaseStore.PartnerAnswer(accept: request.accept, reason: request.declineReason, note: note)
-        return try await mappingCaseErrors {
-            try await store.answerOffer(id!, institutionCode: institution, answer, at: store.clock.now)
-        }
+        return try await store.answerOffer(id!, institutionCode: institution, answer, at: store.clock.now)
     }
 
     func recordAdmission(request: Layar_V1_RecordAdmissionRequest, context: ServerContext) async throws -> Layar_V1_PartnerOffer {
@@ -45,9 +43,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
             "Tanggal masuk wajib diisi dan tidak boleh di masa depan"
         )
         try violations.check()
-        return try await mappingCaseErrors {
-            try await store.partnerAdmission(id!, institutionCode: institution, on: day, at: store.clock.now)
-        }
+        return try await store.partnerAdmission(id!, institutionCode: institution, on: day, at: store.clock.now)
     }
 
     func recordPartnerOutcome(
@@ -59,9 +55,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         violations.require(AssignmentAPI.isKnown(request.outcome), field: "outcome", "Hasil layanan wajib dipilih")
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
-        return try await mappingCaseErrors {
-            try await store.partnerOutcome(id!, institutionCode: institution, outcome: request.outcome, note: note, at: store.clock.now)
-        }
+        return try await store.partnerOutcome(id!, institutionCode: institution, outcome: request.outcome, note: note, at: store.clock.now)
     }
 
     func updateCapacity(request: Layar_V1_UpdateCapacityRequest, context: ServerContext) async throws -> Layar_V1_Institution {
@@ -69,8 +63,6 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
         var violations = FieldViolations()
         RegistryRules.checkCapacity(available: request.available, total: request.total, into: &violations)
         try violations.check()
-        return try await mappingCaseErrors {
-            try await registry.updateCapacity(code: institution, available: request.available, total: request.total, at: store.clock.now)
-        }
+        return try await registry.updateCapacity(code: institution, available: request.available, total: request.total, at: store.clock.now)
     }
 }

@@ -14,22 +14,13 @@ struct DataSubjectAPI: Layar_V1_DataSubjectService.SimpleServiceProtocol {
         try FieldViolations(Self.problems(in: request)).check()
         var correction = request.correction
         if !correction.phone.isEmpty { correction.phone = PhoneNumber.normalized(correction.phone) ?? correction.phone }
-        do {
-            let opened = try await store.openDataSubjectRequest(
-                nik: request.nik, kind: request.kind, reason: request.reason, correction: correction,
-                openedBy: StaffIdentity.current?.username ?? "staff"
-            )
-            // The audit entry names the request (its record lists the referrals), never the NIK.
-            AuditedCall.current?.name(subject: opened.requestID)
-            return opened
-        } catch IntakeStore.DataSubjectError.noReferrals {
-            throw RPCError(code: .notFound, message: "Tidak ada rujukan untuk NIK ini (atau datanya sudah dianonimkan)")
-        } catch IntakeStore.DataSubjectError.openReferrals(let codes) {
-            throw RPCError(
-                code: .failedPrecondition,
-                message: "Rujukan \(codes.joined(separator: ", ")) masih berjalan: tarik atau selesaikan dulu sebelum data dihapus"
-            )
-        }
+        let opened = try await store.openDataSubjectRequest(
+            nik: request.nik, kind: request.kind, reason: request.reason, correction: correction,
+            openedBy: StaffIdentity.current?.username ?? "staff"
+        )
+        // The audit entry names the request (its record lists the referrals), never the NIK.
+        AuditedCall.current?.name(subject: opened.requestID)
+        return opened
     }
 
     func getDataSubjectRequest(

@@ -72,7 +72,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
 
     func getStatus(request: Layar_V1_GetStatusRequest, context: ServerContext) async throws -> Layar_V1_ReferralStatusView {
         try FieldViolations(Self.problems(in: request.key)).check()
-        return try await tracking { try await store.statusView(request.key) }
+        return try await store.statusView(request.key)
     }
 
     func addDocuments(
@@ -81,7 +81,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         var problems = Self.problems(in: request.key) + DocumentRules.problems(in: request.documents, path: "documents")
         if request.documents.isEmpty { problems.append(FieldProblem("documents", "Lampirkan minimal satu dokumen")) }
         try FieldViolations(problems).check()
-        return try await tracking { try await store.addDocuments(request.documents, key: request.key) }
+        return try await store.addDocuments(request.documents, key: request.key)
     }
 
     func withdrawReferral(
@@ -90,7 +90,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         var problems = Self.problems(in: request.key)
         if request.reason.count > 500 { problems.append(FieldProblem("reason", "Alasan terlalu panjang (maksimal 500 huruf)")) }
         try FieldViolations(problems).check()
-        return try await tracking { try await store.withdraw(request.key, reason: request.reason) }
+        return try await store.withdraw(request.key, reason: request.reason)
     }
 
     func getDocument(request: Layar_V1_GetDocumentRequest, context: ServerContext) async throws -> Layar_V1_DocumentContent {
@@ -116,21 +116,5 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
             problems.append(FieldProblem("key.pin", "PIN terdiri dari 6 angka, diberikan bersama kode pelacakan"))
         }
         return problems
-    }
-
-    /// Maps the tracking outcomes to statuses an applicant understands.
-    private func tracking<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch IntakeStore.TrackingError.notFound {
-            throw RPCError(code: .notFound, message: "Kode pelacakan atau PIN tidak cocok")
-        } catch IntakeStore.TrackingError.throttled {
-            throw RPCError(code: .resourceExhausted, message: "Terlalu banyak percobaan. Coba lagi 15 menit lagi.")
-        } catch IntakeStore.TrackingError.notAllowed(let status) {
-            throw RPCError(
-                code: .failedPrecondition,
-                message: "Tidak dapat dilakukan pada status ini: \(StatusExplanation.text(for: status))"
-            )
-        }
     }
 }

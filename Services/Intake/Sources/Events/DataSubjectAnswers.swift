@@ -3,13 +3,12 @@ import LayarRuntime
 import LayarSchema
 
 /// Collects the other services' answers to data-subject requests.
-struct DataSubjectAnswers: EventHandler {
+struct DataSubjectAnswers {
     let store: IntakeStore
 
-    let eventTypes: Set<String> = [Layar_V1_DataSubjectRequestAnswered.eventType]
-
-    func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
-        let answered = try event.decode(Layar_V1_DataSubjectRequestAnswered.self)
-        try await store.recordAnswer(answered, at: store.clock.now, on: connection)
+    var router: EventRouter {
+        EventRouter().on(Layar_V1_DataSubjectRequestAnswered.self) { answered, _, connection in
+            try await store.recordAnswer(answered, at: store.clock.now, on: connection)
+        }
     }
 }

@@ -37,7 +37,7 @@ struct NotificationAPI: Layar_V1_NotificationService.SimpleServiceProtocol {
         }
         if !identity.roles.isDisjoint(with: [.supervisor, .admin]) { return }
         let own = recipient == identity.username || (!identity.caseWorkerID.isEmpty && recipient == identity.caseWorkerID)
-        let role = recipient.hasPrefix("role:") ? StaffRole(rawValue: String(recipient.dropFirst("role:".count))) : nil
+        let role = InboxRecipient.role(in: recipient)
         guard own || role.map(identity.roles.contains) == true else {
             throw RPCError(code: .permissionDenied, message: "Ini bukan kotak masuk Anda.")
         }

@@ -53,18 +53,10 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         var problems = Self.answerProblems(request.answers, suggestion: request.suggestion, profile: request.profile)
         if request.code.isEmpty { problems.append(FieldProblem("code", "Kode survei wajib diisi")) }
         try FieldViolations(problems).check()
-        do {
-            let id = try await surveys.submit(
-                code: request.code, answers: request.answers, suggestion: request.suggestion, profile: request.profile, now: now()
-            )
-            return .with { $0.responseID = id.uuidString.lowercased() }
-        } catch SurveyStore.ResponseError.unknownCode {
-            throw RPCError(code: .notFound, message: "Kode survei tidak dikenal")
-        } catch SurveyStore.ResponseError.alreadyUsed {
-            throw RPCError(code: .failedPrecondition, message: "Kode survei ini sudah digunakan")
-        } catch SurveyStore.ResponseError.expired {
-            throw RPCError(code: .failedPrecondition, message: "Kode survei ini sudah kedaluwarsa")
-        }
+        let id = try await surveys.submit(
+            code: request.code, answers: request.answers, suggestion: request.suggestion, profile: request.profile, now: now()
+        )
+        return .with { $0.responseID = id.uuidString.lowercased() }
     }
 
     func recordPaperResponse(
@@ -198,13 +190,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
         if request.action == .forwardToLapor && !laporEnabled {
             throw RPCError(code: .failedPrecondition, message: "Penerusan ke SP4N-LAPOR! belum dikonfigurasi")
         }
-        do {
-            return try await complaints.act(request, complaintID: id!, actorID: actorID, now: now())
-        } catch ComplaintStore.ActionError.notFound {
-            throw RPCError(code: .notFound, message: "Pengaduan tidak ditemukan")
-        } catch ComplaintStore.ActionError.notAllowed {
-            throw RPCError(code: .failedPrecondition, message: "Tindakan ini tidak dapat dilakukan pada status pengaduan sekarang")
-        }
+        return try await complaints.act(request, complaintID: id!, actorID: actorID, now: now())
     }
 
     func getMonitoringReport(

@@ -4,12 +4,14 @@ import LayarRuntime
 import LayarSchema
 
 /// Invites the citizen to the satisfaction survey when their case is completed.
-struct CompletedCaseInviter: EventHandler {
+struct CompletedCaseInviter {
     let store: SurveyStore
-    let eventTypes: Set<String> = [Layar_V1_CaseCompleted.eventType]
 
-    func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
-        let completed = try event.decode(Layar_V1_CaseCompleted.self)
-        try await store.invite(referralID: completed.referralID, at: store.outbox.clock.now, on: connection)
+    var router: EventRouter {
+        EventRouter()
+            .on(Layar_V1_CaseCompleted.self) { completed, _, connection in
+                try await store.invite(referralID: completed.referralID, at: store.outbox.clock.now, on: connection)
+            }
+            .ignoring(Layar_V1_CaseAssigned.self, Layar_V1_CaseTransitioned.self, Layar_V1_CaseDeadlineMissed.self)
     }
 }

@@ -2,19 +2,22 @@ import LayarPostgres
 import LayarRuntime
 import LayarSchema
 
-/// Feeds the monitoring read model from intake's submissions and assignment's completions.
-struct MonitoringProjection: EventHandler {
+/// Feeds the monitoring read model from intake's submissions and assignment's events.
+struct MonitoringProjection {
     let store: MonitoringStore
-    let eventTypes: Set<String> = [Layar_V1_ReferralSubmitted.eventType, Layar_V1_CaseCompleted.eventType]
 
-    func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
-        switch event.type {
-        case Layar_V1_ReferralSubmitted.eventType:
-            try await store.recordSubmitted(try event.decode(Layar_V1_ReferralSubmitted.self), on: connection)
-        case Layar_V1_CaseCompleted.eventType:
-            try await store.recordCompleted(try event.decode(Layar_V1_CaseCompleted.self), on: connection)
-        default:
-            break
-        }
+    var router: EventRouter {
+        EventRouter()
+            .on(Layar_V1_ReferralSubmitted.self) { submitted, _, connection in
+                try await store.recordSubmitted(submitted, on: connection)
+            }
+            .on(Layar_V1_CaseCompleted.self) { completed, _, connection in
+                try await store.recordCompleted(completed, on: connection)
+            }
+            // The report counts submissions and completions; the steps between are not its figures.
+            .ignoring(
+                Layar_V1_ReferralDocumentsAdded.self, Layar_V1_ReferralWithdrawn.self, Layar_V1_CaseAssigned.self,
+                Layar_V1_CaseTransitioned.self, Layar_V1_CaseDeadlineMissed.self
+            )
     }
 }

@@ -57,22 +57,8 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
         }
         try FieldViolations(problems).check()
         let referralID = id.uuidString.lowercased()
-        try await store.pool.withTransaction { connection in
-            let stored = try await waiting(referralID, in: "queued", on: connection)
-            switch request.decision {
-            case .verify(let verify):
-                try await store.verify(stored, result: nil, actor: actor, note: verify.note, action: "verified", at: now, on: connection)
-            case .requestInformation(let ask):
-                try await store.requestInformation(
-                    stored, missing: ask.missingDocuments, message: ask.message, actor: actor, at: now, on: connection
-                )
-            case .proposeRejection(let proposal):
-                try await store.proposeRejection(
-                    stored, reason: proposal.reason, note: proposal.note, actor: actor, at: now, on: connection
-                )
-            case nil:
-                break
-            }
+        if let decision = request.decision {
+            try await store.decide(referralID, decision, actor: actor, at: now)
         }
         return try await store.verificationCase(referralID)!
     }
@@ -83,17 +69,7 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
         let id = try RequestFields.uuid(request.referralID, field: "referral_id")
         let supervisor = try ActingStaff.username()
         let referralID = id.uuidString.lowercased()
-        try await store.pool.withTransaction { connection in
-            let stored = try await waiting(referralID, in: "rejection_proposed", on: connection)
-            guard stored.proposedBy != supervisor else {
-                throw RPCError(code: .failedPrecondition, message: "Penolakan harus dikonfirmasi oleh orang lain, bukan pengusulnya")
-            }
-            if request.confirm {
-                try await store.confirmRejection(stored, supervisor: supervisor, note: request.note, at: now, on: connection)
-            } else {
-                try await store.declineRejection(stored, supervisor: supervisor, note: request.note, at: now, on: connection)
-            }
-        }
+        try await store.answerProposedRejection(referralID, confirm: request.confirm, supervisor: supervisor, note: request.note, at: now)
         return try await store.verificationCase(referralID)!
     }
 
@@ -104,18 +80,5 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
             throw RPCError(code: .notFound, message: "Belum ada data DTSEN yang diimpor")
         }
         return snapshot
-    }
-
-    /// The subject, locked, when it is in `state`; NOT_FOUND or FAILED_PRECONDITION otherwise.
-    private func waiting(
-        _ referralID: String, in state: String, on connection: PostgresConnection
-    ) async throws -> VerificationStore.Stored {
-        guard let stored = try await store.subject(referralID, on: connection) else {
-            throw RPCError(code: .notFound, message: "Rujukan belum diterima verifikasi")
-        }
-        guard stored.state == state else {
-            throw RPCError(code: .failedPrecondition, message: "Rujukan tidak sedang menunggu keputusan ini (status: \(stored.state))")
-        }
-        return stored
     }
 }

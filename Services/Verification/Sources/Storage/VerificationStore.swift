@@ -42,7 +42,7 @@ struct VerificationStore: Sendable {
     struct Stored: Sendable {
         var submitted: Layar_V1_ReferralSubmitted
         var subject: ReferralChecks.Subject
-        var state: String
+        var state: VerificationState
         var proposedBy: String
         var proposedReason: Layar_V1_RejectionReason
         var proposedNote: String
@@ -59,7 +59,7 @@ struct VerificationStore: Sendable {
         var subject = ReferralChecks.Subject(submitted)
         subject.documentKinds = Set(try row.decode(PostgresTextArray.self, "document_kinds").enumValues(Layar_V1_DocumentKind.self))
         return Stored(
-            submitted: submitted, subject: subject, state: try row.decode(String.self, "state"),
+            submitted: submitted, subject: subject, state: try Self.state(row, "state"),
             proposedBy: try row.decode(String.self, "proposed_by"),
             proposedReason: Layar_V1_RejectionReason(rawValue: try row.decode(Int.self, "proposed_reason")) ?? .unspecified,
             proposedNote: try row.decode(String.self, "proposed_note")
@@ -73,8 +73,8 @@ struct VerificationStore: Sendable {
         )
     }
 
-    func setState(_ referralID: String, _ state: String, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE subjects SET state = $2 WHERE referral_id = $1::uuid", [referralID, state])
+    func setState(_ referralID: String, _ state: VerificationState, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE subjects SET state = $2 WHERE referral_id = $1::uuid", [referralID, state.rawValue])
     }
 
     /// What the checks need besides the referral: the registry, other open cases, the checklist.
@@ -112,7 +112,7 @@ struct VerificationStore: Sendable {
         )
         switch result.outcome {
         case .verified:
-            try await verify(stored, result: result, actor: "system", note: "", action: "auto_verified", at: time, on: connection)
+            try await verify(stored, result: result, actor: "system", note: "", action: .autoVerified, at: time, on: connection)
         case .informationRequested(let missing, let message):
             try await requestInformation(stored, missing: missing, message: message, actor: "system", at: time, on: connection)
         case .queued:
@@ -120,7 +120,7 @@ struct VerificationStore: Sendable {
                 "UPDATE subjects SET state = 'queued', queued_at = coalesce(queued_at, $2) WHERE referral_id = $1::uuid",
                 [referralID, time]
             )
-            try await record(referralID, outcome: "queued", action: "queued", actor: "system",
+            try await record(referralID, outcome: .queued, action: .queued, actor: "system",
                              note: result.failedChecks.joined(separator: ", "), priority: result.priority, at: time, on: connection)
             try await outbox.append(Layar_V1_ReferralQueued.with {
                 $0.referralID = referralID
@@ -132,7 +132,7 @@ struct VerificationStore: Sendable {
     }
 
     func verify(
-        _ stored: Stored, result: ReferralChecks.Result?, actor: String, note: String, action: String, at time: Date,
+        _ stored: Stored, result: ReferralChecks.Result?, actor: String, note: String, action: VerificationAction, at time: Date,
         on connection: PostgresConnection
     ) async throws {
         let submitted = stored.submitted
@@ -144,8 +144,8 @@ struct VerificationStore: Sendable {
             "SELECT priority, registry_proposal FROM subjects WHERE referral_id = $1::uuid", [submitted.referralID]
         ).first!
         let priority = try row.decode(Int32.self, "priority")
-        try await setState(submitted.referralID, "verified", on: connection)
-        try await record(submitted.referralID, outcome: "verified", action: action, actor: actor, note: note, priority: priority, at: time, on: connection)
+        try await setState(submitted.referralID, .verified, on: connection)
+        try await record(submitted.referralID, outcome: .verified, action: action, actor: actor, note: note, priority: priority, at: time, on: connection)
         try await outbox.append(Layar_V1_ReferralVerified.with {
             $0.referralID = submitted.referralID
             $0.kecamatanCode = submitted.kecamatanCode
@@ -172,8 +172,8 @@ struct VerificationStore: Sendable {
         on connection: PostgresConnection
     ) async throws {
         let referralID = stored.submitted.referralID
-        try await setState(referralID, "information_requested", on: connection)
-        try await record(referralID, outcome: "information_requested", action: "information_requested", actor: actor,
+        try await setState(referralID, .informationRequested, on: connection)
+        try await record(referralID, outcome: .informationRequested, action: .informationRequested, actor: actor,
                          note: message, missing: missing, at: time, on: connection)
         try await outbox.append(Layar_V1_ReferralInformationRequested.with {
             $0.referralID = referralID
@@ -193,7 +193,7 @@ struct VerificationStore: Sendable {
             UPDATE subjects SET state = 'rejection_proposed', proposed_by = $2, proposed_reason = $3, proposed_note = $4
             WHERE referral_id = $1::uuid
             """, [referralID, actor, reason.rawValue, note])
-        try await record(referralID, outcome: "rejection_proposed", action: "rejection_proposed", actor: actor, note: note,
+        try await record(referralID, outcome: .rejectionProposed, action: .rejectionProposed, actor: actor, note: note,
                          reason: reason, at: time, on: connection)
         try await outbox.append(Layar_V1_RejectionProposed.with {
             $0.referralID = referralID
@@ -204,8 +204,8 @@ struct VerificationStore: Sendable {
 
     func confirmRejection(_ stored: Stored, supervisor: String, note: String, at time: Date, on connection: PostgresConnection) async throws {
         let referralID = stored.submitted.referralID
-        try await setState(referralID, "rejected", on: connection)
-        try await record(referralID, outcome: "rejected", action: "rejection_confirmed", actor: supervisor, note: note,
+        try await setState(referralID, .rejected, on: connection)
+        try await record(referralID, outcome: .rejected, action: .rejectionConfirmed, actor: supervisor, note: note,
                          reason: stored.proposedReason, at: time, on: connection)
         try await outbox.append(Layar_V1_ReferralRejected.with {
             $0.referralID = referralID
@@ -223,11 +223,11 @@ struct VerificationStore: Sendable {
             "UPDATE subjects SET state = 'queued', proposed_by = '', proposed_reason = 0, proposed_note = '' WHERE referral_id = $1::uuid",
             [referralID]
         )
-        try await record(referralID, outcome: "queued", action: "rejection_declined", actor: supervisor, note: note, at: time, on: connection)
+        try await record(referralID, outcome: .queued, action: .rejectionDeclined, actor: supervisor, note: note, at: time, on: connection)
     }
 
     private func record(
-        _ referralID: String, outcome: String, action: String, actor: String, note: String,
+        _ referralID: String, outcome: VerificationState, action: VerificationAction, actor: String, note: String,
         reason: Layar_V1_RejectionReason = .unspecified, missing: [Layar_V1_DocumentKind] = [], priority: Int32 = 0,
         at time: Date, on connection: PostgresConnection
     ) async throws {
@@ -238,7 +238,7 @@ struct VerificationStore: Sendable {
             VALUES ($1::uuid, $2, '{}', '{}', $3, $4, $5::integer[], $6, $7, $8, $9)
             """,
             [
-                referralID, outcome, priority, time, PostgresTextArray(enumValues: missing), action, actor, note,
+                referralID, outcome.rawValue, priority, time, PostgresTextArray(enumValues: missing), action.rawValue, actor, note,
                 reason.rawValue,
             ]
         )
@@ -270,7 +270,7 @@ struct VerificationStore: Sendable {
             let messages = try row.decode(PostgresTextArray.self, "finding_messages").elements
             return try Layar_V1_Verification.with {
                 $0.referralID = try row.decode(String.self, "referral_id")
-                $0.outcome = Self.outcome(try row.decode(String.self, "outcome"))
+                $0.outcome = try Self.state(row, "outcome").outcome
                 $0.findings = zip(codes, messages).map { code, message in
                     .with {
                         $0.code = code
@@ -284,15 +284,13 @@ struct VerificationStore: Sendable {
         }
     }
 
-    static func outcome(_ state: String) -> Layar_V1_VerificationOutcome {
-        switch state {
-        case "verified": .verified
-        case "rejected": .rejected
-        case "information_requested": .informationRequested
-        case "queued": .queued
-        case "rejection_proposed": .rejectionProposed
-        default: .unspecified
+    /// A state column read back (the table's CHECK allows only ``VerificationState``'s values).
+    static func state(_ row: PostgresRow, _ column: String) throws -> VerificationState {
+        let text = try row.decode(String.self, column)
+        guard let state = VerificationState(rawValue: text) else {
+            throw PostgresError(kind: .decoding, message: "unknown verification state '\(text)' in \(column)")
         }
+        return state
     }
 
     func queue(_ filter: Layar_V1_ListQueueRequest, now: Date) async throws -> [Layar_V1_QueueItem] {
@@ -314,7 +312,7 @@ struct VerificationStore: Sendable {
                 $0.ppksKind = try row.decode(String.self, "ppks_kind")
                 $0.priority = try row.decode(Int32.self, "priority")
                 $0.waitingHours = (now.timeIntervalSince(queuedAt) / 36).rounded() / 100
-                $0.state = Self.outcome(try row.decode(String.self, "state"))
+                $0.state = try Self.state(row, "state").outcome
                 $0.failedChecks = checks.filter { !$0.passed }.map(\.check)
             }
         }
@@ -344,7 +342,7 @@ struct VerificationStore: Sendable {
         return try Layar_V1_VerificationCase.with {
             $0.referralID = referralID
             $0.trackingCode = submitted.trackingCode
-            $0.state = Self.outcome(try row.decode(String.self, "state"))
+            $0.state = try Self.state(row, "state").outcome
             $0.priority = try row.decode(Int32.self, "priority")
             $0.kecamatanCode = submitted.kecamatanCode
             $0.ppksKind = submitted.ppksKind

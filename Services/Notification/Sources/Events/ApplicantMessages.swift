@@ -1,0 +1,64 @@
+import Foundation
+import LayarPostgres
+import LayarRuntime
+import LayarSchema
+
+/// Plans the applicant's message for an event: rendered from its template, to the first channel
+/// the applicant's contact and consent allow, in the quiet hours' next window; or waiting for the
+/// contact, which travels on its own topic and may come later.
+struct ApplicantMessages {
+    let store: NotificationStore
+    let quietHours: QuietHours
+
+    /// Decisions against the applicant, confirmations of a withdrawal and word of another
+    /// submission for the same person are told even to those who asked not to be contacted: each
+    /// is how the applicant learns that someone acted on their referral.
+    static let requiredNotices: Set<NotificationTemplates.Kind> = [.rejected, .withdrawn, .duplicateSubmitted]
+
+    func tell(
+        _ kind: NotificationTemplates.Kind, about referralID: String, values: [String: String] = [:], event: InboundEvent,
+        on connection: PostgresConnection
+    ) async throws {
+        let now = store.clock.now
+        let applicant = try await store.applicant(referralID, on: connection)
+        var values = values
+        values["code"] = applicant.trackingCode ?? "Anda"
+        let planned = NotificationStore.Planned(
+            referralID: referralID, eventID: event.id, eventType: event.type, kind: kind, audience: .applicant,
+            shortBody: NotificationTemplates.render(kind, .short, values),
+            longBody: NotificationTemplates.render(kind, .long, values),
+            urgent: applicant.urgent, requiredNotice: Self.requiredNotices.contains(kind)
+        )
+        guard let contact = applicant.contact else {
+            try await store.record(planned, channel: .unspecified, recipient: "", status: .pending, sendAt: nil, now: now, on: connection)
+            return
+        }
+        let candidates = ChannelChoice.candidates(for: contact, requiredNotice: planned.requiredNotice, surveyInvitation: kind == .surveyInvited)
+        guard let channel = candidates.first, let address = ChannelChoice.address(for: channel, in: contact) else {
+            try await store.record(planned, channel: .unspecified, recipient: "", status: .suppressed, sendAt: nil, now: now, on: connection)
+            return
+        }
+        try await store.record(
+            planned, channel: channel, recipient: address, status: .pending,
+            sendAt: quietHours.sendTime(for: now, urgent: planned.urgent, channel: channel), now: now, on: connection
+        )
+    }
+
+    /// The contact arrived: the messages waiting for it get their channel, or are suppressed.
+    func contactArrived(_ referralID: String, on connection: PostgresConnection) async throws {
+        let now = store.clock.now
+        let applicant = try await store.applicant(referralID, on: connection)
+        guard let contact = applicant.contact else { return }
+        for waiting in try await store.waitingForContact(referralID, on: connection) {
+            let channel = ChannelChoice.candidates(
+                for: contact, requiredNotice: waiting.requiredNotice, surveyInvitation: waiting.surveyInvitation
+            ).first
+            let address = channel.flatMap { ChannelChoice.address(for: $0, in: contact) } ?? ""
+            let body = channel == .sms || channel == .whatsapp ? waiting.shortBody : waiting.longBody
+            try await store.resolve(
+                waiting.id, channel: channel, recipient: address, body: body,
+                sendAt: channel.map { quietHours.sendTime(for: now, urgent: waiting.urgent, channel: $0) }, on: connection
+            )
+        }
+    }
+}
