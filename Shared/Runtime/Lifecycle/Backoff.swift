@@ -1,4 +1,5 @@
-/// Exponential backoff with full jitter for retry loops: 100 ms doubling up to 5 s.
+/// Exponential backoff with equal jitter for retry loops: the ceiling starts at `base` (100 ms)
+/// and doubles per attempt up to `cap` (5 s); the delay is random between half the ceiling and all of it.
 public enum Backoff {
     public static func delay(attempt: Int, base: Duration = .milliseconds(100), cap: Duration = .seconds(5)) -> Duration {
         let exponent = min(max(attempt - 1, 0), 16)

@@ -19,12 +19,10 @@ public struct ResourceSampler: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sample()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        try await RecurringJob("resource sampling", .every(interval), logger: logger) {
+            await sample()
+            return false
+        }.run()
     }
 
     func sample() async {

@@ -16,15 +16,10 @@ public struct DataKeyRefresher: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                do {
-                    cipher.update(try await store.load())
-                } catch {
-                    logger.warning("data keys not reloaded: \(error)")
-                }
-            }
-        }
+        // The keys were loaded at start: the first reload is one interval later.
+        try await RecurringJob("data key reload", .every(interval, waitFirst: true), logger: logger) {
+            cipher.update(try await store.load())
+            return false
+        }.run()
     }
 }

@@ -24,16 +24,10 @@ public struct RetentionJob: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let anonymised = try await sweep(clock.now)
-                    if anonymised > 0 { logger.info("retention of \(name): \(anonymised) record(s) anonymised") }
-                } catch {
-                    logger.warning("retention of \(name) failed, retrying at the next round: \(error)")
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
+        try await RecurringJob("retention of \(name)", .every(interval), logger: logger) {
+            let anonymised = try await sweep(clock.now)
+            if anonymised > 0 { logger.info("retention of \(name): \(anonymised) record(s) anonymised") }
+            return false
+        }.run()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LayarRuntime
 import Logging
 import ServiceLifecycle
 
@@ -10,22 +11,14 @@ struct DeadlineSweeper: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let result = try await store.sweepDeadlines(now: store.clock.now)
-                    if result.total > 0 {
-                        logger.info(
-                            "deadlines: \(result.assignmentEscalations) assignment and \(result.assessmentEscalations) assessment escalations, \(result.expiredOffers) offers expired"
-                        )
-                    }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    logger.warning("deadline sweep failed: \(error)")
-                }
-                try? await Task.sleep(for: interval)
+        try await RecurringJob("deadline sweep", .every(interval), logger: logger) {
+            let result = try await store.sweepDeadlines(now: store.clock.now)
+            if result.total > 0 {
+                logger.info(
+                    "deadlines: \(result.assignmentEscalations) assignment and \(result.assessmentEscalations) assessment escalations, \(result.expiredOffers) offers expired"
+                )
             }
-        }
+            return false
+        }.run()
     }
 }

@@ -27,18 +27,9 @@ struct Dispatcher: Service {
     private func now() -> Date { store.clock.now }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if try await dispatchBatch() == 0 { try await Task.sleep(for: idleInterval) }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    logger.warning("notification dispatch round failed: \(error)")
-                    try? await Task.sleep(for: .seconds(1))
-                }
-            }
-        }
+        try await RecurringJob("notification dispatch", .draining(idle: idleInterval, afterFailure: .seconds(1)), logger: logger) {
+            try await dispatchBatch() > 0
+        }.run()
     }
 
     /// Sends one batch of due messages; returns how many were handled. Different referrals'

@@ -17,18 +17,9 @@ struct LaporForwarder: Service {
     var idleInterval: Duration = .seconds(1)
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if try await forwardOne(now: clock.now) == false { try await Task.sleep(for: idleInterval) }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    logger.warning("LAPOR! forwarder round failed: \(error)")
-                    try? await Task.sleep(for: .seconds(2))
-                }
-            }
-        }
+        try await RecurringJob("LAPOR! forwarding", .draining(idle: idleInterval, afterFailure: .seconds(2)), logger: logger) {
+            try await forwardOne(now: clock.now)
+        }.run()
     }
 
     /// Forwards one due complaint; false when none was due.

@@ -1,0 +1,58 @@
+import Logging
+import ServiceLifecycle
+
+/// Work a service does in rounds until it stops (the one loop every sweeper, refresher, sampler
+/// and sender shares): run a round, wait as its ``Schedule`` says, again; a failed round is
+/// logged and retried after ``Schedule/afterFailure``; graceful shutdown ends the wait and the
+/// loop. A round answers whether it found work: a queue drainer goes again at once while it does.
+public struct RecurringJob: Service {
+    public struct Schedule: Sendable {
+        /// The wait after a round that found nothing to do (a periodic job's interval).
+        public var idle: Duration
+        /// The wait after a failed round.
+        public var afterFailure: Duration
+        /// Wait before the first round (the service's start already did its work once).
+        public var waitFirst = false
+
+        /// A round every `interval` (also after a failure).
+        public static func every(_ interval: Duration, waitFirst: Bool = false) -> Schedule {
+            Schedule(idle: interval, afterFailure: interval, waitFirst: waitFirst)
+        }
+
+        /// Rounds back to back while there is work, `idle` apart when there is none.
+        public static func draining(idle: Duration, afterFailure: Duration) -> Schedule {
+            Schedule(idle: idle, afterFailure: afterFailure)
+        }
+    }
+
+    let name: String
+    let schedule: Schedule
+    let logger: Logger
+    let round: @Sendable () async throws -> Bool
+
+    /// `round` answers true when it did work and another round should follow at once.
+    public init(_ name: String, _ schedule: Schedule, logger: Logger, round: @escaping @Sendable () async throws -> Bool) {
+        self.name = name
+        self.schedule = schedule
+        self.logger = logger
+        self.round = round
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            if schedule.waitFirst { try? await Task.sleep(for: schedule.idle) }
+            while !Task.isCancelled {
+                let pause: Duration
+                do {
+                    pause = try await round() ? .zero : schedule.idle
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.warning("\(name): round failed, next in \(schedule.afterFailure): \(error)")
+                    pause = schedule.afterFailure
+                }
+                if pause > .zero { try? await Task.sleep(for: pause) }
+            }
+        }
+    }
+}
