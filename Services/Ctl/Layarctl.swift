@@ -26,15 +26,15 @@ struct Layarctl: AsyncParsableCommand {
 /// Where the services listen; defaults match the local stack.
 struct Endpoints: ParsableArguments {
     @Option(help: "Intake address (env LAYAR_INTAKE_ADDR).")
-    var intake = env("LAYAR_INTAKE_ADDR", "127.0.0.1:50051")
+    var intake = Self.defaultAddress(of: .intake)
     @Option(help: "Verification address (env LAYAR_VERIFICATION_ADDR).")
-    var verification = env("LAYAR_VERIFICATION_ADDR", "127.0.0.1:50052")
+    var verification = Self.defaultAddress(of: .verification)
     @Option(help: "Assignment address (env LAYAR_ASSIGNMENT_ADDR).")
-    var assignment = env("LAYAR_ASSIGNMENT_ADDR", "127.0.0.1:50053")
+    var assignment = Self.defaultAddress(of: .assignment)
     @Option(help: "Notification address (env LAYAR_NOTIFICATION_ADDR).")
-    var notification = env("LAYAR_NOTIFICATION_ADDR", "127.0.0.1:50054")
+    var notification = Self.defaultAddress(of: .notification)
     @Option(help: "Survey address (env LAYAR_SURVEY_ADDR).")
-    var survey = env("LAYAR_SURVEY_ADDR", "127.0.0.1:50055")
+    var survey = Self.defaultAddress(of: .survey)
 
     @Option(help: "Staff commands' credential (env LAYAR_TOKEN): a layarctl key from `layar-portal issue-token --username ...`, exchanged at the portal for a short-lived token.")
     var token = env("LAYAR_TOKEN", "")
@@ -47,6 +47,11 @@ struct Endpoints: ParsableArguments {
     ) async throws -> Result {
         let service = try address(text)
         return try await service.withClient(bearerToken: try await StaffCredential.bearer(token, portal: portal), body)
+    }
+
+    /// The service's address from its `LAYAR_<SERVICE>_ADDR`, else the local stack's (the service table).
+    static func defaultAddress(of service: LayarServiceName) -> String {
+        env(service.addressVariable, service.localAddress)
     }
 
     static func env(_ name: String, _ fallback: String) -> String {

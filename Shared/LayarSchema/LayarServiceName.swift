@@ -1,7 +1,22 @@
-/// The five services of LAYAR: each owns a PostgreSQL schema and role of this name, a Kafka
-/// principal `layar-<name>`, and the consumer groups `layar.<name>.*`.
+/// The five services of LAYAR, the one table of them: each owns a PostgreSQL schema and role of
+/// this name, a Kafka principal `layar-<name>`, the consumer groups `layar.<name>.*`, and its
+/// ports below. The topics it writes and reads are in ``LayarTopic`` and ``LayarConsumerGroup``.
+/// The runtime, layarctl and the portal take their defaults from here; the local scripts,
+/// compose and the Kubernetes manifests are checked against it (`Service table` test).
 public enum LayarServiceName: String, CaseIterable, Sendable, Comparable {
     case intake, verification, assignment, notification, survey
+
+    /// The gRPC port (`LAYAR_GRPC_PORT`'s default): 50051 for intake, up to 50055 for survey.
+    public var grpcPort: Int { 50051 + Self.allCases.firstIndex(of: self)! }
+
+    /// The metrics port (`LAYAR_METRICS_PORT`'s default): 9101 for intake, up to 9105 for survey.
+    public var metricsPort: Int { 9101 + Self.allCases.firstIndex(of: self)! }
+
+    /// Where layarctl and the portal find the service on the local stack.
+    public var localAddress: String { "127.0.0.1:\(grpcPort)" }
+
+    /// The environment variable that gives clients the service's address (`LAYAR_INTAKE_ADDR`...).
+    public var addressVariable: String { "LAYAR_\(rawValue.uppercased())_ADDR" }
 
     /// The service's Kafka user (SASL SCRAM user, Strimzi `KafkaUser`).
     public var kafkaPrincipal: String { "layar-\(rawValue)" }

@@ -14,7 +14,7 @@ import Synchronization
 struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Submit referrals and measure each pipeline stage.")
 
-    @Option(help: "Intake address.") var intake = "127.0.0.1:50051"
+    @Option(help: "Intake address.") var intake = LayarServiceName.intake.localAddress
     @Option(help: "Kafka bootstrap servers (env KAFKA_BROKERS).")
     var brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
     @Option(help: "Referrals per second; 0 runs a closed loop with --clients.") var rate = 0.0

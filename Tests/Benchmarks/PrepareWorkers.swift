@@ -12,7 +12,7 @@ struct PrepareWorkers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepare-workers", abstract: "Add case workers covering Paringin for a load run."
     )
-    @Option(help: "Assignment address.") var assignment = "127.0.0.1:50053"
+    @Option(help: "Assignment address.") var assignment = LayarServiceName.assignment.localAddress
     @Option(help: "Workers to add.") var count = 100
     @Option(help: "Capacity of each (at most 200).") var capacity: Int32 = 200
     @Option(help: "The portal's token signing key (PEM), to sign an admin token (env LAYAR_TOKEN_SIGNING_KEY_FILE).")

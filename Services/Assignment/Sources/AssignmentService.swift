@@ -14,7 +14,7 @@ public enum AssignmentService {
             )
         }
         return ServiceDefinition(
-            service: .assignment, defaultPort: 50053, migrations: AssignmentMigrations.all,
+            service: .assignment, migrations: AssignmentMigrations.all,
             consumers: [
                 ConsumerDefinition(
                     name: "verified", topics: [LayarTopic.verificationResults.rawValue],

@@ -11,7 +11,7 @@ public enum IntakeService {
             IntakeStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
         }
         return ServiceDefinition(
-            service: .intake, defaultPort: 50051, migrations: IntakeMigrations.all,
+            service: .intake, migrations: IntakeMigrations.all,
             consumers: [
                 ConsumerDefinition(
                     name: "status",

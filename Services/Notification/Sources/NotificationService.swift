@@ -7,7 +7,7 @@ public enum NotificationService {
     public static func definition(environment: [String: String]) throws -> ServiceDefinition {
         let configuration = try NotificationConfiguration.fromEnvironment(environment)
         return ServiceDefinition(
-            service: .notification, defaultPort: 50054, migrations: NotificationMigrations.all,
+            service: .notification, migrations: NotificationMigrations.all,
             consumers: [
                 ConsumerDefinition(
                     name: "applicant",

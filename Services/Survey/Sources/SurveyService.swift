@@ -9,7 +9,7 @@ public enum SurveyService {
     public static func definition(environment: [String: String]) throws -> ServiceDefinition {
         let configuration = try SurveyConfiguration.fromEnvironment(environment)
         return ServiceDefinition(
-            service: .survey, defaultPort: 50055, migrations: SurveyMigrations.all,
+            service: .survey, migrations: SurveyMigrations.all,
             consumers: [
                 ConsumerDefinition(
                     name: "completed", topics: [LayarTopic.assignmentCases.rawValue],

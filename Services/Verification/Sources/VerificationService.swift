@@ -4,7 +4,7 @@ import LayarSchema
 /// The verification service: decides whether a submitted referral can go ahead.
 public enum VerificationService {
     public static let definition = ServiceDefinition(
-        service: .verification, defaultPort: 50052, migrations: VerificationMigrations.all,
+        service: .verification, migrations: VerificationMigrations.all,
         consumers: [
             ConsumerDefinition(
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],

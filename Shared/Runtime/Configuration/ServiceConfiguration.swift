@@ -1,5 +1,6 @@
 import LayarKafka
 import LayarPostgres
+import LayarSchema
 import Logging
 
 /// What every LAYAR service reads from its environment. deploy/README.md's configuration table lists
@@ -70,7 +71,9 @@ public struct ServiceConfiguration: Sendable {
             "LAYAR_LOG_LEVEL", default: "info", among: Logger.Level.allCases.map(\.rawValue)
         )
         let format = reader.choice("LAYAR_LOG_FORMAT", default: "text", among: ["text", "json"])
-        let metricsPort = reader.integer("LAYAR_METRICS_PORT", default: defaultMetricsPort(forGRPCPort: defaultPort), in: 0...65535)
+        let metricsPort = reader.integer(
+            "LAYAR_METRICS_PORT", default: LayarServiceName(rawValue: serviceName)?.metricsPort ?? 0, in: 0...65535
+        )
         let tokenKeys = reader.optional("LAYAR_TOKEN_KEYS_DIR", default: "")
         let dataKeys = reader.optional("LAYAR_DATA_KEYS_DIR", default: "")
         let topicCreation = reader.choice(
@@ -92,11 +95,6 @@ public struct ServiceConfiguration: Sendable {
         configuration.topicPartitions = topicPartitions
         configuration.topicReplication = topicReplication
         return configuration
-    }
-
-    /// intake 9101, verification 9102, assignment 9103, notification 9104, survey 9105.
-    public static func defaultMetricsPort(forGRPCPort port: Int) -> Int {
-        (50051...50059).contains(port) ? port - 50051 + 9101 : 0
     }
 
     var postgres: PostgresConfiguration {

@@ -12,8 +12,8 @@ public struct ServiceDefinition: Sendable {
     public var service: LayarServiceName
     /// "intake", "verification"...
     public var name: String { service.rawValue }
-    /// Default gRPC port when `LAYAR_GRPC_PORT` is unset.
-    public var defaultPort: Int
+    /// Default gRPC port when `LAYAR_GRPC_PORT` is unset: the service table's.
+    public var defaultPort: Int { service.grpcPort }
     /// Schema migrations, ``RuntimeMigrations/outboxAndInbox`` first.
     public var migrations: [PostgresMigration]
     /// The event consumers.
@@ -31,13 +31,12 @@ public struct ServiceDefinition: Sendable {
     public var background: @Sendable (ServiceContext) -> [any Service]
 
     public init(
-        service: LayarServiceName, defaultPort: Int, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
+        service: LayarServiceName, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
         apiNames: [String], accessPolicies: [AccessPolicy], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
         interceptors: @escaping @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
         background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.service = service
-        self.defaultPort = defaultPort
         self.migrations = migrations
         self.consumers = consumers
         self.apiNames = apiNames

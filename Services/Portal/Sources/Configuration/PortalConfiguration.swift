@@ -1,5 +1,6 @@
 import LayarPostgres
 import LayarRuntime
+import LayarSchema
 import Logging
 
 /// What the portal reads from its environment (deploy/README.md's configuration section lists the same names).
@@ -158,9 +159,10 @@ public struct BackendAddresses: Sendable {
     public var assignment: ServiceAddress
     public var survey: ServiceAddress
 
-    /// The local stack's fixed ports.
+    /// The local stack's ports, from the service table.
     public static let local = BackendAddresses(
-        intake: "127.0.0.1:50051", verification: "127.0.0.1:50052", assignment: "127.0.0.1:50053", survey: "127.0.0.1:50055"
+        intake: ServiceAddress(LayarServiceName.intake.localAddress)!, verification: ServiceAddress(LayarServiceName.verification.localAddress)!,
+        assignment: ServiceAddress(LayarServiceName.assignment.localAddress)!, survey: ServiceAddress(LayarServiceName.survey.localAddress)!
     )
 
     static var variables: [(String, WritableKeyPath<BackendAddresses, ServiceAddress>)] {
