@@ -32,7 +32,7 @@ public struct LayarConsumerGroup: Sendable, Hashable {
         ),
         LayarConsumerGroup(.notification, "privacy", reads: [.intakePrivacy]),
         LayarConsumerGroup(.survey, "completed", reads: [.assignmentCases]),
-        LayarConsumerGroup(.survey, "monitoring", reads: [.intakeReferrals, .assignmentCases]),
+        LayarConsumerGroup(.survey, "monitoring", reads: [.intakeReferrals, .assignmentCases, .notificationDeliveries]),
         LayarConsumerGroup(.survey, "privacy", reads: [.intakePrivacy]),
     ]
 

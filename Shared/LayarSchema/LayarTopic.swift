@@ -18,7 +18,8 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     case assignmentCases = "layar.assignment.cases.v1"
     /// Written by survey: `SurveyInvitationCreated`. Read by notification.
     case surveyInvitations = "layar.survey.invitations.v1"
-    /// Written by notification: `NotificationDelivered` (no address, no text). Read by monitoring.
+    /// Written by notification: `NotificationDelivered` (no address, no text). Read by survey's
+    /// monitoring report (messages by channel: SMS and WhatsApp cost the office).
     case notificationDeliveries = "layar.notification.deliveries.v1"
     /// Written by intake: `DataSubjectRequested` (export, correction, erasure, retention). Read by
     /// verification, assignment, notification and survey.

@@ -285,6 +285,10 @@ struct AssignmentWorkflowTests {
         var view = try await fixture.caseOf(referral)
         #expect(view.status == .assessed && view.offers.first?.declineReason == .noCapacity)
         #expect(view.transitions.last?.type == .declined && view.transitions.last?.reason == "NO_CAPACITY")
+        let announcedDecline = try await fixture.outbox(Layar_V1_CaseTransitioned.eventType).map {
+            try Layar_V1_CaseTransitioned(serializedBytes: $0.payload).transition
+        }.last { $0.type == .declined }
+        #expect(announcedDecline?.declineReason == .noCapacity, "the reason travels typed, not only as ledger text")
         #expect(!(try await fixture.cases.suggestInstitutions(referralID: referral).map(\.code).contains("PRS-FAJAR-HARAPAN")))
 
         _ = try await fixture.cases.sendOffer(referralID: referral, Self.draft("PRSPD-ISKAYA-BANARAN"), actor: "ps-a", at: t + 180)

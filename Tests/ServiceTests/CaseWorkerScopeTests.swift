@@ -51,7 +51,7 @@ struct CaseWorkerScopeTests {
         for definition in try Self.definitions() {
             let database = try await TestEnvironment.scratchDatabase()
             try await PostgresMigrator(migrations: definition.migrations, logger: TestEnvironment.logger).migrate(database.pool)
-            let context = ServiceContext(
+            let context = ServiceResources(
                 pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock.clock), clock: clock.clock,
                 logger: TestEnvironment.logger
             )

@@ -46,20 +46,20 @@ struct DownstreamRulesTests {
         let result = Self.evaluate(Self.subject())
         #expect(result.outcome == .verified && result.failedChecks.isEmpty && !result.registryProposal)
         #expect(result.decile == 2)
-        let registry = result.checks.first { $0.check == "registry" }
+        let registry = result.checks.first { $0.name == .registry }
         #expect(registry?.evidence["registry_id"] == "DTSEN-1" && registry?.evidence["pkh"] == "ya")
         #expect(registry?.evidence.values.contains("Siti") == false)
     }
 
     @Test("identity, domicile and open-case problems go to the verifiers' queue")
     func queued() {
-        #expect(Self.evaluate(Self.subject(nik: "6311061203580001")).failedChecks == ["identity"])
+        #expect(Self.evaluate(Self.subject(nik: "6311061203580001")).failedChecks == [.identity])
         #expect(Self.evaluate(Self.subject(nik: "6311061203580001")).outcome == .queued)
         #expect(Self.evaluate(Self.subject(nik: "0000000000000000")).outcome == .queued)
-        #expect(Self.evaluate(Self.subject(kecamatan: "63.10.01", desa: "63.10.01.2001")).failedChecks == ["domicile"])
-        #expect(Self.evaluate(Self.subject(), openCase: true).failedChecks == ["open_case"])
+        #expect(Self.evaluate(Self.subject(kecamatan: "63.10.01", desa: "63.10.01.2001")).failedChecks == [.domicile])
+        #expect(Self.evaluate(Self.subject(), openCase: true).failedChecks == [.openCase])
         // Moved in: a NIK from Banjarmasin (63.71) needs a verifier, unless a domicile statement came with it.
-        #expect(Self.evaluate(Self.subject(nik: "6371015203580001")).failedChecks == ["domicile"])
+        #expect(Self.evaluate(Self.subject(nik: "6371015203580001")).failedChecks == [.domicile])
         #expect(Self.evaluate(Self.subject(nik: "6371015203580001", documents: [.ktp, .villageStatement])).outcome == .verified)
         // A queued case with missing documents stays with the verifier (who can ask for them).
         #expect(Self.evaluate(Self.subject(nik: "6311061203580001", documents: [])).outcome == .queued)
@@ -84,7 +84,7 @@ struct DownstreamRulesTests {
         let result = Self.evaluate(Self.subject(), registry: nil)
         #expect(result.outcome == .verified)
         #expect(result.registryProposal)
-        #expect(result.failedChecks == ["registry"])
+        #expect(result.failedChecks == [.registry])
         // Without any snapshot there is nothing to propose against.
         #expect(!Self.evaluate(Self.subject(), registry: nil, loaded: false).registryProposal)
     }

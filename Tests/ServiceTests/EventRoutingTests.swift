@@ -16,7 +16,7 @@ struct EventRoutingTests {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: [RuntimeMigrations.dataKeys], logger: TestEnvironment.logger).migrate(database.pool)
         let clock = TestClock().clock
-        let context = ServiceContext(
+        let context = ServiceResources(
             pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock), clock: clock,
             logger: TestEnvironment.logger
         )

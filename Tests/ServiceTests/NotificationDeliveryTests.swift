@@ -368,7 +368,9 @@ struct NotificationDeliveryTests {
     func offersAndEscalations() async throws {
         let fixture = try await Self.prepare()
         let (referral, events) = Self.referral()
-        func step(_ type: Layar_V1_TransitionType, reason: String = "") -> Layar_V1_CaseTransitioned {
+        func step(
+            _ type: Layar_V1_TransitionType, reason: String = "", declineReason: Layar_V1_DeclineReason = .unspecified
+        ) -> Layar_V1_CaseTransitioned {
             .with {
                 $0.referralID = referral
                 $0.caseWorkerID = "PS-02"
@@ -377,11 +379,12 @@ struct NotificationDeliveryTests {
                 $0.transition = .with {
                     $0.type = type
                     $0.reason = reason
+                    $0.declineReason = declineReason
                 }
             }
         }
         try await Self.feed(fixture, events + [
-            step(.offered), step(.declined, reason: "NO_CAPACITY: penuh sampai Maret"), step(.offered), step(.expired),
+            step(.offered), step(.declined, reason: "NO_CAPACITY: penuh sampai Maret", declineReason: .noCapacity), step(.offered), step(.expired),
             step(.assessed),
             Layar_V1_CaseDeadlineMissed.with {
                 $0.referralID = referral

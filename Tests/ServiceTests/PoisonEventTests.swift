@@ -42,7 +42,7 @@ struct PoisonEventTests {
             let database = try await TestEnvironment.scratchDatabase()
             try await PostgresMigrator(migrations: definition.migrations, logger: TestEnvironment.logger).migrate(database.pool)
             let clock = TestClock().clock
-            let context = ServiceContext(
+            let context = ServiceResources(
                 pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock), clock: clock,
                 logger: TestEnvironment.logger
             )

@@ -263,6 +263,23 @@ struct SurveyStoreTests {
                         $0.completedAt = Google_Protobuf_Timestamp(date: submitted.addingTimeInterval(after * 86_400))
                     }), on: connection)
                 }
+                // What notification delivered for it: the receipt by SMS (once, though announced
+                // twice), a failed WhatsApp attempt (not counted), a staff inbox message (not the applicant's).
+                let receipt = UUID().uuidString
+                for (channel, outcome, audience, messageID) in [
+                    (Layar_V1_DeliveryChannel.sms, Layar_V1_NotificationOutcome.sent, Layar_V1_Audience.applicant, receipt),
+                    (.sms, .sent, .applicant, receipt), (.whatsapp, .failed, .applicant, UUID().uuidString),
+                    (.inbox, .sent, .supervisor, UUID().uuidString),
+                ] {
+                    try await handler.handle(try Self.event(Layar_V1_NotificationDelivered.with {
+                        $0.referralID = referral
+                        $0.messageID = messageID
+                        $0.channel = Int32(channel.rawValue)
+                        $0.audience = Int32(audience.rawValue)
+                        $0.outcome = outcome
+                        $0.at = Google_Protobuf_Timestamp(date: submitted.addingTimeInterval(60))
+                    }), on: connection)
+                }
             }
         }
         let report = try await fixture.api(now: Self.now).getMonitoringReport(request: .with {
@@ -280,6 +297,9 @@ struct SurveyStoreTests {
         #expect(report.csv.hasPrefix("section,key,label,value\r\n"))
         #expect(report.csv.contains("total,unique_beneficiaries,Penerima manfaat (orang),2\r\n"))
         #expect(report.csv.contains("ppks_kind,PPKS-08,Lanjut Usia Terlantar,2\r\n"))
+        #expect(report.messagesByChannel.map { "\($0.key)=\($0.count)" } == ["sms=4"], "one receipt per referral, by SMS")
+        #expect(report.messagesPerReferral == 1)
+        #expect(report.csv.contains("messages,sms,SMS,4\r\n"))
         try await fixture.database.drop()
     }
 

@@ -332,7 +332,7 @@ struct VerificationStoreTests {
         twin.referralID = UUID().uuidString.lowercased()
         try await Self.feed(twin, store: store, database: database)
         let twinCase = try #require(try await store.verificationCase(twin.referralID))
-        #expect(twinCase.state == .queued && twinCase.checks.contains { $0.check == "open_case" && !$0.passed })
+        #expect(twinCase.state == .queued && twinCase.checks.contains { $0.name == .openCase && !$0.passed })
         try await database.drop()
     }
 }

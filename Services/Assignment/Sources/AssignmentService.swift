@@ -7,7 +7,7 @@ import LayarSchema
 public enum AssignmentService {
     public static func definition(environment: [String: String]) throws -> ServiceDefinition {
         let configuration = try AssignmentConfiguration.fromEnvironment(environment)
-        @Sendable func store(_ context: ServiceContext) -> CaseStore {
+        @Sendable func store(_ context: ServiceResources) -> CaseStore {
             CaseStore(
                 pool: context.pool, cipher: context.cipher, clock: context.clock, deadlines: configuration.deadlines,
                 officeContact: configuration.officeContact

@@ -7,7 +7,7 @@ import LayarSchema
 public enum IntakeService {
     public static func definition(environment: [String: String]) throws -> ServiceDefinition {
         let configuration = try IntakeConfiguration.fromEnvironment(environment)
-        @Sendable func store(_ context: ServiceContext) -> IntakeStore {
+        @Sendable func store(_ context: ServiceResources) -> IntakeStore {
             IntakeStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
         }
         return ServiceDefinition(

@@ -16,7 +16,7 @@ public enum SurveyService {
                     handler: { CaseWorkerScope.recording(CompletedCaseInviter(store: SurveyStore(pool: $0.pool, outbox: $0.outbox)).router) }
                 ),
                 ConsumerDefinition(
-                    name: "monitoring", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
+                    name: "monitoring", topics: [LayarTopic.intakeReferrals, .assignmentCases, .notificationDeliveries].map(\.rawValue),
                     handler: { MonitoringProjection(store: MonitoringStore(pool: $0.pool)).router }
                 ),
                 .dataSubjectRequests(service: "survey") {

@@ -291,8 +291,8 @@ extension Layar_V1_AssignmentService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
-    /// > in the case ledger); requests without it are recorded as "staff".
+    /// > Staff API. The acting staff member is the verified staff token's user (recorded in the case
+    /// > ledger); no request field names an actor.
     public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "GetCase" method.
         ///
@@ -617,8 +617,8 @@ extension Layar_V1_AssignmentService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
-    /// > in the case ledger); requests without it are recorded as "staff".
+    /// > Staff API. The acting staff member is the verified staff token's user (recorded in the case
+    /// > ledger); no request field names an actor.
     public protocol ServiceProtocol: Layar_V1_AssignmentService.StreamingServiceProtocol {
         /// Handle the "GetCase" method.
         ///
@@ -941,8 +941,8 @@ extension Layar_V1_AssignmentService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
-    /// > in the case ledger); requests without it are recorded as "staff".
+    /// > Staff API. The acting staff member is the verified staff token's user (recorded in the case
+    /// > ledger); no request field names an actor.
     public protocol SimpleServiceProtocol: Layar_V1_AssignmentService.ServiceProtocol {
         /// Handle the "GetCase" method.
         ///
@@ -1879,8 +1879,8 @@ extension Layar_V1_AssignmentService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
-    /// > in the case ledger); requests without it are recorded as "staff".
+    /// > Staff API. The acting staff member is the verified staff token's user (recorded in the case
+    /// > ledger); no request field names an actor.
     public protocol ClientProtocol: Sendable {
         /// Call the "GetCase" method.
         ///
@@ -2288,8 +2288,8 @@ extension Layar_V1_AssignmentService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Staff API. The acting staff member is named in the `x-layar-actor` request metadata (recorded
-    /// > in the case ledger); requests without it are recorded as "staff".
+    /// > Staff API. The acting staff member is the verified staff token's user (recorded in the case
+    /// > ledger); no request field names an actor.
     public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 

@@ -911,6 +911,9 @@ public nonisolated struct Layar_V1_CaseTransition: Sendable {
   /// Clears the value of `at`. Subsequent reads from it will return its default value.
   public mutating func clearAt() {self._at = nil}
 
+  /// Set when an institution declined (`reason` then holds the note).
+  public var declineReason: Layar_V1_DeclineReason = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2036,7 +2039,7 @@ nonisolated extension Layar_V1_Offer: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension Layar_V1_CaseTransition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseTransition"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{3}from_status\0\u{3}to_status\0\u{3}from_party\0\u{3}to_party\0\u{1}reason\0\u{1}actor\0\u{1}at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{3}from_status\0\u{3}to_status\0\u{3}from_party\0\u{3}to_party\0\u{1}reason\0\u{1}actor\0\u{1}at\0\u{3}decline_reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2052,6 +2055,7 @@ nonisolated extension Layar_V1_CaseTransition: SwiftProtobuf.Message, SwiftProto
       case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.actor) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      case 9: try { try decoder.decodeSingularEnumField(value: &self.declineReason) }()
       default: break
       }
     }
@@ -2086,6 +2090,9 @@ nonisolated extension Layar_V1_CaseTransition: SwiftProtobuf.Message, SwiftProto
     try { if let v = self._at {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if self.declineReason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.declineReason, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2098,6 +2105,7 @@ nonisolated extension Layar_V1_CaseTransition: SwiftProtobuf.Message, SwiftProto
     if lhs.reason != rhs.reason {return false}
     if lhs.actor != rhs.actor {return false}
     if lhs._at != rhs._at {return false}
+    if lhs.declineReason != rhs.declineReason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -31,6 +31,67 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// The automatic checks of a referral, by name.
+public nonisolated enum Layar_V1_CheckName: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The NIK's structure and its agreement with birth date and sex.
+  case identity // = 1
+
+  /// A kecamatan and desa of Kabupaten Balangan (or a domicile statement).
+  case domicile // = 2
+
+  /// Found in DTSEN, with the welfare decile.
+  case registry // = 3
+
+  /// The document checklist of the PPKS kind, needs and age.
+  case documents // = 4
+
+  /// No other open referral of the same person.
+  case openCase // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .identity
+    case 2: self = .domicile
+    case 3: self = .registry
+    case 4: self = .documents
+    case 5: self = .openCase
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .identity: return 1
+    case .domicile: return 2
+    case .registry: return 3
+    case .documents: return 4
+    case .openCase: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_CheckName] = [
+    .unspecified,
+    .identity,
+    .domicile,
+    .registry,
+    .documents,
+    .openCase,
+  ]
+
+}
+
 /// Deadlines of a case, in working days.
 public nonisolated enum Layar_V1_CaseDeadline: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -535,7 +596,7 @@ public nonisolated struct Layar_V1_ReferralQueued: Sendable {
   /// Queue priority (0..100).
   public var priority: Int32 = 0
 
-  /// e.g. "identity", "domicile", "open_case".
+  /// Deprecated: the names as text; read failed_check_names.
   public var failedChecks: [String] = []
 
   /// When it entered the queue.
@@ -547,6 +608,9 @@ public nonisolated struct Layar_V1_ReferralQueued: Sendable {
   public var hasQueuedAt: Bool {self._queuedAt != nil}
   /// Clears the value of `queuedAt`. Subsequent reads from it will return its default value.
   public mutating func clearQueuedAt() {self._queuedAt = nil}
+
+  /// The checks that need a verifier.
+  public var failedCheckNames: [Layar_V1_CheckName] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -814,7 +878,8 @@ public nonisolated struct Layar_V1_SurveyInvitationCreated: Sendable {
 }
 
 /// ce_type "layar.notification.delivered.v1", topic "layar.notification.deliveries.v1", written by
-/// notification. No address and no text: only what monitoring needs.
+/// notification. No address and no text: only what monitoring needs. Read by survey (the monitoring
+/// report's messages by channel).
 public nonisolated struct Layar_V1_NotificationDelivered: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -864,6 +929,10 @@ public nonisolated struct Layar_V1_NotificationDelivered: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
+
+nonisolated extension Layar_V1_CheckName: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHECK_NAME_UNSPECIFIED\0\u{1}CHECK_NAME_IDENTITY\0\u{1}CHECK_NAME_DOMICILE\0\u{1}CHECK_NAME_REGISTRY\0\u{1}CHECK_NAME_DOCUMENTS\0\u{1}CHECK_NAME_OPEN_CASE\0")
+}
 
 nonisolated extension Layar_V1_CaseDeadline: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_DEADLINE_UNSPECIFIED\0\u{1}CASE_DEADLINE_ASSIGNMENT\0\u{1}CASE_DEADLINE_ASSESSMENT\0\u{1}CASE_DEADLINE_PARTNER_ANSWER\0")
@@ -1478,7 +1547,7 @@ nonisolated extension Layar_V1_ReferralInformationRequested: SwiftProtobuf.Messa
 
 nonisolated extension Layar_V1_ReferralQueued: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralQueued"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}priority\0\u{3}failed_checks\0\u{3}queued_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}priority\0\u{3}failed_checks\0\u{3}queued_at\0\u{3}failed_check_names\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1490,6 +1559,7 @@ nonisolated extension Layar_V1_ReferralQueued: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.priority) }()
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.failedChecks) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._queuedAt) }()
+      case 5: try { try decoder.decodeRepeatedEnumField(value: &self.failedCheckNames) }()
       default: break
       }
     }
@@ -1512,6 +1582,9 @@ nonisolated extension Layar_V1_ReferralQueued: SwiftProtobuf.Message, SwiftProto
     try { if let v = self._queuedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if !self.failedCheckNames.isEmpty {
+      try visitor.visitPackedEnumField(value: self.failedCheckNames, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1520,6 +1593,7 @@ nonisolated extension Layar_V1_ReferralQueued: SwiftProtobuf.Message, SwiftProto
     if lhs.priority != rhs.priority {return false}
     if lhs.failedChecks != rhs.failedChecks {return false}
     if lhs._queuedAt != rhs._queuedAt {return false}
+    if lhs.failedCheckNames != rhs.failedCheckNames {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

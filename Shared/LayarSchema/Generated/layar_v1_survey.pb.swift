@@ -1433,6 +1433,18 @@ public nonisolated struct Layar_V1_MonitoringReport: @unchecked Sendable {
     set {_uniqueStorage()._csv = newValue}
   }
 
+  /// Messages delivered to applicants in the period, by channel
+  public var messagesByChannel: [Layar_V1_Count] {
+    get {_storage._messagesByChannel}
+    set {_uniqueStorage()._messagesByChannel = newValue}
+  }
+
+  /// (SMS and WhatsApp are paid from the office's budget).
+  public var messagesPerReferral: Double {
+    get {_storage._messagesPerReferral}
+    set {_uniqueStorage()._messagesPerReferral = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2603,7 +2615,7 @@ nonisolated extension Layar_V1_Count: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MonitoringReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{3}referrals_submitted\0\u{3}referrals_completed\0\u{3}unique_beneficiaries\0\u{3}by_ppks_kind\0\u{3}by_kecamatan\0\u{3}by_month\0\u{3}median_days_to_completion\0\u{3}p90_days_to_completion\0\u{3}complaints_filed\0\u{3}complaints_resolved\0\u{3}complaint_resolution_ratio\0\u{3}resolution_target_met\0\u{3}complaint_deadline_misses\0\u{3}median_hours_to_first_action\0\u{3}median_hours_to_resolution\0\u{3}ikm_converted\0\u{3}ikm_grade\0\u{1}csv\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{3}referrals_submitted\0\u{3}referrals_completed\0\u{3}unique_beneficiaries\0\u{3}by_ppks_kind\0\u{3}by_kecamatan\0\u{3}by_month\0\u{3}median_days_to_completion\0\u{3}p90_days_to_completion\0\u{3}complaints_filed\0\u{3}complaints_resolved\0\u{3}complaint_resolution_ratio\0\u{3}resolution_target_met\0\u{3}complaint_deadline_misses\0\u{3}median_hours_to_first_action\0\u{3}median_hours_to_resolution\0\u{3}ikm_converted\0\u{3}ikm_grade\0\u{1}csv\0\u{3}messages_by_channel\0\u{3}messages_per_referral\0")
 
   fileprivate class _StorageClass {
     var _from: Layar_V1_Date? = nil
@@ -2626,6 +2638,8 @@ nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftPro
     var _ikmConverted: Double = 0
     var _ikmGrade: String = String()
     var _csv: String = String()
+    var _messagesByChannel: [Layar_V1_Count] = []
+    var _messagesPerReferral: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2656,6 +2670,8 @@ nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftPro
       _ikmConverted = source._ikmConverted
       _ikmGrade = source._ikmGrade
       _csv = source._csv
+      _messagesByChannel = source._messagesByChannel
+      _messagesPerReferral = source._messagesPerReferral
     }
   }
 
@@ -2694,6 +2710,8 @@ nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftPro
         case 18: try { try decoder.decodeSingularDoubleField(value: &_storage._ikmConverted) }()
         case 19: try { try decoder.decodeSingularStringField(value: &_storage._ikmGrade) }()
         case 20: try { try decoder.decodeSingularStringField(value: &_storage._csv) }()
+        case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._messagesByChannel) }()
+        case 22: try { try decoder.decodeSingularDoubleField(value: &_storage._messagesPerReferral) }()
         default: break
         }
       }
@@ -2766,6 +2784,12 @@ nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftPro
       if !_storage._csv.isEmpty {
         try visitor.visitSingularStringField(value: _storage._csv, fieldNumber: 20)
       }
+      if !_storage._messagesByChannel.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._messagesByChannel, fieldNumber: 21)
+      }
+      if _storage._messagesPerReferral.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._messagesPerReferral, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2795,6 +2819,8 @@ nonisolated extension Layar_V1_MonitoringReport: SwiftProtobuf.Message, SwiftPro
         if _storage._ikmConverted != rhs_storage._ikmConverted {return false}
         if _storage._ikmGrade != rhs_storage._ikmGrade {return false}
         if _storage._csv != rhs_storage._csv {return false}
+        if _storage._messagesByChannel != rhs_storage._messagesByChannel {return false}
+        if _storage._messagesPerReferral != rhs_storage._messagesPerReferral {return false}
         return true
       }
       if !storagesAreEqual {return false}

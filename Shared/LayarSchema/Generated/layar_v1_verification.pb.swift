@@ -206,7 +206,7 @@ public nonisolated struct Layar_V1_CheckResult: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// "identity", "domicile", "registry", "documents", "open_case".
+  /// Deprecated: the name as text ("identity", ...); read `name`.
   public var check: String = String()
 
   /// False: it needs a verifier (or documents, or a flag).
@@ -217,6 +217,9 @@ public nonisolated struct Layar_V1_CheckResult: Sendable {
 
   /// e.g. registry_id, decile, pkh; never the name.
   public var evidence: Dictionary<String,String> = [:]
+
+  /// Which check.
+  public var name: Layar_V1_CheckName = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -265,8 +268,11 @@ public nonisolated struct Layar_V1_QueueItem: Sendable {
   /// QUEUED or REJECTION_PROPOSED.
   public var state: Layar_V1_VerificationOutcome = .unspecified
 
-  /// Names of the checks that did not pass.
+  /// Deprecated: the names as text; read failed_check_names.
   public var failedChecks: [String] = []
+
+  /// The checks that did not pass.
+  public var failedCheckNames: [Layar_V1_CheckName] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -623,7 +629,7 @@ nonisolated extension Layar_V1_Verification: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Layar_V1_CheckResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CheckResult"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}check\0\u{1}passed\0\u{1}summary\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}check\0\u{1}passed\0\u{1}summary\0\u{1}evidence\0\u{1}name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -635,6 +641,7 @@ nonisolated extension Layar_V1_CheckResult: SwiftProtobuf.Message, SwiftProtobuf
       case 2: try { try decoder.decodeSingularBoolField(value: &self.passed) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.summary) }()
       case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.evidence) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.name) }()
       default: break
       }
     }
@@ -653,6 +660,9 @@ nonisolated extension Layar_V1_CheckResult: SwiftProtobuf.Message, SwiftProtobuf
     if !self.evidence.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.evidence, fieldNumber: 4)
     }
+    if self.name != .unspecified {
+      try visitor.visitSingularEnumField(value: self.name, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -661,6 +671,7 @@ nonisolated extension Layar_V1_CheckResult: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.passed != rhs.passed {return false}
     if lhs.summary != rhs.summary {return false}
     if lhs.evidence != rhs.evidence {return false}
+    if lhs.name != rhs.name {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -713,7 +724,7 @@ nonisolated extension Layar_V1_ListQueueRequest: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Layar_V1_QueueItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".QueueItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}priority\0\u{3}waiting_hours\0\u{1}state\0\u{3}failed_checks\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{1}priority\0\u{3}waiting_hours\0\u{1}state\0\u{3}failed_checks\0\u{3}failed_check_names\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -729,6 +740,7 @@ nonisolated extension Layar_V1_QueueItem: SwiftProtobuf.Message, SwiftProtobuf._
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.waitingHours) }()
       case 7: try { try decoder.decodeSingularEnumField(value: &self.state) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.failedChecks) }()
+      case 9: try { try decoder.decodeRepeatedEnumField(value: &self.failedCheckNames) }()
       default: break
       }
     }
@@ -759,6 +771,9 @@ nonisolated extension Layar_V1_QueueItem: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.failedChecks.isEmpty {
       try visitor.visitRepeatedStringField(value: self.failedChecks, fieldNumber: 8)
     }
+    if !self.failedCheckNames.isEmpty {
+      try visitor.visitPackedEnumField(value: self.failedCheckNames, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -771,6 +786,7 @@ nonisolated extension Layar_V1_QueueItem: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.waitingHours != rhs.waitingHours {return false}
     if lhs.state != rhs.state {return false}
     if lhs.failedChecks != rhs.failedChecks {return false}
+    if lhs.failedCheckNames != rhs.failedCheckNames {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

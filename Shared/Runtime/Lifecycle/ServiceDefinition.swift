@@ -19,22 +19,22 @@ public struct ServiceDefinition: Sendable {
     /// The event consumers.
     public var consumers: [ConsumerDefinition]
     /// The gRPC services (the health service is added by the runner).
-    public var api: @Sendable (ServiceContext) -> [any RegistrableRPCService]
+    public var api: @Sendable (ServiceResources) -> [any RegistrableRPCService]
     /// Names reported by the health service, e.g. "layar.v1.IntakeService".
     public var apiNames: [String]
     /// Who may call each RPC of the API (deny by default: an RPC missing here is refused).
     public var accessPolicies: [AccessPolicy]
     /// Server interceptors (authentication, the acting staff member...), each applied to the
     /// services it targets, in order.
-    public var interceptors: @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>]
+    public var interceptors: @Sendable (ServiceResources) -> [ConditionalInterceptor<any ServerInterceptor>]
     /// Other long-running work of the service (e.g. a forwarder to an outside system).
-    public var background: @Sendable (ServiceContext) -> [any Service]
+    public var background: @Sendable (ServiceResources) -> [any Service]
 
     public init(
         service: LayarServiceName, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
-        apiNames: [String], accessPolicies: [AccessPolicy], api: @escaping @Sendable (ServiceContext) -> [any RegistrableRPCService],
-        interceptors: @escaping @Sendable (ServiceContext) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
-        background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
+        apiNames: [String], accessPolicies: [AccessPolicy], api: @escaping @Sendable (ServiceResources) -> [any RegistrableRPCService],
+        interceptors: @escaping @Sendable (ServiceResources) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
+        background: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] }
     ) {
         self.service = service
         self.migrations = migrations
@@ -52,9 +52,9 @@ public struct ConsumerDefinition: Sendable {
     /// Suffix of the consumer name: the group id is `layar.<service>.<name>`.
     public var name: String
     public var topics: [String]
-    public var handler: @Sendable (ServiceContext) -> any EventHandler
+    public var handler: @Sendable (ServiceResources) -> any EventHandler
 
-    public init(name: String, topics: [String], handler: @escaping @Sendable (ServiceContext) -> any EventHandler) {
+    public init(name: String, topics: [String], handler: @escaping @Sendable (ServiceResources) -> any EventHandler) {
         self.name = name
         self.topics = topics
         self.handler = handler
@@ -62,7 +62,7 @@ public struct ConsumerDefinition: Sendable {
 }
 
 /// What a service's handlers and API are given.
-public struct ServiceContext: Sendable {
+public struct ServiceResources: Sendable {
     public var pool: PostgresPool
     public var outbox: Outbox
     /// Seals the service's personal fields at rest (and the outbox's payloads).

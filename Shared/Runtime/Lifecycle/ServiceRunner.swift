@@ -123,7 +123,7 @@ public enum ServiceRunner {
             mode: configuration.topicCreation, endpoint: configuration.kafka, partitions: configuration.topicPartitions,
             replicationFactor: configuration.topicReplication, logger: logger
         )
-        let context = ServiceContext(pool: pool, cipher: cipher, clock: clock, logger: logger, topics: topics)
+        let context = ServiceResources(pool: pool, cipher: cipher, clock: clock, logger: logger, topics: topics)
 
         var services: [any Service] = [
             ProducerService(producer: producer),

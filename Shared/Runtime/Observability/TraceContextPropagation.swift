@@ -4,7 +4,7 @@ import LayarKafka
 import ServiceContextModule
 import W3CTraceContext
 
-/// swift-service-context's task-local context (the runtime's own `ServiceContext` is the services' dependencies).
+/// swift-service-context's task-local context (what a service is built from is ``ServiceResources``).
 public typealias TracingContext = ServiceContextModule.ServiceContext
 
 /// W3C Trace Context (`traceparent`) carried in the task's `ServiceContext`: extracted from gRPC

@@ -61,7 +61,7 @@ public struct DataSubjectRequestHandler: EventHandler {
 extension ConsumerDefinition {
     /// The consumer of intake's data-subject requests for a service whose data `holder` reaches.
     public static func dataSubjectRequests(
-        service: String, holder: @escaping @Sendable (ServiceContext) -> any PersonalDataHolder
+        service: String, holder: @escaping @Sendable (ServiceResources) -> any PersonalDataHolder
     ) -> ConsumerDefinition {
         ConsumerDefinition(name: "privacy", topics: [LayarTopic.intakePrivacy.rawValue]) { context in
             DataSubjectRequestHandler(service: service, holder: holder(context), outbox: context.outbox, clock: context.clock)

@@ -19,6 +19,9 @@ struct CaseLedger: Sendable {
         var reason = ""
         var actor: String
         var at: Date
+        /// Why an institution declined (its note is in `reason`); announced, not kept in the ledger
+        /// table (the offer keeps it).
+        var declineReason: Layar_V1_DeclineReason = .unspecified
     }
 
     /// Records `entry` for `record`; with `announce` it is also queued as `CaseTransitioned`.
@@ -66,6 +69,7 @@ extension CaseLedger.Entry {
             $0.reason = reason
             $0.actor = actor
             $0.at = Google_Protobuf_Timestamp(date: at)
+            $0.declineReason = declineReason
         }
     }
 }

@@ -37,7 +37,7 @@ extension CaseStore {
             try await move(
                 &record, to: answer.accept ? .accepted : .assessed, as: answer.accept ? .accepted : .declined,
                 fromParty: institutionCode, toParty: answer.accept ? institutionCode : record.workerID ?? "", reason: reason,
-                actor: actor, at: time, institutionCode: institutionCode, offerID: offerID, on: connection
+                declineReason: answer.accept ? .unspecified : answer.reason, actor: actor, at: time, institutionCode: institutionCode, offerID: offerID, on: connection
             )
         }
     }

@@ -100,8 +100,8 @@ extension CaseStore {
     /// in the ledger as `type`, announced as `CaseTransitioned` unless `announce` is false.
     func move(
         _ record: inout CaseRecord, to state: CaseState, as type: Layar_V1_TransitionType, fromParty: String = "",
-        toParty: String = "", reason: String = "", actor: String, at time: Date, announce: Bool = true,
-        institutionCode: String = "", offerID: UUID? = nil, on connection: PostgresConnection
+        toParty: String = "", reason: String = "", declineReason: Layar_V1_DeclineReason = .unspecified, actor: String, at time: Date,
+        announce: Bool = true, institutionCode: String = "", offerID: UUID? = nil, on connection: PostgresConnection
     ) async throws {
         let from = record.state
         try await connection.query("UPDATE cases SET status = $2 WHERE id = $1", [record.id, state.rawValue])
@@ -112,7 +112,7 @@ extension CaseStore {
         try await ledger.record(
             .init(
                 type: type, from: from, to: state, fromParty: fromParty, toParty: toParty, reason: reason, actor: actor,
-                at: time
+                at: time, declineReason: declineReason
             ),
             for: record, announce: announce, institutionCode: institutionCode, offerID: offerID, on: connection
         )

@@ -31,9 +31,8 @@ struct OfferMessages {
             values["next"] = "Catat tanggal masuk saat orang yang dirujuk tiba."
             try await tell(.offerAnsweredForWorker, worker)
         case .declined:
-            // The ledger reason is "CODE" or "CODE: note"; the note stays in the case.
-            let code = String(transitioned.transition.reason.prefix { $0 != ":" })
-            values["answer"] = "menolak (\(Self.declineReasons[code] ?? "alasan lain"))"
+            // The institution's note stays in the case; the worker hears the reason.
+            values["answer"] = "menolak (\(Self.declineReason(transitioned.transition.declineReason)))"
             values["next"] = "Pilih lembaga lain."
             try await tell(.offerAnsweredForWorker, worker)
         default:
@@ -41,8 +40,12 @@ struct OfferMessages {
         }
     }
 
-    static let declineReasons = [
-        "NO_CAPACITY": "tidak ada tempat", "NOT_ELIGIBLE": "tidak memenuhi syarat", "CANNOT_CONTACT": "tidak dapat dihubungi",
-        "OTHER": "alasan lain",
-    ]
+    static func declineReason(_ reason: Layar_V1_DeclineReason) -> String {
+        switch reason {
+        case .noCapacity: "tidak ada tempat"
+        case .notEligible: "tidak memenuhi syarat"
+        case .cannotContact: "tidak dapat dihubungi"
+        default: "alasan lain"
+        }
+    }
 }

@@ -8,16 +8,10 @@ struct VerificationEventMessages {
     let applicants: ApplicantMessages
     let staff: StaffMessages
 
-    /// The checks' names as verifiers read them.
-    static let checkNames = [
-        "identity": "identitas", "domicile": "domisili", "open_case": "rujukan lain masih terbuka", "registry": "DTSEN",
-        "documents": "dokumen",
-    ]
-
     var router: EventRouter {
         EventRouter()
             .on(Layar_V1_ReferralQueued.self) { queued, event, connection in
-                let checks = queued.failedChecks.map { Self.checkNames[$0] ?? $0 }.joined(separator: ", ")
+                let checks = queued.checkNames.map(\.displayName).joined(separator: ", ")
                 try await staff.tell(.queuedForVerifier, [.role(.verifier)], about: queued.referralID, values: ["checks": checks], event: event, on: connection)
             }
             .on(Layar_V1_RejectionProposed.self) { proposed, event, connection in

@@ -12,6 +12,8 @@ public struct ReferralFigures: Sendable {
     public var byKecamatan: [(String, Int)] = []
     public var byMonth: [(String, Int)] = []
     public var daysToCompletion: [Double] = []
+    /// Messages delivered to applicants, by `Layar_V1_DeliveryChannel` value.
+    public var applicantMessages: [(channel: Int, count: Int)] = []
 
     public init() {}
 }
@@ -53,6 +55,12 @@ public enum MonitoringReportBuilder {
             $0.medianHoursToResolution = rounded(Percentile.of(hoursToResolution, 0.5) ?? 0)
             $0.ikmConverted = ikm?.converted ?? 0
             $0.ikmGrade = ikm?.grade ?? ""
+            $0.messagesByChannel = referrals.applicantMessages.map {
+                let channel = Layar_V1_DeliveryChannel(rawValue: $0.channel) ?? .unspecified
+                return entry(channelKey(channel), channelLabel(channel), $0.count)
+            }
+            let messages = referrals.applicantMessages.reduce(0) { $0 + $1.count }
+            $0.messagesPerReferral = referrals.submitted == 0 ? 0 : rounded(Double(messages) / Double(referrals.submitted))
         }
         report.csv = csv(report)
         return report
@@ -78,17 +86,39 @@ public enum MonitoringReportBuilder {
             ("median_hours_to_resolution", "Median jam sampai selesai", format(report.medianHoursToResolution)),
             ("ikm_converted", "IKM (konversi)", format(report.ikmConverted)),
             ("ikm_grade", "Mutu pelayanan", report.ikmGrade),
+            ("messages_per_referral", "Pesan ke pemohon per rujukan", format(report.messagesPerReferral)),
         ]
         rows += totals.map { ["total", $0.0, $0.1, $0.2] }
         rows += report.byPpksKind.map { ["ppks_kind", $0.key, $0.label, "\($0.count)"] }
         rows += report.byKecamatan.map { ["kecamatan", $0.key, $0.label, "\($0.count)"] }
         rows += report.byMonth.map { ["month", $0.key, $0.label, "\($0.count)"] }
+        rows += report.messagesByChannel.map { ["messages", $0.key, $0.label, "\($0.count)"] }
         return rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
     static func quote(_ field: String) -> String {
         guard field.contains(where: { ",\"\r\n".contains($0) }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func channelKey(_ channel: Layar_V1_DeliveryChannel) -> String {
+        switch channel {
+        case .sms: "sms"
+        case .whatsapp: "whatsapp"
+        case .email: "email"
+        case .inbox: "inbox"
+        default: "other"
+        }
+    }
+
+    static func channelLabel(_ channel: Layar_V1_DeliveryChannel) -> String {
+        switch channel {
+        case .sms: "SMS"
+        case .whatsapp: "WhatsApp"
+        case .email: "E-mail"
+        case .inbox: "Kotak masuk"
+        default: "Lainnya"
+        }
     }
 
     static func entry(_ key: String, _ label: String, _ value: Int) -> Layar_V1_Count {

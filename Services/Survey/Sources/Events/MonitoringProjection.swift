@@ -2,7 +2,8 @@ import LayarPostgres
 import LayarRuntime
 import LayarSchema
 
-/// Feeds the monitoring read model from intake's submissions and assignment's events.
+/// Feeds the monitoring read model from intake's submissions, assignment's completions and
+/// notification's deliveries.
 struct MonitoringProjection {
     let store: MonitoringStore
 
@@ -13,6 +14,9 @@ struct MonitoringProjection {
             }
             .on(Layar_V1_CaseCompleted.self) { completed, _, connection in
                 try await store.recordCompleted(completed, on: connection)
+            }
+            .on(Layar_V1_NotificationDelivered.self) { delivered, _, connection in
+                try await store.recordDelivered(delivered, on: connection)
             }
             // The report counts submissions and completions; the steps between are not its figures.
             .ignoring(

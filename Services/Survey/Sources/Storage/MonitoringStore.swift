@@ -33,6 +33,26 @@ struct MonitoringStore: Sendable {
             """, [completed.referralID, completed.completedAt.date])
     }
 
+    /// A message notification delivered (a failed attempt is not counted: the next channel's is).
+    func recordDelivered(_ delivered: Layar_V1_NotificationDelivered, on connection: PostgresConnection) async throws {
+        guard delivered.outcome == .sent, UUID(uuidString: delivered.messageID) != nil else { return }
+        try await connection.query(
+            """
+            INSERT INTO message_deliveries (message_id, referral_id, audience, channel, delivered_at)
+            VALUES ($1::uuid, $2::uuid, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING
+            """, [delivered.messageID, delivered.referralID, Int(delivered.audience), Int(delivered.channel), delivered.at.date])
+    }
+
+    /// Messages delivered to applicants in a period, by channel (the DeliveryChannel value).
+    func applicantMessages(from: CivilDate, to: CivilDate) async throws -> [(channel: Int, count: Int)] {
+        try await pool.query(
+            """
+            SELECT channel, count(*) AS n FROM message_deliveries
+            WHERE audience = $3 AND delivered_at >= $1 AND delivered_at < $2 GROUP BY channel ORDER BY channel
+            """, [from.startInBalangan, to.adding(days: 1).startInBalangan, Layar_V1_Audience.applicant.rawValue]
+        ).map { (try $0.decode(Int.self, "channel"), try $0.decode(Int.self, "n")) }
+    }
+
     /// People served in a period: distinct persons whose case was completed in it.
     func population(from: CivilDate, to: CivilDate) async throws -> Int {
         try await pool.query(
@@ -88,6 +108,7 @@ struct MonitoringStore: Sendable {
                 """, [start, end]
             ).map { try $0.decode(Double.self, "days") }
         }
+        figures.applicantMessages = try await applicantMessages(from: from, to: to)
         return figures
     }
 }

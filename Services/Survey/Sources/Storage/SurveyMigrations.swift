@@ -151,5 +151,19 @@ enum SurveyMigrations {
                 ALTER TABLE referral_facts ADD COLUMN survey_consent boolean;
                 """
         ),
+        PostgresMigration(
+            version: 7, name: "messages delivered",
+            sql: """
+                -- NotificationDelivered, sent ones only: no address, no text (the report counts them).
+                CREATE TABLE message_deliveries (
+                    message_id uuid PRIMARY KEY,
+                    referral_id uuid NOT NULL,
+                    audience integer NOT NULL,
+                    channel integer NOT NULL,
+                    delivered_at timestamptz NOT NULL
+                );
+                CREATE INDEX message_deliveries_by_time ON message_deliveries (delivered_at);
+                """
+        ),
     ]
 }

@@ -88,22 +88,22 @@ public enum ReferralChecks {
         /// Not in the registry: raise a proposal for registration (usulan DTSEN).
         public var registryProposal: Bool
         public var decile: Int?
-        public var failedChecks: [String] { checks.filter { !$0.passed }.map(\.check) }
+        public var failedChecks: [Layar_V1_CheckName] { checks.filter { !$0.passed }.map(\.checkName) }
     }
 
     /// Checks that stop a referral until a verifier looks at it.
-    static let blocking: Set<String> = ["identity", "domicile", "open_case"]
+    static let blocking: Set<Layar_V1_CheckName> = [.identity, .domicile, .openCase]
 
     public static func evaluate(_ subject: Subject, _ context: Context) -> Result {
         var checks = [identity(subject), domicile(subject), registry(context), openCase(context)]
         let unmet = context.requirements.filter { $0.applies(to: subject) && subject.documentKinds.isDisjoint(with: $0.anyOf) }
         checks.append(check(
-            "documents", passed: unmet.isEmpty,
+            .documents, passed: unmet.isEmpty,
             unmet.isEmpty ? "Dokumen yang diperlukan lengkap." : "Belum ada: " + unmet.map(\.description).joined(separator: "; ") + ".",
             ["received": subject.documentKinds.map(\.displayName).sorted().joined(separator: ", ")]
         ))
         let outcome: Outcome
-        if checks.contains(where: { !$0.passed && blocking.contains($0.check) }) {
+        if checks.contains(where: { !$0.passed && blocking.contains($0.checkName) }) {
             outcome = .queued
         } else if !unmet.isEmpty {
             var missing: [Layar_V1_DocumentKind] = []
@@ -128,14 +128,14 @@ public enum ReferralChecks {
                 birthYear: Int(birth.year), birthMonth: Int(birth.month), birthDay: Int(birth.day), isFemale: subject.sex == .female
             )
             return check(
-                "identity", passed: problems.isEmpty,
+                .identity, passed: problems.isEmpty,
                 problems.isEmpty ? "NIK sah dan sesuai dengan tanggal lahir dan jenis kelamin." : problems.map(\.message).joined(separator: "; "),
                 ["nik_province": nik.provinceCode, "codes": problems.map(\.code).joined(separator: ",")]
             )
         } catch let problem as NIK.Problem {
-            return check("identity", passed: false, problem.message, ["codes": problem.code])
+            return check(.identity, passed: false, problem.message, ["codes": problem.code])
         } catch {
-            return check("identity", passed: false, "NIK tidak dapat diperiksa", [:])
+            return check(.identity, passed: false, "NIK tidak dapat diperiksa", [:])
         }
     }
 
@@ -149,15 +149,15 @@ public enum ReferralChecks {
                         "nik_region": String(subject.nik.prefix(4))]
         let known = BalanganRegions.kecamatan[subject.kecamatanCode] != nil
             && BalanganRegions.desa(subject.desaCode, isIn: subject.kecamatanCode)
-        guard known else { return check("domicile", passed: false, "Alamat bukan desa/kelurahan di Kabupaten Balangan.", evidence) }
+        guard known else { return check(.domicile, passed: false, "Alamat bukan desa/kelurahan di Kabupaten Balangan.", evidence) }
         if !subject.nik.hasPrefix(balanganRegion) && !subject.documentKinds.contains(.villageStatement) {
             return check(
-                "domicile", passed: false,
+                .domicile, passed: false,
                 "NIK diterbitkan di luar Kabupaten Balangan dan belum ada surat keterangan domisili: pastikan orangnya tinggal di alamat ini.",
                 evidence
             )
         }
-        return check("domicile", passed: true, "Berdomisili di Kabupaten Balangan.", evidence)
+        return check(.domicile, passed: true, "Berdomisili di Kabupaten Balangan.", evidence)
     }
 
     /// Kemendagri code of Kabupaten Balangan, the first four digits of a NIK issued there.
@@ -165,13 +165,13 @@ public enum ReferralChecks {
 
     static func registry(_ context: Context) -> Layar_V1_CheckResult {
         guard context.registryLoaded else {
-            return check("registry", passed: false, "Belum ada data DTSEN yang diimpor.", [:])
+            return check(.registry, passed: false, "Belum ada data DTSEN yang diimpor.", [:])
         }
         guard let match = context.registry else {
-            return check("registry", passed: false, "Tidak terdaftar di DTSEN: diusulkan untuk didaftarkan melalui operator desa.", [:])
+            return check(.registry, passed: false, "Tidak terdaftar di DTSEN: diusulkan untuk didaftarkan melalui operator desa.", [:])
         }
         return check(
-            "registry", passed: true, "Terdaftar di DTSEN" + (match.decile.map { ", desil \($0)" } ?? "") + ".",
+            .registry, passed: true, "Terdaftar di DTSEN" + (match.decile.map { ", desil \($0)" } ?? "") + ".",
             [
                 "registry_id": match.registryID, "decile": match.decile.map(String.init) ?? "", "pkh": match.pkh ? "ya" : "tidak",
                 "bpnt": match.bpnt ? "ya" : "tidak", "pbi_jk": match.pbiJK ? "ya" : "tidak",
@@ -182,7 +182,7 @@ public enum ReferralChecks {
 
     static func openCase(_ context: Context) -> Layar_V1_CheckResult {
         check(
-            "open_case", passed: !context.openCaseElsewhere,
+            .openCase, passed: !context.openCaseElsewhere,
             context.openCaseElsewhere ? "Orang ini masih punya rujukan lain yang terbuka." : "Tidak ada rujukan lain yang terbuka.",
             [:]
         )
@@ -206,9 +206,10 @@ public enum ReferralChecks {
         return Int32(min(score, 100))
     }
 
-    static func check(_ name: String, passed: Bool, _ summary: String, _ evidence: [String: String]) -> Layar_V1_CheckResult {
+    static func check(_ name: Layar_V1_CheckName, passed: Bool, _ summary: String, _ evidence: [String: String]) -> Layar_V1_CheckResult {
         .with {
-            $0.check = name
+            $0.name = name
+            $0.check = name.code  // for readers of the text field, until it is retired
             $0.passed = passed
             $0.summary = summary
             $0.evidence = evidence.filter { !$0.value.isEmpty }

@@ -121,11 +121,12 @@ struct VerificationStore: Sendable {
                 [referralID, time]
             )
             try await record(referralID, outcome: .queued, action: .queued, actor: "system",
-                             note: result.failedChecks.joined(separator: ", "), priority: result.priority, at: time, on: connection)
+                             note: result.failedChecks.map(\.code).joined(separator: ", "), priority: result.priority, at: time, on: connection)
             try await outbox.append(Layar_V1_ReferralQueued.with {
                 $0.referralID = referralID
                 $0.priority = result.priority
-                $0.failedChecks = result.failedChecks
+                $0.failedCheckNames = result.failedChecks
+                $0.failedChecks = result.failedChecks.map(\.code)  // for readers of the text field, until it is retired
                 $0.queuedAt = Google_Protobuf_Timestamp(date: time)
             }, on: connection, at: time)
         }
@@ -137,7 +138,7 @@ struct VerificationStore: Sendable {
     ) async throws {
         let submitted = stored.submitted
         let checks = try await checks(of: submitted.referralID, on: connection)
-        let registryCheck = checks.first { $0.check == "registry" }
+        let registryCheck = checks.first { $0.checkName == .registry }
         let decile = result?.decile ?? registryCheck.flatMap { Int($0.evidence["decile"] ?? "") }
         let inRegistry = registryCheck?.passed ?? false
         let row = try await connection.query(
@@ -313,7 +314,8 @@ struct VerificationStore: Sendable {
                 $0.priority = try row.decode(Int32.self, "priority")
                 $0.waitingHours = (now.timeIntervalSince(queuedAt) / 36).rounded() / 100
                 $0.state = try Self.state(row, "state").outcome
-                $0.failedChecks = checks.filter { !$0.passed }.map(\.check)
+                $0.failedCheckNames = checks.filter { !$0.passed }.map(\.checkName)
+                $0.failedChecks = $0.failedCheckNames.map(\.code)
             }
         }
     }

@@ -41,6 +41,9 @@ enum MonitoringPage {
         <li><strong>\(Int(report.uniqueBeneficiaries))</strong> penerima manfaat</li>
         <li><strong>\(Int(report.complaintsFiled))</strong> pengaduan, <strong>\(Int(report.complaintsResolved))</strong> selesai \(report.resolutionTargetMet ? "(target tercapai)" : "(di bawah target 71 %)")</li>
         <li><strong>\(Int(report.complaintDeadlineMisses))</strong> tenggat pengaduan terlewat</li>
+        <li id="pesan-pemohon"><strong>\(String(format: "%.1f", report.messagesPerReferral))</strong> pesan ke pemohon per rujukan\(
+            report.messagesByChannel.isEmpty ? "" : " (" + report.messagesByChannel.map { "\($0.label) \($0.count)" }.joined(separator: ", ") + ")"
+        )</li>
         </ul>
         <h2>Indeks Kepuasan Masyarakat (IKM)</h2>\(grade)
         <h2>Grafik</h2>\(figures)

@@ -34,7 +34,7 @@ enum VerificationPages {
         let checks = found.checks.map { check -> HTML in
             let evidence = check.evidence.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
             return """
-            <tr class="\(check.passed ? "ok" : "fail")"><th scope="row">\(check.check)</th><td>\(check.passed ? "Lolos" : "Perlu dilihat")</td>
+            <tr class="\(check.passed ? "ok" : "fail")"><th scope="row">\(check.checkName.displayName)</th><td>\(check.passed ? "Lolos" : "Perlu dilihat")</td>
             <td>\(check.summary)</td><td>\(evidence)</td></tr>
             """
         }
