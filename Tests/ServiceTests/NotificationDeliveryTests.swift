@@ -28,8 +28,7 @@ struct NotificationDeliveryTests {
             senders[.sms] = sms
             senders[.email] = email
             var dispatcher = Dispatcher(store: store, senders: senders, limiters: [:], logger: TestEnvironment.logger)
-            dispatcher.maximumAttempts = maximumAttempts
-            dispatcher.retryBase = .milliseconds(100)
+            dispatcher.retries = DeliveryRetries(maximumAttempts: maximumAttempts, base: .milliseconds(100), cap: .seconds(1800))
             return dispatcher
         }
 

@@ -315,7 +315,7 @@ struct SurveyStoreTests {
         }
         let client = HTTPLaporClient(baseURL: server.baseURL, token: "rahasia", client: .shared)
         var forwarder = fixture.forwarder(client)
-        forwarder.maximumAttempts = 3
+        forwarder.retries.maximumAttempts = 3
         let api = fixture.api(now: Self.now, lapor: true)
         let complaint = try await api.fileComplaint(request: .with {
             $0.description_p = "Bantuan tidak sampai."

@@ -34,7 +34,7 @@ public enum NotificationService {
                     limiters: senders.mapValues { _ in RateLimiter(perSecond: Double(configuration.ratePerSecond)) },
                     logger: context.logger
                 )
-                dispatcher.maximumAttempts = configuration.maximumAttempts
+                dispatcher.retries.maximumAttempts = configuration.maximumAttempts
                 let store = NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
                 return [
                     dispatcher,

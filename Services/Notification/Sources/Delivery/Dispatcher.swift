@@ -8,20 +8,20 @@ import ServiceLifecycle
 /// Sends due messages through their channel's provider, outside any database transaction:
 /// claim (short transaction) → send → record (short transaction, with the `NotificationDelivered`
 /// event in the outbox). Retriable failures back off exponentially with jitter up to
-/// ``maximumAttempts``; a permanent failure or the last attempt makes a dead letter, and the
+/// ``retries``; a permanent failure or the last attempt makes a dead letter, and the
 /// applicant's next channel (if any) gets the message instead. Each provider has a rate limit.
 struct Dispatcher: Service {
     let store: NotificationStore
     let senders: [Layar_V1_DeliveryChannel: any MessageSender]
     let limiters: [Layar_V1_DeliveryChannel: RateLimiter]
     let logger: Logger
-    var maximumAttempts = 6
+    /// Six attempts, 2 s doubling up to 30 minutes between them.
+    var retries = DeliveryRetries(maximumAttempts: 6, base: .seconds(2), cap: .seconds(1800))
     /// Messages claimed per round: a busy round sends this many side by side (measured at 160
     /// referrals/s, about 1,200 messages/s: rounds of 20, each message recorded alone, fell behind).
     var batchSize = 100
     var lease: Duration = .seconds(60)
     var idleInterval: Duration = .milliseconds(250)
-    var retryBase: Duration = .seconds(2)
 
     /// The service's clock, through the store: claims, retries and records agree on "now".
     private func now() -> Date { store.clock.now }
@@ -89,9 +89,8 @@ struct Dispatcher: Service {
         do {
             return try await sender.send(outgoing)
         } catch let failure as DeliveryFailure {
-            if failure.isRetriable && due.attempts < maximumAttempts {
-                let delay = Backoff.delay(attempt: due.attempts, base: retryBase, cap: .seconds(1800))
-                try await store.retry(due, error: failure.message, at: now().addingTimeInterval(delay.inSeconds))
+            if let next = retries.nextAttempt(after: due.attempts, retriable: failure.isRetriable, now: now()) {
+                try await store.retry(due, error: failure.message, at: next)
                 logger.info("message \(due.id) attempt \(due.attempts) failed, retrying: \(failure)")
             } else {
                 let fallback = try await nextChannel(after: due)

@@ -6,14 +6,15 @@ import ServiceLifecycle
 
 /// Sends queued complaints to LAPOR!: the queue row was written in the same transaction as the
 /// "forward" action (an outbox), each is claimed briefly, sent outside any transaction, and the
-/// outcome recorded. Retriable failures back off exponentially up to ``maximumAttempts``; a
+/// outcome recorded. Retriable failures back off exponentially as ``retries`` says; a
 /// permanent one stops at once; either way staff see the reason on the complaint.
 struct LaporForwarder: Service {
     let store: ComplaintStore
     let client: any LaporClient
     let clock: LayarClock
     let logger: Logger
-    var maximumAttempts = 8
+    /// Eight attempts, 2 s doubling up to 10 minutes between them.
+    var retries = DeliveryRetries(maximumAttempts: 8, base: .seconds(2), cap: .seconds(600))
     var idleInterval: Duration = .seconds(1)
 
     func run() async throws {
@@ -31,11 +32,9 @@ struct LaporForwarder: Service {
             try await store.forwarded(forward.complaintID, laporID: laporID, now: now)
             logger.info("complaint \(report.reference) forwarded to LAPOR! as \(laporID)")
         } catch let failure as LaporFailure {
-            let retry = failure.isRetriable && forward.attempts < maximumAttempts
-            let delay = Backoff.delay(attempt: forward.attempts, base: .seconds(2), cap: .seconds(600))
             try await store.forwardFailed(
                 forward.complaintID, error: failure.message,
-                retryAt: retry ? now.addingTimeInterval(delay.inSeconds) : nil, now: now
+                retryAt: retries.nextAttempt(after: forward.attempts, retriable: failure.isRetriable, now: now), now: now
             )
             logger.warning("LAPOR! forwarding of \(forward.complaintID) failed (attempt \(forward.attempts)): \(failure)")
         }
