@@ -32,10 +32,13 @@ struct VerificationStoreTests {
     }
 
     static func importLines(
-        _ lines: [String], into database: ScratchDatabase, store: VerificationStore, ratio: Double = 0.01
+        _ lines: [String], into database: ScratchDatabase, store: VerificationStore, ratio: Double = 0.01,
+        aliases: [String: [String]] = [:], rejectedReport: String? = nil
     ) async throws -> RegistryImporter.Report {
         var importer = RegistryImporter(pool: database.pool, cipher: store.cipher, clock: store.clock, logger: TestEnvironment.logger)
         importer.maximumRejectedRatio = ratio
+        importer.aliases = aliases
+        importer.rejectedReport = rejectedReport
         importer.chunkSize = 64 * 1024
         // Feed the file in awkward chunks so lines straddle them.
         let bytes = Array((lines.joined(separator: "\r\n") + "\r\n").utf8)

@@ -10,7 +10,7 @@ public enum RegistryCommands {
     /// Migrates the schema if needed, then imports `path` as the new current snapshot.
     public static func importExtract(
         path: String, source: String, snapshotDate: CivilDate, maximumRejectedRatio: Double,
-        environment: [String: String], clock: LayarClock
+        aliases: [String: [String]] = [:], rejectedReport: String? = nil, environment: [String: String], clock: LayarClock
     ) async throws -> RegistryImporter.Report {
         var reader = EnvironmentReader(environment)
         let url = reader.required("LAYAR_DATABASE_URL", "the PostgreSQL URI with the verification service's role")
@@ -29,6 +29,8 @@ public enum RegistryCommands {
             let cipher = PersonalDataCipher(keys: try await keyStore.prepare(now: clock.now), clock: clock)
             var importer = RegistryImporter(pool: pool, cipher: cipher, clock: clock, logger: logger)
             importer.maximumRejectedRatio = maximumRejectedRatio
+            importer.aliases = aliases
+            importer.rejectedReport = rejectedReport
             let report = try await importer.importFile(at: path, source: source, snapshotDate: snapshotDate)
             await pool.close()
             return report

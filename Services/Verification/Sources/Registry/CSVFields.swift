@@ -12,17 +12,20 @@ public struct CSVFields {
     }
 }
 
-/// Splits CSV lines into fields: commas, double-quoted fields with `""` for a quote. A quoted field
-/// may not span lines (registry extracts keep addresses on one line).
+/// Splits CSV lines into fields: a delimiter (a comma, or the semicolon of an Indonesian-locale
+/// Excel), double-quoted fields with `""` for a quote. A quoted field may not span lines
+/// (registry extracts keep addresses on one line).
 public enum CSVLine {
     /// At most this many fields of a line are kept (a registry row has 15; more are only counted).
     public static let maximumFields = 32
 
     /// Splits `line` (no line break) into `bounds`, unescaping quoted fields in place (unescaping
     /// only shortens, so each field's bytes stay inside the line); the number of fields, which may
-    /// exceed `bounds.count`, or nil for a quote that is not closed or not followed by a comma.
-    public static func split(_ line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>) -> Int? {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+    /// exceed `bounds.count`, or nil for a quote that is not closed or not followed by the delimiter.
+    public static func split(
+        _ line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>, delimiter: UInt8 = UInt8(ascii: ",")
+    ) -> Int? {
+        let quote = UInt8(ascii: "\"")
         var count = 0
         func keep(_ range: Range<Int>) {
             if count < bounds.count { bounds[count] = range }
@@ -47,11 +50,11 @@ public enum CSVLine {
                 keep(index..<write)
                 index = read
                 if index == line.count { return count }
-                guard line[index] == comma else { return nil }
+                guard line[index] == delimiter else { return nil }
                 index += 1
             } else {
                 var end = index
-                while end < line.count, line[end] != comma { end += 1 }
+                while end < line.count, line[end] != delimiter { end += 1 }
                 keep(index..<end)
                 if end == line.count { return count }
                 index = end + 1
@@ -59,11 +62,23 @@ public enum CSVLine {
         }
     }
 
-    /// ``split(_:into:)`` as the fields it found, nil when the quoting is bad.
-    public static func fields(splitting line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>) -> CSVFields? {
-        guard let count = split(line, into: bounds) else { return nil }
+    /// ``split(_:into:delimiter:)`` as the fields it found, nil when the quoting is bad.
+    public static func fields(
+        splitting line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>, delimiter: UInt8 = UInt8(ascii: ",")
+    ) -> CSVFields? {
+        guard let count = split(line, into: bounds, delimiter: delimiter) else { return nil }
         let kept = UnsafeBufferPointer(rebasing: bounds[..<min(count, bounds.count)])
         return CSVFields(line: UnsafeBufferPointer(line), bounds: kept, count: count)
+    }
+
+    /// The fields at `positions` of a line split into `bounds` (with `count` fields), in that
+    /// order, written to `ordered`: a file's columns in the registry's order, still without a copy.
+    public static func reordered(
+        _ line: UnsafeMutableBufferPointer<UInt8>, bounds: UnsafeMutableBufferPointer<Range<Int>>, positions: [Int],
+        into ordered: UnsafeMutableBufferPointer<Range<Int>>
+    ) -> CSVFields {
+        for (index, position) in positions.enumerated() { ordered[index] = bounds[position] }
+        return CSVFields(line: UnsafeBufferPointer(line), bounds: UnsafeBufferPointer(rebasing: ordered[..<positions.count]), count: positions.count)
     }
 
     /// Splits a copy of `line` and hands its fields to `body` (nil when the quoting is bad): for

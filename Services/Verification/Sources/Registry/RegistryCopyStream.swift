@@ -15,14 +15,20 @@ struct RegistryCopyStream {
     /// The first rejected rows: (line number, reason).
     private(set) var rejections: [(line: Int, reason: String)] = []
     private var lineNumber = 0
-    private var headerSeen = false
+    /// Read from the header line; nil until it was.
+    private(set) var layout: RegistryLayout?
+    /// Extra names for columns (a mapping file's).
+    private let aliases: [String: [String]]
+    /// Every rejected row as `line,reason` CSV, for the report file; taken with ``takeRejectedLines()``.
+    private(set) var rejectedLines: [UInt8] = []
     /// The incomplete last line of the previous chunk.
     private var pending: [UInt8] = []
     private let outputCapacity: Int
 
-    init(nikIndex: BlindIndexer, kkIndex: BlindIndexer, outputCapacity: Int) {
+    init(nikIndex: BlindIndexer, kkIndex: BlindIndexer, outputCapacity: Int, aliases: [String: [String]] = [:]) {
         self.nikIndex = nikIndex
         self.kkIndex = kkIndex
+        self.aliases = aliases
         self.outputCapacity = outputCapacity
         output = RegistryRowValidator.copyHeader
         output.reserveCapacity(outputCapacity)
@@ -34,13 +40,15 @@ struct RegistryCopyStream {
         data.append(contentsOf: chunk)
         let consumed = try data.withUnsafeMutableBufferPointer { buffer in
             try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: CSVLine.maximumFields) { bounds in
-                var start = 0
-                while start < buffer.count, let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) {
-                    let end = newline.assumingMemoryBound(to: UInt8.self) - buffer.baseAddress!
-                    try handle(UnsafeMutableBufferPointer(rebasing: buffer[start..<end]), bounds: bounds)
-                    start = end + 1
+                try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: RegistryRowValidator.columns.count) { ordered in
+                    var start = 0
+                    while start < buffer.count, let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) {
+                        let end = newline.assumingMemoryBound(to: UInt8.self) - buffer.baseAddress!
+                        try handle(UnsafeMutableBufferPointer(rebasing: buffer[start..<end]), bounds: bounds, ordered: ordered)
+                        start = end + 1
+                    }
+                    return start
                 }
-                return start
             }
         }
         pending = Array(data[consumed...])
@@ -61,20 +69,32 @@ struct RegistryCopyStream {
         return output
     }
 
-    private mutating func handle(_ line: UnsafeMutableBufferPointer<UInt8>, bounds: UnsafeMutableBufferPointer<Range<Int>>) throws {
+    /// The rejected rows' report so far, leaving an empty one behind.
+    mutating func takeRejectedLines() -> [UInt8] {
+        defer { rejectedLines = [] }
+        return rejectedLines
+    }
+
+    private mutating func handle(
+        _ line: UnsafeMutableBufferPointer<UInt8>, bounds: UnsafeMutableBufferPointer<Range<Int>>,
+        ordered: UnsafeMutableBufferPointer<Range<Int>>
+    ) throws {
         lineNumber += 1
         var line = line
         if line.last == UInt8(ascii: "\r") { line = UnsafeMutableBufferPointer(rebasing: line.dropLast()) }
-        if !headerSeen {
-            headerSeen = true
-            let header = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\u{FEFF}", with: "")
-            guard header.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) == RegistryRowValidator.columns
-            else { throw RegistryImporter.BadHeader(found: header) }
+        guard let layout else {
+            do {
+                layout = try RegistryLayout.of(Array(line), aliases: aliases)
+            } catch {
+                throw RegistryImporter.BadHeader(found: String(decoding: line, as: UTF8.self), problem: error)
+            }
             return
         }
         if line.isEmpty { return }
         processed += 1
-        guard let fields = CSVLine.fields(splitting: line, into: bounds) else { return reject("unterminated quote") }
+        guard let count = CSVLine.split(line, into: bounds, delimiter: layout.delimiter) else { return reject("unterminated quote") }
+        guard count == layout.fileColumns else { return reject("expected \(layout.fileColumns) columns, found \(count)") }
+        let fields = CSVLine.reordered(line, bounds: bounds, positions: layout.positions, into: ordered)
         if let reason = RegistryRowValidator.problem(fields) { return reject(reason) }
         RegistryRowValidator.appendCopyTuple(
             fields, nik: nikIndex.index128(UnsafeRawBufferPointer(fields[1])), kk: kkIndex.index128(UnsafeRawBufferPointer(fields[2])),
@@ -85,5 +105,7 @@ struct RegistryCopyStream {
     private mutating func reject(_ reason: String) {
         rejected += 1
         if rejections.count < 100 { rejections.append((lineNumber, reason)) }
+        let quoted = reason.contains(where: { ",\"".contains($0) }) ? "\"" + reason.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : reason
+        rejectedLines.append(contentsOf: "\(lineNumber),\(quoted)\n".utf8)
     }
 }

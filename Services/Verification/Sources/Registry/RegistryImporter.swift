@@ -4,9 +4,10 @@ import LayarPostgres
 import LayarRuntime
 import Logging
 
-/// Loads a registry extract (DTKS/DTSEN CSV) as a new snapshot that replaces the previous one
-/// atomically: rows are validated one by one and streamed through COPY into the idle table; bad
-/// rows are reported with their line number and reason; past `maximumRejectedRatio` the import is
+/// Loads a registry extract (DTKS/DTSEN CSV, its columns found by name: ``RegistryLayout``) as a
+/// new snapshot that replaces the previous one atomically: rows are validated one by one and
+/// streamed through COPY into the idle table; bad rows are reported with their line number and
+/// reason (all of them in ``rejectedReport``); past ``allowedRejections(rows:)`` the import is
 /// aborted and nothing changes. Then the idle table gets its indexes and becomes current in one
 /// transaction with the snapshot's source and date. One import runs at a time (advisory lock).
 /// Planner statistics are left to autovacuum: lookups go through the NIK and KK indexes anyway.
@@ -18,6 +19,8 @@ public struct RegistryImporter: Sendable {
         /// The first rejected rows: (line number, reason).
         public var rejections: [(line: Int, reason: String)]
         public var seconds: Double
+        /// The rejected rows may be at most this many.
+        public var allowedRejections: Int
     }
 
     public struct TooManyRejected: Error, CustomStringConvertible {
@@ -32,8 +35,10 @@ public struct RegistryImporter: Sendable {
 
     public struct BadHeader: Error, CustomStringConvertible {
         public var found: String
+        public var problem: RegistryLayout.Problem
         public var description: String {
-            "the header must be \(RegistryRowValidator.columns.joined(separator: ",")); found \(found)"
+            "\(problem) (the columns: \(RegistryRowValidator.columns.joined(separator: ", ")), by these or their Indonesian names, "
+                + "or a mapping file's); found \(found)"
         }
     }
 
@@ -45,6 +50,16 @@ public struct RegistryImporter: Sendable {
     let logger: Logger
     public var maximumRejectedRatio = 0.01
     public var chunkSize = 1 << 20
+    /// Extra names of columns (a mapping file's, ``RegistryLayout/aliases(mapping:)``).
+    public var aliases: [String: [String]] = [:]
+    /// Where every rejected row goes as `line,reason` (CSV); nil: nowhere.
+    public var rejectedReport: String?
+
+    /// The rule: an extract of `rows` data rows may have at most `maximumRejectedRatio` of them
+    /// rejected, rounded down (1 % of 250 rows: 2; of 99 rows: none). More, and nothing is loaded.
+    public func allowedRejections(rows: Int) -> Int {
+        Int((maximumRejectedRatio * Double(rows)).rounded(.down))
+    }
 
     public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger) {
         self.pool = pool
@@ -129,7 +144,10 @@ public struct RegistryImporter: Sendable {
             logger.info(
                 "registry snapshot \(id) from \(source) \(snapshotDate): \(loaded) rows, \(counters.rejected) rejected, \(seconds) s (copy \(copySeconds) s, indexes \(indexSeconds) s)"
             )
-            return Report(snapshotID: id, rows: loaded, rejected: counters.rejected, rejections: counters.rejections, seconds: seconds)
+            return Report(
+                snapshotID: id, rows: loaded, rejected: counters.rejected, rejections: counters.rejections, seconds: seconds,
+                allowedRejections: allowedRejections(rows: counters.processed)
+            )
         } catch {
             _ = try? await connection.query("ROLLBACK")
             throw error
@@ -147,9 +165,14 @@ public struct RegistryImporter: Sendable {
         into connection: PostgresConnection, slot: RegistrySlot, nextChunk: () throws -> [UInt8]?, counters: inout Counters
     ) async throws -> Int {
         var stream = RegistryCopyStream(
-            nikIndex: cipher.blindIndexer(.registryNIK), kkIndex: cipher.blindIndexer(.registryKK), outputCapacity: chunkSize + 4096
+            nikIndex: cipher.blindIndexer(.registryNIK), kkIndex: cipher.blindIndexer(.registryKK), outputCapacity: chunkSize + 4096,
+            aliases: aliases
         )
-        defer { counters = Counters(processed: stream.processed, rejected: stream.rejected, rejections: stream.rejections) }
+        var report = try RejectedRowsReport(path: rejectedReport)
+        defer {
+            try? report.close()
+            counters = Counters(processed: stream.processed, rejected: stream.rejected, rejections: stream.rejections)
+        }
         return try await connection.copyIn(slot.copy) { writer in
             // Parsing the next chunk overlaps with sending the previous one: the server ingests
             // on one core while this process validates on another.
@@ -160,15 +183,17 @@ public struct RegistryImporter: Sendable {
             }
             while let chunk = try nextChunk() {
                 try stream.add(chunk)
+                try report.write(stream.takeRejectedLines())
                 if stream.output.count >= chunkSize { try await send(stream.takeOutput()) }
                 // Stop early when a large part of what was read so far is bad.
-                if stream.processed >= 10_000 && Double(stream.rejected) > maximumRejectedRatio * Double(stream.processed) {
+                if stream.processed >= 10_000 && stream.rejected > allowedRejections(rows: stream.processed) {
                     throw TooManyRejected(rejected: stream.rejected, processed: stream.processed, rejections: stream.rejections)
                 }
             }
             try stream.finish()
+            try report.write(stream.takeRejectedLines())
             try await sending?.value
-            if stream.rejected > max(10, Int(maximumRejectedRatio * Double(stream.processed))) {
+            if stream.rejected > allowedRejections(rows: stream.processed) {
                 throw TooManyRejected(rejected: stream.rejected, processed: stream.processed, rejections: stream.rejections)
             }
             try await writer.write(stream.takeOutput())
