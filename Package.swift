@@ -31,6 +31,9 @@ let serviceDependencies: [String: [Target.Dependency]] = [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ],
+    "Verification": [  // Registry extracts as XLSX workbooks.
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+    ],
     "Survey": [  // The SP4N-LAPOR! adapter.
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +91,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-service-context.git", from: "1.5.1"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // C libraries from the system (Debian: librdkafka-dev, libpq-dev).
@@ -249,6 +253,7 @@ let package = Package(
                 "LayarDomain", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // writes the XLSX test workbooks
             ],
             path: "Tests/ServiceTests"
         ),

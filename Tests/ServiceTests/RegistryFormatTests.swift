@@ -3,6 +3,7 @@ import LayarDomain
 import LayarTestSupport
 @testable import LayarVerification
 import Testing
+import ZIPFoundation
 
 /// The registry as the office receives it: Excel's semicolons, a byte-order mark and CRLF, columns
 /// in any order under Indonesian names, other layouts through a mapping file, every rejected row
@@ -90,5 +91,85 @@ struct RegistryFormatTests {
         }
         #expect(try await store.snapshot()?.rows == 298, "the previous snapshot stays")
         try await database.drop()
+    }
+
+    /// A workbook as Excel writes one: shared strings for text, numbers for flags and deciles, the
+    /// birth date as a date serial, an inline string, a sparse row; `lines` are canonical CSV rows.
+    static func workbook(_ lines: [String], at path: String) throws {
+        var shared: [String] = []
+        func sharedIndex(_ text: String) -> Int {
+            if let index = shared.firstIndex(of: text) { return index }
+            shared.append(text)
+            return shared.count - 1
+        }
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        func column(_ index: Int) -> String { String(UnicodeScalar(65 + index)!) }
+        var rows = ""
+        for (rowIndex, line) in lines.enumerated() {
+            let fields = CSVLine.withFields(Array(line.utf8)) { fields in (0..<fields!.count).map { String(decoding: fields![$0], as: UTF8.self) } }
+            var cells = ""
+            for (index, value) in fields.enumerated() where !value.isEmpty {
+                let reference = "\(column(index))\(rowIndex + 1)"
+                let numeric = rowIndex > 0 && (11...14).contains(index)
+                if rowIndex > 0 && index == 5 {
+                    let parts = value.split(separator: "-").compactMap { Int($0) }
+                    let serial = Int(CivilDate(year: parts[0], month: parts[1], day: parts[2]).startInBalangan
+                        .timeIntervalSince(CivilDate(year: 1899, month: 12, day: 30).startInBalangan) / 86_400)
+                    cells += "<c r=\"\(reference)\" s=\"1\"><v>\(serial)</v></c>"
+                } else if numeric {
+                    cells += "<c r=\"\(reference)\"><v>\(value)</v></c>"
+                } else if index == 10 {
+                    cells += "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(escaped(value))</t></is></c>"
+                } else {
+                    cells += "<c r=\"\(reference)\" t=\"s\"><v>\(sharedIndex(value))</v></c>"
+                }
+            }
+            rows += "<row r=\"\(rowIndex + 1)\">\(cells)</row>"
+        }
+        let files = [
+            "xl/workbook.xml": #"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="DTSEN" sheetId="1" r:id="rId7"/></sheets></workbook>"#,
+            "xl/_rels/workbook.xml.rels": #"<?xml version="1.0" encoding="UTF-8"?><Relationships><Relationship Id="rId7" Type="worksheet" Target="worksheets/data.xml"/></Relationships>"#,
+            "xl/worksheets/data.xml": #"<?xml version="1.0" encoding="UTF-8"?><worksheet><sheetData>"# + rows + "</sheetData></worksheet>",
+            "xl/sharedStrings.xml": #"<?xml version="1.0" encoding="UTF-8"?><sst>"# + shared.map { "<si><t xml:space=\"preserve\">\(escaped($0))</t></si>" }.joined() + "</sst>",
+        ]
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+    }
+
+    @Test("an XLSX workbook loads like its CSV: shared and inline strings, numbers, date serials, its own sheet name")
+    func workbook() async throws {
+        let (database, store) = try await VerificationStoreTests.prepare()
+        var canonical = try VerificationStoreTests.extract(rows: 300, seed: 11)
+        canonical[0] = Self.indonesianNames.joined(separator: ",")
+        canonical[3] = canonical[3].replacingOccurrences(of: ",63.11.", with: ",63.10.")  // one bad row
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dtsen-\(UUID().uuidString).xlsx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.workbook(canonical, at: path)
+        #expect(XLSXWorkbook.isWorkbook(atPath: path))
+        var importer = RegistryImporter(pool: database.pool, cipher: store.cipher, clock: store.clock, logger: TestEnvironment.logger)
+        importer.maximumRejectedRatio = 0.01
+        let report = try await importer.importFile(at: path, source: "DTSEN xlsx", snapshotDate: CivilDate(year: 2026, month: 10, day: 1))
+        #expect(report.rows == 299 && report.rejected == 1 && report.rejections.first?.line == 4, "\(report.rejections)")
+        let fields = canonical[10].split(separator: ",", omittingEmptySubsequences: false)
+        let match = try await database.pool.withConnection { try await store.registry.person(nik: String(fields[1]), on: $0) }
+        #expect(match?.registryID == String(fields[0]) && match?.decile == Int(fields[fields.count - 4]))
+        try await database.drop()
+    }
+
+    @Test("XML entities and character references in cells are decoded; cells are placed by their reference")
+    func xmlCells() throws {
+        let sheet = Array(#"<sheetData><row r="1"><c r="B1" t="inlineStr"><is><t>Jl. A &amp; B &#x2013; &quot;Damai&quot;</t></is></c><c r="D1"><v>45000</v></c></row></sheetData>"#.utf8)
+        var rows: [[String]] = []
+        try XLSXWorkbook.rows(of: sheet, sharedStrings: []) { rows.append($0) }
+        #expect(rows == [["", "Jl. A & B \u{2013} \"Damai\"", "", "45000"]])
+        #expect(XLSXWorkbook.excelDate("21916") == "1960-01-01" && XLSXWorkbook.excelDate("PKH") == nil)
+        #expect(XLSXWorkbook.columnIndex("AB12") == 27)
     }
 }

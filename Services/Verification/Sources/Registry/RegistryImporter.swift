@@ -68,7 +68,17 @@ public struct RegistryImporter: Sendable {
         self.logger = logger
     }
 
+    /// Imports a CSV file, or an XLSX workbook's first sheet (read as CSV first).
     public func importFile(at path: String, source: String, snapshotDate: CivilDate) async throws -> Report {
+        if XLSXWorkbook.isWorkbook(atPath: path) {
+            let csv = try XLSXWorkbook.csv(atPath: path, aliases: aliases)
+            var offset = 0
+            return try await importLines(source: source, snapshotDate: snapshotDate) {
+                guard offset < csv.count else { return nil }
+                defer { offset = min(offset + (4 << 20), csv.count) }
+                return Array(csv[offset..<min(offset + (4 << 20), csv.count)])
+            }
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw PostgresError(kind: .decoding, message: "cannot read \(path)")
         }

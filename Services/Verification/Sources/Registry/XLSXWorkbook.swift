@@ -1,0 +1,164 @@
+import Foundation
+import LayarDomain
+import ZIPFoundation
+
+/// A registry extract as an XLSX workbook (what the office gets from the province or saves from
+/// Excel): its first worksheet, read as CSV for the importer. Cells may be shared strings, inline
+/// strings or numbers; a birth date Excel keeps as a date (a serial number of days) becomes
+/// YYYY-MM-DD. The sheet's XML is scanned as bytes (it is regular: `<row>`, `<c r=… t=…>`,
+/// `<v>`/`<is><t>`), without an XML tree, so a million rows stay within a few hundred MB.
+public enum XLSXWorkbook {
+    public enum Problem: Error, CustomStringConvertible {
+        case unreadable(String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let why): "not a readable XLSX workbook: \(why)"
+            }
+        }
+    }
+
+    /// True when the file starts like a ZIP archive (an XLSX workbook is one).
+    public static func isWorkbook(atPath path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
+    }
+
+    /// The first worksheet as comma CSV (fields quoted where needed), header row first.
+    public static func csv(atPath path: String, aliases: [String: [String]] = [:]) throws -> [UInt8] {
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw Problem.unreadable("\(error)")
+        }
+        func entry(_ name: String) throws -> [UInt8]? {
+            guard let entry = archive[name] else { return nil }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(entry.uncompressedSize))
+            _ = try archive.extract(entry, skipCRC32: true) { bytes.append(contentsOf: $0) }
+            return bytes
+        }
+        let shared = try entry("xl/sharedStrings.xml").map(sharedStrings) ?? []
+        guard let sheet = try entry(try firstSheetPath(workbook: entry("xl/workbook.xml"), relations: entry("xl/_rels/workbook.xml.rels"))) else {
+            throw Problem.unreadable("no worksheet")
+        }
+        return try csv(sheet: sheet, sharedStrings: shared, aliases: aliases)
+    }
+
+    /// The sheet's rows as CSV; the header tells which column holds the birth date (Excel serials there become dates).
+    static func csv(sheet: [UInt8], sharedStrings: [String], aliases: [String: [String]]) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(sheet.count / 3)
+        var birthDateColumn: Int?
+        var first = true
+        try rows(of: sheet, sharedStrings: sharedStrings) { cells in
+            var cells = cells
+            if first {
+                first = false
+                let header = Array(cells.joined(separator: ",").utf8)
+                birthDateColumn = (try? RegistryLayout.of(header, aliases: aliases))?.positions[5]
+            } else if let column = birthDateColumn, column < cells.count, let date = excelDate(cells[column]) {
+                cells[column] = date
+            }
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                    output.append(contentsOf: ("\"" + cell.replacingOccurrences(of: "\"", with: "\"\"")
+                        .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") + "\"").utf8)
+                } else {
+                    output.append(contentsOf: cell.utf8)
+                }
+            }
+            output.append(UInt8(ascii: "\n"))
+        }
+        return output
+    }
+
+    /// An Excel date serial (days since 1899-12-30 in the 1900 system) as YYYY-MM-DD; nil for anything else.
+    static func excelDate(_ cell: String) -> String? {
+        let whole = cell.hasSuffix(".0") ? String(cell.dropLast(2)) : cell
+        guard !whole.isEmpty, whole.count <= 6, whole.allSatisfy(\.isASCII), let days = Int(whole), days > 60 else { return nil }
+        return CivilDate(year: 1899, month: 12, day: 30).adding(days: days).description
+    }
+
+    /// Calls `body` with each row's cells, by column (missing cells empty).
+    static func rows(of sheet: [UInt8], sharedStrings: [String], _ body: ([String]) throws -> Void) throws {
+        var scanner = XMLScanner(sheet)
+        while let rowStart = scanner.next("<row") {
+            let rowEnd = scanner.find("</row>", from: rowStart) ?? sheet.count
+            var cells: [String] = []
+            var position = rowStart
+            while let cellStart = scanner.find("<c", from: position), cellStart < rowEnd {
+                guard let tagEnd = scanner.find(">", from: cellStart) else { break }
+                let attributes = scanner.text(cellStart + 2..<tagEnd)
+                let column = columnIndex(XMLScanner.attribute("r", in: attributes)) ?? cells.count
+                let type = XMLScanner.attribute("t", in: attributes) ?? "n"
+                var value = ""
+                if sheet[tagEnd - 1] != UInt8(ascii: "/"), let close = scanner.find("</c>", from: tagEnd) {
+                    let content = tagEnd + 1..<close
+                    switch type {
+                    case "inlineStr": value = scanner.texts(of: "t", in: content).joined()
+                    case "s": value = Int(scanner.texts(of: "v", in: content).first ?? "").flatMap { sharedStrings.indices.contains($0) ? sharedStrings[$0] : nil } ?? ""
+                    default: value = scanner.texts(of: "v", in: content).first ?? ""
+                    }
+                    position = close + 4
+                } else {
+                    position = tagEnd + 1
+                }
+                guard column < 16_384 else { throw Problem.unreadable("a cell beyond column XFD") }
+                while cells.count < column { cells.append("") }
+                if cells.count == column { cells.append(value) } else { cells[column] = value }
+            }
+            scanner.position = rowEnd
+            try body(cells)
+        }
+    }
+
+    /// The shared strings table: each `<si>`'s text runs joined (phonetic runs left out).
+    static func sharedStrings(_ xml: [UInt8]) -> [String] {
+        var scanner = XMLScanner(xml)
+        var strings: [String] = []
+        while let start = scanner.next("<si") {
+            let end = scanner.find("</si>", from: start) ?? xml.count
+            var content = start..<end
+            if let phonetic = scanner.find("<rPh", from: start), phonetic < end { content = start..<phonetic }
+            strings.append(scanner.texts(of: "t", in: content).joined())
+            scanner.position = end
+        }
+        return strings
+    }
+
+    /// The first sheet's path in the archive, through the workbook's relationships.
+    static func firstSheetPath(workbook: [UInt8]?, relations: [UInt8]?) -> String {
+        let fallback = "xl/worksheets/sheet1.xml"
+        guard let workbook, let relations else { return fallback }
+        var scanner = XMLScanner(workbook)
+        guard let sheet = scanner.next("<sheet "), let end = scanner.find(">", from: sheet),
+              let id = XMLScanner.attribute("r:id", in: scanner.text(sheet..<end))
+        else { return fallback }
+        var relationScanner = XMLScanner(relations)
+        while let start = relationScanner.next("<Relationship "), let end = relationScanner.find(">", from: start) {
+            let attributes = relationScanner.text(start..<end)
+            if XMLScanner.attribute("Id", in: attributes) == id, let target = XMLScanner.attribute("Target", in: attributes) {
+                return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            }
+        }
+        return fallback
+    }
+
+    /// "B7" → 1 (column letters, 0-based); nil without letters.
+    static func columnIndex(_ reference: String?) -> Int? {
+        guard let reference else { return nil }
+        var index = 0
+        var letters = 0
+        for scalar in reference.unicodeScalars {
+            guard ("A"..."Z").contains(scalar) else { break }
+            index = index * 26 + Int(scalar.value - 64)
+            letters += 1
+            if letters > 3 { return nil }
+        }
+        return letters == 0 ? nil : index - 1
+    }
+}

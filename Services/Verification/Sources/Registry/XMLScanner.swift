@@ -1,0 +1,95 @@
+import Foundation
+
+/// Finds tags and their text in an XML document's bytes, for the regular XML inside an XLSX
+/// workbook (no DTDs, no CDATA in what we read): a position that moves forward, substring search,
+/// and the five predefined entities and character references decoded.
+struct XMLScanner {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The start of the next `pattern` from the current position, moving past it; nil when none.
+    mutating func next(_ pattern: String) -> Int? {
+        guard let found = find(pattern, from: position) else { return nil }
+        position = found + pattern.utf8.count
+        return found
+    }
+
+    /// Where `pattern` next starts at or after `start`: `memchr` for its first byte, then a compare.
+    func find(_ pattern: String, from start: Int) -> Int? {
+        let needle = Array(pattern.utf8)
+        guard let first = needle.first else { return start }
+        return bytes.withUnsafeBufferPointer { haystack -> Int? in
+            var index = start
+            while index + needle.count <= haystack.count {
+                guard let hit = memchr(haystack.baseAddress! + index, Int32(first), haystack.count - index - needle.count + 1) else { return nil }
+                let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - haystack.baseAddress!
+                if memcmp(haystack.baseAddress! + at, needle, needle.count) == 0 { return at }
+                index = at + 1
+            }
+            return nil
+        }
+    }
+
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// The decoded text of every `<name>` or `<name …>` element inside `range`.
+    func texts(of name: String, in range: Range<Int>) -> [String] {
+        var found: [String] = []
+        var start = range.lowerBound
+        while let open = find("<\(name)", from: start), open < range.upperBound {
+            guard let tagEnd = find(">", from: open) else { break }
+            let next = bytes[open + name.utf8.count + 1]
+            guard next == UInt8(ascii: ">") || next == UInt8(ascii: " ") || next == UInt8(ascii: "/") else {
+                start = tagEnd + 1
+                continue
+            }
+            if bytes[tagEnd - 1] == UInt8(ascii: "/") {  // <t/>: empty
+                found.append("")
+                start = tagEnd + 1
+                continue
+            }
+            guard let close = find("</\(name)>", from: tagEnd), close <= range.upperBound else { break }
+            found.append(Self.decoded(text(tagEnd + 1..<close)))
+            start = close
+        }
+        return found
+    }
+
+    /// `name="value"` from a tag's attributes, decoded.
+    static func attribute(_ name: String, in attributes: String) -> String? {
+        guard let range = attributes.range(of: " \(name)=\"") ?? (attributes.hasPrefix("\(name)=\"") ? attributes.range(of: "\(name)=\"") : nil),
+              let end = attributes[range.upperBound...].firstIndex(of: "\"")
+        else { return nil }
+        return decoded(String(attributes[range.upperBound..<end]))
+    }
+
+    /// The predefined entities and numeric character references replaced.
+    static func decoded(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let ampersand = rest.firstIndex(of: "&") {
+            result += rest[..<ampersand]
+            guard let semicolon = rest[ampersand...].firstIndex(of: ";") else { break }
+            let entity = rest[rest.index(after: ampersand)..<semicolon]
+            switch entity {
+            case "amp": result += "&"
+            case "lt": result += "<"
+            case "gt": result += ">"
+            case "quot": result += "\""
+            case "apos": result += "'"
+            default:
+                let number = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
+                if let scalar = number.flatMap(Unicode.Scalar.init) { result.unicodeScalars.append(scalar) } else { result += "&\(entity);" }
+            }
+            rest = rest[rest.index(after: semicolon)...]
+        }
+        return result + rest
+    }
+}
