@@ -170,6 +170,6 @@ struct RegistryFormatTests {
         try XLSXWorkbook.rows(of: sheet, sharedStrings: []) { rows.append($0) }
         #expect(rows == [["", "Jl. A & B \u{2013} \"Damai\"", "", "45000"]])
         #expect(XLSXWorkbook.excelDate("21916") == "1960-01-01" && XLSXWorkbook.excelDate("PKH") == nil)
-        #expect(XLSXWorkbook.columnIndex("AB12") == 27)
+        #expect(XLSXWorkbook.columnIndex(Array("AB12".utf8)) == 27)
     }
 }

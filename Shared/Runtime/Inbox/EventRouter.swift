@@ -14,17 +14,18 @@ import LayarSchema
 public struct EventRouter: EventHandler {
     public typealias Apply<E> = @Sendable (E, InboundEvent, PostgresConnection) async throws -> Void
     private var routes: [String: @Sendable (InboundEvent, PostgresConnection) async throws -> Void] = [:]
+    /// Kept beside the routes: the consumer asks for every message it reads.
+    public private(set) var eventTypes: Set<String> = []
     public private(set) var ignoredEventTypes: Set<String> = []
 
     public init() {}
-
-    public var eventTypes: Set<String> { Set(routes.keys) }
 
     /// Applies events of type `E` with `apply`; one route per type.
     public func on<E: LayarEvent>(_ type: E.Type, _ apply: @escaping Apply<E>) -> EventRouter {
         precondition(routes[E.eventType] == nil && !ignoredEventTypes.contains(E.eventType), "\(E.eventType) routed twice")
         var router = self
         router.routes[E.eventType] = { event, connection in try await apply(try event.decode(E.self), event, connection) }
+        router.eventTypes.insert(E.eventType)
         return router
     }
 
@@ -45,6 +46,7 @@ public struct EventRouter: EventHandler {
         for (type, route) in other.routes {
             precondition(routes[type] == nil, "\(type) routed twice")
             router.routes[type] = route
+            router.eventTypes.insert(type)
         }
         router.ignoredEventTypes.formUnion(other.ignoredEventTypes)
         router.ignoredEventTypes.subtract(router.routes.keys)

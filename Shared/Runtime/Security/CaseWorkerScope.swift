@@ -43,8 +43,15 @@ public enum CaseWorkerScope {
     struct Recorder: EventHandler {
         let inner: any EventHandler
         static let recorded: Set<String> = [Layar_V1_CaseAssigned.eventType, Layar_V1_CaseTransitioned.eventType]
-        var eventTypes: Set<String> { inner.eventTypes.union(Self.recorded) }
-        var ignoredEventTypes: Set<String> { inner.ignoredEventTypes.subtracting(Self.recorded) }
+        // Computed once: the consumer asks for every message it reads.
+        let eventTypes: Set<String>
+        let ignoredEventTypes: Set<String>
+
+        init(inner: any EventHandler) {
+            self.inner = inner
+            eventTypes = inner.eventTypes.union(Self.recorded)
+            ignoredEventTypes = inner.ignoredEventTypes.subtracting(Self.recorded)
+        }
 
         func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
             switch event.type {

@@ -83,27 +83,47 @@ public enum XLSXWorkbook {
         return CivilDate(year: 1899, month: 12, day: 30).adding(days: days).description
     }
 
+    /// The patterns of a sheet, made once.
+    enum Pattern {
+        static let row = XMLScanner.Tag("row")
+        static let cell = XMLScanner.Tag("c")
+        static let value = XMLScanner.Tag("v")
+        static let text = XMLScanner.Tag("t")
+        static let sharedString = XMLScanner.Tag("si")
+        static let phonetic = Array("<rPh".utf8)
+        static let reference = Array(" r=\"".utf8)
+        static let type = Array(" t=\"".utf8)
+    }
+
     /// Calls `body` with each row's cells, by column (missing cells empty).
     static func rows(of sheet: [UInt8], sharedStrings: [String], _ body: ([String]) throws -> Void) throws {
         var scanner = XMLScanner(sheet)
-        while let rowStart = scanner.next("<row") {
-            let rowEnd = scanner.find("</row>", from: rowStart) ?? sheet.count
+        while let rowStart = scanner.next(Pattern.row.open) {
+            let rowEnd = scanner.find(Pattern.row.close, from: rowStart) ?? sheet.count
             var cells: [String] = []
             var position = rowStart
-            while let cellStart = scanner.find("<c", from: position), cellStart < rowEnd {
-                guard let tagEnd = scanner.find(">", from: cellStart) else { break }
-                let attributes = scanner.text(cellStart + 2..<tagEnd)
-                let column = columnIndex(XMLScanner.attribute("r", in: attributes)) ?? cells.count
-                let type = XMLScanner.attribute("t", in: attributes) ?? "n"
+            while let cellStart = scanner.find(Pattern.cell.open, from: position), cellStart < rowEnd {
+                guard let tagEnd = scanner.find(XMLScanner.tagEnd, from: cellStart) else { break }
+                let next = sheet[cellStart + 2]
+                guard next == UInt8(ascii: " ") || next == UInt8(ascii: ">") || next == UInt8(ascii: "/") else {
+                    position = tagEnd + 1  // another element starting with "c"
+                    continue
+                }
+                let attributes = cellStart + 2..<tagEnd
+                let column = scanner.attribute(Pattern.reference, in: attributes).flatMap { columnIndex(sheet[$0]) } ?? cells.count
+                let type = scanner.attribute(Pattern.type, in: attributes).map { sheet[$0] }
                 var value = ""
-                if sheet[tagEnd - 1] != UInt8(ascii: "/"), let close = scanner.find("</c>", from: tagEnd) {
+                if sheet[tagEnd - 1] != UInt8(ascii: "/"), let close = scanner.find(Pattern.cell.close, from: tagEnd) {
                     let content = tagEnd + 1..<close
-                    switch type {
-                    case "inlineStr": value = scanner.texts(of: "t", in: content).joined()
-                    case "s": value = Int(scanner.texts(of: "v", in: content).first ?? "").flatMap { sharedStrings.indices.contains($0) ? sharedStrings[$0] : nil } ?? ""
-                    default: value = scanner.texts(of: "v", in: content).first ?? ""
+                    if let type, type.elementsEqual("inlineStr".utf8) {
+                        value = scanner.texts(of: Pattern.text, in: content).joined()
+                    } else if let type, type.elementsEqual("s".utf8) {
+                        value = Int(scanner.texts(of: Pattern.value, in: content).first ?? "")
+                            .flatMap { sharedStrings.indices.contains($0) ? sharedStrings[$0] : nil } ?? ""
+                    } else {
+                        value = scanner.texts(of: Pattern.value, in: content).first ?? ""
                     }
-                    position = close + 4
+                    position = close + Pattern.cell.close.count
                 } else {
                     position = tagEnd + 1
                 }
@@ -120,11 +140,11 @@ public enum XLSXWorkbook {
     static func sharedStrings(_ xml: [UInt8]) -> [String] {
         var scanner = XMLScanner(xml)
         var strings: [String] = []
-        while let start = scanner.next("<si") {
-            let end = scanner.find("</si>", from: start) ?? xml.count
+        while let start = scanner.next(Pattern.sharedString.open) {
+            let end = scanner.find(Pattern.sharedString.close, from: start) ?? xml.count
             var content = start..<end
-            if let phonetic = scanner.find("<rPh", from: start), phonetic < end { content = start..<phonetic }
-            strings.append(scanner.texts(of: "t", in: content).joined())
+            if let phonetic = scanner.find(Pattern.phonetic, from: start), phonetic < end { content = start..<phonetic }
+            strings.append(scanner.texts(of: Pattern.text, in: content).joined())
             scanner.position = end
         }
         return strings
@@ -135,11 +155,11 @@ public enum XLSXWorkbook {
         let fallback = "xl/worksheets/sheet1.xml"
         guard let workbook, let relations else { return fallback }
         var scanner = XMLScanner(workbook)
-        guard let sheet = scanner.next("<sheet "), let end = scanner.find(">", from: sheet),
+        guard let sheet = scanner.next(Array("<sheet ".utf8)), let end = scanner.find(">", from: sheet),
               let id = XMLScanner.attribute("r:id", in: scanner.text(sheet..<end))
         else { return fallback }
         var relationScanner = XMLScanner(relations)
-        while let start = relationScanner.next("<Relationship "), let end = relationScanner.find(">", from: start) {
+        while let start = relationScanner.next(Array("<Relationship ".utf8)), let end = relationScanner.find(">", from: start) {
             let attributes = relationScanner.text(start..<end)
             if XMLScanner.attribute("Id", in: attributes) == id, let target = XMLScanner.attribute("Target", in: attributes) {
                 return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
@@ -149,13 +169,12 @@ public enum XLSXWorkbook {
     }
 
     /// "B7" → 1 (column letters, 0-based); nil without letters.
-    static func columnIndex(_ reference: String?) -> Int? {
-        guard let reference else { return nil }
+    static func columnIndex(_ reference: some Collection<UInt8>) -> Int? {
         var index = 0
         var letters = 0
-        for scalar in reference.unicodeScalars {
-            guard ("A"..."Z").contains(scalar) else { break }
-            index = index * 26 + Int(scalar.value - 64)
+        for byte in reference {
+            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) else { break }
+            index = index * 26 + Int(byte - 64)
             letters += 1
             if letters > 3 { return nil }
         }

@@ -2,8 +2,20 @@ import Foundation
 
 /// Finds tags and their text in an XML document's bytes, for the regular XML inside an XLSX
 /// workbook (no DTDs, no CDATA in what we read): a position that moves forward, substring search,
-/// and the five predefined entities and character references decoded.
+/// and the five predefined entities and character references decoded. Patterns are byte arrays
+/// made once (``Tag``), not per search: a sheet of a million rows has fifteen million cells.
 struct XMLScanner {
+    /// An element's opening and closing patterns.
+    struct Tag {
+        let open: [UInt8]
+        let close: [UInt8]
+
+        init(_ name: String) {
+            open = Array("<\(name)".utf8)
+            close = Array("</\(name)>".utf8)
+        }
+    }
+
     let bytes: [UInt8]
     var position = 0
 
@@ -12,39 +24,42 @@ struct XMLScanner {
     }
 
     /// The start of the next `pattern` from the current position, moving past it; nil when none.
-    mutating func next(_ pattern: String) -> Int? {
+    mutating func next(_ pattern: [UInt8]) -> Int? {
         guard let found = find(pattern, from: position) else { return nil }
-        position = found + pattern.utf8.count
+        position = found + pattern.count
         return found
     }
 
-    /// Where `pattern` next starts at or after `start`: `memchr` for its first byte, then a compare.
-    func find(_ pattern: String, from start: Int) -> Int? {
-        let needle = Array(pattern.utf8)
+    /// Where `needle` next starts at or after `start`: `memchr` for its first byte, then a compare.
+    func find(_ needle: [UInt8], from start: Int) -> Int? {
         guard let first = needle.first else { return start }
         return bytes.withUnsafeBufferPointer { haystack -> Int? in
             var index = start
             while index + needle.count <= haystack.count {
                 guard let hit = memchr(haystack.baseAddress! + index, Int32(first), haystack.count - index - needle.count + 1) else { return nil }
                 let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - haystack.baseAddress!
-                if memcmp(haystack.baseAddress! + at, needle, needle.count) == 0 { return at }
+                if needle.count == 1 || memcmp(haystack.baseAddress! + at, needle, needle.count) == 0 { return at }
                 index = at + 1
             }
             return nil
         }
     }
 
+    func find(_ pattern: String, from start: Int) -> Int? {
+        find(Array(pattern.utf8), from: start)
+    }
+
     func text(_ range: Range<Int>) -> String {
         String(decoding: bytes[range], as: UTF8.self)
     }
 
-    /// The decoded text of every `<name>` or `<name …>` element inside `range`.
-    func texts(of name: String, in range: Range<Int>) -> [String] {
+    /// The decoded text of every `<tag>` or `<tag …>` element inside `range`.
+    func texts(of tag: Tag, in range: Range<Int>) -> [String] {
         var found: [String] = []
         var start = range.lowerBound
-        while let open = find("<\(name)", from: start), open < range.upperBound {
-            guard let tagEnd = find(">", from: open) else { break }
-            let next = bytes[open + name.utf8.count + 1]
+        while let open = find(tag.open, from: start), open < range.upperBound {
+            guard let tagEnd = find(Self.tagEnd, from: open) else { break }
+            let next = bytes[open + tag.open.count]
             guard next == UInt8(ascii: ">") || next == UInt8(ascii: " ") || next == UInt8(ascii: "/") else {
                 start = tagEnd + 1
                 continue
@@ -54,14 +69,25 @@ struct XMLScanner {
                 start = tagEnd + 1
                 continue
             }
-            guard let close = find("</\(name)>", from: tagEnd), close <= range.upperBound else { break }
+            guard let close = find(tag.close, from: tagEnd), close <= range.upperBound else { break }
             found.append(Self.decoded(text(tagEnd + 1..<close)))
             start = close
         }
         return found
     }
 
-    /// `name="value"` from a tag's attributes, decoded.
+    static let tagEnd: [UInt8] = [UInt8(ascii: ">")]
+
+    /// The bytes of attribute `name`'s value (`name="value"`, `name` given with its leading space
+    /// and `="`) inside a tag's `range`; nil when the tag has none.
+    func attribute(_ name: [UInt8], in range: Range<Int>) -> Range<Int>? {
+        guard let found = find(name, from: range.lowerBound), found < range.upperBound else { return nil }
+        let start = found + name.count
+        guard let end = find([UInt8(ascii: "\"")], from: start), end <= range.upperBound else { return nil }
+        return start..<end
+    }
+
+    /// `name="value"` from a tag's attributes as text, decoded.
     static func attribute(_ name: String, in attributes: String) -> String? {
         guard let range = attributes.range(of: " \(name)=\"") ?? (attributes.hasPrefix("\(name)=\"") ? attributes.range(of: "\(name)=\"") : nil),
               let end = attributes[range.upperBound...].firstIndex(of: "\"")
