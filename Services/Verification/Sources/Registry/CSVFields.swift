@@ -62,6 +62,22 @@ public enum CSVLine {
         }
     }
 
+    /// `text` as one comma-CSV field this splitter reads back as `text`: quoted (a quote doubled)
+    /// when it holds a comma, a quote or a line break, and a line break made a space (a quoted
+    /// field may not span lines here).
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        var quoted = "\""
+        for character in text {
+            switch character {
+            case "\"": quoted += "\"\""
+            case "\n", "\r", "\r\n": quoted += " "
+            default: quoted.append(character)
+            }
+        }
+        return quoted + "\""
+    }
+
     /// ``split(_:into:delimiter:)`` as the fields it found, nil when the quoting is bad.
     public static func fields(
         splitting line: UnsafeMutableBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>, delimiter: UInt8 = UInt8(ascii: ",")

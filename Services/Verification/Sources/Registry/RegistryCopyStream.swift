@@ -105,7 +105,6 @@ struct RegistryCopyStream {
     private mutating func reject(_ reason: String) {
         rejected += 1
         if rejections.count < 100 { rejections.append((lineNumber, reason)) }
-        let quoted = reason.contains(where: { ",\"".contains($0) }) ? "\"" + reason.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : reason
-        rejectedLines.append(contentsOf: "\(lineNumber),\(quoted)\n".utf8)
+        rejectedLines.append(contentsOf: "\(lineNumber),\(CSVLine.field(reason))\n".utf8)
     }
 }

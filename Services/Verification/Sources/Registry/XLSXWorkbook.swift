@@ -62,15 +62,7 @@ public enum XLSXWorkbook {
             } else if let column = birthDateColumn, column < cells.count, let date = excelDate(cells[column]) {
                 cells[column] = date
             }
-            for (index, cell) in cells.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                    output.append(contentsOf: ("\"" + cell.replacingOccurrences(of: "\"", with: "\"\"")
-                        .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") + "\"").utf8)
-                } else {
-                    output.append(contentsOf: cell.utf8)
-                }
-            }
+            output.append(contentsOf: cells.map(CSVLine.field).joined(separator: ",").utf8)
             output.append(UInt8(ascii: "\n"))
         }
         return output
@@ -156,12 +148,11 @@ public enum XLSXWorkbook {
         guard let workbook, let relations else { return fallback }
         var scanner = XMLScanner(workbook)
         guard let sheet = scanner.next(Array("<sheet ".utf8)), let end = scanner.find(">", from: sheet),
-              let id = XMLScanner.attribute("r:id", in: scanner.text(sheet..<end))
+              let id = scanner.attribute("r:id", in: sheet..<end)
         else { return fallback }
         var relationScanner = XMLScanner(relations)
         while let start = relationScanner.next(Array("<Relationship ".utf8)), let end = relationScanner.find(">", from: start) {
-            let attributes = relationScanner.text(start..<end)
-            if XMLScanner.attribute("Id", in: attributes) == id, let target = XMLScanner.attribute("Target", in: attributes) {
+            if relationScanner.attribute("Id", in: start..<end) == id, let target = relationScanner.attribute("Target", in: start..<end) {
                 return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             }
         }

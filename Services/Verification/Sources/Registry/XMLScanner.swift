@@ -87,12 +87,9 @@ struct XMLScanner {
         return start..<end
     }
 
-    /// `name="value"` from a tag's attributes as text, decoded.
-    static func attribute(_ name: String, in attributes: String) -> String? {
-        guard let range = attributes.range(of: " \(name)=\"") ?? (attributes.hasPrefix("\(name)=\"") ? attributes.range(of: "\(name)=\"") : nil),
-              let end = attributes[range.upperBound...].firstIndex(of: "\"")
-        else { return nil }
-        return decoded(String(attributes[range.upperBound..<end]))
+    /// Attribute `name`'s value inside a tag's `range` as text, decoded.
+    func attribute(_ name: String, in range: Range<Int>) -> String? {
+        attribute(Array(" \(name)=\"".utf8), in: range).map { Self.decoded(text($0)) }
     }
 
     /// The predefined entities and numeric character references replaced.
