@@ -34,10 +34,15 @@ extension FaultSuiteTests {
         var lost: [String] = []
         var duplicates: [String] = []
 
-        // Quiet: every referral verified (and assigned when a case worker had room), every outbox empty.
+        // Quiet: every referral verified (and assigned when a case worker had room), every outbox
+        // empty, no message waiting for the dispatcher (a send retried after an injected gateway
+        // error publishes its NotificationDelivered late), every published event applied — seen
+        // twice in a row, a second apart, so that nothing was in flight between the two looks.
         let deadline = ContinuousClock.now + .seconds(240)
         var waiting = Int.max
         var unpublished = Int.max
+        var undispatched = Int.max
+        var quietLooks = 0
         while ContinuousClock.now < deadline {
             waiting = try #require(try await intake.query(
                 "SELECT count(*) AS n FROM referrals WHERE id = ANY($1::uuid[]) AND status NOT IN (2, 4)", [ids]
@@ -50,11 +55,21 @@ extension FaultSuiteTests {
             let cases = try #require(try await assignment.query(
                 "SELECT count(*) AS n FROM cases WHERE referral_id = ANY($1::uuid[])", [ids]
             ).first).decode(Int.self, "n")
-            if waiting == 0 && unpublished == 0 && cases == submitted.count,
-               try await unapplied(pools: pools).missing.isEmpty { break }
+            undispatched = try #require(try await notification.query(
+                "SELECT count(*) AS n FROM messages WHERE status = $1 AND channel IN (1, 2, 3, 5)",
+                [Layar_V1_DeliveryStatus.pending.rawValue]
+            ).first).decode(Int.self, "n")
+            if waiting == 0 && unpublished == 0 && undispatched == 0 && cases == submitted.count,
+               try await unapplied(pools: pools).missing.isEmpty {
+                quietLooks += 1
+                if quietLooks == 2 { break }
+            } else {
+                quietLooks = 0
+            }
             try await Task.sleep(for: .seconds(1))
         }
         if waiting > 0 { lost.append("\(waiting) referrals never reached VERIFIED or ASSIGNED") }
+        if undispatched > 0 { lost.append("notification: \(undispatched) messages never dispatched") }
         if unpublished > 0 { lost.append("\(unpublished) outbox rows never published") }
 
         // Every referral once in each service that keeps one.
