@@ -24,8 +24,11 @@ let serviceDependencies: [String: [Target.Dependency]] = [
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ],
-    "Notification": [  // Templates and the SMS, WhatsApp and mail gateways.
+    "Notification": [  // Templates, the SMS, WhatsApp and mail gateways, and their signed webhooks.
         .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

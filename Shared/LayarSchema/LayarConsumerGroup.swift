@@ -22,8 +22,10 @@ public struct LayarConsumerGroup: Sendable, Hashable {
     public static let all: [LayarConsumerGroup] = [
         LayarConsumerGroup(.intake, "status", reads: [.verificationResults, .assignmentCases]),
         LayarConsumerGroup(.intake, "privacy", reads: [.privacyAnswers]),
+        LayarConsumerGroup(.intake, "replies", reads: [.notificationReplies]),
         LayarConsumerGroup(.verification, "referrals", reads: [.intakeReferrals, .assignmentCases]),
         LayarConsumerGroup(.verification, "privacy", reads: [.intakePrivacy]),
+        LayarConsumerGroup(.verification, "replies", reads: [.notificationReplies]),
         LayarConsumerGroup(.assignment, "verified", reads: [.verificationResults]),
         LayarConsumerGroup(.assignment, "intake", reads: [.intakeReferrals]),
         LayarConsumerGroup(.assignment, "privacy", reads: [.intakePrivacy]),

@@ -23,6 +23,7 @@ public enum LayarEvents {
         Layar_V1_CaseTransitioned.self, Layar_V1_CaseDeadlineMissed.self,
         Layar_V1_DataSubjectRequested.self, Layar_V1_DataSubjectRequestAnswered.self,
         Layar_V1_LinkedSubmissionReceived.self, Layar_V1_DuplicateSubmitted.self,
+        Layar_V1_ApplicantOptedOut.self, Layar_V1_ApplicantReplied.self,
     ]
 
     public static func type(named eventType: String) -> (any LayarEvent.Type)? {
@@ -93,6 +94,16 @@ extension Layar_V1_SurveyInvitationCreated: LayarEvent {
 extension Layar_V1_NotificationDelivered: LayarEvent {
     public static let eventType = "layar.notification.delivered.v1"
     public static let topic = LayarTopic.notificationDeliveries
+}
+
+extension Layar_V1_ApplicantOptedOut: LayarEvent {
+    public static let eventType = "layar.notification.applicant-opted-out.v1"
+    public static let topic = LayarTopic.notificationReplies
+}
+
+extension Layar_V1_ApplicantReplied: LayarEvent {
+    public static let eventType = "layar.notification.applicant-replied.v1"
+    public static let topic = LayarTopic.notificationReplies
 }
 
 extension Layar_V1_RegistryProposalRaised: LayarEvent {

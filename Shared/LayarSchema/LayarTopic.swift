@@ -21,6 +21,9 @@ public enum LayarTopic: String, CaseIterable, Sendable {
     /// Written by notification: `NotificationDelivered` (no address, no text). Read by survey's
     /// monitoring report (messages by channel: SMS and WhatsApp cost the office).
     case notificationDeliveries = "layar.notification.deliveries.v1"
+    /// Written by notification: `ApplicantOptedOut` (read by intake, which records the consent
+    /// change) and `ApplicantReplied` (read by verification: the answer to a request for information).
+    case notificationReplies = "layar.notification.replies.v1"
     /// Written by intake: `DataSubjectRequested` (export, correction, erasure, retention). Read by
     /// verification, assignment, notification and survey.
     case intakePrivacy = "layar.intake.privacy.v1"
@@ -37,7 +40,7 @@ public enum LayarTopic: String, CaseIterable, Sendable {
         case .verificationResults: [.verification]
         case .assignmentCases: [.assignment]
         case .surveyInvitations: [.survey]
-        case .notificationDeliveries: [.notification]
+        case .notificationDeliveries, .notificationReplies: [.notification]
         case .privacyAnswers: [.verification, .assignment, .notification, .survey]
         }
     }

@@ -22,6 +22,10 @@ public enum IntakeService {
                     name: "privacy", topics: [LayarTopic.privacyAnswers.rawValue],
                     handler: { DataSubjectAnswers(store: store($0)).router }
                 ),
+                ConsumerDefinition(
+                    name: "replies", topics: [LayarTopic.notificationReplies.rawValue],
+                    handler: { ConsentChanges(store: store($0)).router }
+                ),
             ],
             apiNames: [
                 Layar_V1_IntakeService.descriptor.fullyQualifiedService,

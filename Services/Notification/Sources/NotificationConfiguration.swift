@@ -6,16 +6,35 @@ import Logging
 /// The notification service's own settings: one provider per channel, retries, rate, quiet hours.
 /// Without any setting every channel is the development log channel.
 public struct NotificationConfiguration: Sendable {
-    /// One channel's provider: `log`, `webhook` (SMS/WhatsApp), `twilio` (SMS/WhatsApp) or `http` (e-mail).
+    /// One channel's provider: `log`, `webhook` (SMS/WhatsApp), `twilio` (SMS/WhatsApp),
+    /// `whatsapp-cloud` (WhatsApp) or `http` (e-mail).
     struct Provider: Sendable {
         var kind: String
         var url: String
         var token: String
         var account: String
         var from: String
+        /// WhatsApp Cloud API: the app secret that signs its webhooks, the verify token of the
+        /// subscription, the approved template for messages outside the 24-hour window.
+        var appSecret = ""
+        var verifyToken = ""
+        var template = "layar_pemberitahuan"
+        var templateLanguage = "id"
+    }
+
+    /// Where the providers' webhooks are served (two-way SMS and WhatsApp): on when a channel's
+    /// provider is `twilio` or `whatsapp-cloud`.
+    struct Webhooks: Sendable {
+        var host: String
+        var port: Int
+        /// `LAYAR_WEBHOOK_PUBLIC_URL`: the address the providers call (Twilio signs it).
+        var publicURL: String
+        /// Intake's gRPC address, for `CEK` (`LAYAR_INTAKE_ADDR`).
+        var intake: ServiceAddress
     }
 
     var providers: [Layar_V1_DeliveryChannel: Provider]
+    var webhooks: Webhooks?
     var logFile: String?
     var maximumAttempts: Int
     var ratePerSecond: Int
@@ -31,7 +50,7 @@ public struct NotificationConfiguration: Sendable {
         var providers: [Layar_V1_DeliveryChannel: Provider] = [:]
         for (channel, prefix, kinds) in [
             (Layar_V1_DeliveryChannel.sms, "LAYAR_SMS", ["log", "webhook", "twilio"]),
-            (.whatsapp, "LAYAR_WHATSAPP", ["log", "webhook", "twilio"]),
+            (.whatsapp, "LAYAR_WHATSAPP", ["log", "webhook", "twilio", "whatsapp-cloud"]),
             (.email, "LAYAR_EMAIL", ["log", "http"]),
         ] {
             let kind = reader.choice("\(prefix)_PROVIDER", default: "log", among: kinds)
@@ -45,8 +64,34 @@ public struct NotificationConfiguration: Sendable {
             if kind == "twilio" {
                 provider.account = reader.required("\(prefix)_ACCOUNT", "the Twilio account SID")
                 provider.from = reader.required("\(prefix)_FROM", "the sender number")
+                provider.token = reader.required("\(prefix)_TOKEN", "the Twilio auth token (it also signs Twilio's webhooks)")
+            }
+            if kind == "whatsapp-cloud" {
+                provider.account = reader.required("\(prefix)_ACCOUNT", "the WhatsApp phone number id")
+                provider.token = reader.required("\(prefix)_TOKEN", "the WhatsApp Cloud API access token")
+                provider.appSecret = reader.required("\(prefix)_APP_SECRET", "the app secret that signs WhatsApp's webhooks")
+                provider.verifyToken = reader.required("\(prefix)_VERIFY_TOKEN", "the webhook subscription's verify token")
+                provider.template = reader.optional("\(prefix)_TEMPLATE", default: provider.template)
+                provider.templateLanguage = reader.optional("\(prefix)_TEMPLATE_LANGUAGE", default: provider.templateLanguage)
             }
             providers[channel] = provider
+        }
+        var webhooks: Webhooks?
+        if providers.values.contains(where: { $0.kind == "twilio" || $0.kind == "whatsapp-cloud" }) {
+            let publicURL = reader.required("LAYAR_WEBHOOK_PUBLIC_URL", "the address SMS and WhatsApp providers call, e.g. https://layar.example.go.id")
+            if !publicURL.isEmpty, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
+                reader.problems.append("LAYAR_WEBHOOK_PUBLIC_URL=\(publicURL) is invalid: expected an http(s) URL")
+            }
+            let intake = reader.optional(LayarServiceName.intake.addressVariable, default: LayarServiceName.intake.localAddress)
+            if ServiceAddress(intake) == nil {
+                reader.problems.append("\(LayarServiceName.intake.addressVariable)=\(intake) is invalid: expected host:port")
+            }
+            webhooks = Webhooks(
+                host: reader.optional("LAYAR_GRPC_HOST", default: "127.0.0.1"),
+                port: reader.integer("LAYAR_WEBHOOK_PORT", default: Self.defaultWebhookPort, in: 1...65535),
+                publicURL: String(publicURL.reversed().drop { $0 == "/" }.reversed()),
+                intake: ServiceAddress(intake) ?? ServiceAddress(host: "127.0.0.1", port: LayarServiceName.intake.grpcPort)
+            )
         }
         let quiet = reader.optional("LAYAR_QUIET_HOURS", default: "21-7")
         let quietHours = quiet == "off" ? QuietHours(startHour: 0, endHour: 0) : QuietHours(quiet)
@@ -61,15 +106,21 @@ public struct NotificationConfiguration: Sendable {
         }
         try reader.validate()
         return NotificationConfiguration(
-            providers: providers, logFile: logFile.isEmpty ? nil : logFile, maximumAttempts: attempts, ratePerSecond: rate,
+            providers: providers, webhooks: webhooks, logFile: logFile.isEmpty ? nil : logFile, maximumAttempts: attempts, ratePerSecond: rate,
             quietHours: quietHours ?? QuietHours(),
             portalURL: String(portalURL.reversed().drop { $0 == "/" }.reversed()),
             messageRetention: .seconds(retentionDays * 86_400)
         )
     }
 
+    /// `LAYAR_WEBHOOK_PORT`'s default: beside the services' metrics ports (9101-9105).
+    static let defaultWebhookPort = 9110
+
     /// The senders for every channel (the log channel always exists, for development).
-    func senders(client: HTTPClient, logger: Logger) -> [Layar_V1_DeliveryChannel: any MessageSender] {
+    /// `conversationOpen` tells the WhatsApp Cloud sender whether the 24-hour window is open.
+    func senders(
+        client: HTTPClient, logger: Logger, conversationOpen: @escaping @Sendable (String) async throws -> Bool = { _ in false }
+    ) -> [Layar_V1_DeliveryChannel: any MessageSender] {
         let log = LogSender(path: logFile, logger: logger)
         let call = HTTPGatewayCall(client: client)
         var senders: [Layar_V1_DeliveryChannel: any MessageSender] = [.log: log]
@@ -80,7 +131,15 @@ public struct NotificationConfiguration: Sendable {
             case "twilio":
                 senders[channel] = TwilioSender(
                     baseURL: provider.url, accountSID: provider.account, authToken: provider.token, from: provider.from,
-                    whatsapp: channel == .whatsapp, call: call
+                    whatsapp: channel == .whatsapp,
+                    statusCallback: webhooks.map { "\($0.publicURL)/webhooks/twilio/\(channel == .whatsapp ? "whatsapp" : "sms")" },
+                    call: call
+                )
+            case "whatsapp-cloud":
+                senders[channel] = WhatsAppCloudSender(
+                    baseURL: provider.url, phoneNumberID: provider.account, accessToken: provider.token,
+                    template: provider.template, templateLanguage: provider.templateLanguage, conversationOpen: conversationOpen,
+                    call: call
                 )
             case "http":
                 senders[channel] = HTTPMailSender(url: provider.url, token: provider.token, from: provider.from, call: call)
@@ -89,5 +148,22 @@ public struct NotificationConfiguration: Sendable {
             }
         }
         return senders
+    }
+}
+
+extension NotificationConfiguration {
+    /// The webhook server for the configured two-way providers, or nil when none is.
+    func webhookServer(texts: InboundTexts, logger: Logger) -> ProviderWebhookServer? {
+        guard let webhooks else { return nil }
+        // Each channel's Twilio account signs its own webhooks.
+        let twilio = providers.filter { $0.value.kind == "twilio" }.mapValues {
+            TwilioWebhook(authToken: $0.token, publicURL: webhooks.publicURL)
+        }
+        let whatsapp = providers[.whatsapp].flatMap {
+            $0.kind == "whatsapp-cloud" ? WhatsAppCloudWebhook(appSecret: $0.appSecret, verifyToken: $0.verifyToken) : nil
+        }
+        return ProviderWebhookServer(
+            host: webhooks.host, port: webhooks.port, twilio: twilio, whatsapp: whatsapp, texts: texts, logger: logger
+        )
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ServiceLifecycle
 import LayarRuntime
 import LayarSchema
 
@@ -28,20 +29,30 @@ public enum NotificationService {
             accessPolicies: [NotificationAccessPolicy.policy],
             api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock))] },
             background: { context in
-                let senders = configuration.senders(client: .shared, logger: context.logger)
+                let store = NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
+                let senders = configuration.senders(client: .shared, logger: context.logger) { phone in
+                    try await store.conversationOpen(phone: phone, channel: .whatsapp, now: store.clock.now)
+                }
                 var dispatcher = Dispatcher(
-                    store: NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock), senders: senders,
-                    limiters: senders.mapValues { _ in RateLimiter(perSecond: Double(configuration.ratePerSecond)) },
+                    store: store, senders: senders,
+                    limiters: senders.mapValues { _ in ProviderRateLimiter(perSecond: Double(configuration.ratePerSecond)) },
                     logger: context.logger
                 )
                 dispatcher.retries.maximumAttempts = configuration.maximumAttempts
-                let store = NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
-                return [
+                var services: [any Service] = [
                     dispatcher,
                     RetentionJob("message addresses", every: .seconds(3600), clock: context.clock, logger: context.logger) { now in
                         try await store.forgetAddresses(before: now.addingTimeInterval(-configuration.messageRetention.inSeconds))
                     },
                 ]
+                if let webhooks = configuration.webhooks {
+                    let texts = InboundTexts(
+                        store: store, statusLookup: IntakeStatusLookup(address: webhooks.intake),
+                        limits: RateLimiter(pool: context.pool, clock: context.clock), logger: context.logger
+                    )
+                    if let server = configuration.webhookServer(texts: texts, logger: context.logger) { services.append(server) }
+                }
+                return services
             }
         )
     }

@@ -10,6 +10,10 @@ public enum VerificationService {
                 name: "referrals", topics: [LayarTopic.intakeReferrals.rawValue, LayarTopic.assignmentCases.rawValue],
                 handler: { CaseWorkerScope.recording(ReferralChecker(store: VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock)).router) }
             ),
+            ConsumerDefinition(
+                name: "replies", topics: [LayarTopic.notificationReplies.rawValue],
+                handler: { ApplicantReplies(store: VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock)).router }
+            ),
             .dataSubjectRequests(service: "verification") { VerificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock) },
         ],
         apiNames: [Layar_V1_VerificationService.descriptor.fullyQualifiedService],

@@ -926,6 +926,74 @@ public nonisolated struct Layar_V1_NotificationDelivered: Sendable {
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// ce_type "layar.notification.applicant-opted-out.v1", topic "layar.notification.replies.v1",
+/// written by notification. The applicant's phone answered STOP or BERHENTI to a message: they
+/// want no more messages but the notices the law requires. Read by intake, which records it as a
+/// consent change (NOTIFICATION and SURVEY withdrawn) and announces the new consent with
+/// ApplicantContactRecorded. No address: the referral is what the phone was on record for.
+public nonisolated struct Layar_V1_ApplicantOptedOut: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// SMS or WhatsApp: where STOP came from.
+  public var channel: Layar_V1_DeliveryChannel = .unspecified
+
+  /// When the provider received it.
+  public var optedOutAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_optedOutAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_optedOutAt = newValue}
+  }
+  /// Returns true if `optedOutAt` has been explicitly set.
+  public var hasOptedOutAt: Bool {self._optedOutAt != nil}
+  /// Clears the value of `optedOutAt`. Subsequent reads from it will return its default value.
+  public mutating func clearOptedOutAt() {self._optedOutAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _optedOutAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// ce_type "layar.notification.applicant-replied.v1", topic "layar.notification.replies.v1",
+/// written by notification. The applicant answered a request for information with a free text
+/// by SMS or WhatsApp from the phone on record. Read by verification, which adds it to the
+/// verifier's case.
+public nonisolated struct Layar_V1_ApplicantReplied: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the referral, also the Kafka key.
+  public var referralID: String = String()
+
+  /// SMS or WhatsApp.
+  public var channel: Layar_V1_DeliveryChannel = .unspecified
+
+  /// What they wrote, at most 1,000 characters.
+  public var text: String = String()
+
+  /// When the provider received it.
+  public var receivedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_receivedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_receivedAt = newValue}
+  }
+  /// Returns true if `receivedAt` has been explicitly set.
+  public var hasReceivedAt: Bool {self._receivedAt != nil}
+  /// Clears the value of `receivedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearReceivedAt() {self._receivedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _receivedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
@@ -2051,6 +2119,99 @@ nonisolated extension Layar_V1_NotificationDelivered: SwiftProtobuf.Message, Swi
     if lhs.attempts != rhs.attempts {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ApplicantOptedOut: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ApplicantOptedOut"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}channel\0\u{3}opted_out_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._optedOutAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 2)
+    }
+    try { if let v = self._optedOutAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ApplicantOptedOut, rhs: Layar_V1_ApplicantOptedOut) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs._optedOutAt != rhs._optedOutAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ApplicantReplied: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ApplicantReplied"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{1}channel\0\u{1}text\0\u{3}received_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._receivedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 2)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 3)
+    }
+    try { if let v = self._receivedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ApplicantReplied, rhs: Layar_V1_ApplicantReplied) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs._receivedAt != rhs._receivedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -364,9 +364,38 @@ public nonisolated struct Layar_V1_VerificationCase: Sendable {
   /// Documents received.
   public var documentKinds: [Layar_V1_DocumentKind] = []
 
+  /// What the applicant answered by SMS/WhatsApp, oldest first.
+  public var applicantReplies: [Layar_V1_ApplicantReply] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// A free-text answer of the applicant to a request for information (ApplicantReplied).
+public nonisolated struct Layar_V1_ApplicantReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var text: String = String()
+
+  public var channel: Layar_V1_DeliveryChannel = .unspecified
+
+  public var receivedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_receivedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_receivedAt = newValue}
+  }
+  /// Returns true if `receivedAt` has been explicitly set.
+  public var hasReceivedAt: Bool {self._receivedAt != nil}
+  /// Clears the value of `receivedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearReceivedAt() {self._receivedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _receivedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 public nonisolated struct Layar_V1_DecideRequest: Sendable {
@@ -908,7 +937,7 @@ nonisolated extension Layar_V1_DecisionRecord: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Layar_V1_VerificationCase: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VerificationCase"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}state\0\u{1}priority\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{3}is_child\0\u{1}urgency\0\u{1}checks\0\u{1}decisions\0\u{3}document_kinds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}state\0\u{1}priority\0\u{3}kecamatan_code\0\u{3}ppks_kind\0\u{3}is_child\0\u{1}urgency\0\u{1}checks\0\u{1}decisions\0\u{3}document_kinds\0\u{3}applicant_replies\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -927,6 +956,7 @@ nonisolated extension Layar_V1_VerificationCase: SwiftProtobuf.Message, SwiftPro
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.checks) }()
       case 10: try { try decoder.decodeRepeatedMessageField(value: &self.decisions) }()
       case 11: try { try decoder.decodeRepeatedEnumField(value: &self.documentKinds) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.applicantReplies) }()
       default: break
       }
     }
@@ -966,6 +996,9 @@ nonisolated extension Layar_V1_VerificationCase: SwiftProtobuf.Message, SwiftPro
     if !self.documentKinds.isEmpty {
       try visitor.visitPackedEnumField(value: self.documentKinds, fieldNumber: 11)
     }
+    if !self.applicantReplies.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.applicantReplies, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -981,6 +1014,51 @@ nonisolated extension Layar_V1_VerificationCase: SwiftProtobuf.Message, SwiftPro
     if lhs.checks != rhs.checks {return false}
     if lhs.decisions != rhs.decisions {return false}
     if lhs.documentKinds != rhs.documentKinds {return false}
+    if lhs.applicantReplies != rhs.applicantReplies {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_ApplicantReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ApplicantReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0\u{1}channel\0\u{3}received_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._receivedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 1)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 2)
+    }
+    try { if let v = self._receivedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_ApplicantReply, rhs: Layar_V1_ApplicantReply) -> Bool {
+    if lhs.text != rhs.text {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs._receivedAt != rhs._receivedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -57,6 +57,12 @@ public enum LayarMetrics {
         Counter(label: "layar_consumer_evictions_total", dimensions: [("consumer", consumer)]).increment(by: count)
     }
 
+    /// Provider webhooks refused (`unsigned`: a missing or wrong signature; `malformed`); alert on
+    /// a rise of `unsigned`: someone is probing the endpoint, or a secret was rotated on one side only.
+    public static func webhookRefused(reason: String) {
+        Counter(label: "layar_webhook_refused_total", dimensions: [("reason", reason)]).increment()
+    }
+
     /// Unpublished outbox rows and the age of the oldest (0 when empty).
     public static func outbox(backlog: Int, oldestAgeSeconds: Double) {
         Gauge(label: "layar_outbox_backlog").record(Double(backlog))

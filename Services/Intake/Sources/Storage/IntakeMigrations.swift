@@ -190,5 +190,22 @@ enum IntakeMigrations {
                 COMMENT ON COLUMN linked_submissions.tracking_pin IS 'Sealed (AES-GCM)';
                 """
         ),
+        PostgresMigration(
+            version: 9, name: "consent changes",
+            sql: """
+                -- Every change of a referral's consent after submission (an applicant's STOP by SMS
+                -- or WhatsApp, through notification's ApplicantOptedOut): before, after, how, when.
+                CREATE TABLE consent_changes (
+                    referral_id uuid NOT NULL REFERENCES referrals (id) ON DELETE CASCADE,
+                    event_id text NOT NULL,
+                    purposes_before text[] NOT NULL,
+                    purposes_after text[] NOT NULL,
+                    channel integer NOT NULL,
+                    changed_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    PRIMARY KEY (referral_id, event_id)
+                );
+                """
+        ),
     ]
 }

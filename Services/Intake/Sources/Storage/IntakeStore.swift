@@ -143,7 +143,7 @@ public struct IntakeStore: Sendable {
     }
 
     /// The applicant's contact, for notification alone (its own topic).
-    private func contactRecorded(id: UUID, code: String, form: Layar_V1_ReferralForm) -> Layar_V1_ApplicantContactRecorded {
+    func contactRecorded(id: UUID, code: String, form: Layar_V1_ReferralForm) -> Layar_V1_ApplicantContactRecorded {
         .with {
             $0.referralID = id.uuidString.lowercased()
             $0.trackingCode = code
@@ -211,7 +211,7 @@ public struct IntakeStore: Sendable {
                 [
                     id, code, nikIndex, birth.description, form.person.address.kecamatanCode,
                     form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, sealedForm,
-                    PostgresTextArray(form.consent.purposes.map { "\($0)" }), now,
+                    Self.purposes(form.consent.purposes), now,
                     Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
                     form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, operatorID,
                     personID, fingerprint, cipher.seal(pin, .trackingPIN),

@@ -63,12 +63,15 @@ struct TwilioSender: MessageSender {
     let authToken: String
     let from: String
     let whatsapp: Bool
+    /// Where Twilio reports what became of the message (our webhook), when it is served.
+    var statusCallback: String?
     let call: HTTPGatewayCall
 
     func send(_ message: OutgoingMessage) async throws -> String {
         let prefix = whatsapp ? "whatsapp:" : ""
-        let form = [("To", prefix + message.to), ("From", prefix + from), ("Body", message.text)]
-            .map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")
+        var parameters = [("To", prefix + message.to), ("From", prefix + from), ("Body", message.text)]
+        if let statusCallback { parameters.append(("StatusCallback", statusCallback)) }
+        let form = FormEncoding.encode(parameters)
         let credentials = Data("\(accountSID):\(authToken)".utf8).base64EncodedString()
         let headers = [
             ("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(credentials)"),
@@ -76,12 +79,6 @@ struct TwilioSender: MessageSender {
         ]
         let url = "\(baseURL)/2010-04-01/Accounts/\(accountSID)/Messages.json"
         return HTTPGatewayCall.jsonField("sid", in: try await call.post(url, headers: headers, body: Array(form.utf8)))
-    }
-
-    static func formEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }
 

@@ -13,7 +13,7 @@ import ServiceLifecycle
 struct Dispatcher: Service {
     let store: NotificationStore
     let senders: [Layar_V1_DeliveryChannel: any MessageSender]
-    let limiters: [Layar_V1_DeliveryChannel: RateLimiter]
+    let limiters: [Layar_V1_DeliveryChannel: ProviderRateLimiter]
     let logger: Logger
     /// Six attempts, 2 s doubling up to 30 minutes between them.
     var retries = DeliveryRetries(maximumAttempts: 6, base: .seconds(2), cap: .seconds(1800))
@@ -101,21 +101,7 @@ struct Dispatcher: Service {
         }
     }
 
-    /// The applicant's next channel after the one that failed, if any. Channels to the same
-    /// address are skipped: a permanent refusal is most often the address itself (a number that
-    /// does not exist fails on WhatsApp as it did on SMS).
     private func nextChannel(after due: NotificationStore.Due) async throws -> (channel: Layar_V1_DeliveryChannel, recipient: String)? {
-        guard due.audience == .applicant else { return nil }
-        return try await store.pool.withConnection { connection in
-            guard let contact = try await store.applicant(due.referralID, on: connection).contact else { return nil }
-            let candidates = ChannelChoice.candidates(for: contact, requiredNotice: due.requiredNotice)
-            guard let index = candidates.firstIndex(of: due.channel) else { return nil }
-            for next in candidates[(index + 1)...] {
-                if let address = ChannelChoice.address(for: next, in: contact), address != due.recipient {
-                    return (next, address)
-                }
-            }
-            return nil
-        }
+        try await store.pool.withConnection { try await store.nextChannel(after: due, on: $0) }
     }
 }

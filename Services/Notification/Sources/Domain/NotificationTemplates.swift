@@ -24,6 +24,16 @@ public enum NotificationTemplates {
         /// Partner agency: a new offer, or an offer withdrawn (revoked or expired). Partners do not
         /// know tracking codes: their texts name the referral letter number.
         case offerForPartner, offerWithdrawnForPartner
+        /// Applicant, answering their own SMS or WhatsApp text: the status (`CEK`), a code or PIN
+        /// that did not match, how to ask, the opt-out confirmed, a reply passed to the verifier,
+        /// too many requests.
+        case replyStatus, replyStatusUnknown, replyHowTo, replyOptedOut, replyForwarded, replyTooMany
+
+        /// Answers that name no referral: the sender's code did not match, or they asked nothing
+        /// about one (they go to whoever wrote, so they say nothing about any referral).
+        public var namesNoReferral: Bool {
+            [.replyStatusUnknown, .replyHowTo, .replyOptedOut, .replyTooMany].contains(self)
+        }
 
         /// Kinds addressed to partner agencies.
         public var isForPartner: Bool { self == .offerForPartner || self == .offerWithdrawnForPartner }
@@ -76,6 +86,18 @@ public enum NotificationTemplates {
         "offerForPartner.long": "Dinas Sosial Kabupaten Balangan mengirim rujukan baru dengan surat {{{letter}}} ({{{ppks}}}, dari Kecamatan {{{kecamatan}}}). Rinciannya ada di topik rujukan lembaga Anda; mohon terima atau tolak sebelum batas waktu.",
         "offerWithdrawnForPartner.short": "LAYAR Dinsos Balangan: rujukan surat {{{letter}}} {{{why}}}. Tidak perlu ditindaklanjuti.",
         "offerWithdrawnForPartner.long": "Rujukan dengan surat {{{letter}}} {{{why}}}. Mohon hapus data orang yang dirujuk yang sudah Anda terima; rujukan ini tidak perlu ditindaklanjuti.",
+        "replyStatus.short": "Dinsos Balangan: rujukan {{{code}}}: {{{status}}}",
+        "replyStatus.long": "Status rujukan {{{code}}}: {{{status}}}",
+        "replyStatusUnknown.short": "Dinsos Balangan: kode atau PIN tidak cocok. Periksa lalu kirim lagi, contoh: CEK LYR-7K3M-Q9TX 123456",
+        "replyStatusUnknown.long": "Kode pelacakan atau PIN tidak cocok. Periksa keduanya lalu kirim lagi, contoh: CEK LYR-7K3M-Q9TX 123456",
+        "replyHowTo.short": "Dinsos Balangan: kirim CEK <kode> <PIN> untuk melihat status rujukan, atau BERHENTI untuk berhenti menerima pesan.",
+        "replyHowTo.long": "Untuk melihat status rujukan, kirim CEK <kode> <PIN>. Untuk berhenti menerima pesan, kirim BERHENTI.",
+        "replyOptedOut.short": "Dinsos Balangan: Anda tidak akan menerima pesan lagi, kecuali pemberitahuan wajib. Status tetap bisa dicek: CEK <kode> <PIN>.",
+        "replyOptedOut.long": "Anda tidak akan menerima pesan dari LAYAR lagi, kecuali pemberitahuan yang wajib menurut aturan. Status rujukan tetap dapat dicek dengan CEK <kode> <PIN>.",
+        "replyForwarded.short": "Dinsos Balangan: balasan Anda untuk rujukan {{{code}}} sudah diteruskan ke petugas verifikasi.",
+        "replyForwarded.long": "Balasan Anda untuk rujukan {{{code}}} sudah diteruskan ke petugas verifikasi Dinas Sosial Kabupaten Balangan.",
+        "replyTooMany.short": "Dinsos Balangan: terlalu banyak permintaan dari nomor ini. Coba lagi dalam 10 menit.",
+        "replyTooMany.long": "Terlalu banyak permintaan dari nomor ini. Coba lagi dalam 10 menit.",
     ]
 
     static let library: MustacheLibrary = {

@@ -10,6 +10,7 @@ enum NotificationMigrations {
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
         CaseWorkerScope.migration,
+        RateLimiter.migration,
         PostgresMigration(
             version: 2, name: "applicants and messages",
             sql: """
@@ -90,6 +91,34 @@ enum NotificationMigrations {
                 ALTER TABLE applicants ADD COLUMN notification_consent boolean NOT NULL DEFAULT true,
                     ADD COLUMN survey_consent boolean NOT NULL DEFAULT true;
                 ALTER TABLE messages ADD COLUMN survey_invitation boolean NOT NULL DEFAULT false;
+                """
+        ),
+            PostgresMigration(
+            version: 6, name: "inbound messages and provider statuses",
+            sql: """
+                -- The applicant's phone as a blind index (HMAC-SHA256), so that a text from a
+                -- phone finds its referrals without the phone being readable; filled for older
+                -- rows by the webhook server at start (SQL has no key to compute it).
+                ALTER TABLE applicants ADD COLUMN phone_index bytea;
+                CREATE INDEX applicants_by_phone ON applicants (phone_index) WHERE phone_index IS NOT NULL;
+                -- One row per text received (a webhook delivered twice is applied once); no
+                -- text, no phone: what was asked, from which phone's index, and when (WhatsApp's
+                -- 24-hour window for free-form messages opens with the applicant's last text).
+                CREATE TABLE inbound_messages (
+                    provider text NOT NULL,
+                    provider_message_id text NOT NULL,
+                    channel integer NOT NULL,
+                    phone_index bytea NOT NULL,
+                    command text NOT NULL,
+                    received_at timestamptz NOT NULL,
+                    answered_at timestamptz,
+                    PRIMARY KEY (provider, provider_message_id)
+                );
+                CREATE INDEX inbound_messages_by_phone ON inbound_messages (phone_index, received_at);
+                -- What the provider said later of a message it accepted (delivered, read, failed).
+                ALTER TABLE messages ADD COLUMN provider_status text NOT NULL DEFAULT '',
+                    ADD COLUMN provider_status_at timestamptz;
+                CREATE INDEX messages_by_provider_id ON messages (provider_id) WHERE provider_id <> '';
                 """
         ),
     ]

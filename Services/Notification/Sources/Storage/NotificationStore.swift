@@ -27,11 +27,13 @@ struct NotificationStore: Sendable {
     func saveContact(_ contact: Layar_V1_ApplicantContactRecorded, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO applicants (referral_id, tracking_code, phone, email, preferred_channel, notification_consent, survey_consent)
-            VALUES ($1::uuid, $2, $3, $4, $5, $6, $7)
+            INSERT INTO applicants (referral_id, tracking_code, phone, email, preferred_channel, notification_consent, survey_consent,
+                phone_index)
+            VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (referral_id) DO UPDATE SET tracking_code = EXCLUDED.tracking_code, phone = EXCLUDED.phone,
                 email = EXCLUDED.email, preferred_channel = EXCLUDED.preferred_channel,
-                notification_consent = EXCLUDED.notification_consent, survey_consent = EXCLUDED.survey_consent
+                notification_consent = EXCLUDED.notification_consent, survey_consent = EXCLUDED.survey_consent,
+                phone_index = EXCLUDED.phone_index
             """,
             [
                 contact.referralID, contact.trackingCode, cipher.seal(contact.phone, .applicantPhone),
@@ -39,6 +41,7 @@ struct NotificationStore: Sendable {
                 // An event from before the purposes travelled: the earlier behaviour.
                 contact.consentPurposes.isEmpty || contact.consentPurposes.contains(.notification),
                 contact.consentPurposes.isEmpty || contact.consentPurposes.contains(.survey),
+                contact.phone.isEmpty ? [] : phoneIndex(contact.phone),
             ]
         )
     }
@@ -205,19 +208,22 @@ struct NotificationStore: Sendable {
                     body_short, body_long, urgent, required_notice, attempts, kind
                 """,
                 [now, now.addingTimeInterval(Double(lease.components.seconds)), limit]
-            ).map { row in
-                Due(
-                    id: try row.decode(UUID.self, "id"), referralID: try row.decode(String.self, "referral_id"),
-                    eventID: try row.decode(String.self, "event_id"), eventType: try row.decode(String.self, "event_type"),
-                    audience: Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified,
-                    channel: Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified,
-                    recipient: try recipient(of: row), body: try row.decode(String.self, "body"),
-                    shortBody: try row.decode(String.self, "body_short"), longBody: try row.decode(String.self, "body_long"),
-                    urgent: try row.decode(Bool.self, "urgent"), requiredNotice: try row.decode(Bool.self, "required_notice"),
-                    attempts: try row.decode(Int.self, "attempts"), kind: try row.decode(String.self, "kind")
-                )
-            }
+            ).map(due)
         }
+    }
+
+    /// A `messages` row as a ``Due`` (the columns `claimDue` returns).
+    func due(_ row: PostgresRow) throws -> Due {
+        Due(
+            id: try row.decode(UUID.self, "id"), referralID: try row.decode(String.self, "referral_id"),
+            eventID: try row.decode(String.self, "event_id"), eventType: try row.decode(String.self, "event_type"),
+            audience: Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified,
+            channel: Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified,
+            recipient: try recipient(of: row), body: try row.decode(String.self, "body"),
+            shortBody: try row.decode(String.self, "body_short"), longBody: try row.decode(String.self, "body_long"),
+            urgent: try row.decode(Bool.self, "urgent"), requiredNotice: try row.decode(Bool.self, "required_notice"),
+            attempts: try row.decode(Int.self, "attempts"), kind: try row.decode(String.self, "kind")
+        )
     }
 
     /// A message its provider accepted, with the provider's id for it.
@@ -255,25 +261,45 @@ struct NotificationStore: Sendable {
     func deadLetter(
         _ due: Due, error: String, fallback: (channel: Layar_V1_DeliveryChannel, recipient: String)?, now: Date
     ) async throws {
-        try await pool.withTransaction { connection in
-            try await connection.query(
-                "UPDATE messages SET status = $2, claimed_until = NULL, last_error = $3 WHERE id = $1",
-                [due.id, Layar_V1_DeliveryStatus.failed.rawValue, error]
+        try await pool.withTransaction { try await deadLetter(due, error: error, fallback: fallback, now: now, on: $0) }
+    }
+
+    func deadLetter(
+        _ due: Due, error: String, fallback: (channel: Layar_V1_DeliveryChannel, recipient: String)?, now: Date,
+        on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            "UPDATE messages SET status = $2, claimed_until = NULL, last_error = $3 WHERE id = $1",
+            [due.id, Layar_V1_DeliveryStatus.failed.rawValue, error]
+        )
+        try await announce(due, outcome: .failed, reason: error, now: now, on: connection)
+        if let fallback {
+            let planned = Planned(
+                referralID: due.referralID, eventID: due.eventID, eventType: due.eventType,
+                kind: NotificationTemplates.Kind(rawValue: due.kind) ?? .submitted,
+                audience: due.audience, shortBody: due.shortBody, longBody: due.longBody, urgent: due.urgent,
+                requiredNotice: due.requiredNotice
             )
-            try await announce(due, outcome: .failed, reason: error, now: now, on: connection)
-            if let fallback {
-                let planned = Planned(
-                    referralID: due.referralID, eventID: due.eventID, eventType: due.eventType,
-                    kind: NotificationTemplates.Kind(rawValue: due.kind) ?? .submitted,
-                    audience: due.audience, shortBody: due.shortBody, longBody: due.longBody, urgent: due.urgent,
-                    requiredNotice: due.requiredNotice
-                )
-                try await record(
-                    planned, channel: fallback.channel, recipient: fallback.recipient, status: .pending, sendAt: now, now: now,
-                    on: connection
-                )
+            try await record(
+                planned, channel: fallback.channel, recipient: fallback.recipient, status: .pending, sendAt: now, now: now,
+                on: connection
+            )
+        }
+    }
+
+    /// The applicant's next channel after the one that failed, if any. Channels to the same
+    /// address are skipped: a permanent refusal is most often the address itself (a number that
+    /// does not exist fails on WhatsApp as it did on SMS).
+    func nextChannel(after due: Due, on connection: PostgresConnection) async throws -> (channel: Layar_V1_DeliveryChannel, recipient: String)? {
+        guard due.audience == .applicant, let contact = try await applicant(due.referralID, on: connection).contact else { return nil }
+        let candidates = ChannelChoice.candidates(for: contact, requiredNotice: due.requiredNotice)
+        guard let index = candidates.firstIndex(of: due.channel) else { return nil }
+        for next in candidates[(index + 1)...] {
+            if let address = ChannelChoice.address(for: next, in: contact), address != due.recipient {
+                return (next, address)
             }
         }
+        return nil
     }
 
     private func announce(

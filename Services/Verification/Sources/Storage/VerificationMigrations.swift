@@ -190,5 +190,21 @@ enum VerificationMigrations {
                 CREATE VIEW registry_current AS SELECT * FROM registry_people_a;
                 """
         ),
+        PostgresMigration(
+            version: 9, name: "applicants' replies",
+            sql: """
+                -- What applicants answered to a request for information by SMS or WhatsApp
+                -- (notification's ApplicantReplied), sealed, shown in the verifier's case.
+                CREATE TABLE applicant_replies (
+                    referral_id uuid NOT NULL,
+                    event_id text NOT NULL,
+                    text bytea NOT NULL,
+                    channel integer NOT NULL,
+                    received_at timestamptz NOT NULL,
+                    PRIMARY KEY (referral_id, event_id)
+                );
+                COMMENT ON COLUMN applicant_replies.text IS 'Sealed (AES-GCM)';
+                """
+        ),
     ]
 }

@@ -9,4 +9,6 @@ extension SealedField {
     /// `registry_people_*.nik_index` and `.kk_index`: the registry's people and families.
     static let registryNIK = SealedField("verification.registry.nik")
     static let registryKK = SealedField("verification.registry.kk")
+    /// `applicant_replies.text`: what the applicant wrote back.
+    static let applicantReply = SealedField("verification.applicant.reply")
 }

@@ -47,6 +47,7 @@ extension VerificationStore: PersonalDataHolder {
             )
             // Verifiers' notes may describe the person: the decisions stay, their words go.
             try await connection.query("UPDATE verifications SET note = '' WHERE referral_id = $1::uuid", [referralID])
+            try await connection.query("DELETE FROM applicant_replies WHERE referral_id = $1::uuid", [referralID])
             records += 1
         }
         return records

@@ -341,6 +341,7 @@ struct VerificationStore: Sendable {
                 $0.at = Google_Protobuf_Timestamp(date: try decision.decode(Date.self, "decided_at"))
             }
         }
+        let replies = try await applicantReplies(referralID, on: connection)
         return try Layar_V1_VerificationCase.with {
             $0.referralID = referralID
             $0.trackingCode = submitted.trackingCode
@@ -353,6 +354,7 @@ struct VerificationStore: Sendable {
             $0.checks = try row.decode([UInt8]?.self, "checks").map { try Layar_V1_VerificationCase(serializedBytes: $0).checks } ?? []
             $0.decisions = decisions
             $0.documentKinds = try row.decode(PostgresTextArray.self, "document_kinds").enumValues()
+            $0.applicantReplies = replies
         }
     }
 

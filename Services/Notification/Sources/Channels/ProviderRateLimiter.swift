@@ -3,7 +3,7 @@ import Synchronization
 
 /// A token bucket per provider: at most `rate` sends per second on average, bursts up to `burst`.
 /// `acquire()` waits (without blocking a thread) for a token.
-final class RateLimiter: Sendable {
+final class ProviderRateLimiter: Sendable {
     private let rate: Double
     private let burst: Double
     private let state: Mutex<(tokens: Double, last: ContinuousClock.Instant)>
