@@ -51,6 +51,8 @@ final class ServiceProcesses: @unchecked Sendable {
             addresses[name] = ServiceAddress(host: "127.0.0.1", port: port)
             FileManager.default.createFile(atPath: logDirectory.appendingPathComponent("\(name).log").path, contents: nil)
         }
+        // Notification asks intake for the status an applicant's CEK text asks for.
+        environments["notification"]?[LayarServiceName.intake.addressVariable] = addresses["intake"]?.description
         self.addresses = addresses
         self.environments = environments
         for name in Self.names { try launch(name) }

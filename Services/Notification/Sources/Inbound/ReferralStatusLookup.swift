@@ -29,7 +29,10 @@ struct IntakeStatusLookup: ReferralStatusLookup {
                     $0.key.trackingCode = trackingCode
                     $0.key.pin = pin
                 })
-                return .status(trackingCode: view.trackingCode, explanation: view.explanation)
+                // The view's note can be empty (a status without one); the timeline's last step
+                // always explains itself.
+                let explanation = view.explanation.isEmpty ? view.timeline.last?.explanation ?? "" : view.explanation
+                return .status(trackingCode: view.trackingCode, explanation: explanation)
             } catch let error as RPCError where error.code == .notFound || error.code == .invalidArgument {
                 return .notMatched
             } catch let error as RPCError where error.code == .resourceExhausted {
