@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 import Logging
@@ -6,13 +7,16 @@ import Logging
 /// The notification service's own settings: one provider per channel, retries, rate, quiet hours.
 /// Without any setting every channel is the development log channel.
 public struct NotificationConfiguration: Sendable {
-    /// One channel's provider: `log`, `webhook` (SMS/WhatsApp), `twilio` (SMS/WhatsApp) or `http` (e-mail).
+    /// One channel's provider: `log`, `webhook` (SMS/WhatsApp), `twilio` (SMS/WhatsApp), `http` or
+    /// `smtp` (e-mail).
     struct Provider: Sendable {
         var kind: String
         var url: String
         var token: String
         var account: String
         var from: String
+        /// The server, TLS mode and credentials of `smtp`.
+        var smtp: SMTPSettings?
     }
 
     var providers: [Layar_V1_DeliveryChannel: Provider]
@@ -32,7 +36,7 @@ public struct NotificationConfiguration: Sendable {
         for (channel, prefix, kinds) in [
             (Layar_V1_DeliveryChannel.sms, "LAYAR_SMS", ["log", "webhook", "twilio"]),
             (.whatsapp, "LAYAR_WHATSAPP", ["log", "webhook", "twilio"]),
-            (.email, "LAYAR_EMAIL", ["log", "http"]),
+            (.email, "LAYAR_EMAIL", ["log", "http", "smtp"]),
         ] {
             let kind = reader.choice("\(prefix)_PROVIDER", default: "log", among: kinds)
             var provider = Provider(
@@ -45,6 +49,9 @@ public struct NotificationConfiguration: Sendable {
             if kind == "twilio" {
                 provider.account = reader.required("\(prefix)_ACCOUNT", "the Twilio account SID")
                 provider.from = reader.required("\(prefix)_FROM", "the sender number")
+            }
+            if kind == "smtp" {
+                provider.smtp = SMTPSettings.read(url: provider.url, from: &reader)
             }
             providers[channel] = provider
         }
@@ -68,8 +75,9 @@ public struct NotificationConfiguration: Sendable {
         )
     }
 
-    /// The senders for every channel (the log channel always exists, for development).
-    func senders(client: HTTPClient, logger: Logger) -> [Layar_V1_DeliveryChannel: any MessageSender] {
+    /// The senders for every channel (the log channel always exists, for development); `clock`
+    /// dates the e-mails sent over SMTP.
+    func senders(client: HTTPClient, logger: Logger, clock: LayarClock) -> [Layar_V1_DeliveryChannel: any MessageSender] {
         let log = LogSender(path: logFile, logger: logger)
         let call = HTTPGatewayCall(client: client)
         var senders: [Layar_V1_DeliveryChannel: any MessageSender] = [.log: log]
@@ -84,6 +92,9 @@ public struct NotificationConfiguration: Sendable {
                 )
             case "http":
                 senders[channel] = HTTPMailSender(url: provider.url, token: provider.token, from: provider.from, call: call)
+            case "smtp":
+                // fromEnvironment refuses a configuration where these settings could not be read.
+                senders[channel] = provider.smtp.map { SMTPSender(settings: $0, clock: clock) } ?? log
             default:
                 senders[channel] = log
             }

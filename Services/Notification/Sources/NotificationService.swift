@@ -28,7 +28,7 @@ public enum NotificationService {
             accessPolicies: [NotificationAccessPolicy.policy],
             api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock))] },
             background: { context in
-                let senders = configuration.senders(client: .shared, logger: context.logger)
+                let senders = configuration.senders(client: .shared, logger: context.logger, clock: context.clock)
                 var dispatcher = Dispatcher(
                     store: NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock), senders: senders,
                     limiters: senders.mapValues { _ in RateLimiter(perSecond: Double(configuration.ratePerSecond)) },
