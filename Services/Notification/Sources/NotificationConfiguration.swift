@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import LayarDomain
 import LayarRuntime
 import LayarSchema
 import Logging
@@ -7,13 +8,15 @@ import Logging
 /// Without any setting every channel is the development log channel.
 public struct NotificationConfiguration: Sendable {
     /// One channel's provider: `log`, `webhook` (SMS/WhatsApp), `twilio` (SMS/WhatsApp),
-    /// `whatsapp-cloud` (WhatsApp) or `http` (e-mail).
+    /// `whatsapp-cloud` (WhatsApp), `http` or `smtp` (e-mail).
     struct Provider: Sendable {
         var kind: String
         var url: String
         var token: String
         var account: String
         var from: String
+        /// The server, TLS mode and credentials of `smtp`.
+        var smtp: SMTPSettings?
         /// WhatsApp Cloud API: the app secret that signs its webhooks, the verify token of the
         /// subscription, the approved template for messages outside the 24-hour window.
         var appSecret = ""
@@ -51,7 +54,7 @@ public struct NotificationConfiguration: Sendable {
         for (channel, prefix, kinds) in [
             (Layar_V1_DeliveryChannel.sms, "LAYAR_SMS", ["log", "webhook", "twilio"]),
             (.whatsapp, "LAYAR_WHATSAPP", ["log", "webhook", "twilio", "whatsapp-cloud"]),
-            (.email, "LAYAR_EMAIL", ["log", "http"]),
+            (.email, "LAYAR_EMAIL", ["log", "http", "smtp"]),
         ] {
             let kind = reader.choice("\(prefix)_PROVIDER", default: "log", among: kinds)
             var provider = Provider(
@@ -74,13 +77,20 @@ public struct NotificationConfiguration: Sendable {
                 provider.template = reader.optional("\(prefix)_TEMPLATE", default: provider.template)
                 provider.templateLanguage = reader.optional("\(prefix)_TEMPLATE_LANGUAGE", default: provider.templateLanguage)
             }
+            if kind == "smtp" {
+                provider.smtp = SMTPSettings.read(url: provider.url, from: &reader)
+            }
             providers[channel] = provider
         }
         var webhooks: Webhooks?
         if providers.values.contains(where: { $0.kind == "twilio" || $0.kind == "whatsapp-cloud" }) {
-            let publicURL = reader.required("LAYAR_WEBHOOK_PUBLIC_URL", "the address SMS and WhatsApp providers call, e.g. https://layar.example.go.id")
-            if !publicURL.isEmpty, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
-                reader.problems.append("LAYAR_WEBHOOK_PUBLIC_URL=\(publicURL) is invalid: expected an http(s) URL")
+            // Required only with a two-way provider (checked here, not by `required`, which the
+            // deployment checks read as "every deployment must set it").
+            let publicURL = reader.optional("LAYAR_WEBHOOK_PUBLIC_URL", default: "")
+            if !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
+                reader.problems.append(
+                    "LAYAR_WEBHOOK_PUBLIC_URL=\(publicURL) is invalid: expected the http(s) address SMS and WhatsApp providers call, e.g. https://layar.example.go.id"
+                )
             }
             let intake = reader.optional(LayarServiceName.intake.addressVariable, default: LayarServiceName.intake.localAddress)
             if ServiceAddress(intake) == nil {
@@ -116,10 +126,12 @@ public struct NotificationConfiguration: Sendable {
     /// `LAYAR_WEBHOOK_PORT`'s default: beside the services' metrics ports (9101-9105).
     static let defaultWebhookPort = 9110
 
-    /// The senders for every channel (the log channel always exists, for development).
-    /// `conversationOpen` tells the WhatsApp Cloud sender whether the 24-hour window is open.
+    /// The senders for every channel (the log channel always exists, for development); `clock`
+    /// dates the e-mails sent over SMTP; `conversationOpen` tells the WhatsApp Cloud sender
+    /// whether the 24-hour window is open.
     func senders(
-        client: HTTPClient, logger: Logger, conversationOpen: @escaping @Sendable (String) async throws -> Bool = { _ in false }
+        client: HTTPClient, logger: Logger, clock: LayarClock,
+        conversationOpen: @escaping @Sendable (String) async throws -> Bool = { _ in false }
     ) -> [Layar_V1_DeliveryChannel: any MessageSender] {
         let log = LogSender(path: logFile, logger: logger)
         let call = HTTPGatewayCall(client: client)
@@ -143,6 +155,9 @@ public struct NotificationConfiguration: Sendable {
                 )
             case "http":
                 senders[channel] = HTTPMailSender(url: provider.url, token: provider.token, from: provider.from, call: call)
+            case "smtp":
+                // fromEnvironment refuses a configuration where these settings could not be read.
+                senders[channel] = provider.smtp.map { SMTPSender(settings: $0, clock: clock) } ?? log
             default:
                 senders[channel] = log
             }

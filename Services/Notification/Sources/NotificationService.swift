@@ -30,7 +30,7 @@ public enum NotificationService {
             api: { [NotificationAPI(store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock))] },
             background: { context in
                 let store = NotificationStore(pool: context.pool, cipher: context.cipher, clock: context.clock)
-                let senders = configuration.senders(client: .shared, logger: context.logger) { phone in
+                let senders = configuration.senders(client: .shared, logger: context.logger, clock: context.clock) { phone in
                     try await store.conversationOpen(phone: phone, channel: .whatsapp, now: store.clock.now)
                 }
                 var dispatcher = Dispatcher(
