@@ -17,7 +17,7 @@ import Testing
 /// Two-way SMS and WhatsApp: the providers' signed webhooks served over real HTTP, the texts
 /// applied against the real PostgreSQL server, the answers sent by the dispatcher to a local
 /// gateway. Intake's status is a recorded stand-in here; the walking skeleton asks the real one.
-@Suite("Two-way messaging")
+@Suite("Two-way messaging", .serialized)  // six PostgreSQL schemas with a web server each: one at a time
 struct TwoWayMessagingTests {
     static let twilioToken = "twilio-auth-token"
     static let appSecret = "whatsapp-app-secret"
@@ -197,6 +197,7 @@ struct TwoWayMessagingTests {
                 },
             ])
             #expect(try await fixture.text("KK sudah difoto, saya antar ke kantor desa besok", id: "SM20") == .ok)
+            fixture.base.clock.advance(1)  // the answers in the order of the texts
             #expect(try await fixture.text("halo", from: Self.strangerPhone, id: "SM21") == .ok)
             let replied = try await fixture.outbox(Layar_V1_ApplicantReplied.self)
             let reply = try #require(replied.first)
@@ -213,6 +214,7 @@ struct TwoWayMessagingTests {
             for index in 0..<6 {
                 let status = try await fixture.text("CEK LYR-ABCD-EFGH 00000\(index)", id: "SM3\(index)")
                 #expect(status == .ok)
+                fixture.base.clock.advance(1)  // the answers in the order of the texts
             }
             #expect(fixture.status.asked.withLock { $0.count } == 5)
             let last = try await fixture.answers().last?.kind
@@ -220,7 +222,7 @@ struct TwoWayMessagingTests {
             let other = try await fixture.text("CEK LYR-ABCD-EFGH 123456", from: Self.strangerPhone, id: "SM40")
             #expect(other == .ok)
             #expect(fixture.status.asked.withLock { $0.count } == 6)
-            fixture.base.clock.advance(600)
+            fixture.base.clock.advance(600)  // the next window
             #expect(try await fixture.text("CEK LYR-ABCD-EFGH 123456", id: "SM41") == .ok)
             #expect(fixture.status.asked.withLock { $0.count } == 7)
         }

@@ -82,8 +82,9 @@ start_postgres() {
   if pg_run "$bin/pg_ctl" -D "$PGDATA_DIR/db" status >/dev/null 2>&1; then
     log "PostgreSQL already running on 127.0.0.1:$PGPORT"
   else
+    # 300 connections: a test run opens a scratch schema with its own pool per test, many suites side by side.
     pg_run "$bin/pg_ctl" -D "$PGDATA_DIR/db" -l "$PGDATA_DIR/server.log" -w -t 60 \
-      -o "-p $PGPORT -k $PGSOCKET -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+      -o "-p $PGPORT -k $PGSOCKET -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null \
       || die "PostgreSQL did not start: see $PGDATA_DIR/server.log"
     log "PostgreSQL on 127.0.0.1:$PGPORT"
   fi
