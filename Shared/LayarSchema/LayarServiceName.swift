@@ -12,6 +12,17 @@ public enum LayarServiceName: String, CaseIterable, Sendable, Comparable {
     /// The metrics port (`LAYAR_METRICS_PORT`'s default): 9101 for intake, up to 9105 for survey.
     public var metricsPort: Int { 9101 + Self.allCases.firstIndex(of: self)! }
 
+    /// The port of the SMS and WhatsApp providers' webhooks (`LAYAR_WEBHOOK_PORT`'s default):
+    /// notification's alone, 9110.
+    public var webhookPort: Int? { self == .notification ? 9110 : nil }
+
+    /// Every port the service listens on.
+    public var ports: Set<Int> { Set([grpcPort, metricsPort] + (webhookPort.map { [$0] } ?? [])) }
+
+    /// The services whose gRPC API this one calls (the portal calls them all): notification asks
+    /// intake's public GetStatus for the status an applicant's CEK text asks.
+    public var calls: [LayarServiceName] { self == .notification ? [.intake] : [] }
+
     /// Where layarctl and the portal find the service on the local stack.
     public var localAddress: String { "127.0.0.1:\(grpcPort)" }
 

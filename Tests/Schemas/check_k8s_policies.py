@@ -41,6 +41,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TABLE = ROOT / "deploy/kafka/layar-kafka.txt"
 SERVICES = ["intake", "verification", "assignment", "notification", "survey"]
 PUBLIC_HTTPS = {"notification", "survey"}
+# The one call between services (beside the portal's): notification asks intake's public
+# GetStatus for the status an applicant's CEK text asks.
+SERVICE_CALLS = {("notification", "intake")}
+# Ports the internet reaches through the operations' Ingress beside the portal's (by port name):
+# notification's signed provider webhooks.
+PUBLIC_PORTS = {"notification": "webhooks"}
 DNS_PORT, POSTGRES_PORT, KAFKA_PORT, HTTPS_PORT = 53, 5432, 9093, 443
 MONITORING = "monitoring"
 PRIVATE = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
@@ -424,15 +430,22 @@ def check(rendering, development):
                 pwhere = f"{where} (NetworkPolicy {policy['metadata']['name']})"
                 allowed = ports_of(rule, target)
                 if not rule.get("from"):
-                    problem(pwhere, "takes ingress from anywhere")
+                    public = ports.get(PUBLIC_PORTS.get(product))
+                    if not public or allowed != {("TCP", public)}:
+                        problem(pwhere, "takes ingress from anywhere" + (f" on {sorted(allowed or [])}, not only its {PUBLIC_PORTS[product]} port {public}" if public else ""))
                     continue
                 if allowed is None:
                     problem(pwhere, "takes ingress on every port")
                     continue
                 for peer in rule["from"]:
                     matched = matched_workloads(peer, r.ns(policy))
+                    callers = {w[3] for w in matched}
                     if "ipBlock" in peer:
                         problem(pwhere, f"takes ingress from an address block {peer['ipBlock']}")
+                    elif "namespaceSelector" not in peer and matched and all((w[3], product) in SERVICE_CALLS for w in matched):
+                        expected = {("TCP", ports.get("grpc"))}
+                        if allowed - expected:
+                            problem(pwhere, f"lets {sorted(callers)} reach {sorted(allowed - expected)}, not only its gRPC port {ports.get('grpc')}")
                     elif "namespaceSelector" not in peer and matched and all(w[3] == "portal" for w in matched):
                         expected = {("TCP", ports.get("grpc"))}
                         if allowed - expected:
@@ -486,7 +499,7 @@ def check(rendering, development):
                             problem(pwhere, f"may connect to private addresses {[str(a) for a in open_private]}: except the private ranges")
                     elif matched and all(w[1] in grpc_ports for w in matched):
                         expected = {("TCP", grpc_ports[w[1]]) for w in matched}
-                        if product != "portal":
+                        if product != "portal" and not all((product, w[3]) in SERVICE_CALLS for w in matched):
                             problem(pwhere, f"may connect to {[w[1] for w in matched]}: only the portal calls the services")
                         elif allowed - expected:
                             problem(pwhere, f"may reach {[w[1] for w in matched]} on {sorted(allowed - expected)}, not only their gRPC ports")

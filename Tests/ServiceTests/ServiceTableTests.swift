@@ -1,7 +1,7 @@
 import Foundation
 import LayarAssignment
 import LayarIntake
-import LayarNotification
+@testable import LayarNotification
 import LayarRuntime
 import LayarSchema
 import LayarSurvey
@@ -24,11 +24,18 @@ struct ServiceTableTests {
         Set(text.matches(of: /\b(50[0-9]{3}|91[0-9]{2})\b/).compactMap { Int($0.output.1) })
     }
 
-    static let allPorts = Set(LayarServiceName.allCases.flatMap { [$0.grpcPort, $0.metricsPort] })
+    static let allPorts = Set(LayarServiceName.allCases.flatMap(\.ports))
+
+    /// The ports a service's manifest names: its own, and the gRPC ports of the services it calls.
+    static func manifestPorts(_ service: LayarServiceName) -> Set<Int> {
+        service.ports.union(service.calls.map(\.grpcPort))
+    }
 
     @Test("every service runs on the table's ports, and the table's ports are distinct")
     func runtime() throws {
-        #expect(Self.allPorts.count == 2 * LayarServiceName.allCases.count)
+        #expect(Self.allPorts.count == LayarServiceName.allCases.map(\.ports.count).reduce(0, +))
+        #expect(NotificationConfiguration.defaultWebhookPort == LayarServiceName.notification.webhookPort)
+        #expect(LayarServiceName.intake.addressVariable == "LAYAR_INTAKE_ADDR")
         for service in LayarServiceName.allCases {
             #expect(try KafkaAccessTests.definition(service).defaultPort == service.grpcPort)
         }
@@ -50,7 +57,7 @@ struct ServiceTableTests {
     @Test("each Kubernetes manifest uses its service's ports, the portal's addresses and the network policies the table's")
     func kubernetes() throws {
         for service in LayarServiceName.allCases {
-            #expect(Self.ports(in: Substring(try Self.file("deploy/k8s/base/\(service.rawValue).yaml"))) == [service.grpcPort, service.metricsPort], "\(service).yaml")
+            #expect(Self.ports(in: Substring(try Self.file("deploy/k8s/base/\(service.rawValue).yaml"))) == Self.manifestPorts(service), "\(service).yaml")
         }
         let portal = try Self.file("deploy/k8s/base/portal.yaml")
         for service in [LayarServiceName.intake, .verification, .assignment, .survey] {

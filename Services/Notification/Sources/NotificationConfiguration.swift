@@ -92,9 +92,10 @@ public struct NotificationConfiguration: Sendable {
                     "LAYAR_WEBHOOK_PUBLIC_URL=\(publicURL) is invalid: expected the http(s) address SMS and WhatsApp providers call, e.g. https://layar.example.go.id"
                 )
             }
-            let intake = reader.optional(LayarServiceName.intake.addressVariable, default: LayarServiceName.intake.localAddress)
+            // LayarServiceName.intake.addressVariable, written out: the deployment checks read the names.
+            let intake = reader.optional("LAYAR_INTAKE_ADDR", default: LayarServiceName.intake.localAddress)
             if ServiceAddress(intake) == nil {
-                reader.problems.append("\(LayarServiceName.intake.addressVariable)=\(intake) is invalid: expected host:port")
+                reader.problems.append("LAYAR_INTAKE_ADDR=\(intake) is invalid: expected host:port")
             }
             webhooks = Webhooks(
                 host: reader.optional("LAYAR_GRPC_HOST", default: "127.0.0.1"),
@@ -123,8 +124,8 @@ public struct NotificationConfiguration: Sendable {
         )
     }
 
-    /// `LAYAR_WEBHOOK_PORT`'s default: beside the services' metrics ports (9101-9105).
-    static let defaultWebhookPort = 9110
+    /// `LAYAR_WEBHOOK_PORT`'s default, the service table's.
+    static let defaultWebhookPort = LayarServiceName.notification.webhookPort ?? 9110
 
     /// The senders for every channel (the log channel always exists, for development); `clock`
     /// dates the e-mails sent over SMTP; `conversationOpen` tells the WhatsApp Cloud sender
