@@ -78,6 +78,15 @@ struct TwoWayMessagingTests {
             "sha256=" + HMACSHA256.hex(Array(body.utf8), key: Array(secret.utf8))
         }
 
+        /// Posts `body` with one signature header; the status and the answer's text.
+        func post(_ path: String, _ body: String, signature: (HTTPField.Name, String)?) async throws -> (HTTPResponse.Status, String) {
+            var headers: HTTPFields = [:]
+            if let signature { headers[signature.0] = signature.1 }
+            return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                ($0.status, String(buffer: $0.body))
+            }
+        }
+
         /// The answers recorded to texts (kind and body), oldest first.
         func answers() async throws -> [(referral: String, kind: String, body: String, channel: Int)] {
             try await base.database.pool.query(
@@ -130,6 +139,7 @@ struct TwoWayMessagingTests {
             #expect(answer.body == "Dinsos Balangan: rujukan LYR-ABCD-EFGH: Rujukan sedang diverifikasi petugas.")
 
             // A stranger guessing: the answer names no referral, and goes to the stranger.
+            fixture.base.clock.advance(1)  // the answers in the order of the texts
             #expect(try await fixture.text("CEK LYR-ABCD-EFGH 000000", from: Self.strangerPhone, id: "SM2") == .ok)
             answers = try await fixture.answers()
             let refused = try #require(answers.last)
@@ -270,6 +280,49 @@ struct TwoWayMessagingTests {
             #expect(try await fixture.count("SELECT count(*) AS n FROM messages WHERE provider_status = 'failed'") == 1)
             // The text asked the status, and is answered on WhatsApp.
             #expect(try await fixture.answers().map { "\($0.kind) \($0.channel)" } == ["replyStatus 2"])
+        }
+    }
+
+    @Test("malformed webhooks, signed or not, are refused with what is wrong and store nothing")
+    func badInputs() async throws {
+        try await Self.withWebhooks { fixture in
+            let twilio: [(String, [(String, String)], String)] = [
+                ("no MessageSid", [("From", Self.phone), ("Body", "CEK")], "MessageSid"),
+                ("sender not a phone", [("MessageSid", "SMb1"), ("From", "+62-abc"), ("Body", "CEK")], "From"),
+                ("sender a short code", [("MessageSid", "SMb2"), ("From", "1234"), ("Body", "STOP")], "From"),
+                ("sid too long", [("MessageSid", String(repeating: "S", count: 65)), ("From", Self.phone), ("Body", "x")], "MessageSid"),
+            ]
+            for (name, parameters, field) in twilio {
+                let (status, reason) = try await fixture.post(
+                    "/webhooks/twilio/sms", FormEncoding.encode(parameters),
+                    signature: (HTTPField.Name("X-Twilio-Signature")!, TwilioWebhook(
+                        authToken: Self.twilioToken, publicURL: "\(Self.publicURL)/webhooks/twilio/sms"
+                    ).signature(of: parameters))
+                )
+                #expect(status == .badRequest && reason.contains(field), "\(name): \(status) \(reason)")
+            }
+            let whatsapp: [(String, String, String)] = [
+                ("not JSON", "{entry", "notification"),
+                ("no entry", #"{"object":"whatsapp_business_account"}"#, "notification"),
+                ("sender not a phone", #"{"entry":[{"changes":[{"field":"messages","value":{"messages":[{"from":"abc","id":"w1","timestamp":"1796000000"}]}}]}]}"#, "from"),
+                ("timestamp not seconds", #"{"entry":[{"changes":[{"field":"messages","value":{"messages":[{"from":"6281234567890","id":"w2","timestamp":"kemarin"}]}}]}]}"#, "timestamp"),
+                ("empty id", #"{"entry":[{"changes":[{"field":"messages","value":{"statuses":[{"id":"","status":"read","timestamp":"1796000000"}]}}]}]}"#, "id"),
+            ]
+            for (name, body, field) in whatsapp {
+                let (status, reason) = try await fixture.post(
+                    "/webhooks/whatsapp", body, signature: (HTTPField.Name("X-Hub-Signature-256")!, Fixture.hubSignature(body, Self.appSecret))
+                )
+                #expect(status == .badRequest && reason.contains(field), "\(name): \(status) \(reason)")
+            }
+            // Too large, and a form that is not UTF-8 or not percent-encoded, before any signature is worth checking.
+            let large = String(repeating: "a", count: 70_000)
+            #expect(try await fixture.post("/webhooks/whatsapp", large, signature: (HTTPField.Name("X-Hub-Signature-256")!, "sha256=00")).0 == .contentTooLarge)
+            #expect(try await fixture.post("/webhooks/twilio/sms", "Body=%ZZ", signature: nil).0 == .badRequest)
+            for table: StaticString in [
+                "SELECT count(*) AS n FROM inbound_messages", "SELECT count(*) AS n FROM messages", "SELECT count(*) AS n FROM outbox",
+            ] {
+                #expect(try await fixture.count(table) == 0, "\(table)")
+            }
         }
     }
 

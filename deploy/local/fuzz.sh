@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libFuzzer targets (swiftc -sanitize=fuzzer,address) for the NIK parser, phone normalisation,
-# one registry CSV line (split, validate, re-emit for COPY), a registry header (its column layout)
-# and protobuf event decoding. Each
+# one registry CSV line (split, validate, re-emit for COPY), a registry header (its column layout),
+# protobuf event decoding and the SMS/WhatsApp providers' webhook payloads. Each
 # runs for LAYAR_FUZZ_SECONDS (default 15) from the committed seed corpus in Tests/Fuzz/corpus;
 # what it finds new is kept in .data/fuzz/<target> (to promote into the seed corpus by hand), and
 # a crash leaves its input in .data/fuzz/crashes. test.sh runs it after the tests.
@@ -43,9 +43,14 @@ build_target registry-header LayarDomain "$ROOT/Services/Verification/Sources/Re
   "$ROOT/Services/Verification/Sources/Registry/CSVFields.swift" "$ROOT/Services/Verification/Sources/Registry/RegistryLayout.swift" \
   "$ROOT/Tests/Fuzz/FuzzRegistryHeader.swift"
 build_target events SwiftProtobuf "$ROOT"/Shared/LayarSchema/Generated/*.pb.swift "$ROOT/Tests/Fuzz/FuzzEvents.swift"
+build_module LayarSchema "$ROOT"/Shared/LayarSchema/Generated/*.pb.swift
+inbound=$ROOT/Services/Notification/Sources/Inbound
+build_target webhook-payloads LayarSchema,SwiftProtobuf "$inbound/InboundMessage.swift" "$inbound/TwilioPayload.swift" \
+  "$inbound/WhatsAppCloudPayload.swift" "$ROOT/Services/Notification/Sources/Domain/InboundCommand.swift" \
+  "$ROOT/Tests/Fuzz/FuzzWebhookPayloads.swift"
 
 status=0
-for target in nik phone registry-csv registry-header events; do
+for target in nik phone registry-csv registry-header events webhook-payloads; do
   mkdir -p "$out/$target"
   log "fuzz: $target for ${seconds}s"
   if ! "$out/bin/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \

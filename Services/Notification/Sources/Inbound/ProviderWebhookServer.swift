@@ -85,7 +85,11 @@ struct ProviderWebhookServer: Service {
         } catch let refusal as WebhookRefusal {
             LayarMetrics.webhookRefused(reason: refusal.kind == .unsigned ? "unsigned" : "malformed")
             logger.warning("webhook \(request.uri.path) refused: \(refusal)")
-            return Response(status: refusal.kind == .unsigned ? .forbidden : .badRequest)
+            // A signed but malformed body names what is wrong (only the provider could sign it);
+            // an unsigned one learns nothing.
+            return refusal.kind == .unsigned
+                ? Response(status: .forbidden)
+                : Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: refusal.reason)))
         }
         for message in batch.messages { try await texts.receive(message) }
         for status in batch.statuses {
