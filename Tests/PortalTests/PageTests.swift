@@ -39,6 +39,27 @@ struct PageTests {
         #expect(markup.contains("<optgroup label=\"Kec. Paringin\">"))
     }
 
+    @Test("the verifier's case shows what the applicant answered by SMS or WhatsApp, escaped, oldest first")
+    func applicantReplies() {
+        let found = Layar_V1_VerificationCase.with {
+            $0.referralID = "5f0c7a8e-0000-4000-8000-000000000001"
+            $0.trackingCode = "LYR-ABCD-EFGH"
+            $0.state = .informationRequested
+            $0.applicantReplies = [
+                .with { $0.text = "KK <besok> saya antar"; $0.channel = .sms; $0.receivedAt = .init(seconds: 1_796_000_000) },
+                .with { $0.text = "Sudah di kantor desa"; $0.channel = .whatsapp; $0.receivedAt = .init(seconds: 1_796_003_600) },
+            ]
+        }
+        let staff = StaffSession(username: "verif1", displayName: "Verifikator", roles: [.verifier], caseWorkerID: "", csrfToken: "t")
+        let markup = VerificationPages.detail(found, documents: [], staff: staff, state: FormState()).markup
+        #expect(markup.contains("<h2>Balasan pemohon</h2>"))
+        #expect(markup.contains("SMS: <q>KK &lt;besok&gt; saya antar</q>"))
+        let first = try? #require(markup.range(of: "KK &lt;besok&gt;"))
+        let second = try? #require(markup.range(of: "WhatsApp: <q>Sudah di kantor desa</q>"))
+        #expect(first != nil && second != nil && first!.lowerBound < second!.lowerBound)
+        #expect(!VerificationPages.detail(.with { $0.trackingCode = "LYR-X" }, documents: [], staff: staff, state: FormState()).markup.contains("Balasan pemohon"))
+    }
+
     @Test("bar charts: one bar per value, labels escaped, the target line drawn")
     func chart() {
         let chart = BarChart(title: "Rujukan", bars: [(label: "Juai <1>", value: 3), (label: "Halong", value: 0)],

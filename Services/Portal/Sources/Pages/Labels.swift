@@ -33,6 +33,16 @@ enum Labels {
         }
     }
 
+    /// How an applicant's message reached the office.
+    static func deliveryChannel(_ channel: Layar_V1_DeliveryChannel) -> String {
+        switch channel {
+        case .sms: "SMS"
+        case .whatsapp: "WhatsApp"
+        case .email: "Surel"
+        default: "Lainnya"
+        }
+    }
+
     static func verificationState(_ state: Layar_V1_VerificationOutcome) -> String {
         switch state {
         case .verified: "Terverifikasi"

@@ -47,6 +47,9 @@ enum VerificationPages {
         let decisions = found.decisions.map { decision -> HTML in
             "<li><time>\(Dates.show(decision.at))</time> · \(decision.action) · \(decision.actorID)\(decision.note.isEmpty ? "" : ": \(decision.note)")</li>"
         }
+        let replies = found.applicantReplies.map { reply -> HTML in
+            "<li><time>\(Dates.show(reply.receivedAt))</time> · \(Labels.deliveryChannel(reply.channel)): <q>\(reply.text)</q></li>"
+        }
         return """
         <p><strong>\(found.trackingCode)</strong> · \(Labels.ppks(found.ppksKind)) · Kec. \(Labels.kecamatan(found.kecamatanCode))
         · prioritas \(found.priority)\(found.isChild ? " · anak" : "") · <span id="keadaan">\(Labels.verificationState(found.state))</span></p>
@@ -55,6 +58,7 @@ enum VerificationPages {
         <tbody>\(checks)</tbody></table></div>
         <h2>Dokumen</h2>\(documentLinks.isEmpty ? "<p>Belum ada dokumen.</p>" as HTML : "<ul>\(documentLinks)</ul>")
         <h2>Keputusan</h2>\(decisions.isEmpty ? "<p>Belum ada.</p>" as HTML : "<ol>\(decisions)</ol>")
+        \(replies.isEmpty ? .empty : "<h2>Balasan pemohon</h2><ol id=\"balasan-pemohon\">\(replies)</ol>" as HTML)
         \(decisionForm(found, staff: staff, state: state))
         """
     }
