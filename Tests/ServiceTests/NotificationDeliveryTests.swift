@@ -41,7 +41,7 @@ struct NotificationDeliveryTests {
     static let fridayMorning = TestClock(CivilDate(year: 2026, month: 12, day: 4), hour: 10).now
 
     static func prepare(
-        quietHours: QuietHours = QuietHours(startHour: 0, endHour: 0), at start: Date = fridayMorning
+        quietHours: QuietHours = QuietHours(startHour: 0, endHour: 0), at start: Date = fridayMorning, coalescing: Duration = .zero
     ) async throws -> Fixture {
         let database = try await TestEnvironment.scratchDatabase()
         try await PostgresMigrator(migrations: NotificationMigrations.all, logger: TestEnvironment.logger).migrate(database.pool)
@@ -49,7 +49,8 @@ struct NotificationDeliveryTests {
         let store = NotificationStore(
             pool: database.pool, cipher: try await TestDataKeys.cipher(on: database.pool, clock: clock.clock), clock: clock.clock
         )
-        return Fixture(database: database, store: store, planner: NotificationPlanner(store: store, quietHours: quietHours).router, clock: clock)
+        let planner = NotificationPlanner(store: store, quietHours: quietHours, coalescing: coalescing)
+        return Fixture(database: database, store: store, planner: planner.router, clock: clock)
     }
 
     /// Feeds events to the planner as the inbox consumer would, a second apart on the fixture's
@@ -128,6 +129,48 @@ struct NotificationDeliveryTests {
         #expect(try await fixture.store.forgetAddresses(before: fixture.clock.now.addingTimeInterval(60)) == 1)
         let forgotten = try #require(try await Self.messages(fixture, referral).first)
         #expect(forgotten.status == .sent && forgotten.recipient.isEmpty)
+        try await server.stop()
+        try await fixture.database.drop()
+    }
+
+    @Test("steps a minute apart go to the applicant as one SMS, announced once; an urgent referral's go at once")
+    func coalescing() async throws {
+        let fixture = try await Self.prepare(coalescing: .seconds(120))
+        let (server, sms) = try await Self.gateway { _, index in .init(status: 200, body: #"{"id":"gw-\#(index)"}"#) }
+        var dispatcher = fixture.dispatcher(sms: sms)
+        dispatcher.coalescing = .seconds(120)
+        let (referral, events) = Self.referral()
+        try await Self.feed(fixture, events)  // the receipt, due in two minutes
+        fixture.clock.advance(30)
+        try await Self.feed(fixture, [Layar_V1_ReferralVerified.with { $0.referralID = referral }])
+        #expect(try await dispatcher.dispatchBatch() == 0)  // both wait for what may follow
+        fixture.clock.advance(100)  // the receipt is due, the verification 30 s later: within the window
+        #expect(try await dispatcher.dispatchBatch() == 2)
+
+        let log = try await Self.messages(fixture, referral)
+        #expect(log.count == 2 && log.allSatisfy { $0.status == .sent })
+        try #require(server.requests.count == 1)
+        let request = try #require(server.requests.first)
+        let text = try #require((try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: String])?["text"])
+        let receipt = try #require(text.range(of: "diterima"))
+        let verified = try #require(text.range(of: "lolos verifikasi"))
+        #expect(receipt.lowerBound < verified.lowerBound, "in the order they happened")
+        let key = try #require(request.header("Idempotency-Key"))
+        #expect(!log.map(\.id).contains(key) && key == Dispatcher.idempotencyKey(log.map { due in
+            NotificationStore.Due(
+                id: UUID(uuidString: due.id)!, referralID: referral, eventID: "", eventType: "", audience: .applicant, channel: .sms,
+                recipient: "", body: "", shortBody: "", longBody: "", urgent: false, requiredNotice: false, attempts: 1, kind: "",
+                createdAt: fixture.clock.now
+            )
+        }))
+        // One SMS paid for, one NotificationDelivered: the monitoring report counts sends.
+        #expect(try await fixture.count("SELECT count(*) AS n FROM outbox WHERE event_type = $1", [Layar_V1_NotificationDelivered.eventType]) == 1)
+
+        // An urgent referral's messages are not held.
+        let (urgent, urgentEvents) = Self.referral(urgency: .urgent)
+        try await Self.feed(fixture, urgentEvents)
+        #expect(try await dispatcher.dispatchBatch() == 1)
+        #expect(try await Self.messages(fixture, urgent).first?.status == .sent)
         try await server.stop()
         try await fixture.database.drop()
     }

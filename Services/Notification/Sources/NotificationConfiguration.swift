@@ -42,6 +42,9 @@ public struct NotificationConfiguration: Sendable {
     var maximumAttempts: Int
     var ratePerSecond: Int
     var quietHours: QuietHours
+    /// `LAYAR_NOTIFY_COALESCE_SECONDS` (0, off): applicant SMS and WhatsApp about steps this close
+    /// together go as one message.
+    var coalescing: Duration = .zero
     /// `LAYAR_PORTAL_URL`: the public portal, for the survey link in e-mails and long messages.
     var portalURL: String = ""
     /// `LAYAR_RETENTION_MESSAGE_DAYS` (90): how long a sent or failed message keeps the phone or
@@ -107,6 +110,7 @@ public struct NotificationConfiguration: Sendable {
         let quiet = reader.optional("LAYAR_QUIET_HOURS", default: "21-7")
         let quietHours = quiet == "off" ? QuietHours(startHour: 0, endHour: 0) : QuietHours(quiet)
         if quietHours == nil { reader.problems.append("LAYAR_QUIET_HOURS=\(quiet) is invalid: expected like 21-7, or off") }
+        let coalesceSeconds = reader.integer("LAYAR_NOTIFY_COALESCE_SECONDS", default: 0, in: 0...3600)
         let attempts = reader.integer("LAYAR_NOTIFY_MAX_ATTEMPTS", default: 6, in: 1...50)
         let rate = reader.integer("LAYAR_NOTIFY_RATE", default: 10, in: 1...10_000)
         let logFile = reader.optional("LAYAR_NOTIFY_LOG_FILE", default: "")
@@ -118,7 +122,7 @@ public struct NotificationConfiguration: Sendable {
         try reader.validate()
         return NotificationConfiguration(
             providers: providers, webhooks: webhooks, logFile: logFile.isEmpty ? nil : logFile, maximumAttempts: attempts, ratePerSecond: rate,
-            quietHours: quietHours ?? QuietHours(),
+            quietHours: quietHours ?? QuietHours(), coalescing: .seconds(coalesceSeconds),
             portalURL: String(portalURL.reversed().drop { $0 == "/" }.reversed()),
             messageRetention: .seconds(retentionDays * 86_400)
         )

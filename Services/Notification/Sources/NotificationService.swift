@@ -19,7 +19,7 @@ public enum NotificationService {
                     handler: {
                         CaseWorkerScope.recording(NotificationPlanner(
                             store: NotificationStore(pool: $0.pool, cipher: $0.cipher, clock: $0.clock), quietHours: configuration.quietHours,
-                            portalURL: configuration.portalURL
+                            portalURL: configuration.portalURL, coalescing: configuration.coalescing
                         ).router)
                     }
                 ),
@@ -39,6 +39,7 @@ public enum NotificationService {
                     logger: context.logger
                 )
                 dispatcher.retries.maximumAttempts = configuration.maximumAttempts
+                dispatcher.coalescing = configuration.coalescing
                 var services: [any Service] = [
                     dispatcher,
                     RetentionJob("message addresses", every: .seconds(3600), clock: context.clock, logger: context.logger) { now in

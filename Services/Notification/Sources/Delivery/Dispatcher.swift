@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LayarPostgres
 import LayarRuntime
@@ -22,6 +23,8 @@ struct Dispatcher: Service {
     var batchSize = 100
     var lease: Duration = .seconds(60)
     var idleInterval: Duration = .milliseconds(250)
+    /// A referral's applicant SMS or WhatsApp due within this window go as one message (zero: each alone).
+    var coalescing: Duration = .zero
 
     /// The service's clock, through the store: claims, retries and records agree on "now".
     private func now() -> Date { store.clock.now }
@@ -43,7 +46,7 @@ struct Dispatcher: Service {
     /// 4.2 s) but the full fault suite then re-sent 100 messages after 15 SIGKILLs; per referral,
     /// 15 after 17.
     func dispatchBatch() async throws -> Int {
-        let due = try await store.claimDue(limit: batchSize, now: now(), lease: lease)
+        let due = try await store.claimDue(limit: batchSize, now: now(), lease: lease, coalescing: coalescing)
         let byReferral = Dictionary(grouping: due, by: \.referralID).values
         try await withThrowingTaskGroup(of: Void.self) { group in
             for messages in byReferral {
@@ -51,8 +54,10 @@ struct Dispatcher: Service {
                     var accepted: [NotificationStore.Accepted] = []
                     var failure: (any Error)?
                     do {
-                        for message in messages {
-                            if let providerID = try await deliver(message) { accepted.append(.init(due: message, providerID: providerID)) }
+                        for send in Self.sends(messages, coalescing: coalescing > .zero) {
+                            if let providerID = try await deliver(send) {
+                                accepted += send.enumerated().map { .init(due: $1, providerID: providerID, announced: $0 == 0) }
+                            }
                         }
                     } catch {
                         failure = error  // the rest stays claimed until the lease ends
@@ -74,31 +79,71 @@ struct Dispatcher: Service {
         try await Task { try await store.sent(accepted, now: now) }.value
     }
 
-    /// Sends `due`; the provider's id when it accepted the message (recorded by the caller),
-    /// nil when the failure was recorded here (a retry or a dead letter).
-    private func deliver(_ due: NotificationStore.Due) async throws -> String? {
-        guard let sender = senders[due.channel] else {
-            let fallback = try await nextChannel(after: due)
-            try await store.deadLetter(due, error: "no provider configured for \(due.channel)", fallback: fallback, now: now())
+    /// One referral's claimed messages as sends, in the order they were planned: each alone, or
+    /// with `coalescing` the applicant's SMS and WhatsApp of one channel together.
+    static func sends(_ messages: [NotificationStore.Due], coalescing: Bool) -> [[NotificationStore.Due]] {
+        let ordered = messages.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+        guard coalescing else { return ordered.map { [$0] } }
+        var sends: [[NotificationStore.Due]] = []
+        var joined: [Layar_V1_DeliveryChannel: Int] = [:]  // channel -> index of its send in `sends`
+        for message in ordered {
+            if message.audience == .applicant, message.channel == .sms || message.channel == .whatsapp {
+                if let index = joined[message.channel] {
+                    sends[index].append(message)
+                    continue
+                }
+                joined[message.channel] = sends.count
+            }
+            sends.append([message])
+        }
+        return sends
+    }
+
+    /// Sends `messages` as one (one message, or a referral's coalesced ones); the provider's id
+    /// when it accepted it (recorded by the caller), nil when the failure was recorded here (a
+    /// retry or a dead letter, of each message in it).
+    private func deliver(_ messages: [NotificationStore.Due]) async throws -> String? {
+        guard let first = messages.first else { return nil }
+        guard let sender = senders[first.channel] else {
+            for due in messages {
+                try await store.deadLetter(due, error: "no provider configured for \(due.channel)", fallback: try await nextChannel(after: due), now: now())
+            }
             return nil
         }
-        try await limiters[due.channel]?.acquire()
+        try await limiters[first.channel]?.acquire()
         let outgoing = OutgoingMessage(
-            id: due.id.uuidString.lowercased(), to: due.recipient, text: due.body, subject: "Dinas Sosial Kabupaten Balangan"
+            id: Self.idempotencyKey(messages), to: first.recipient, text: messages.map(\.body).joined(separator: "\n\n"),
+            subject: "Dinas Sosial Kabupaten Balangan"
         )
         do {
             return try await sender.send(outgoing)
         } catch let failure as DeliveryFailure {
-            if let next = retries.nextAttempt(after: due.attempts, retriable: failure.isRetriable, now: now()) {
-                try await store.retry(due, error: failure.message, at: next)
-                logger.info("message \(due.id) attempt \(due.attempts) failed, retrying: \(failure)")
-            } else {
-                let fallback = try await nextChannel(after: due)
-                try await store.deadLetter(due, error: failure.message, fallback: fallback, now: now())
-                logger.warning("message \(due.id) dead-lettered after \(due.attempts) attempts: \(failure)")
+            for due in messages {
+                if let next = retries.nextAttempt(after: due.attempts, retriable: failure.isRetriable, now: now()) {
+                    try await store.retry(due, error: failure.message, at: next)
+                    logger.info("message \(due.id) attempt \(due.attempts) failed, retrying: \(failure)")
+                } else {
+                    let fallback = try await nextChannel(after: due)
+                    try await store.deadLetter(due, error: failure.message, fallback: fallback, now: now())
+                    logger.warning("message \(due.id) dead-lettered after \(due.attempts) attempts: \(failure)")
+                }
             }
             return nil
         }
+    }
+
+    /// The provider's idempotency key of a send: the message's id; for messages sent together, a
+    /// UUID derived from all their ids, so that a re-send after a crash carries the same key only
+    /// when it carries the same messages (a key the gateway knew must never hide a new notice).
+    static func idempotencyKey(_ messages: [NotificationStore.Due]) -> String {
+        guard messages.count > 1 else { return messages.first?.id.uuidString.lowercased() ?? "" }
+        var digest = Array(SHA256.hash(data: Array(messages.map { $0.id.uuidString.lowercased() }.sorted().joined(separator: ",").utf8)).prefix(16))
+        digest[6] = digest[6] & 0x0f | 0x50  // version 5 layout: name-based
+        digest[8] = digest[8] & 0x3f | 0x80
+        return UUID(uuid: (
+            digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+            digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]
+        )).uuidString.lowercased()
     }
 
     private func nextChannel(after due: NotificationStore.Due) async throws -> (channel: Layar_V1_DeliveryChannel, recipient: String)? {

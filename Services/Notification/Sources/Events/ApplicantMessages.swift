@@ -9,6 +9,9 @@ import LayarSchema
 struct ApplicantMessages {
     let store: NotificationStore
     let quietHours: QuietHours
+    /// Non-urgent SMS and WhatsApp wait this long, so that the steps of the next minutes go with
+    /// them as one message (``Dispatcher`` joins a referral's pending ones; zero: each at once).
+    var coalescing: Duration = .zero
 
     /// Decisions against the applicant, confirmations of a withdrawal and word of another
     /// submission for the same person are told even to those who asked not to be contacted: each
@@ -40,8 +43,16 @@ struct ApplicantMessages {
         }
         try await store.record(
             planned, channel: channel, recipient: address, status: .pending,
-            sendAt: quietHours.sendTime(for: now, urgent: planned.urgent, channel: channel), now: now, on: connection
+            sendAt: sendTime(now, urgent: planned.urgent, channel: channel), now: now, on: connection
         )
+    }
+
+    /// When a message planned `now` goes: after the quiet hours, and for a non-urgent SMS or
+    /// WhatsApp not before the coalescing window has passed.
+    func sendTime(_ now: Date, urgent: Bool, channel: Layar_V1_DeliveryChannel) -> Date {
+        let quiet = quietHours.sendTime(for: now, urgent: urgent, channel: channel)
+        guard !urgent, channel == .sms || channel == .whatsapp, coalescing > .zero else { return quiet }
+        return max(quiet, now.addingTimeInterval(coalescing.inSeconds))
     }
 
     /// The contact arrived: the messages waiting for it get their channel, or are suppressed.
@@ -57,7 +68,7 @@ struct ApplicantMessages {
             let body = channel == .sms || channel == .whatsapp ? waiting.shortBody : waiting.longBody
             try await store.resolve(
                 waiting.id, channel: channel, recipient: address, body: body,
-                sendAt: channel.map { quietHours.sendTime(for: now, urgent: waiting.urgent, channel: $0) }, on: connection
+                sendAt: channel.map { sendTime(now, urgent: waiting.urgent, channel: $0) }, on: connection
             )
         }
     }

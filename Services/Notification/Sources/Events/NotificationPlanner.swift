@@ -9,9 +9,11 @@ struct NotificationPlanner {
     let quietHours: QuietHours
     /// The public portal's address ("" when not configured): the survey invitation links to it.
     var portalURL = ""
+    /// How long a non-urgent SMS or WhatsApp waits for the next steps to go with it.
+    var coalescing: Duration = .zero
 
     var router: EventRouter {
-        let applicants = ApplicantMessages(store: store, quietHours: quietHours)
+        let applicants = ApplicantMessages(store: store, quietHours: quietHours, coalescing: coalescing)
         let staff = StaffMessages(store: store)
         return IntakeEventMessages(store: store, applicants: applicants, staff: staff).router
             .merging(VerificationEventMessages(applicants: applicants, staff: staff).router)

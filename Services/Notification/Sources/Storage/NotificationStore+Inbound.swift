@@ -124,29 +124,30 @@ extension NotificationStore {
         ).first != nil
     }
 
-    /// Records what the provider said of a message it had accepted. A failure after acceptance
-    /// (a number that turned out not to be on WhatsApp, say) is a dead letter, and the
-    /// applicant's next channel gets the message, as for a refusal at sending. Returns whether a
-    /// message of ours had that provider id.
+    /// Records what the provider said of a message it had accepted (of each message it carried,
+    /// when several went as one). A failure after acceptance (a number that turned out not to be
+    /// on WhatsApp, say) is a dead letter, and the applicant's next channel gets the message, as
+    /// for a refusal at sending. Returns whether a message of ours had that provider id.
     @discardableResult
     func applyProviderStatus(_ update: ProviderStatusUpdate, channels: [Layar_V1_DeliveryChannel]) async throws -> Bool {
         try await pool.withTransaction { connection in
-            guard let row = try await connection.query(
-                """
-                SELECT * FROM messages WHERE provider_id = $1 AND channel = ANY($2::int[]) ORDER BY created_at DESC LIMIT 1 FOR UPDATE
-                """, [update.providerMessageID, PostgresTextArray(channels.map { String($0.rawValue) })]
-            ).first else { return false }
-            let due = try due(row)
-            let status = Layar_V1_DeliveryStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
-            try await connection.query(
-                "UPDATE messages SET provider_status = $2, provider_status_at = $3 WHERE id = $1",
-                [due.id, update.state.rawValue, update.at]
+            let rows = try await connection.query(
+                "SELECT * FROM messages WHERE provider_id = $1 AND channel = ANY($2::int[]) ORDER BY created_at, id FOR UPDATE",
+                [update.providerMessageID, PostgresTextArray(channels.map { String($0.rawValue) })]
             )
-            if update.state == .failed, status == .sent {
-                let error = update.error.isEmpty ? "the provider reported the message failed" : update.error
-                try await deadLetter(due, error: error, fallback: try await nextChannel(after: due, on: connection), now: clock.now, on: connection)
+            for row in rows {
+                let due = try due(row)
+                let status = Layar_V1_DeliveryStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified
+                try await connection.query(
+                    "UPDATE messages SET provider_status = $2, provider_status_at = $3 WHERE id = $1",
+                    [due.id, update.state.rawValue, update.at]
+                )
+                if update.state == .failed, status == .sent {
+                    let error = update.error.isEmpty ? "the provider reported the message failed" : update.error
+                    try await deadLetter(due, error: error, fallback: try await nextChannel(after: due, on: connection), now: clock.now, on: connection)
+                }
             }
-            return true
+            return !rows.isEmpty
         }
     }
 

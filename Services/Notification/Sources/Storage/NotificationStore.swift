@@ -189,13 +189,17 @@ struct NotificationStore: Sendable {
         var requiredNotice: Bool
         var attempts: Int
         var kind: String
+        var createdAt: Date
     }
 
     /// Claims due messages for `lease`, in a short transaction of its own: sending happens after
     /// it, never inside one. A crashed sender's claim lapses and the message is tried again.
-    func claimDue(limit: Int, now: Date, lease: Duration) async throws -> [Due] {
+    ///
+    /// With `coalescing`, each claimed applicant SMS or WhatsApp brings along the same referral's
+    /// other pending ones on that channel due within the window: they go as one message.
+    func claimDue(limit: Int, now: Date, lease: Duration, coalescing: Duration = .zero) async throws -> [Due] {
         try await pool.withTransaction { connection in
-            try await connection.query(
+            let claimed = try await connection.query(
                 """
                 UPDATE messages SET claimed_until = $2, attempts = attempts + 1
                 WHERE id IN (
@@ -205,10 +209,32 @@ struct NotificationStore: Sendable {
                     ORDER BY urgent DESC, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
                 )
                 RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, recipient_sealed, body,
-                    body_short, body_long, urgent, required_notice, attempts, kind
+                    body_short, body_long, urgent, required_notice, attempts, kind, created_at
                 """,
                 [now, now.addingTimeInterval(Double(lease.components.seconds)), limit]
             ).map(due)
+            guard coalescing > .zero else { return claimed }
+            var siblings: [Due] = []
+            let ids = PostgresTextArray(claimed.map { $0.id.uuidString })
+            let groups = Set(claimed.filter { $0.audience == .applicant && ($0.channel == .sms || $0.channel == .whatsapp) }
+                .map { "\($0.referralID) \($0.channel.rawValue)" })
+            for group in groups.sorted() {
+                let parts = group.split(separator: " ")
+                siblings += try await connection.query(
+                    """
+                    UPDATE messages SET claimed_until = $6, attempts = attempts + 1
+                    WHERE referral_id = $1::uuid AND channel = $2 AND audience = $3 AND status = 1 AND id <> ALL($4::uuid[])
+                        AND next_attempt_at <= $5 AND (claimed_until IS NULL OR claimed_until < $7)
+                    RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, recipient_sealed, body,
+                        body_short, body_long, urgent, required_notice, attempts, kind, created_at
+                    """,
+                    [
+                        String(parts[0]), Int(parts[1])!, Layar_V1_Audience.applicant.rawValue, ids,
+                        now.addingTimeInterval(coalescing.inSeconds), now.addingTimeInterval(Double(lease.components.seconds)), now,
+                    ]
+                ).map(due)
+            }
+            return claimed + siblings
         }
     }
 
@@ -222,7 +248,8 @@ struct NotificationStore: Sendable {
             recipient: try recipient(of: row), body: try row.decode(String.self, "body"),
             shortBody: try row.decode(String.self, "body_short"), longBody: try row.decode(String.self, "body_long"),
             urgent: try row.decode(Bool.self, "urgent"), requiredNotice: try row.decode(Bool.self, "required_notice"),
-            attempts: try row.decode(Int.self, "attempts"), kind: try row.decode(String.self, "kind")
+            attempts: try row.decode(Int.self, "attempts"), kind: try row.decode(String.self, "kind"),
+            createdAt: try row.decode(Date.self, "created_at")
         )
     }
 
@@ -230,6 +257,9 @@ struct NotificationStore: Sendable {
     struct Accepted: Sendable {
         var due: Due
         var providerID: String
+        /// False for the messages that went inside another (coalesced): one send is announced
+        /// once, so the monitoring report counts what the office pays for.
+        var announced = true
     }
 
     /// The providers accepted these messages: records and announces them in one transaction (one
@@ -243,7 +273,7 @@ struct NotificationStore: Sendable {
                     UPDATE messages SET status = $2, sent_at = $3, provider_id = $4, claimed_until = NULL, last_error = ''
                     WHERE id = $1
                     """, [message.due.id, Layar_V1_DeliveryStatus.sent.rawValue, now, message.providerID])
-                try await announce(message.due, outcome: .sent, reason: "", now: now, on: connection)
+                if message.announced { try await announce(message.due, outcome: .sent, reason: "", now: now, on: connection) }
             }
         }
     }
