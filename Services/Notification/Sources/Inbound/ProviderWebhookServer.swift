@@ -30,8 +30,14 @@ struct ProviderWebhookServer: Service {
     static let maximumBody = 64 * 1024
 
     func run() async throws {
-        let indexed = try await texts.store.indexPhones()
-        if indexed > 0 { logger.info("indexed \(indexed) applicants' phones for incoming texts") }
+        // Older contacts get their phone's index; were the database away, the next start does it
+        // (until then those applicants' texts are answered as from an unknown phone).
+        do {
+            let indexed = try await texts.store.indexPhones()
+            if indexed > 0 { logger.info("indexed \(indexed) applicants' phones for incoming texts") }
+        } catch {
+            logger.warning("applicants' phones not indexed yet: \(error)")
+        }
         let application = Application(
             router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "layar-webhooks"), logger: logger
         )
