@@ -19,7 +19,7 @@ struct TextMessagingJourneyTests {
     static let authToken = "journey-twilio-token"
     static let publicURL = "https://layar.test"
 
-    @Test("CEK and BERHENTI by SMS through the five real services")
+    @Test("CEK, an answer to a request for documents, and BERHENTI by SMS through the five real services")
     func journey() async throws {
         try await StackLock.exclusively { try await Self.journeyAlone() }
     }
@@ -74,6 +74,30 @@ struct TextMessagingJourneyTests {
         }
         #expect(status.count > "Dinsos Balangan: rujukan \(submitted.trackingCode): ".count, "\(texts(to: phone, gateway))")
         #expect(try await post(["From": phone, "Body": "BERHENTI", "MessageSid": "SMforged"], to: webhook, token: "guessed") == 403)
+
+        // A second referral from that phone lacks its ID documents: verification asks by SMS, the
+        // applicant answers by SMS, and the answer is in the verifier's case.
+        var second = SampleReferral.uniqueForm(documents: [SampleReferral.document(.photo)])
+        second.applicant.phone = form.applicant.phone
+        let asked = try await intake.withStaffClient { client in
+            try await Layar_V1_IntakeService.Client(wrapping: client).submitReferral(.with { $0.form = second })
+        }
+        _ = try await WalkingSkeletonTests.eventually("the request for documents by SMS", services: services) {
+            texts(to: phone, gateway).first { $0.hasPrefix("Dinsos Balangan: rujukan \(asked.trackingCode) perlu") }
+        }
+        let answer = "KK masih di kantor desa, saya antar hari Senin"
+        #expect(try await post(["From": phone, "Body": answer, "MessageSid": "SMin3"], to: webhook) == 200)
+        let verification = try #require(services.addresses["verification"])
+        let replies = try await WalkingSkeletonTests.eventually("the answer in the verifier's case", services: services) {
+            let found = try await verification.withStaffClient { client in
+                try await Layar_V1_VerificationService.Client(wrapping: client).getCase(.with { $0.referralID = asked.referralID })
+            }
+            return found.applicantReplies.isEmpty ? nil : found.applicantReplies
+        }
+        #expect(replies.map(\.text) == [answer] && replies.first?.channel == .sms)
+        _ = try await WalkingSkeletonTests.eventually("the confirmation that the answer was passed on", services: services) {
+            texts(to: phone, gateway).first { $0.contains("balasan Anda untuk rujukan \(asked.trackingCode) sudah diteruskan") }
+        }
 
         // BERHENTI: confirmed by SMS, and recorded by intake as a consent change.
         #expect(try await post(["From": phone, "Body": "BERHENTI", "MessageSid": "SMin2"], to: webhook) == 200)
