@@ -215,6 +215,16 @@ struct TwoWayMessagingTests {
             #expect(reply.referralID == asked.id && reply.text == "KK sudah difoto, saya antar ke kantor desa besok" && reply.channel == .sms)
             #expect(try await fixture.answers().map(\.kind) == ["replyForwarded", "replyHowTo"])
             #expect(try await fixture.answers().first?.body.contains("LYR-ABCD-EFGH") == true)
+            // A second text goes on to the verifier too (our answer to the first is not a new step).
+            fixture.base.clock.advance(1)
+            #expect(try await fixture.text("Foto KK terlampir di kantor desa", id: "SM22") == .ok)
+            #expect(try await fixture.outbox(Layar_V1_ApplicantReplied.self).map(\.text) == [
+                "KK sudah difoto, saya antar ke kantor desa besok", "Foto KK terlampir di kantor desa",
+            ])
+            // Once the documents came (a new step), a text is no longer an answer.
+            try await NotificationDeliveryTests.feed(fixture.base, [Layar_V1_ReferralDocumentsAdded.with { $0.referralID = asked.id }])
+            #expect(try await fixture.text("terima kasih", id: "SM23") == .ok)
+            #expect(try await fixture.outbox(Layar_V1_ApplicantReplied.self).count == 2)
         }
     }
 

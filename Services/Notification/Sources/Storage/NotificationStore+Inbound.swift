@@ -77,14 +77,15 @@ extension NotificationStore {
         }
     }
 
-    /// Whether the applicant of `referralID` was last asked for information (the verifier waits
-    /// for an answer), so that a free text from their phone belongs to that referral.
+    /// Whether the applicant of `referralID` was last told of a request for information (the
+    /// verifier waits for an answer), so that a free text from their phone belongs to that
+    /// referral. The answers to their own texts do not count: a second text still goes through.
     func awaitsInformation(_ referralID: String, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query(
             """
-            SELECT event_type FROM messages WHERE referral_id = $1::uuid AND audience = $2 AND channel <> 4
+            SELECT event_type FROM messages WHERE referral_id = $1::uuid AND audience = $2 AND channel <> 4 AND event_type <> $3
             ORDER BY created_at DESC, id LIMIT 1
-            """, [referralID, Layar_V1_Audience.applicant.rawValue]
+            """, [referralID, Layar_V1_Audience.applicant.rawValue, Self.inboundEventType]
         ).first?.decode(String.self, "event_type") == Layar_V1_ReferralInformationRequested.eventType
     }
 
