@@ -50,6 +50,13 @@ struct WebhookRefusal: Error, Equatable, CustomStringConvertible {
 
     static func unsigned(_ reason: String) -> WebhookRefusal { WebhookRefusal(kind: .unsigned, reason: reason) }
     static func malformed(_ reason: String) -> WebhookRefusal { WebhookRefusal(kind: .malformed, reason: reason) }
+
+    /// Compares a signature or token received with the expected one in constant time (no early
+    /// exit that would tell a prober how many leading bytes were right); both providers' checks use it.
+    static func signaturesMatch(_ received: [UInt8], _ expected: [UInt8]) -> Bool {
+        guard received.count == expected.count else { return false }
+        return zip(received, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }
 
 /// The sender's number as providers write it.

@@ -18,7 +18,7 @@ struct TwilioWebhook: Sendable {
     func read(body: [UInt8], signature: String?, channel: Layar_V1_DeliveryChannel, now: Date) throws -> ProviderWebhookBatch {
         let parameters = try FormEncoding.decode(body)
         guard let signature, !signature.isEmpty else { throw WebhookRefusal.unsigned("X-Twilio-Signature missing") }
-        guard Self.constantTimeEqual(Array(signature.utf8), Array(self.signature(of: parameters).utf8)) else {
+        guard WebhookRefusal.signaturesMatch(Array(signature.utf8), Array(self.signature(of: parameters).utf8)) else {
             throw WebhookRefusal.unsigned("X-Twilio-Signature does not match")
         }
         return try TwilioPayload.batch(parameters, channel: channel, now: now)
@@ -32,11 +32,6 @@ struct TwilioWebhook: Sendable {
         }
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(data.utf8), using: SymmetricKey(data: Array(authToken.utf8)))
         return Data(mac).base64EncodedString()
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// Twilio's answer: TwiML that sends nothing (our replies go through the outbound queue,

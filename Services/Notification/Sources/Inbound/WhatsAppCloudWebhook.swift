@@ -14,7 +14,7 @@ struct WhatsAppCloudWebhook: Sendable {
     /// The challenge to echo for a subscription request with our verify token, else nil.
     func challenge(mode: String?, token: String?, challenge: String?) -> String? {
         guard mode == "subscribe", let token, !verifyToken.isEmpty,
-              TwilioWebhook.constantTimeEqual(Array(token.utf8), Array(verifyToken.utf8)),
+              WebhookRefusal.signaturesMatch(Array(token.utf8), Array(verifyToken.utf8)),
               let challenge, !challenge.isEmpty, challenge.count <= 200 else { return nil }
         return challenge
     }
@@ -23,7 +23,7 @@ struct WhatsAppCloudWebhook: Sendable {
         guard let signature, signature.hasPrefix("sha256=") else { throw WebhookRefusal.unsigned("X-Hub-Signature-256 missing") }
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(appSecret.utf8)))
         let expected = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-        guard TwilioWebhook.constantTimeEqual(Array(signature.lowercased().utf8), Array(expected.utf8)) else {
+        guard WebhookRefusal.signaturesMatch(Array(signature.lowercased().utf8), Array(expected.utf8)) else {
             throw WebhookRefusal.unsigned("X-Hub-Signature-256 does not match")
         }
         return try WhatsAppCloudPayload.batch(body)
