@@ -140,8 +140,14 @@ struct ExampleForm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "example-form", abstract: "Print a sample referral form (synthetic data) as JSON."
     )
+    @Flag(help: "A person without a NIK or papers: an estimated age and where they were found instead.")
+    var withoutNik = false
 
     func run() throws {
+        if withoutNik {
+            print(Self.withoutNIK)
+            return
+        }
         print(#"""
         {
           "person": {
@@ -183,4 +189,39 @@ struct ExampleForm: ParsableCommand {
         }
         """#)
     }
+
+    static let withoutNIK = #"""
+        {
+          "person": {
+            "full_name": "Udin",
+            "sex": "SEX_MALE",
+            "is_child": true,
+            "address": { "kecamatan_code": "63.11.06", "desa_code": "63.11.06.1023" },
+            "unknown_identity": {
+              "estimated_age": 12,
+              "found_at": "Emperan toko dekat pasar Paringin",
+              "appearance": "Kurus, kaos merah, bekas luka di dahi"
+            }
+          },
+          "applicant": {
+            "relationship": "APPLICANT_RELATIONSHIP_SOCIAL_WORKER",
+            "name": "Rusdiansyah",
+            "phone": "0812-3456-7890",
+            "institution": "TKSK Kecamatan Paringin",
+            "preferred_channel": "CONTACT_CHANNEL_SMS"
+          },
+          "ppks_kind": "PPKS-04",
+          "description": "Anak tidur di emperan toko, tidak diketahui keluarganya.",
+          "needs": ["NEED_RESIDENTIAL_REHABILITATION", "NEED_BASIC_NEEDS"],
+          "urgency": "URGENCY_URGENT",
+          "channel": "INTAKE_CHANNEL_WEB",
+          "consent": {
+            "given": true,
+            "given_by": "Rusdiansyah",
+            "giver": "CONSENT_GIVER_GUARDIAN",
+            "channel": "CONSENT_CHANNEL_ELECTRONIC",
+            "purposes": ["CONSENT_PURPOSE_VERIFICATION", "CONSENT_PURPOSE_REFERRAL", "CONSENT_PURPOSE_NOTIFICATION"]
+          }
+        }
+        """#
 }

@@ -9,6 +9,8 @@ extension Layar_V1_CheckName {
         case .registry: "registry"
         case .documents: "documents"
         case .openCase: "open_case"
+        case .identification: "identification"
+        case .possibleDuplicate: "possible_duplicate"
         case .unspecified, .UNRECOGNIZED: ""
         }
     }
@@ -27,6 +29,8 @@ extension Layar_V1_CheckName {
         case .registry: "DTSEN"
         case .documents: "dokumen"
         case .openCase: "rujukan lain masih terbuka"
+        case .identification: "identifikasi (tanpa NIK)"
+        case .possibleDuplicate: "mungkin orang yang sama"
         case .unspecified, .UNRECOGNIZED: "pemeriksaan lain"
         }
     }
@@ -43,5 +47,19 @@ extension Layar_V1_ReferralQueued {
     /// The checks that need a verifier, also from an event written before the names were an enum.
     public var checkNames: [Layar_V1_CheckName] {
         failedCheckNames.isEmpty ? failedChecks.compactMap(Layar_V1_CheckName.init(code:)) : failedCheckNames
+    }
+}
+
+extension Layar_V1_DuplicateSignal {
+    /// What a verifier reads beside a possible duplicate.
+    public var displayName: String {
+        switch self {
+        case .similarName: "nama mirip"
+        case .ageRange: "umur perkiraan berdekatan"
+        case .sameDesa: "desa sama"
+        case .sameKecamatan: "kecamatan sama"
+        case .closeInTime: "dilaporkan berdekatan waktunya"
+        case .unspecified, .UNRECOGNIZED: "lain"
+        }
     }
 }

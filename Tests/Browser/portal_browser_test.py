@@ -54,6 +54,7 @@ def png_bytes(width=8, height=8):
 class PortalInBrowser(unittest.TestCase):
     driver = None
     tracking_code = None
+    unidentified_codes = None
     tracking_pin = None
 
     @classmethod
@@ -280,6 +281,54 @@ class PortalInBrowser(unittest.TestCase):
             self.submit_form()
             WebDriverWait(self.driver, 15, ignored_exceptions=TRANSIENT).until(lambda d: "tidak cocok" in d.find_element(By.TAG_NAME, "main").text)
 
+    def fill_referral_without_nik(self, name, age):
+        """A person found on the street: no NIK, no birth date, an estimated age instead."""
+        self.type("person.full_name", name)
+        self.choose("person.sex", "1")
+        self.driver.find_element(By.CSS_SELECTOR, "main details.panel summary").click()
+        unknown = self.by_id("f-person-unknown-identity")
+        if not unknown.is_selected():
+            unknown.click()
+        self.type("person.unknown_identity.estimated_age", str(age))
+        self.type("person.unknown_identity.found_at", "Emperan toko dekat pasar Paringin")
+        self.type("person.unknown_identity.appearance", "Kurus, kaos merah, bekas luka di dahi")
+        self.select("person.address.kecamatan_code", "63.11.06")
+        self.select("person.address.desa_code", "63.11.06.1023")
+        self.select("ppks_kind", "PPKS-11")
+        self.type("description", "Tidur di emperan toko sejak sebulan, tidak diketahui keluarganya.")
+        self.choose("needs", "7")
+        self.choose("urgency", "2")
+        self.select("applicant.relationship", "5")
+        self.type("applicant.name", "Rusdiansyah (TKSK)")
+        self.type("applicant.phone", "0812-3456-7890")
+        self.choose("applicant.preferred_channel", "1")
+        self.choose("consent.giver", "4")
+        self.type("consent.given_by", "Rusdiansyah")
+        consent = self.by_id("f-consent-given")
+        if not consent.is_selected():
+            consent.click()
+
+    def test_04c_a_person_without_papers_and_their_likely_duplicate(self):
+        # Without a NIK: the section opens from its summary (no script needed), a missing age is
+        # a problem at its input, and two reports of one man get two codes (nothing merged).
+        self.open("/rujukan")
+        self.fill_referral_without_nik("Udin", 40)
+        self.field("person.unknown_identity.estimated_age").clear()
+        self.submit_form()
+        self.wait_text("f-person-unknown-identity-estimated-age-error", "Perkiraan umur")
+        self.shot("03b-tanpa-nik-kesalahan")
+        codes = []
+        for name, age in [("Udin", 40), ("Syamsudin", 43)]:
+            self.open("/rujukan")
+            self.fill_referral_without_nik(name, age)
+            self.submit_form()
+            code = self.wait_for("kode-pelacakan").text.strip()
+            self.assertRegex(code, r"^LYR-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+            codes.append(code)
+        self.assertNotEqual(codes[0], codes[1])
+        type(self).unidentified_codes = codes
+        self.shot("03c-tanpa-nik-kode")
+
     def test_05_track(self):
         self.assertIsNotNone(self.tracking_code)
         self.open("/lacak")
@@ -344,6 +393,28 @@ class PortalInBrowser(unittest.TestCase):
         self.submit_form()
         status = self.wait_for("status-sekarang").text
         self.assertIn(status, ["Terverifikasi, menunggu pendamping", "Sedang ditangani pendamping"])
+
+    def test_06b_verifier_sees_the_likely_duplicate(self):
+        # The second report waits for a verifier, naming the first; the decision stays theirs.
+        self.assertIsNotNone(self.unidentified_codes)
+        first, second = self.unidentified_codes
+        self.log_in_if_asked("/staf/verifikasi")
+        link = None
+        for _ in range(30):
+            links = self.driver.find_elements(By.LINK_TEXT, second)
+            if links:
+                link = links[0]
+                break
+            time.sleep(1)
+            self.driver.refresh()
+        self.assertIsNotNone(link, "the second report never reached the verifiers' queue")
+        link.click()
+        self.wait_for("keadaan")
+        page = self.driver.find_element(By.TAG_NAME, "main").text
+        self.assertIn("mungkin orang yang sama", page)
+        self.assertIn(first, page)
+        self.assertIn("Dukcapil", page)
+        self.shot("07b-kasus-mungkin-duplikat")
 
     def test_07_dashboard_charts(self):
         self.log_in_if_asked("/staf/monev")

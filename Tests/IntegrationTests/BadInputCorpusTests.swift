@@ -51,10 +51,34 @@ struct BadInputCorpusTests {
         Case(name: name, fields: fields, call: form(change))
     }
 
+    /// A form for a person without a NIK, made bad by `change`. Its estimated age (117, or the
+    /// out-of-range 130) marks it: no other suite submits those, so none may be stored.
+    static func unidentified(_ name: String, _ fields: [String], _ change: @escaping @Sendable (inout Layar_V1_ReferralForm) -> Void) -> Case {
+        Case(name: name, fields: fields) { clients in
+            var form = SampleReferral.formWithoutNIK(estimatedAge: markerAge)
+            change(&form)
+            _ = try await clients.intake.submitReferral(.with { $0.form = form })
+        }
+    }
+
+    static let markerAge: Int32 = 117
+
     static let long = String(repeating: "panjang ", count: 1_250)  // 10,000 characters
     static let randomID = UUID().uuidString.lowercased()
 
     static let cases: [Case] = [
+        // A person without a NIK or papers.
+        unidentified("no NIK, and no place where the person was found", ["form.person.unknown_identity.found_at"]) { $0.person.unknownIdentity.foundAt = "" },
+        unidentified("no NIK, yet a NIK given", ["form.person.nik"]) { $0.person.nik = "6311065203580001" },
+        unidentified("no NIK, an estimated age of 130", ["form.person.unknown_identity.estimated_age"]) { $0.person.unknownIdentity.estimatedAge = 130 },
+        unidentified("no NIK, and no contact for the applicant", ["form.applicant.phone"]) {
+            $0.applicant.phone = ""
+            $0.applicant.preferredChannel = .none
+        },
+        unidentified("no NIK, an adult marked as a child", ["form.person.is_child"]) { $0.person.isChild = true },
+        unidentified("no NIK, a 2,000-character appearance", ["form.person.unknown_identity.appearance"]) {
+            $0.person.unknownIdentity.appearance = String(repeating: "ciri ", count: 400)
+        },
         // Identity.
         submission("NIK too short", ["form.person.nik"]) { $0.person.nik = "123" },
         submission("NIK of letters", ["form.person.nik"]) { $0.person.nik = "abcdefghijklmnop" },
@@ -301,6 +325,7 @@ struct BadInputCorpusTests {
             let niks = Self.submittedNIKs.withLock { $0 }
             #expect(niks.count >= 55)
             #expect(try await Self.storedReferrals(niks: niks) == 0, "a rejected submission stored nothing")
+            #expect(try await Self.storedUnidentified() == 0, "a rejected submission without a NIK stored nothing")
             try services.checkRunning()
             try await services.waitUntilServing(timeout: .seconds(10))
             #expect(services.personalDataInLogs() == [], "personal data of refused requests in the services' logs")
@@ -356,6 +381,16 @@ struct BadInputCorpusTests {
     /// Sends bytes as they are.
     struct RawBytes: MessageSerializer {
         func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
+    }
+
+    /// Referrals of people without a NIK bearing the corpus's marker ages.
+    static func storedUnidentified() async throws -> Int {
+        let pool = PostgresPool(configuration: .init(connectionString: try TestEnvironment.serviceDatabaseURL("intake")), logger: TestEnvironment.logger)
+        defer { Task { await pool.close() } }
+        let row = try #require(try await pool.query(
+            "SELECT count(*) AS n FROM referrals WHERE estimated_age = ANY($1::integer[])", [PostgresTextArray(["117", "130"])]
+        ).first)
+        return try row.decode(Int.self, "n")
     }
 
     /// Referrals of these NIKs in intake's own schema, read with intake's role.

@@ -25,6 +25,28 @@ struct ReferralFormInputTests {
         #expect(built.form.documents.map(\.kind) == [.kk] && built.documentInputNames == ["documents.kk"])
     }
 
+    @Test("without a NIK: the estimated age, the place found and the appearance replace the NIK and birth date")
+    func withoutNIK() {
+        var input = FormData()
+        for (name, value) in [
+            ("person.unknown_identity", "ya"), ("person.unknown_identity.estimated_age", " 12 "),
+            ("person.unknown_identity.found_at", "Emperan toko dekat pasar"), ("person.unknown_identity.appearance", "Kaos merah"),
+            ("person.full_name", "Udin"), ("person.sex", "1"),
+        ] { input.append(value, to: name) }
+        let today = CivilDate(year: 2026, month: 11, day: 29)
+        let built = ReferralFormInput.build(from: input, channel: .web, today: today)
+        #expect(built.errors.isEmpty)
+        #expect(built.form.person.hasUnknownIdentity && !built.form.person.hasBirthDate && built.form.person.nik.isEmpty)
+        #expect(built.form.person.unknownIdentity.estimatedAge == 12 && built.form.person.isChild)
+        #expect(built.form.person.unknownIdentity.foundAt == "Emperan toko dekat pasar")
+        // Ticked without an age: the problem is the age's, not the birth date's.
+        var noAge = FormData()
+        noAge.append("ya", to: "person.unknown_identity")
+        let refused = ReferralFormInput.build(from: noAge, channel: .web, today: today)
+        #expect(Set(refused.errors.keys) == ["person.unknown_identity.estimated_age"])
+        #expect(ReferralFormInput.inputName(for: "form.person.unknown_identity.found_at", documentInputNames: []) == "person.unknown_identity.found_at")
+    }
+
     @Test("a date the browser sent malformed is a problem of the birth-date input")
     func badDate() {
         var input = FormData()

@@ -85,4 +85,29 @@ public enum SampleReferral {
         let person = uniquePerson()
         return form(nik: person.nik, birthDate: person.birthDate, documents: documents)
     }
+
+    /// A person without a NIK or papers, found in Paringin Kota: the name as a reporter knows it,
+    /// an estimated age, where they were found; the applicant is a social worker with a phone.
+    public static func formWithoutNIK(
+        name: String = "Udin", sex: Layar_V1_Sex = .male, estimatedAge: Int32 = 40, desa: String = "63.11.06.1023"
+    ) -> Layar_V1_ReferralForm {
+        var form = form(documents: [])
+        form.person.nik = ""
+        form.person.clearBirthDate()
+        form.person.fullName = name
+        form.person.sex = sex
+        form.person.birthPlace = ""
+        form.person.address.desaCode = desa
+        form.person.isChild = estimatedAge < 18
+        form.person.unknownIdentity = .with {
+            $0.estimatedAge = estimatedAge
+            $0.foundAt = "Emperan toko dekat pasar"
+            $0.appearance = "Kurus, kaos merah"
+        }
+        form.ppksKind = "PPKS-11"  // Gelandangan
+        form.applicant.relationship = .socialWorker
+        form.consent.giver = estimatedAge < 18 ? .guardian : .family
+        form.consent.givenBy = "Rusdiansyah"
+        return form
+    }
 }

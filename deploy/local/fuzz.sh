@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer targets (swiftc -sanitize=fuzzer,address) for the NIK parser, phone normalisation,
+# the names of people without papers as intake compares them,
 # one registry CSV line (split, validate, re-emit for COPY), a registry header (its column layout),
 # protobuf event decoding and the SMS/WhatsApp providers' webhook payloads. Each
 # runs for LAYAR_FUZZ_SECONDS (default 15) from the committed seed corpus in Tests/Fuzz/corpus;
@@ -37,6 +38,7 @@ build_module LayarDomain "$ROOT"/Shared/Domain/*.swift
 build_module SwiftProtobuf $(find "$protobuf" -name '*.swift' | sort)
 build_target nik LayarDomain "$ROOT/Tests/Fuzz/FuzzNIK.swift"
 build_target phone "" "$ROOT/Services/Intake/Sources/Domain/PhoneNumber.swift" "$ROOT/Tests/Fuzz/FuzzPhone.swift"
+build_target person-names "" "$ROOT/Services/Intake/Sources/Domain/PersonNameKey.swift" "$ROOT/Tests/Fuzz/FuzzPersonNames.swift"
 build_target registry-csv LayarDomain "$ROOT/Services/Verification/Sources/Registry/RegistryRowValidator.swift" \
   "$ROOT/Services/Verification/Sources/Registry/CSVFields.swift" "$ROOT/Tests/Fuzz/FuzzRegistryCSV.swift"
 build_target registry-header LayarDomain "$ROOT/Services/Verification/Sources/Registry/RegistryRowValidator.swift" \
@@ -50,7 +52,7 @@ build_target webhook-payloads LayarSchema,SwiftProtobuf "$inbound/InboundMessage
   "$ROOT/Tests/Fuzz/FuzzWebhookPayloads.swift"
 
 status=0
-for target in nik phone registry-csv registry-header events webhook-payloads; do
+for target in nik phone person-names registry-csv registry-header events webhook-payloads; do
   mkdir -p "$out/$target"
   log "fuzz: $target for ${seconds}s"
   if ! "$out/bin/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \

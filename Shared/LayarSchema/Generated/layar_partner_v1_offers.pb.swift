@@ -88,7 +88,7 @@ public nonisolated struct Layar_Partner_V1_ReferralOffer: @unchecked Sendable {
     set {_uniqueStorage()._sex = newValue}
   }
 
-  /// Age at the offer.
+  /// Age at the offer (estimated when identity_unknown).
   public var ageYears: Int32 {
     get {_storage._ageYears}
     set {_uniqueStorage()._ageYears = newValue}
@@ -166,6 +166,12 @@ public nonisolated struct Layar_Partner_V1_ReferralOffer: @unchecked Sendable {
   /// Clears the value of `answerDueAt`. Subsequent reads from it will return its default value.
   public mutating func clearAnswerDueAt() {_uniqueStorage()._answerDueAt = nil}
 
+  /// The person has no NIK or papers (identification with
+  public var identityUnknown: Bool {
+    get {_storage._identityUnknown}
+    set {_uniqueStorage()._identityUnknown = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -210,7 +216,7 @@ fileprivate nonisolated let _protobuf_package = "layar.partner.v1"
 
 nonisolated extension Layar_Partner_V1_ReferralOffer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralOffer"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}institution_code\0\u{3}letter_number\0\u{3}ppks_kind\0\u{3}ppks_name\0\u{1}needs\0\u{1}urgency\0\u{1}sex\0\u{3}age_years\0\u{3}is_child\0\u{3}kecamatan_code\0\u{3}kecamatan_name\0\u{3}desa_code\0\u{1}summary\0\u{1}nik\0\u{3}person_name\0\u{3}case_worker_name\0\u{3}office_contact\0\u{3}sent_at\0\u{3}answer_due_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}offer_id\0\u{3}institution_code\0\u{3}letter_number\0\u{3}ppks_kind\0\u{3}ppks_name\0\u{1}needs\0\u{1}urgency\0\u{1}sex\0\u{3}age_years\0\u{3}is_child\0\u{3}kecamatan_code\0\u{3}kecamatan_name\0\u{3}desa_code\0\u{1}summary\0\u{1}nik\0\u{3}person_name\0\u{3}case_worker_name\0\u{3}office_contact\0\u{3}sent_at\0\u{3}answer_due_at\0\u{3}identity_unknown\0")
 
   fileprivate class _StorageClass {
     var _offerID: String = String()
@@ -233,6 +239,7 @@ nonisolated extension Layar_Partner_V1_ReferralOffer: SwiftProtobuf.Message, Swi
     var _officeContact: String = String()
     var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _answerDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _identityUnknown: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -263,6 +270,7 @@ nonisolated extension Layar_Partner_V1_ReferralOffer: SwiftProtobuf.Message, Swi
       _officeContact = source._officeContact
       _sentAt = source._sentAt
       _answerDueAt = source._answerDueAt
+      _identityUnknown = source._identityUnknown
     }
   }
 
@@ -301,6 +309,7 @@ nonisolated extension Layar_Partner_V1_ReferralOffer: SwiftProtobuf.Message, Swi
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._officeContact) }()
         case 19: try { try decoder.decodeSingularMessageField(value: &_storage._sentAt) }()
         case 20: try { try decoder.decodeSingularMessageField(value: &_storage._answerDueAt) }()
+        case 21: try { try decoder.decodeSingularBoolField(value: &_storage._identityUnknown) }()
         default: break
         }
       }
@@ -373,6 +382,9 @@ nonisolated extension Layar_Partner_V1_ReferralOffer: SwiftProtobuf.Message, Swi
       try { if let v = _storage._answerDueAt {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
       } }()
+      if _storage._identityUnknown != false {
+        try visitor.visitSingularBoolField(value: _storage._identityUnknown, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -402,6 +414,7 @@ nonisolated extension Layar_Partner_V1_ReferralOffer: SwiftProtobuf.Message, Swi
         if _storage._officeContact != rhs_storage._officeContact {return false}
         if _storage._sentAt != rhs_storage._sentAt {return false}
         if _storage._answerDueAt != rhs_storage._answerDueAt {return false}
+        if _storage._identityUnknown != rhs_storage._identityUnknown {return false}
         return true
       }
       if !storagesAreEqual {return false}

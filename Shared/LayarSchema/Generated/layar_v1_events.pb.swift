@@ -31,6 +31,67 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// Why intake thinks two referrals of people without a NIK may be the same person.
+public nonisolated enum Layar_V1_DuplicateSignal: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The names agree once spelling and titles are normalised.
+  case similarName // = 1
+
+  /// The estimated ages are within five years of each other.
+  case ageRange // = 2
+
+  /// Found in the same desa/kelurahan.
+  case sameDesa // = 3
+
+  /// Found in the same kecamatan, another desa.
+  case sameKecamatan // = 4
+
+  /// Submitted within 30 days of each other.
+  case closeInTime // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .similarName
+    case 2: self = .ageRange
+    case 3: self = .sameDesa
+    case 4: self = .sameKecamatan
+    case 5: self = .closeInTime
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .similarName: return 1
+    case .ageRange: return 2
+    case .sameDesa: return 3
+    case .sameKecamatan: return 4
+    case .closeInTime: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Layar_V1_DuplicateSignal] = [
+    .unspecified,
+    .similarName,
+    .ageRange,
+    .sameDesa,
+    .sameKecamatan,
+    .closeInTime,
+  ]
+
+}
+
 /// The automatic checks of a referral, by name.
 public nonisolated enum Layar_V1_CheckName: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -50,6 +111,12 @@ public nonisolated enum Layar_V1_CheckName: SwiftProtobuf.Enum, Swift.CaseIterab
 
   /// No other open referral of the same person.
   case openCase // = 5
+
+  /// No NIK or papers: identification (Dukcapil) and registration proposed; never blocks.
+  case identification // = 6
+
+  /// Another referral of a person without papers looks like the same person.
+  case possibleDuplicate // = 7
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -64,6 +131,8 @@ public nonisolated enum Layar_V1_CheckName: SwiftProtobuf.Enum, Swift.CaseIterab
     case 3: self = .registry
     case 4: self = .documents
     case 5: self = .openCase
+    case 6: self = .identification
+    case 7: self = .possibleDuplicate
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -76,6 +145,8 @@ public nonisolated enum Layar_V1_CheckName: SwiftProtobuf.Enum, Swift.CaseIterab
     case .registry: return 3
     case .documents: return 4
     case .openCase: return 5
+    case .identification: return 6
+    case .possibleDuplicate: return 7
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -88,6 +159,8 @@ public nonisolated enum Layar_V1_CheckName: SwiftProtobuf.Enum, Swift.CaseIterab
     .registry,
     .documents,
     .openCase,
+    .identification,
+    .possibleDuplicate,
   ]
 
 }
@@ -295,11 +368,52 @@ public nonisolated struct Layar_V1_ReferralSubmitted: @unchecked Sendable {
     set {_uniqueStorage()._consentPurposes = newValue}
   }
 
+  /// only with SURVEY. Empty only in events from before.
+  public var identityUnknown: Bool {
+    get {_storage._identityUnknown}
+    set {_uniqueStorage()._identityUnknown = newValue}
+  }
+
+  /// person is proposed for identification and registration.
+  public var estimatedAge: Int32 {
+    get {_storage._estimatedAge}
+    set {_uniqueStorage()._estimatedAge = newValue}
+  }
+
+  /// With identity_unknown: earlier referrals that may be
+  public var possibleDuplicates: [Layar_V1_PossibleDuplicate] {
+    get {_storage._possibleDuplicates}
+    set {_uniqueStorage()._possibleDuplicates = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// An earlier referral that may be the same person (fuzzy match; no personal data travels).
+public nonisolated struct Layar_V1_PossibleDuplicate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID of the earlier referral.
+  public var referralID: String = String()
+
+  /// Its tracking code, for the verifier.
+  public var trackingCode: String = String()
+
+  /// 0..100: how alike the two are.
+  public var score: Int32 = 0
+
+  /// What agrees.
+  public var signals: [Layar_V1_DuplicateSignal] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// ce_type "layar.referral.documents-added.v1", topic "layar.intake.referrals.v1", written by intake.
@@ -542,6 +656,9 @@ public nonisolated struct Layar_V1_RegistryProposalRaised: Sendable {
   public var hasRaisedAt: Bool {self._raisedAt != nil}
   /// Clears the value of `raisedAt`. Subsequent reads from it will return its default value.
   public mutating func clearRaisedAt() {self._raisedAt = nil}
+
+  /// The person has no NIK: Dukcapil records them first
+  public var identificationNeeded: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -998,8 +1115,12 @@ public nonisolated struct Layar_V1_ApplicantReplied: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "layar.v1"
 
+nonisolated extension Layar_V1_DuplicateSignal: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DUPLICATE_SIGNAL_UNSPECIFIED\0\u{1}DUPLICATE_SIGNAL_SIMILAR_NAME\0\u{1}DUPLICATE_SIGNAL_AGE_RANGE\0\u{1}DUPLICATE_SIGNAL_SAME_DESA\0\u{1}DUPLICATE_SIGNAL_SAME_KECAMATAN\0\u{1}DUPLICATE_SIGNAL_CLOSE_IN_TIME\0")
+}
+
 nonisolated extension Layar_V1_CheckName: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHECK_NAME_UNSPECIFIED\0\u{1}CHECK_NAME_IDENTITY\0\u{1}CHECK_NAME_DOMICILE\0\u{1}CHECK_NAME_REGISTRY\0\u{1}CHECK_NAME_DOCUMENTS\0\u{1}CHECK_NAME_OPEN_CASE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHECK_NAME_UNSPECIFIED\0\u{1}CHECK_NAME_IDENTITY\0\u{1}CHECK_NAME_DOMICILE\0\u{1}CHECK_NAME_REGISTRY\0\u{1}CHECK_NAME_DOCUMENTS\0\u{1}CHECK_NAME_OPEN_CASE\0\u{1}CHECK_NAME_IDENTIFICATION\0\u{1}CHECK_NAME_POSSIBLE_DUPLICATE\0")
 }
 
 nonisolated extension Layar_V1_CaseDeadline: SwiftProtobuf._ProtoNameProviding {
@@ -1012,7 +1133,7 @@ nonisolated extension Layar_V1_NotificationOutcome: SwiftProtobuf._ProtoNameProv
 
 nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferralSubmitted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0\u{3}person_id\0\u{3}consent_purposes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}nik\0\u{3}birth_date\0\u{1}sex\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}ppks_kind\0\u{1}urgency\0\u{1}channel\0\u{3}submitted_at\0\u{3}is_child\0\u{1}needs\0\u{1}documents\0\u{3}person_id\0\u{3}consent_purposes\0\u{3}identity_unknown\0\u{3}estimated_age\0\u{3}possible_duplicates\0")
 
   fileprivate class _StorageClass {
     var _referralID: String = String()
@@ -1031,6 +1152,9 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
     var _documents: [Layar_V1_DocumentInfo] = []
     var _personID: String = String()
     var _consentPurposes: [Layar_V1_ConsentPurpose] = []
+    var _identityUnknown: Bool = false
+    var _estimatedAge: Int32 = 0
+    var _possibleDuplicates: [Layar_V1_PossibleDuplicate] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1057,6 +1181,9 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       _documents = source._documents
       _personID = source._personID
       _consentPurposes = source._consentPurposes
+      _identityUnknown = source._identityUnknown
+      _estimatedAge = source._estimatedAge
+      _possibleDuplicates = source._possibleDuplicates
     }
   }
 
@@ -1091,6 +1218,9 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
         case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._documents) }()
         case 15: try { try decoder.decodeSingularStringField(value: &_storage._personID) }()
         case 16: try { try decoder.decodeRepeatedEnumField(value: &_storage._consentPurposes) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._identityUnknown) }()
+        case 18: try { try decoder.decodeSingularInt32Field(value: &_storage._estimatedAge) }()
+        case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._possibleDuplicates) }()
         default: break
         }
       }
@@ -1151,6 +1281,15 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
       if !_storage._consentPurposes.isEmpty {
         try visitor.visitPackedEnumField(value: _storage._consentPurposes, fieldNumber: 16)
       }
+      if _storage._identityUnknown != false {
+        try visitor.visitSingularBoolField(value: _storage._identityUnknown, fieldNumber: 17)
+      }
+      if _storage._estimatedAge != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._estimatedAge, fieldNumber: 18)
+      }
+      if !_storage._possibleDuplicates.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._possibleDuplicates, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1176,10 +1315,58 @@ nonisolated extension Layar_V1_ReferralSubmitted: SwiftProtobuf.Message, SwiftPr
         if _storage._documents != rhs_storage._documents {return false}
         if _storage._personID != rhs_storage._personID {return false}
         if _storage._consentPurposes != rhs_storage._consentPurposes {return false}
+        if _storage._identityUnknown != rhs_storage._identityUnknown {return false}
+        if _storage._estimatedAge != rhs_storage._estimatedAge {return false}
+        if _storage._possibleDuplicates != rhs_storage._possibleDuplicates {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_PossibleDuplicate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PossibleDuplicate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}tracking_code\0\u{1}score\0\u{1}signals\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.referralID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.trackingCode) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.score) }()
+      case 4: try { try decoder.decodeRepeatedEnumField(value: &self.signals) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.referralID.isEmpty {
+      try visitor.visitSingularStringField(value: self.referralID, fieldNumber: 1)
+    }
+    if !self.trackingCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingCode, fieldNumber: 2)
+    }
+    if self.score != 0 {
+      try visitor.visitSingularInt32Field(value: self.score, fieldNumber: 3)
+    }
+    if !self.signals.isEmpty {
+      try visitor.visitPackedEnumField(value: self.signals, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_PossibleDuplicate, rhs: Layar_V1_PossibleDuplicate) -> Bool {
+    if lhs.referralID != rhs.referralID {return false}
+    if lhs.trackingCode != rhs.trackingCode {return false}
+    if lhs.score != rhs.score {return false}
+    if lhs.signals != rhs.signals {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1517,7 +1704,7 @@ nonisolated extension Layar_V1_ReferralVerified: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Layar_V1_RegistryProposalRaised: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegistryProposalRaised"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}raised_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}referral_id\0\u{3}kecamatan_code\0\u{3}desa_code\0\u{3}raised_at\0\u{3}identification_needed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1529,6 +1716,7 @@ nonisolated extension Layar_V1_RegistryProposalRaised: SwiftProtobuf.Message, Sw
       case 2: try { try decoder.decodeSingularStringField(value: &self.kecamatanCode) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.desaCode) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._raisedAt) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.identificationNeeded) }()
       default: break
       }
     }
@@ -1551,6 +1739,9 @@ nonisolated extension Layar_V1_RegistryProposalRaised: SwiftProtobuf.Message, Sw
     try { if let v = self._raisedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if self.identificationNeeded != false {
+      try visitor.visitSingularBoolField(value: self.identificationNeeded, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1559,6 +1750,7 @@ nonisolated extension Layar_V1_RegistryProposalRaised: SwiftProtobuf.Message, Sw
     if lhs.kecamatanCode != rhs.kecamatanCode {return false}
     if lhs.desaCode != rhs.desaCode {return false}
     if lhs._raisedAt != rhs._raisedAt {return false}
+    if lhs.identificationNeeded != rhs.identificationNeeded {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

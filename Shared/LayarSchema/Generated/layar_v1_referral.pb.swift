@@ -716,59 +716,112 @@ public nonisolated struct Layar_V1_Address: Sendable {
   public init() {}
 }
 
-/// The person in need of social rehabilitation (PPKS).
-public nonisolated struct Layar_V1_Person: Sendable {
+/// A person without a NIK or papers (street children, homeless people, people with mental illness
+/// found on the street, neglected elderly without documents): what the applicant can tell instead.
+/// Verification proposes them for identification (Dukcapil) and registration, never rejects them
+/// for it.
+public nonisolated struct Layar_V1_UnknownIdentity: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Nomor Induk Kependudukan: 16 digits.
-  public var nik: String = String()
+  /// Years, as the applicant guesses (0..120); replaces the birth date.
+  public var estimatedAge: Int32 = 0
+
+  /// Where the person was found or stays (place, landmark); required, at most 200 characters.
+  public var foundAt: String = String()
+
+  /// How to recognise them (build, clothing, marks); at most 1000 characters.
+  public var appearance: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The person in need of social rehabilitation (PPKS).
+public nonisolated struct Layar_V1_Person: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Nomor Induk Kependudukan: 16 digits; empty with unknown_identity.
+  public var nik: String {
+    get {_storage._nik}
+    set {_uniqueStorage()._nik = newValue}
+  }
 
   /// No. KK: 16 digits; may be empty when unknown.
-  public var familyCardNumber: String = String()
+  public var familyCardNumber: String {
+    get {_storage._familyCardNumber}
+    set {_uniqueStorage()._familyCardNumber = newValue}
+  }
 
-  /// Name as on the KTP.
-  public var fullName: String = String()
+  /// Name as on the KTP; with unknown_identity the name or nickname known, may be empty.
+  public var fullName: String {
+    get {_storage._fullName}
+    set {_uniqueStorage()._fullName = newValue}
+  }
 
   /// Must agree with the NIK.
-  public var sex: Layar_V1_Sex = .unspecified
+  public var sex: Layar_V1_Sex {
+    get {_storage._sex}
+    set {_uniqueStorage()._sex = newValue}
+  }
 
   /// Tempat lahir.
-  public var birthPlace: String = String()
+  public var birthPlace: String {
+    get {_storage._birthPlace}
+    set {_uniqueStorage()._birthPlace = newValue}
+  }
 
-  /// Must agree with the NIK.
+  /// Must agree with the NIK; absent with unknown_identity.
   public var birthDate: Layar_V1_Date {
-    get {_birthDate ?? Layar_V1_Date()}
-    set {_birthDate = newValue}
+    get {_storage._birthDate ?? Layar_V1_Date()}
+    set {_uniqueStorage()._birthDate = newValue}
   }
   /// Returns true if `birthDate` has been explicitly set.
-  public var hasBirthDate: Bool {self._birthDate != nil}
+  public var hasBirthDate: Bool {_storage._birthDate != nil}
   /// Clears the value of `birthDate`. Subsequent reads from it will return its default value.
-  public mutating func clearBirthDate() {self._birthDate = nil}
+  public mutating func clearBirthDate() {_uniqueStorage()._birthDate = nil}
 
-  /// Domicile in Kabupaten Balangan.
+  /// Domicile in Kabupaten Balangan (with unknown_identity: where they are).
   public var address: Layar_V1_Address {
-    get {_address ?? Layar_V1_Address()}
-    set {_address = newValue}
+    get {_storage._address ?? Layar_V1_Address()}
+    set {_uniqueStorage()._address = newValue}
   }
   /// Returns true if `address` has been explicitly set.
-  public var hasAddress: Bool {self._address != nil}
+  public var hasAddress: Bool {_storage._address != nil}
   /// Clears the value of `address`. Subsequent reads from it will return its default value.
-  public mutating func clearAddress() {self._address = nil}
+  public mutating func clearAddress() {_uniqueStorage()._address = nil}
 
   /// Optional: many have none. Indonesian formats (08..., 62..., +62...), stored as E.164.
-  public var phone: String = String()
+  public var phone: String {
+    get {_storage._phone}
+    set {_uniqueStorage()._phone = newValue}
+  }
 
-  /// Under 18 on the day of submission; must agree with birth_date.
-  public var isChild: Bool = false
+  /// Under 18 on the day of submission; must agree with birth_date (or the estimated age).
+  public var isChild: Bool {
+    get {_storage._isChild}
+    set {_uniqueStorage()._isChild = newValue}
+  }
+
+  /// Set when the person has no NIK or papers; the applicant's phone or e-mail is then required.
+  public var unknownIdentity: Layar_V1_UnknownIdentity {
+    get {_storage._unknownIdentity ?? Layar_V1_UnknownIdentity()}
+    set {_uniqueStorage()._unknownIdentity = newValue}
+  }
+  /// Returns true if `unknownIdentity` has been explicitly set.
+  public var hasUnknownIdentity: Bool {_storage._unknownIdentity != nil}
+  /// Clears the value of `unknownIdentity`. Subsequent reads from it will return its default value.
+  public mutating func clearUnknownIdentity() {_uniqueStorage()._unknownIdentity = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _birthDate: Layar_V1_Date? = nil
-  fileprivate var _address: Layar_V1_Address? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// The one who submits the referral when it is not the person themself.
@@ -1096,9 +1149,9 @@ nonisolated extension Layar_V1_Address: SwiftProtobuf.Message, SwiftProtobuf._Me
   }
 }
 
-nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Person"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nik\0\u{3}family_card_number\0\u{3}full_name\0\u{1}sex\0\u{3}birth_place\0\u{3}birth_date\0\u{1}address\0\u{1}phone\0\u{3}is_child\0")
+nonisolated extension Layar_V1_UnknownIdentity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UnknownIdentity"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}estimated_age\0\u{3}found_at\0\u{1}appearance\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1106,65 +1159,164 @@ nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._Mes
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.nik) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.familyCardNumber) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.fullName) }()
-      case 4: try { try decoder.decodeSingularEnumField(value: &self.sex) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.birthPlace) }()
-      case 6: try { try decoder.decodeSingularMessageField(value: &self._birthDate) }()
-      case 7: try { try decoder.decodeSingularMessageField(value: &self._address) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.phone) }()
-      case 9: try { try decoder.decodeSingularBoolField(value: &self.isChild) }()
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.estimatedAge) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.foundAt) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.appearance) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.nik.isEmpty {
-      try visitor.visitSingularStringField(value: self.nik, fieldNumber: 1)
+    if self.estimatedAge != 0 {
+      try visitor.visitSingularInt32Field(value: self.estimatedAge, fieldNumber: 1)
     }
-    if !self.familyCardNumber.isEmpty {
-      try visitor.visitSingularStringField(value: self.familyCardNumber, fieldNumber: 2)
+    if !self.foundAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.foundAt, fieldNumber: 2)
     }
-    if !self.fullName.isEmpty {
-      try visitor.visitSingularStringField(value: self.fullName, fieldNumber: 3)
+    if !self.appearance.isEmpty {
+      try visitor.visitSingularStringField(value: self.appearance, fieldNumber: 3)
     }
-    if self.sex != .unspecified {
-      try visitor.visitSingularEnumField(value: self.sex, fieldNumber: 4)
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Layar_V1_UnknownIdentity, rhs: Layar_V1_UnknownIdentity) -> Bool {
+    if lhs.estimatedAge != rhs.estimatedAge {return false}
+    if lhs.foundAt != rhs.foundAt {return false}
+    if lhs.appearance != rhs.appearance {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Layar_V1_Person: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Person"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nik\0\u{3}family_card_number\0\u{3}full_name\0\u{1}sex\0\u{3}birth_place\0\u{3}birth_date\0\u{1}address\0\u{1}phone\0\u{3}is_child\0\u{3}unknown_identity\0")
+
+  fileprivate class _StorageClass {
+    var _nik: String = String()
+    var _familyCardNumber: String = String()
+    var _fullName: String = String()
+    var _sex: Layar_V1_Sex = .unspecified
+    var _birthPlace: String = String()
+    var _birthDate: Layar_V1_Date? = nil
+    var _address: Layar_V1_Address? = nil
+    var _phone: String = String()
+    var _isChild: Bool = false
+    var _unknownIdentity: Layar_V1_UnknownIdentity? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _nik = source._nik
+      _familyCardNumber = source._familyCardNumber
+      _fullName = source._fullName
+      _sex = source._sex
+      _birthPlace = source._birthPlace
+      _birthDate = source._birthDate
+      _address = source._address
+      _phone = source._phone
+      _isChild = source._isChild
+      _unknownIdentity = source._unknownIdentity
     }
-    if !self.birthPlace.isEmpty {
-      try visitor.visitSingularStringField(value: self.birthPlace, fieldNumber: 5)
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
     }
-    try { if let v = self._birthDate {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
-    } }()
-    try { if let v = self._address {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-    } }()
-    if !self.phone.isEmpty {
-      try visitor.visitSingularStringField(value: self.phone, fieldNumber: 8)
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._nik) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._familyCardNumber) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._fullName) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._sex) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._birthPlace) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._birthDate) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._address) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._phone) }()
+        case 9: try { try decoder.decodeSingularBoolField(value: &_storage._isChild) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._unknownIdentity) }()
+        default: break
+        }
+      }
     }
-    if self.isChild != false {
-      try visitor.visitSingularBoolField(value: self.isChild, fieldNumber: 9)
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._nik.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._nik, fieldNumber: 1)
+      }
+      if !_storage._familyCardNumber.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._familyCardNumber, fieldNumber: 2)
+      }
+      if !_storage._fullName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._fullName, fieldNumber: 3)
+      }
+      if _storage._sex != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._sex, fieldNumber: 4)
+      }
+      if !_storage._birthPlace.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._birthPlace, fieldNumber: 5)
+      }
+      try { if let v = _storage._birthDate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._address {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      if !_storage._phone.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._phone, fieldNumber: 8)
+      }
+      if _storage._isChild != false {
+        try visitor.visitSingularBoolField(value: _storage._isChild, fieldNumber: 9)
+      }
+      try { if let v = _storage._unknownIdentity {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Layar_V1_Person, rhs: Layar_V1_Person) -> Bool {
-    if lhs.nik != rhs.nik {return false}
-    if lhs.familyCardNumber != rhs.familyCardNumber {return false}
-    if lhs.fullName != rhs.fullName {return false}
-    if lhs.sex != rhs.sex {return false}
-    if lhs.birthPlace != rhs.birthPlace {return false}
-    if lhs._birthDate != rhs._birthDate {return false}
-    if lhs._address != rhs._address {return false}
-    if lhs.phone != rhs.phone {return false}
-    if lhs.isChild != rhs.isChild {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._nik != rhs_storage._nik {return false}
+        if _storage._familyCardNumber != rhs_storage._familyCardNumber {return false}
+        if _storage._fullName != rhs_storage._fullName {return false}
+        if _storage._sex != rhs_storage._sex {return false}
+        if _storage._birthPlace != rhs_storage._birthPlace {return false}
+        if _storage._birthDate != rhs_storage._birthDate {return false}
+        if _storage._address != rhs_storage._address {return false}
+        if _storage._phone != rhs_storage._phone {return false}
+        if _storage._isChild != rhs_storage._isChild {return false}
+        if _storage._unknownIdentity != rhs_storage._unknownIdentity {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

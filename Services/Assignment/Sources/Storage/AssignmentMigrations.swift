@@ -239,5 +239,12 @@ enum AssignmentMigrations {
                 COMMENT ON COLUMN cases.assessment_plan IS 'Sealed (AES-GCM); NULL until assessed';
                 """
         ),
+        PostgresMigration(
+            version: 9, name: "people without a NIK or papers",
+            sql: """
+                -- No birth date, an estimated age instead (ReferralSubmitted.identity_unknown).
+                ALTER TABLE referral_people ALTER COLUMN birth_date DROP NOT NULL, ADD COLUMN estimated_age integer;
+                """
+        ),
     ]
 }

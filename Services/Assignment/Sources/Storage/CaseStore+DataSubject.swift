@@ -24,7 +24,7 @@ extension CaseStore: PersonalDataHolder {
         var exported: [ExportedCase] = []
         for referralID in request.referralIds {
             let person = try await connection.query(
-                "SELECT nik, sex, birth_date::text AS birth_date, desa_code, is_child FROM referral_people WHERE referral_id = $1::uuid",
+                "SELECT nik, sex, coalesce(birth_date::text, '') AS birth_date, desa_code, is_child FROM referral_people WHERE referral_id = $1::uuid",
                 [referralID]
             ).first.map { row in
                 ExportedPerson(

@@ -117,8 +117,9 @@ extension CaseStore {
     ) async throws -> Layar_Partner_V1_ReferralOffer {
         let people = try await connection.query(
             """
-            SELECT p.nik, p.sex, p.desa_code, p.is_child, p.needs,
-                date_part('year', age(($2::timestamptz AT TIME ZONE 'Asia/Makassar')::date, p.birth_date))::integer AS age
+            SELECT p.nik, p.sex, p.desa_code, p.is_child, p.needs, p.estimated_age IS NOT NULL AS identity_unknown,
+                coalesce(date_part('year', age(($2::timestamptz AT TIME ZONE 'Asia/Makassar')::date, p.birth_date))::integer,
+                    p.estimated_age) AS age
             FROM referral_people p WHERE p.referral_id = $1::uuid
             """, [record.referralID, time])
         if institution.requiresIdentification && people.isEmpty {
@@ -145,6 +146,7 @@ extension CaseStore {
             offer.ageYears = try person.decode(Int32.self, "age")
             offer.isChild = try person.decode(Bool.self, "is_child")
             offer.desaCode = try person.decode(String.self, "desa_code")
+            offer.identityUnknown = try person.decode(Bool.self, "identity_unknown")
             offer.needs = try person.decode(PostgresTextArray.self, "needs").enumValues(Layar_V1_Need.self).map(\.code)
             if institution.requiresIdentification {
                 offer.nik = try cipher.openString(try person.decode([UInt8].self, "nik"), .personNIK)

@@ -10,12 +10,14 @@ extension CaseStore {
     func recordPerson(_ submitted: Layar_V1_ReferralSubmitted, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO referral_people (referral_id, nik, sex, birth_date, desa_code, is_child, needs)
-            VALUES ($1::uuid, $2, $3, $4::date, $5, $6, $7::integer[]) ON CONFLICT (referral_id) DO NOTHING
+            INSERT INTO referral_people (referral_id, nik, sex, birth_date, desa_code, is_child, needs, estimated_age)
+            VALUES ($1::uuid, $2, $3, $4::date, $5, $6, $7::integer[], $8) ON CONFLICT (referral_id) DO NOTHING
             """,
             [
-                submitted.referralID, cipher.seal(submitted.nik, .personNIK), submitted.sex.rawValue, CivilDate(submitted.birthDate).description,
+                submitted.referralID, cipher.seal(submitted.nik, .personNIK), submitted.sex.rawValue,
+                submitted.identityUnknown ? nil : CivilDate(submitted.birthDate).description,
                 submitted.desaCode, submitted.isChild, PostgresTextArray(enumValues: submitted.needs),
+                submitted.identityUnknown ? Int(submitted.estimatedAge) : nil,
             ]
         )
     }

@@ -21,9 +21,16 @@ public enum ReferralFormValidator {
         require(form.needs.allSatisfy(isKnown), "form.needs", "Kebutuhan layanan tidak dikenal")
         require(isKnown(form.urgency), "form.urgency", "Tingkat kedaruratan tidak dikenal")
         require(form.channel != .unspecified && isKnown(form.channel), "form.channel", "Saluran pengajuan wajib diisi")
-        // The birth date decides whether the person is a child (the flag is checked against it).
-        let birth = CivilDate(form.person.birthDate)
-        let isChild = birth.isValid && birth <= today ? birth.age(on: today) < 18 : form.person.isChild
+        if form.person.hasUnknownIdentity && form.applicant.phone.isEmpty && form.applicant.email.isEmpty {
+            problems.append(FieldProblem(
+                "form.applicant.phone", "Untuk orang tanpa NIK, isi nomor telepon atau email pengaju agar petugas dapat menghubungi"
+            ))
+        }
+        // The birth date (or the estimated age) decides whether the person is a child (the flag is
+        // checked against it).
+        let isChild = form.person.hasUnknownIdentity
+            ? Self.isChild(estimatedAge: form.person.unknownIdentity.estimatedAge) ?? form.person.isChild
+            : Self.isChild(CivilDate(form.person.birthDate), today: today) ?? form.person.isChild
         problems += consentProblems(form.consent, isChild: isChild)
         problems += DocumentRules.problems(in: form.documents, path: "form.documents")
         return problems
@@ -34,43 +41,22 @@ public enum ReferralFormValidator {
         func require(_ condition: Bool, _ field: String, _ message: String) {
             if !condition { problems.append(FieldProblem(field, message)) }
         }
-        let birth = CivilDate(person.birthDate)
-        let birthValid = person.hasBirthDate && birth.isValid && birth <= today
-        require(birthValid, "form.person.birth_date", "Tanggal lahir tidak valid")
         require(person.sex == .male || person.sex == .female, "form.person.sex", "Jenis kelamin wajib dipilih")
-        do {
-            let nik = try NIK(person.nik)
-            if birthValid && (person.sex == .male || person.sex == .female) {
-                for mismatch in nik.mismatches(
-                    birthYear: birth.year, birthMonth: birth.month, birthDay: birth.day, isFemale: person.sex == .female
-                ) {
-                    let field = mismatch.code == "NIK_SEX_MISMATCH" ? "form.person.sex" : "form.person.birth_date"
-                    problems.append(FieldProblem(field, mismatch.message))
-                }
-            }
-        } catch let problem as NIK.Problem {
-            problems.append(FieldProblem("form.person.nik", problem.message))
-        } catch {
-            problems.append(FieldProblem("form.person.nik", "NIK tidak valid"))
+        if person.hasUnknownIdentity {
+            problems += unknownIdentityProblems(person)
+        } else {
+            problems += identityProblems(person, today: today)
         }
         require(
             person.familyCardNumber.isEmpty || isDigits(person.familyCardNumber, count: 16),
             "form.person.family_card_number", "Nomor KK harus 16 angka"
         )
-        require(!isBlank(person.fullName), "form.person.full_name", "Nama lengkap wajib diisi")
         require(
             isPersonName(person.fullName), "form.person.full_name",
             "Nama hanya boleh berisi huruf, spasi, titik, koma, tanda petik (') dan tanda hubung"
         )
         require(person.fullName.count <= 150, "form.person.full_name", "Nama lengkap terlalu panjang (maksimal 150 huruf)")
         require(person.birthPlace.count <= 100, "form.person.birth_place", "Tempat lahir terlalu panjang")
-        if birthValid {
-            let child = birth.age(on: today) < 18
-            require(
-                person.isChild == child, "form.person.is_child",
-                child ? "Orang yang dirujuk berusia di bawah 18 tahun: tandai sebagai anak" : "Orang yang dirujuk sudah dewasa menurut tanggal lahirnya"
-            )
-        }
         let address = person.address
         if BalanganRegions.kecamatan[address.kecamatanCode] == nil {
             problems.append(FieldProblem("form.person.address.kecamatan_code", "Kecamatan harus salah satu kecamatan di Kabupaten Balangan"))
@@ -89,6 +75,71 @@ public enum ReferralFormValidator {
             "form.person.phone", "Nomor telepon tidak valid (contoh: 0812-3456-7890)"
         )
         return problems
+    }
+
+    /// A person with papers: the NIK, agreeing with the birth date and sex, and a name.
+    static func identityProblems(_ person: Layar_V1_Person, today: CivilDate) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        let birth = CivilDate(person.birthDate)
+        let birthValid = person.hasBirthDate && birth.isValid && birth <= today
+        if !birthValid { problems.append(FieldProblem("form.person.birth_date", "Tanggal lahir tidak valid")) }
+        do {
+            let nik = try NIK(person.nik)
+            if birthValid && (person.sex == .male || person.sex == .female) {
+                for mismatch in nik.mismatches(
+                    birthYear: birth.year, birthMonth: birth.month, birthDay: birth.day, isFemale: person.sex == .female
+                ) {
+                    let field = mismatch.code == "NIK_SEX_MISMATCH" ? "form.person.sex" : "form.person.birth_date"
+                    problems.append(FieldProblem(field, mismatch.message))
+                }
+            }
+        } catch let problem as NIK.Problem {
+            problems.append(FieldProblem("form.person.nik", problem.message))
+        } catch {
+            problems.append(FieldProblem("form.person.nik", "NIK tidak valid"))
+        }
+        if isBlank(person.fullName) { problems.append(FieldProblem("form.person.full_name", "Nama lengkap wajib diisi")) }
+        if let child = isChild(birth, today: today), person.isChild != child {
+            problems.append(FieldProblem(
+                "form.person.is_child",
+                child ? "Orang yang dirujuk berusia di bawah 18 tahun: tandai sebagai anak" : "Orang yang dirujuk sudah dewasa menurut tanggal lahirnya"
+            ))
+        }
+        return problems
+    }
+
+    /// A person without a NIK or papers: an estimated age instead of the birth date, where they
+    /// were found, how to recognise them. The name may be unknown.
+    static func unknownIdentityProblems(_ person: Layar_V1_Person) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        func require(_ condition: Bool, _ field: String, _ message: String) {
+            if !condition { problems.append(FieldProblem(field, message)) }
+        }
+        let unknown = person.unknownIdentity
+        require(person.nik.isEmpty, "form.person.nik", "Kosongkan NIK bila orang yang dirujuk tidak punya NIK")
+        require(!person.hasBirthDate, "form.person.birth_date", "Kosongkan tanggal lahir bila hanya umur perkiraan yang diketahui")
+        if let child = isChild(estimatedAge: unknown.estimatedAge) {
+            require(
+                person.isChild == child, "form.person.is_child",
+                child ? "Perkiraan umur di bawah 18 tahun: tandai sebagai anak" : "Menurut perkiraan umurnya orang ini sudah dewasa"
+            )
+        } else {
+            problems.append(FieldProblem("form.person.unknown_identity.estimated_age", "Perkiraan umur harus antara 0 dan 120 tahun"))
+        }
+        require(!isBlank(unknown.foundAt), "form.person.unknown_identity.found_at", "Tempat orang itu ditemukan atau berada wajib diisi")
+        require(unknown.foundAt.count <= 200, "form.person.unknown_identity.found_at", "Tempat ditemukan terlalu panjang (maksimal 200 huruf)")
+        require(unknown.appearance.count <= 1000, "form.person.unknown_identity.appearance", "Ciri-ciri terlalu panjang (maksimal 1000 huruf)")
+        return problems
+    }
+
+    /// Whether an estimated age (0...120) makes the person a child; nil when it is out of range.
+    static func isChild(estimatedAge: Int32) -> Bool? {
+        (0...120).contains(estimatedAge) ? estimatedAge < 18 : nil
+    }
+
+    /// Whether a valid birth date makes the person a child today; nil when it is not valid.
+    static func isChild(_ birth: CivilDate, today: CivilDate) -> Bool? {
+        birth.isValid && birth <= today ? birth.age(on: today) < 18 : nil
     }
 
     static func applicantProblems(_ applicant: Layar_V1_Applicant) -> [FieldProblem] {

@@ -207,5 +207,19 @@ enum IntakeMigrations {
                 );
                 """
         ),
+        PostgresMigration(
+            version: 10, name: "people without a NIK or papers",
+            sql: """
+                -- A person without papers has no NIK (no blind index, no link by it) and no birth
+                -- date: an estimated age instead, and their name sealed on its own for finding
+                -- possible duplicates among such referrals.
+                ALTER TABLE referrals ALTER COLUMN nik_index DROP NOT NULL, ALTER COLUMN birth_date DROP NOT NULL,
+                    ADD COLUMN sex integer, ADD COLUMN estimated_age integer, ADD COLUMN match_name bytea;
+                COMMENT ON COLUMN referrals.match_name IS 'Sealed (AES-GCM)';
+                CREATE INDEX referrals_unidentified ON referrals (submitted_at)
+                    WHERE estimated_age IS NOT NULL AND anonymised_at IS NULL;
+                ALTER TABLE persons ALTER COLUMN nik_index DROP NOT NULL;
+                """
+        ),
     ]
 }

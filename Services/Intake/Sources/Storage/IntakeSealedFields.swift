@@ -8,6 +8,9 @@ extension SealedField {
     static let referralForm = SealedField("intake.referral.form")
     /// `referrals.nik_index` and `persons.nik_index`.
     static let nik = SealedField("intake.nik")
+    /// `referrals.match_name`: the name (or nickname) of a person without papers, kept apart from
+    /// the form so that finding their duplicates opens names, not whole forms.
+    static let unidentifiedName = SealedField("intake.unidentified.name")
     static let documentFileName = SealedField("intake.document.file_name")
     static let documentContent = SealedField("intake.document.content")
     /// `referrals.request_fingerprint` and `linked_submissions.request_fingerprint`: a keyed hash of

@@ -308,7 +308,7 @@ extension IntakeStore {
                 """
                 UPDATE referrals SET form = $2, nik_index = sha256(gen_random_uuid()::text::bytea), desa_code = '',
                     birth_date = make_date(extract(year FROM birth_date)::integer, 1, 1), anonymised_at = $3,
-                    tracking_pin = NULL
+                    tracking_pin = NULL, match_name = NULL
                 WHERE id = $1
                 """, [referral.id, cipher.seal(try kept.serializedBytes() as [UInt8], .referralForm), time]
             )

@@ -67,8 +67,10 @@ public struct IntakeStore: Sendable {
                 return earlier
             }
             let sealedForm = cipher.seal(formBytes, .referralForm)
-            let nikIndex = cipher.blindIndex(form.person.nik, .nik)
-            if let open = try await connection.query(
+            // A person without papers has no NIK to link by: their duplicates are proposed to a
+            // verifier instead (``possibleDuplicates``).
+            let nikIndex = form.person.hasUnknownIdentity ? nil : cipher.blindIndex(form.person.nik, .nik)
+            if let nikIndex, let open = try await connection.query(
                 "SELECT id, request_id FROM referrals WHERE nik_index = $1 AND status <> ALL ($2::integer[]) FOR UPDATE",
                 [nikIndex, Self.closedStatuses]
             ).first {
@@ -91,6 +93,8 @@ public struct IntakeStore: Sendable {
                 ON CONFLICT (nik_index) DO UPDATE SET nik_index = EXCLUDED.nik_index RETURNING id
                 """, [UUID(), nikIndex]
             ).first!.decode(UUID.self, "id")
+            let duplicates = form.person.hasUnknownIdentity
+                ? try await possibleDuplicates(of: form, now: now, on: connection) : []
             let code = try await insertReferral(
                 id: id, personID: personID, form: form, sealedForm: sealedForm, nikIndex: nikIndex, requestID: requestID,
                 fingerprint: fingerprint, pin: pin, operatorID: operatorID, now: now, on: connection
@@ -100,6 +104,7 @@ public struct IntakeStore: Sendable {
             try await appendTimeline(id, .submitted, at: now, explanation: StatusExplanation.text(for: .submitted), on: connection)
             var submitted = submittedEvent(id: id, code: code, form: form, documents: documents, now: now)
             submitted.personID = personID.uuidString.lowercased()
+            submitted.possibleDuplicates = duplicates
             try await outbox.append(submitted, on: connection, at: now)
             try await outbox.append(contactRecorded(id: id, code: code, form: form), on: connection, at: now)
             return Submission(referralID: id, trackingCode: code, trackingPIN: pin, linkedToExisting: false)
@@ -192,10 +197,11 @@ public struct IntakeStore: Sendable {
 
     /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
     private func insertReferral(
-        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8], requestID: UUID?,
+        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8]?, requestID: UUID?,
         fingerprint: [UInt8], pin: String, operatorID: String, now: Date, on connection: PostgresConnection
     ) async throws -> String {
-        let birth = CivilDate(form.person.birthDate)
+        let unknown = form.person.hasUnknownIdentity
+        let birth = unknown ? nil : CivilDate(form.person.birthDate).description
         let urgency = form.urgency == .unspecified ? Layar_V1_Urgency.normal : form.urgency
         return try await insertUnderFreshCode(on: connection) { code in
             try await connection.query(
@@ -203,18 +209,20 @@ public struct IntakeStore: Sendable {
                 INSERT INTO referrals (id, tracking_code, nik_index, birth_date, kecamatan_code, desa_code,
                     ppks_kind, urgency, channel, form, consent_purposes, consented_at,
                     status, status_progress, submitted_at, updated_at, request_id, is_child, consent_giver,
-                    consent_channel, operator_id, person_id, request_fingerprint, tracking_pin)
+                    consent_channel, operator_id, person_id, request_fingerprint, tracking_pin, sex, estimated_age, match_name)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $12, $12, $15, $16,
-                    $17, $18, $19, $20, $21, $22)
+                    $17, $18, $19, $20, $21, $22, $23, $24, $25)
                 ON CONFLICT (tracking_code) DO NOTHING
                 """,
                 [
-                    id, code, nikIndex, birth.description, form.person.address.kecamatanCode,
+                    id, code, nikIndex, birth, form.person.address.kecamatanCode,
                     form.person.address.desaCode, form.ppksKind, urgency.rawValue, form.channel.rawValue, sealedForm,
                     Self.purposes(form.consent.purposes), now,
                     Layar_V1_ReferralStatus.submitted.rawValue, Layar_V1_ReferralStatus.submitted.progress, requestID,
                     form.person.isChild, form.consent.giver.rawValue, form.consent.channel.rawValue, operatorID,
-                    personID, fingerprint, cipher.seal(pin, .trackingPIN),
+                    personID, fingerprint, cipher.seal(pin, .trackingPIN), form.person.sex.rawValue,
+                    unknown ? Int(form.person.unknownIdentity.estimatedAge) : nil,
+                    unknown ? cipher.seal(form.person.fullName, .unidentifiedName) : nil,
                 ]
             ).affectedRows == 1
         }
@@ -227,7 +235,9 @@ public struct IntakeStore: Sendable {
             $0.referralID = id.uuidString.lowercased()
             $0.trackingCode = code
             $0.nik = form.person.nik
-            $0.birthDate = form.person.birthDate
+            if form.person.hasBirthDate { $0.birthDate = form.person.birthDate }
+            $0.identityUnknown = form.person.hasUnknownIdentity
+            $0.estimatedAge = form.person.unknownIdentity.estimatedAge
             $0.sex = form.person.sex
             $0.kecamatanCode = form.person.address.kecamatanCode
             $0.desaCode = form.person.address.desaCode

@@ -17,6 +17,9 @@ public enum NotificationTemplates {
         case duplicateSubmitted
         /// Verifiers: a village operator should propose the person for the social registry (DTSEN).
         case registryProposalForVerifier
+        /// A person without a NIK: the applicant hears that Dukcapil is asked to identify them;
+        /// verifiers, to ask Dukcapil for identification and recording, then for registration.
+        case identificationProposal, identificationProposalForVerifier
         /// Case worker: an institution accepted, declined or let an offer expire.
         case offerAnsweredForWorker
         /// Supervisor: a case deadline passed (escalation).
@@ -76,6 +79,10 @@ public enum NotificationTemplates {
         "registryProposal.long": "Orang yang dirujuk dengan kode {{{code}}} belum terdaftar dalam Data Tunggal Sosial dan Ekonomi Nasional (DTSEN). Operator desa akan mengusulkan pendaftarannya agar dapat menerima bantuan sosial lain; rujukan ini tetap diproses.",
         "registryProposalForVerifier.short": "LAYAR: rujukan {{{code}}} belum ada di DTSEN; usulkan lewat operator Desa {{{desa}}} ({{{kecamatan}}}).",
         "registryProposalForVerifier.long": "Orang yang dirujuk ({{{code}}}, {{{ppks}}}) belum terdaftar di DTSEN. Mohon teruskan ke operator Desa {{{desa}}}, Kecamatan {{{kecamatan}}}, untuk usulan pendaftaran.",
+        "identificationProposal.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) belum punya NIK. Kami usulkan perekaman ke Dukcapil; rujukan tetap diproses.",
+        "identificationProposal.long": "Orang yang dirujuk dengan kode {{{code}}} belum memiliki NIK atau dokumen kependudukan. Dinas Sosial akan mengusulkan identifikasi dan perekaman datanya ke Dukcapil, lalu pendaftarannya di DTSEN; rujukan ini tetap diproses.",
+        "identificationProposalForVerifier.short": "LAYAR: rujukan {{{code}}} tanpa NIK; usulkan identifikasi ke Dukcapil, lalu DTSEN (Desa {{{desa}}}, {{{kecamatan}}}).",
+        "identificationProposalForVerifier.long": "Orang yang dirujuk ({{{code}}}, {{{ppks}}}) tidak memiliki NIK atau dokumen kependudukan. Mohon usulkan identifikasi dan perekaman ke Dukcapil, lalu pendaftaran DTSEN melalui operator Desa {{{desa}}}, Kecamatan {{{kecamatan}}}.",
         "admitted.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) sudah diterima di lembaga rujukan. Pendamping tetap memantau.",
         "admitted.long": "Orang yang dirujuk dengan kode {{{code}}} sudah diterima masuk di lembaga rujukan. Pendamping dari Dinas Sosial tetap memantau sampai layanan selesai.",
         "offerAnsweredForWorker.short": "LAYAR: {{{institution}}} {{{answer}}} rujukan {{{code}}}. {{{next}}}",

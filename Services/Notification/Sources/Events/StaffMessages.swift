@@ -16,7 +16,10 @@ struct StaffMessages {
         var values = extra
         values["code"] = applicant.trackingCode ?? referralID
         values["ppks"] = PPKSKind.all[applicant.ppksKind]?.name ?? applicant.ppksKind
-        values["kecamatan"] = BalanganRegions.kecamatan[applicant.kecamatanCode] ?? applicant.kecamatanCode
+        // An event that names the kecamatan itself is believed first: verification's events may
+        // arrive before intake's, whose facts this store keeps.
+        let kecamatan = extra["kecamatanCode"].flatMap { $0.isEmpty ? nil : $0 } ?? applicant.kecamatanCode
+        values["kecamatan"] = BalanganRegions.kecamatan[kecamatan] ?? kecamatan
         values["priority"] = applicant.urgent ? "tinggi" : "biasa"
         for recipient in recipients where !recipient.address.isEmpty {
             let planned = NotificationStore.Planned(

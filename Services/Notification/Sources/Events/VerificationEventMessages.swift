@@ -3,7 +3,7 @@ import LayarRuntime
 import LayarSchema
 
 /// Verification's events: the applicant hears the outcome and what is asked of them; verifiers
-/// hear of their queue and registry proposals, supervisors of rejections to confirm.
+/// hear of their queue and registry (or identification) proposals, supervisors of rejections to confirm.
 struct VerificationEventMessages {
     let applicants: ApplicantMessages
     let staff: StaffMessages
@@ -24,8 +24,10 @@ struct VerificationEventMessages {
             }
             .on(Layar_V1_RegistryProposalRaised.self) { proposal, event, connection in
                 let desa = BalanganRegions.desa[proposal.desaCode] ?? proposal.desaCode
-                try await staff.tell(.registryProposalForVerifier, [.role(.verifier)], about: proposal.referralID, values: ["desa": desa], event: event, on: connection)
-                try await applicants.tell(.registryProposal, about: proposal.referralID, event: event, on: connection)
+                let (forStaff, forApplicant): (NotificationTemplates.Kind, NotificationTemplates.Kind) = proposal.identificationNeeded
+                    ? (.identificationProposalForVerifier, .identificationProposal) : (.registryProposalForVerifier, .registryProposal)
+                try await staff.tell(forStaff, [.role(.verifier)], about: proposal.referralID, values: ["desa": desa, "kecamatanCode": proposal.kecamatanCode], event: event, on: connection)
+                try await applicants.tell(forApplicant, about: proposal.referralID, event: event, on: connection)
             }
             .on(Layar_V1_ReferralVerified.self) { verified, event, connection in
                 try await applicants.tell(.verified, about: verified.referralID, event: event, on: connection)

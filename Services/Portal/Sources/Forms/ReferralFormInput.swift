@@ -24,8 +24,14 @@ enum ReferralFormInput {
     static func build(from input: FormData, channel: Layar_V1_IntakeChannel, today: CivilDate) -> Built {
         var errors: [String: String] = [:]
         var documentNames: [String] = []
+        // Without a NIK or papers an estimated age stands in for the birth date.
+        let unknownIdentity = input.isChecked("person.unknown_identity")
         let birth = CivilDate(iso: input["person.birth_date"])
-        if birth == nil {
+        let estimatedAge = Int(input["person.unknown_identity.estimated_age"].trimmingCharacters(in: .whitespaces))
+        if unknownIdentity && estimatedAge == nil {
+            errors["person.unknown_identity.estimated_age"] = "Perkiraan umur wajib diisi (angka tahun)"
+        }
+        if birth == nil && !(unknownIdentity && input["person.birth_date"].isEmpty) {
             errors["person.birth_date"] = input["person.birth_date"].isEmpty
                 ? "Tanggal lahir wajib diisi" : "Tanggal lahir tidak dikenali (contoh: 1958-03-12)"
         }
@@ -39,6 +45,14 @@ enum ReferralFormInput {
                 if let birth {
                     person.birthDate = Layar_V1_Date(birth)
                     person.isChild = birth <= today && birth.age(on: today) < 18
+                }
+                if unknownIdentity {
+                    person.unknownIdentity = .with {
+                        $0.estimatedAge = Int32(clamping: estimatedAge ?? -1)
+                        $0.foundAt = input["person.unknown_identity.found_at"]
+                        $0.appearance = input["person.unknown_identity.appearance"]
+                    }
+                    person.isChild = (estimatedAge ?? 18) < 18
                 }
                 person.address = .with { address in
                     address.kecamatanCode = input["person.address.kecamatan_code"]
@@ -104,7 +118,7 @@ enum ReferralFormInput {
             return documentInputNames[index]
         }
         switch path {
-        case "person.is_child": path = "person.birth_date"
+        case "person.is_child": path = "person.birth_date"  // the estimated age's own field says it too
         case "consent.purposes", "consent.channel": path = "consent.given"
         case "person": path = "person.nik"
         default: break

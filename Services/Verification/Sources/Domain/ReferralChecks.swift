@@ -7,6 +7,11 @@ import LayarSchema
 /// another open case for the same person need a verifier when they fail. Missing documents are
 /// asked of the applicant. A person not in the social registry is not turned away: the referral
 /// goes on, flagged, with a proposal for registration. Clean cases are verified automatically.
+///
+/// A person without a NIK or papers is not turned away either: their identity check is replaced by
+/// a proposal for identification (Dukcapil records them) and registration, and no identity papers
+/// are asked for; an earlier referral that may be the same person (intake's fuzzy match) puts the
+/// referral before a verifier, who decides whether it is the same person.
 public enum ReferralChecks {
     /// What verification knows of the referral.
     public struct Subject: Sendable, Equatable {
@@ -20,6 +25,10 @@ public enum ReferralChecks {
         public var kecamatanCode: String
         public var desaCode: String
         public var documentKinds: Set<Layar_V1_DocumentKind>
+        /// No NIK or papers: identification and registration are proposed.
+        public var identityUnknown: Bool
+        /// Earlier referrals that may be the same person (people without papers only).
+        public var possibleDuplicates: [Layar_V1_PossibleDuplicate]
 
         public init(_ submitted: Layar_V1_ReferralSubmitted) {
             nik = submitted.nik
@@ -32,6 +41,8 @@ public enum ReferralChecks {
             kecamatanCode = submitted.kecamatanCode
             desaCode = submitted.desaCode
             documentKinds = Set(submitted.documents.map(\.kind))
+            identityUnknown = submitted.identityUnknown
+            possibleDuplicates = submitted.possibleDuplicates
         }
     }
 
@@ -52,8 +63,12 @@ public enum ReferralChecks {
             self.description = description
         }
 
+        /// Papers a person without them cannot bring: their identification is proposed instead.
+        static let identityPapers: Set<Layar_V1_DocumentKind> = [.ktp, .kk]
+
         func applies(to subject: Subject) -> Bool {
-            (ppksKind == nil || ppksKind == subject.ppksKind) && (need.map(subject.needs.contains) ?? true)
+            if subject.identityUnknown && Self.identityPapers.isSuperset(of: anyOf) { return false }
+            return (ppksKind == nil || ppksKind == subject.ppksKind) && (need.map(subject.needs.contains) ?? true)
                 && (child == nil || child == subject.isChild)
         }
     }
@@ -92,10 +107,12 @@ public enum ReferralChecks {
     }
 
     /// Checks that stop a referral until a verifier looks at it.
-    static let blocking: Set<Layar_V1_CheckName> = [.identity, .domicile, .openCase]
+    static let blocking: Set<Layar_V1_CheckName> = [.identity, .domicile, .openCase, .possibleDuplicate]
 
     public static func evaluate(_ subject: Subject, _ context: Context) -> Result {
-        var checks = [identity(subject), domicile(subject), registry(context), openCase(context)]
+        var checks = subject.identityUnknown
+            ? [identification(), domicile(subject), unregistered(), possibleDuplicate(subject)]
+            : [identity(subject), domicile(subject), registry(context), openCase(context)]
         let unmet = context.requirements.filter { $0.applies(to: subject) && subject.documentKinds.isDisjoint(with: $0.anyOf) }
         checks.append(check(
             .documents, passed: unmet.isEmpty,
@@ -116,7 +133,8 @@ public enum ReferralChecks {
         }
         return Result(
             outcome: outcome, checks: checks, priority: priority(subject, context.registry),
-            registryProposal: context.registryLoaded && context.registry == nil, decile: context.registry?.decile
+            registryProposal: subject.identityUnknown || (context.registryLoaded && context.registry == nil),
+            decile: context.registry?.decile
         )
     }
 
@@ -150,6 +168,9 @@ public enum ReferralChecks {
         let known = BalanganRegions.kecamatan[subject.kecamatanCode] != nil
             && BalanganRegions.desa(subject.desaCode, isIn: subject.kecamatanCode)
         guard known else { return check(.domicile, passed: false, "Alamat bukan desa/kelurahan di Kabupaten Balangan.", evidence) }
+        if subject.identityUnknown {
+            return check(.domicile, passed: true, "Ditemukan atau berada di Kabupaten Balangan.", evidence)
+        }
         if !subject.nik.hasPrefix(balanganRegion) && !subject.documentKinds.contains(.villageStatement) {
             return check(
                 .domicile, passed: false,
@@ -177,6 +198,38 @@ public enum ReferralChecks {
                 "bpnt": match.bpnt ? "ya" : "tidak", "pbi_jk": match.pbiJK ? "ya" : "tidak",
                 "family_members": String(match.familyMembers),
             ]
+        )
+    }
+
+    /// No NIK to check: the person is proposed to Dukcapil for identification and recording, then
+    /// for registration. It never stops the referral.
+    static func identification() -> Layar_V1_CheckResult {
+        check(
+            .identification, passed: false,
+            "Tanpa NIK atau dokumen kependudukan: diusulkan identifikasi dan perekaman ke Dukcapil, lalu pendaftaran DTSEN.",
+            ["proposal": "identifikasi Dukcapil"]
+        )
+    }
+
+    /// Without a NIK the registry cannot be searched: registration follows the identification.
+    static func unregistered() -> Layar_V1_CheckResult {
+        check(.registry, passed: false, "Tanpa NIK tidak dapat dicocokkan dengan DTSEN: diusulkan didaftarkan setelah identifikasi.", [:])
+    }
+
+    /// Intake's fuzzy match: earlier referrals that may be the same person, for a verifier.
+    static func possibleDuplicate(_ subject: Subject) -> Layar_V1_CheckResult {
+        let matches = subject.possibleDuplicates
+        guard !matches.isEmpty else {
+            return check(.possibleDuplicate, passed: true, "Tidak ada rujukan lain yang mirip.", [:])
+        }
+        let described = matches.map { match in
+            "\(match.trackingCode) (skor \(match.score): " + match.signals.map(\.displayName).joined(separator: ", ") + ")"
+        }
+        return check(
+            .possibleDuplicate, passed: false,
+            "Mungkin orang yang sama dengan " + described.joined(separator: "; ")
+                + ". Periksa dan putuskan: bila sama, usulkan penolakan sebagai duplikat; bila berbeda, verifikasi.",
+            ["tracking_codes": matches.map(\.trackingCode).joined(separator: ","), "scores": matches.map { String($0.score) }.joined(separator: ",")]
         )
     }
 

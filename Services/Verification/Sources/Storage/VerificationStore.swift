@@ -80,12 +80,15 @@ struct VerificationStore: Sendable {
     /// What the checks need besides the referral: the registry, other open cases, the checklist.
     func context(for subject: ReferralChecks.Subject, referralID: String, on connection: PostgresConnection) async throws -> ReferralChecks.Context {
         let loaded = try await connection.query("SELECT 1 FROM registry_snapshots WHERE active").isEmpty == false
-        let match = loaded ? try await registry.person(nik: subject.nik, on: connection) : nil
-        let others = try await connection.query(
+        // Without a NIK there is nothing to look up: no registry row, no other case by the NIK
+        // (intake's fuzzy match stands in for the latter).
+        let byNIK = !subject.identityUnknown
+        let match = loaded && byNIK ? try await registry.person(nik: subject.nik, on: connection) : nil
+        let openElsewhere = byNIK ? try await connection.query(
             """
             SELECT 1 FROM subjects WHERE nik_index = $1 AND referral_id <> $2::uuid
                 AND state NOT IN ('rejected', 'withdrawn', 'completed') LIMIT 1
-            """, [cipher.blindIndex(subject.nik, .nik), referralID])
+            """, [cipher.blindIndex(subject.nik, .nik), referralID]).isEmpty == false : false
         let requirements = try await connection.query(
             "SELECT ppks_kind, need, child, any_of, description FROM document_requirements ORDER BY id"
         ).map { row in
@@ -98,7 +101,7 @@ struct VerificationStore: Sendable {
             )
         }
         return ReferralChecks.Context(
-            registry: match, registryLoaded: loaded, openCaseElsewhere: !others.isEmpty, requirements: requirements
+            registry: match, registryLoaded: loaded, openCaseElsewhere: openElsewhere, requirements: requirements
         )
     }
 
@@ -157,13 +160,15 @@ struct VerificationStore: Sendable {
             $0.inRegistry = inRegistry
             $0.decile = Int32(decile ?? 0)
         }, on: connection, at: time)
-        // Registry loaded but the person is not in it: propose registration (usulan DTSEN).
+        // Registry loaded but the person is not in it, or a person without a NIK: propose
+        // registration (usulan DTSEN), after identification for the latter.
         if try row.decode(Bool.self, "registry_proposal") {
             try await outbox.append(Layar_V1_RegistryProposalRaised.with {
                 $0.referralID = submitted.referralID
                 $0.kecamatanCode = submitted.kecamatanCode
                 $0.desaCode = submitted.desaCode
                 $0.raisedAt = Google_Protobuf_Timestamp(date: time)
+                $0.identificationNeeded = submitted.identityUnknown
             }, on: connection, at: time)
         }
     }

@@ -29,13 +29,14 @@ enum ReferralFormPage {
         <form method="post" action="\(action)" enctype="multipart/form-data" class="referral" data-draft="rujukan" novalidate>
         \(staff.map(Field.csrf))\(Field.hidden("request_id", state["request_id"].isEmpty ? UUID().uuidString.lowercased() : state["request_id"]))
         <fieldset><legend>1. Orang yang dirujuk</legend>
-        \(Field.text("person.full_name", "Nama lengkap (sesuai KTP)", state: state, required: true, extra: " autocomplete=\"off\" maxlength=\"120\""))
-        \(Field.text("person.nik", "NIK (16 angka)", state: state, hint: "Ada di KTP atau Kartu Keluarga.", required: true, extra: " inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"19\""))
+        \(Field.text("person.full_name", "Nama lengkap (sesuai KTP)", state: state, hint: "Bila tidak punya KTP: nama atau panggilan yang dikenal, boleh kosong.", required: true, extra: " autocomplete=\"off\" maxlength=\"120\""))
+        \(Field.text("person.nik", "NIK (16 angka)", state: state, hint: "Ada di KTP atau Kartu Keluarga. Tidak punya? Kosongkan dan isi bagian \"Tidak punya NIK\" di bawah.", required: true, extra: " inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"19\""))
         \(Field.text("person.family_card_number", "Nomor Kartu Keluarga (jika tahu)", state: state, extra: " inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"19\""))
         \(Field.choices("person.sex", "Jenis kelamin", state: state, options: pairs(Labels.sexes), multiple: false, required: true))
         \(Field.text("person.birth_place", "Tempat lahir", state: state, required: true, extra: " maxlength=\"80\""))
         \(Field.text("person.birth_date", "Tanggal lahir", state: state, type: "date", hint: "Dipakai juga untuk melacak rujukan.", required: true))
         \(Field.text("person.phone", "Nomor HP orang yang dirujuk (jika ada)", state: state, type: "tel", extra: " inputmode=\"tel\" autocomplete=\"off\""))
+        \(unknownIdentity(state))
         </fieldset>
         <fieldset><legend>2. Alamat di Kabupaten Balangan</legend>
         \(Field.select("person.address.kecamatan_code", "Kecamatan", state: state, options: kecamatan, required: true))
@@ -95,6 +96,24 @@ enum ReferralFormPage {
         return """
         <div class="error-summary" role="alert" tabindex="-1" id="ringkasan-kesalahan">
         <h2>Ada \(items.count) isian yang perlu diperbaiki</h2><ul>\(items)</ul></div>
+        """
+    }
+
+    /// For a person without a NIK or papers (street children, homeless people, people found on
+    /// the street): open by default when it was ticked, a plain `<details>` without JavaScript.
+    static func unknownIdentity(_ state: FormState) -> HTML {
+        let ticked = state.values.isChecked("person.unknown_identity")
+        let name = "person.unknown_identity"
+        return """
+        <details class="panel"\(ticked || state.errors.keys.contains { $0.hasPrefix(name + ".") } ? " open" : "")><summary>Tidak punya NIK atau dokumen kependudukan?</summary>
+        <p class="hint">Untuk orang tanpa KTP/KK atau yang identitasnya tidak diketahui (mis. anak jalanan, gelandangan, orang yang ditemukan di jalan). Rujukan tetap diproses; petugas akan mengusulkan perekaman datanya ke Dukcapil. Nomor HP atau e-mail pengaju wajib diisi.</p>
+        <div class="field\(state.errors[name] == nil ? "" : " has-error")">
+        <label class="choice" for="\(Field.id(name))"><input id="\(Field.id(name))" type="checkbox" name="\(name)" value="ya"\(ticked ? " checked" : "")> Orang ini tidak punya NIK, atau NIK-nya tidak diketahui.</label>
+        </div>
+        \(Field.text(name + ".estimated_age", "Perkiraan umur (tahun)", state: state, type: "number", hint: "Menggantikan tanggal lahir.", extra: " inputmode=\"numeric\" min=\"0\" max=\"120\""))
+        \(Field.text(name + ".found_at", "Tempat ditemukan atau biasa berada", state: state, hint: "Mis. depan pasar Paringin, kolong jembatan dekat masjid.", extra: " maxlength=\"200\""))
+        \(Field.textarea(name + ".appearance", "Ciri-ciri", state: state, hint: "Perawakan, pakaian, tanda khusus: agar petugas dapat menemukannya.", maxLength: 1000))
+        </details>
         """
     }
 }
