@@ -435,7 +435,8 @@ class PortalInBrowser(unittest.TestCase):
         self.log_in_if_asked("/staf/kasus?semua=1")
         link = None
         for _ in range(30):
-            rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr a")
+            # The elderly woman's case (test_04), not one of the reports without a NIK (test_04c).
+            rows = self.driver.find_elements(By.XPATH, "//main//table/tbody/tr[contains(., 'Lanjut Usia')]//a")
             if rows:
                 link = rows[0]
                 break
