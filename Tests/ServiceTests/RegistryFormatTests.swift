@@ -172,4 +172,12 @@ struct RegistryFormatTests {
         #expect(XLSXWorkbook.excelDate("21916") == "1960-01-01" && XLSXWorkbook.excelDate("PKH") == nil)
         #expect(XLSXWorkbook.columnIndex(Array("AB12".utf8)) == 27)
     }
+
+    @Test("a line break inside an XLSX cell, CRLF included, stays inside its row's CSV line")
+    func lineBreakInACell() throws {
+        let sheet = Array(#"<row><c r="A1" t="inlineStr"><is><t>Gang&#13;&#10;Damai</t></is></c><c r="B1"><v>7</v></c></row>"#.utf8)
+        let csv = try XLSXWorkbook.csv(sheet: sheet, sharedStrings: [], aliases: [:])
+        #expect(String(decoding: csv, as: UTF8.self) == "\"Gang Damai\",7\n")
+        #expect(CSVLine.field("a\r\nb") == "\"a b\"" && CSVLine.field("a\nb") == "\"a b\"" && CSVLine.field("ab") == "ab")
+    }
 }

@@ -2,6 +2,7 @@
 # libFuzzer targets (swiftc -sanitize=fuzzer,address) for the NIK parser, phone normalisation,
 # the names of people without papers as intake compares them,
 # one registry CSV line (split, validate, re-emit for COPY), a registry header (its column layout),
+# a registry worksheet's XML (XLSX rows),
 # protobuf event decoding and the SMS/WhatsApp providers' webhook payloads. Each
 # runs for LAYAR_FUZZ_SECONDS (default 15) from the committed seed corpus in Tests/Fuzz/corpus;
 # what it finds new is kept in .data/fuzz/<target> (to promote into the seed corpus by hand), and
@@ -44,6 +45,9 @@ build_target registry-csv LayarDomain "$ROOT/Services/Verification/Sources/Regis
 build_target registry-header LayarDomain "$ROOT/Services/Verification/Sources/Registry/RegistryRowValidator.swift" \
   "$ROOT/Services/Verification/Sources/Registry/CSVFields.swift" "$ROOT/Services/Verification/Sources/Registry/RegistryLayout.swift" \
   "$ROOT/Tests/Fuzz/FuzzRegistryHeader.swift"
+registry=$ROOT/Services/Verification/Sources/Registry
+build_target registry-xlsx LayarDomain "$registry/RegistryRowValidator.swift" "$registry/CSVFields.swift" \
+  "$registry/RegistryLayout.swift" "$registry/XMLScanner.swift" "$registry/XLSXWorkbook.swift" "$ROOT/Tests/Fuzz/FuzzRegistryXLSX.swift"
 build_target events SwiftProtobuf "$ROOT"/Shared/LayarSchema/Generated/*.pb.swift "$ROOT/Tests/Fuzz/FuzzEvents.swift"
 build_module LayarSchema "$ROOT"/Shared/LayarSchema/Generated/*.pb.swift
 inbound=$ROOT/Services/Notification/Sources/Inbound
@@ -52,7 +56,7 @@ build_target webhook-payloads LayarSchema,SwiftProtobuf "$inbound/InboundMessage
   "$ROOT/Tests/Fuzz/FuzzWebhookPayloads.swift"
 
 status=0
-for target in nik phone person-names registry-csv registry-header events webhook-payloads; do
+for target in nik phone person-names registry-csv registry-header registry-xlsx events webhook-payloads; do
   mkdir -p "$out/$target"
   log "fuzz: $target for ${seconds}s"
   if ! "$out/bin/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \

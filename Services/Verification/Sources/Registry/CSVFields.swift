@@ -66,7 +66,9 @@ public enum CSVLine {
     /// when it holds a comma, a quote or a line break, and a line break made a space (a quoted
     /// field may not span lines here).
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        // "\r\n" is one Character in Swift, equal to neither "\r" nor "\n": a CRLF inside an XLSX
+        // cell went out unquoted and split the row in two (found by the registry-xlsx fuzz target).
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
         var quoted = "\""
         for character in text {
             switch character {

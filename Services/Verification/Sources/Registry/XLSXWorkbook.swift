@@ -1,12 +1,13 @@
 import Foundation
 import LayarDomain
-import ZIPFoundation
 
 /// A registry extract as an XLSX workbook (what the office gets from the province or saves from
 /// Excel): its first worksheet, read as CSV for the importer. Cells may be shared strings, inline
 /// strings or numbers; a birth date Excel keeps as a date (a serial number of days) becomes
 /// YYYY-MM-DD. The sheet's XML is scanned as bytes (it is regular: `<row>`, `<c r=… t=…>`,
-/// `<v>`/`<is><t>`), without an XML tree, so a million rows stay within a few hundred MB.
+/// `<v>`/`<is><t>`), without an XML tree, so a million rows stay within a few hundred MB. The
+/// archive is opened in `XLSXWorkbook+Archive.swift`; what is here reads the XML alone (and is
+/// what the `registry-xlsx` fuzz target runs).
 public enum XLSXWorkbook {
     public enum Problem: Error, CustomStringConvertible {
         case unreadable(String)
@@ -16,35 +17,6 @@ public enum XLSXWorkbook {
             case .unreadable(let why): "not a readable XLSX workbook: \(why)"
             }
         }
-    }
-
-    /// True when the file starts like a ZIP archive (an XLSX workbook is one).
-    public static func isWorkbook(atPath path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
-    }
-
-    /// The first worksheet as comma CSV (fields quoted where needed), header row first.
-    public static func csv(atPath path: String, aliases: [String: [String]] = [:]) throws -> [UInt8] {
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw Problem.unreadable("\(error)")
-        }
-        func entry(_ name: String) throws -> [UInt8]? {
-            guard let entry = archive[name] else { return nil }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(Int(entry.uncompressedSize))
-            _ = try archive.extract(entry, skipCRC32: true) { bytes.append(contentsOf: $0) }
-            return bytes
-        }
-        let shared = try entry("xl/sharedStrings.xml").map(sharedStrings) ?? []
-        guard let sheet = try entry(try firstSheetPath(workbook: entry("xl/workbook.xml"), relations: entry("xl/_rels/workbook.xml.rels"))) else {
-            throw Problem.unreadable("no worksheet")
-        }
-        return try csv(sheet: sheet, sharedStrings: shared, aliases: aliases)
     }
 
     /// The sheet's rows as CSV; the header tells which column holds the birth date (Excel serials there become dates).
