@@ -86,6 +86,14 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.security = endpoint.security
     }
 
+    /// How long the broker may hold a fetch while there is nothing to read. A real broker answers
+    /// as soon as data arrives, so this is only the pace of idle fetches: librdkafka's default,
+    /// 500 ms. The dev broker (librdkafka's mock cluster, the only plaintext one) answers only when
+    /// the wait is over, which makes the wait the latency of every hop there: 100 ms (measured:
+    /// submitted -> assigned p50 152 ms at 100, 620 ms at 500; idle, the stack's CPU 0.092 cores at
+    /// 100 against 0.056 at 500).
+    var fetchWaitMilliseconds: Int { security.securityProtocol == .plaintext ? 100 : 500 }
+
     var properties: [String: String] {
         var properties = [
             "bootstrap.servers": bootstrapServers,
@@ -98,8 +106,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "enable.partition.eof": "false",
-            // The broker answers a fetch as soon as data arrives or after this wait: keeps hops short.
-            "fetch.wait.max.ms": "100",
+            "fetch.wait.max.ms": String(fetchWaitMilliseconds),
             "queued.max.messages.kbytes": String(prefetchKilobytes),
             "queued.min.messages": "10000000",
             "log.queue": "true",

@@ -79,6 +79,14 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     var isClosed: Bool { state.withLock { $0 != .open } }
 
+    /// Ends a poll that is waiting for messages (`rd_kafka_queue_yield`), from any thread: a
+    /// cancelled iteration stops at once instead of when its long poll would have timed out.
+    public func wake() {
+        state.withLock { phase in
+            if phase == .open { rd_kafka_queue_yield(consumerQueue) }
+        }
+    }
+
     /// Marks `message` processed: its offset + 1 is committed with the next background commit.
     public func storeOffset(of message: KafkaConsumerMessage) throws {
         guard state.withLock({ $0 == .open }) else { throw KafkaError(kind: .closed, message: "consumer is closed") }
@@ -107,6 +115,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func close() async {
         let first = state.withLock { phase in
             defer { if phase == .open { phase = .closing } }
+            // A poll waiting on the worker would hold the close back until its timeout.
+            if phase == .open { rd_kafka_queue_yield(consumerQueue) }
             return phase == .open
         }
         guard first else { return }
@@ -331,13 +341,24 @@ public final class KafkaConsumer: @unchecked Sendable {
                 try await buffered.next(timeoutMilliseconds: timeoutMilliseconds)
             }
 
+            /// Waits for the next message in long polls (librdkafka blocks on its queue; nothing
+            /// here wakes while the topics are quiet); cancelling the task ends the wait at once.
             public mutating func next() async throws -> KafkaConsumerMessage? {
+                let buffered = buffered
                 while !Task.isCancelled {
-                    if let message = try await buffered.next(timeoutMilliseconds: 100) { return message }
+                    let message = try await withTaskCancellationHandler {
+                        try await buffered.next(timeoutMilliseconds: Self.idlePollMilliseconds)
+                    } onCancel: {
+                        buffered.consumer.wake()
+                    }
+                    if let message { return message }
                     if buffered.consumer.isClosed { return nil }
                 }
                 return nil
             }
+
+            /// The longest single wait for a message while the topics are quiet.
+            static let idlePollMilliseconds: Int32 = 5_000
         }
 
         /// Messages taken from librdkafka by one poll (up to ``pollBatch``) and handed out one by one.

@@ -46,26 +46,30 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Opens a connection; throws ``PostgresError/Kind/connection`` with libpq's reason on failure.
     public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
-        let pairs = configuration.overrides
-        return try await withCheckedThrowingContinuation { continuation in
+        try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                let keywords = pairs.map { strdup($0.0) } + [nil]
-                let values = pairs.map { strdup($0.1) } + [nil]
-                defer { (keywords + values).forEach { free($0) } }
-                let raw = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordPointers in
-                    values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
-                        PQconnectdbParams(keywordPointers.baseAddress, valuePointers.baseAddress, 1)
-                    }
-                }
-                guard let raw, PQstatus(raw) == CONNECTION_OK else {
-                    let reason = raw.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
-                    PQfinish(raw)
-                    continuation.resume(throwing: PostgresError(kind: .connection, message: reason.trimmed))
-                    return
-                }
-                continuation.resume(returning: PostgresConnection(connection: raw))
+                continuation.resume(with: Result { PostgresConnection(connection: try open(configuration)) })
             }
         }
+    }
+
+    /// Opens a libpq connection, blocking the calling thread (never one of the cooperative pool's).
+    static func open(_ configuration: PostgresConfiguration) throws -> OpaquePointer {
+        let pairs = configuration.overrides
+        let keywords = pairs.map { strdup($0.0) } + [nil]
+        let values = pairs.map { strdup($0.1) } + [nil]
+        defer { (keywords + values).forEach { free($0) } }
+        let raw = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordPointers in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+                PQconnectdbParams(keywordPointers.baseAddress, valuePointers.baseAddress, 1)
+            }
+        }
+        guard let raw, PQstatus(raw) == CONNECTION_OK else {
+            let reason = raw.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            PQfinish(raw)
+            throw PostgresError(kind: .connection, message: reason.trimmed)
+        }
+        return raw
     }
 
     /// True once the server connection is gone or a statement was cancelled; the pool then

@@ -60,6 +60,24 @@ struct KafkaLayerTests {
         await consumer.close()
     }
 
+    @Test("a consumer waiting on a quiet topic blocks in librdkafka, and cancelling it ends the wait at once")
+    func cancelledWaitEndsAtOnce() async throws {
+        let brokers = try TestEnvironment.kafkaBrokers()
+        let topic = Self.uniqueTopic()
+        let consumer = try Self.consumer(brokers, group: "test-\(topic)", topic: topic)
+        let waiting = Task {
+            for try await _ in consumer.messages {}
+        }
+        try await Task.sleep(for: .milliseconds(500))  // well inside one long poll
+        let cancelledAt = ContinuousClock.now
+        waiting.cancel()
+        try await waiting.value
+        let took = ContinuousClock.now - cancelledAt
+        // A poll of 5 s that went on to its timeout would take seconds here.
+        #expect(took < .seconds(2), "the wait went on for \(took) after the cancellation")
+        await consumer.close()
+    }
+
     @Test("messages with one key keep their order, and a batch send waits for every acknowledgement")
     func ordering() async throws {
         let brokers = try TestEnvironment.kafkaBrokers()

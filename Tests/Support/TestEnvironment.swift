@@ -50,7 +50,7 @@ public enum TestEnvironment {
         configuration.maximumConnections = maximumConnections
         configuration.searchPath = schema
         return ScratchDatabase(
-            schema: schema, pool: PostgresPool(configuration: configuration, logger: logger), admin: admin
+            schema: schema, configuration: configuration, pool: PostgresPool(configuration: configuration, logger: logger), admin: admin
         )
     }
 }
@@ -58,6 +58,8 @@ public enum TestEnvironment {
 /// A throwaway schema and a pool bound to it.
 public struct ScratchDatabase: Sendable {
     public let schema: String
+    /// How `pool` connects (the scratch schema on its search path), for connections of one's own.
+    public let configuration: PostgresConfiguration
     public let pool: PostgresPool
     let admin: PostgresPool
 

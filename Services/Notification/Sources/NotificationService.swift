@@ -40,6 +40,7 @@ public enum NotificationService {
                 )
                 dispatcher.retries.maximumAttempts = configuration.maximumAttempts
                 dispatcher.coalescing = configuration.coalescing
+                dispatcher.wakeup = context.wakeups?.wakeup(for: NotificationStore.messagesTable)
                 var services: [any Service] = [
                     dispatcher,
                     RetentionJob("message addresses", every: .seconds(3600), clock: context.clock, logger: context.logger) { now in
@@ -54,7 +55,8 @@ public enum NotificationService {
                     if let server = configuration.webhookServer(texts: texts, logger: context.logger) { services.append(server) }
                 }
                 return services
-            }
+            },
+            wakeTables: [NotificationStore.messagesTable]
         )
     }
 }

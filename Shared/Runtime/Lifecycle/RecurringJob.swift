@@ -5,7 +5,20 @@ import ServiceLifecycle
 /// and sender shares): run a round, wait as its ``Schedule`` says, again; a failed round is
 /// logged and retried after ``Schedule/afterFailure``; graceful shutdown ends the wait and the
 /// loop. A round answers whether it found work: a queue drainer goes again at once while it does.
+///
+/// A queue drainer given a ``Wakeup`` (signalled when rows are added to its table, see
+/// ``TableWakeups``) does not poll: after a round without work it waits for the wake-up, or for
+/// the time its round said the next item falls due (``Outcome/idle(until:)``), and only at most
+/// ``Schedule/idle`` as a safety net.
 public struct RecurringJob: Service {
+    /// What a round found.
+    public enum Outcome: Sendable, Equatable {
+        /// Work: another round at once.
+        case busy
+        /// Nothing to do; the next item falls due after `until` at the latest (nil: not known).
+        case idle(until: Duration?)
+    }
+
     public struct Schedule: Sendable {
         /// The wait after a round that found nothing to do (a periodic job's interval).
         public var idle: Duration
@@ -27,15 +40,26 @@ public struct RecurringJob: Service {
 
     let name: String
     let schedule: Schedule
+    let wakeup: Wakeup?
     let logger: Logger
-    let round: @Sendable () async throws -> Bool
+    let round: @Sendable () async throws -> Outcome
 
-    /// `round` answers true when it did work and another round should follow at once.
-    public init(_ name: String, _ schedule: Schedule, logger: Logger, round: @escaping @Sendable () async throws -> Bool) {
+    /// `round` answers what it found; `wakeup` ends an idle wait early.
+    public init(
+        _ name: String, _ schedule: Schedule, wakeup: Wakeup? = nil, logger: Logger, round: @escaping @Sendable () async throws -> Outcome
+    ) {
         self.name = name
         self.schedule = schedule
+        self.wakeup = wakeup
         self.logger = logger
         self.round = round
+    }
+
+    /// `round` answers true when it did work and another round should follow at once.
+    public init(
+        _ name: String, _ schedule: Schedule, wakeup: Wakeup? = nil, logger: Logger, round: @escaping @Sendable () async throws -> Bool
+    ) {
+        self.init(name, schedule, wakeup: wakeup, logger: logger) { try await round() ? .busy : .idle(until: nil) }
     }
 
     public func run() async throws {
@@ -44,14 +68,21 @@ public struct RecurringJob: Service {
             while !Task.isCancelled {
                 let pause: Duration
                 do {
-                    pause = try await round() ? .zero : schedule.idle
+                    switch try await round() {
+                    case .busy: pause = .zero
+                    case .idle(let until): pause = min(until ?? schedule.idle, schedule.idle)
+                    }
                 } catch is CancellationError {
                     break
                 } catch {
                     logger.warning("\(name): round failed, next in \(schedule.afterFailure): \(error)")
                     pause = schedule.afterFailure
                 }
-                if pause > .zero { try? await Task.sleep(for: pause) }
+                if let wakeup {
+                    await wakeup.wait(upTo: pause)
+                } else if pause > .zero {
+                    try? await Task.sleep(for: pause)
+                }
             }
         }
     }

@@ -29,12 +29,15 @@ public struct ServiceDefinition: Sendable {
     public var interceptors: @Sendable (ServiceResources) -> [ConditionalInterceptor<any ServerInterceptor>]
     /// Other long-running work of the service (e.g. a forwarder to an outside system).
     public var background: @Sendable (ServiceResources) -> [any Service]
+    /// The service's queue tables (besides the outbox) whose changes wake its background loops
+    /// (``ServiceResources/wakeups``); each has the `notify_change` trigger.
+    public var wakeTables: [String]
 
     public init(
         service: LayarServiceName, migrations: [PostgresMigration], consumers: [ConsumerDefinition],
         apiNames: [String], accessPolicies: [AccessPolicy], api: @escaping @Sendable (ServiceResources) -> [any RegistrableRPCService],
         interceptors: @escaping @Sendable (ServiceResources) -> [ConditionalInterceptor<any ServerInterceptor>] = { _ in [] },
-        background: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] }
+        background: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] }, wakeTables: [String] = []
     ) {
         self.service = service
         self.migrations = migrations
@@ -44,6 +47,7 @@ public struct ServiceDefinition: Sendable {
         self.api = api
         self.interceptors = interceptors
         self.background = background
+        self.wakeTables = wakeTables
     }
 }
 
@@ -73,9 +77,15 @@ public struct ServiceResources: Sendable {
     /// Creates the topics the service starts writing to while it runs; nil where nothing runs it
     /// (unit tests of stores and handlers).
     public var topics: TopicProvisioner?
+    /// Wake-ups of the service's tables; nil where nothing listens (unit tests: loops poll).
+    public var wakeups: TableWakeups?
 
-    public init(pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger, topics: TopicProvisioner? = nil) {
+    public init(
+        pool: PostgresPool, cipher: PersonalDataCipher, clock: LayarClock, logger: Logger, topics: TopicProvisioner? = nil,
+        wakeups: TableWakeups? = nil
+    ) {
         self.topics = topics
+        self.wakeups = wakeups
         self.pool = pool
         self.outbox = Outbox(cipher: cipher, clock: clock)
         self.cipher = cipher

@@ -123,13 +123,18 @@ public enum ServiceRunner {
             mode: configuration.topicCreation, endpoint: configuration.kafka, partitions: configuration.topicPartitions,
             replicationFactor: configuration.topicReplication, logger: logger
         )
-        let context = ServiceResources(pool: pool, cipher: cipher, clock: clock, logger: logger, topics: topics)
+        // The outbox relay and the service's queue loops wake on their tables' notifications.
+        let wakeups = TableWakeups(tables: [TableWakeups.outbox] + definition.wakeTables, configuration: configuration.postgres, logger: logger)
+        let context = ServiceResources(pool: pool, cipher: cipher, clock: clock, logger: logger, topics: topics, wakeups: wakeups)
+        var relay = OutboxRelay(
+            pool: pool, producer: producer, cipher: cipher, source: definition.service.eventSource, clock: clock, logger: logger
+        )
+        relay.wakeup = wakeups.wakeup(for: TableWakeups.outbox)
 
         var services: [any Service] = [
             ProducerService(producer: producer),
-            OutboxRelay(
-                pool: pool, producer: producer, cipher: cipher, source: definition.service.eventSource, clock: clock, logger: logger
-            ),
+            wakeups,
+            relay,
             DataKeyRefresher(store: keyStore, cipher: cipher, logger: logger),
         ]
         for consumer in definition.consumers {

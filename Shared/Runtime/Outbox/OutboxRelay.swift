@@ -10,8 +10,10 @@ import ServiceLifecycle
 /// Each round locks a batch of unpublished rows (`FOR UPDATE SKIP LOCKED`, so several replicas
 /// share the work), sends them, **awaits every delivery report**, and only then marks them
 /// published in the same transaction. A crash in between re-sends the same event ids, which
-/// consumers absorb in their inbox. When idle it polls every `idleInterval`; published rows are
-/// pruned after `retention`.
+/// consumers absorb in their inbox. When idle it waits for the outbox's change notification
+/// (``wakeup``: the `outbox_notify` trigger, heard by ``TableWakeups``), for a parked topic's next
+/// try, or at most ``idleLimit``; without a wake-up (unit tests) it polls every `idleInterval`.
+/// Published rows are pruned after `retention`.
 ///
 /// A topic that refuses its events is **parked** (`outbox_parked_topics`): its events wait, in
 /// order, while every other topic's go on; it is tried again after a growing pause (up to
@@ -34,6 +36,10 @@ public struct OutboxRelay: Service {
     public var logger: Logger
     public var batchSize = 200
     public var idleInterval: Duration = .milliseconds(50)
+    /// Ends idle waits when events are committed; nil: poll every `idleInterval`.
+    public var wakeup: Wakeup?
+    /// The longest idle wait with a wake-up: a safety net, not the way events are found.
+    public var idleLimit: Duration = .seconds(60)
     public var retention: Duration = .seconds(7 * 24 * 3600)
     /// The longest pause before a parked topic is tried again.
     public var maximumParkingPause: Duration = .seconds(300)
@@ -62,7 +68,13 @@ public struct OutboxRelay: Service {
                         try await prune()
                         lastPrune = .now
                     }
-                    if published < batchSize { try await Task.sleep(for: idleInterval) }
+                    if published < batchSize {
+                        if let wakeup {
+                            await wakeup.wait(upTo: try await nextParkedTry() ?? idleLimit)
+                        } else {
+                            try await Task.sleep(for: idleInterval)
+                        }
+                    }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -169,6 +181,18 @@ public struct OutboxRelay: Service {
     private func recordParkedCount(on connection: PostgresConnection) async throws {
         let count = try await connection.query("SELECT count(*) AS n FROM outbox_parked_topics").first?.decode(Int.self, "n") ?? 0
         LayarMetrics.outboxParkedTopics(count)
+    }
+
+    /// How long until a parked topic with waiting events may be tried again (nil: none is).
+    private func nextParkedTry() async throws -> Duration? {
+        let row = try await pool.query(
+            """
+            SELECT min(p.retry_at) AS retry_at FROM outbox_parked_topics p
+            WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.topic = p.topic AND o.published_at IS NULL)
+            """
+        ).first
+        guard let retryAt = try row?.decode(Date?.self, "retry_at") else { return nil }
+        return .milliseconds(Int64(max(0, min(idleLimit.inSeconds, retryAt.timeIntervalSince(clock.now))) * 1000))
     }
 
     private func prune() async throws {

@@ -1,7 +1,7 @@
 import LayarPostgres
 
-/// Tables every service owns in its own schema for reliable messaging. Services list this
-/// migration first (version 1) and number their own from 2.
+/// Tables every service owns in its own schema for reliable messaging. Services list these
+/// migrations first (versions 0 and 1, then 1000 and up) and number their own from 2.
 public enum RuntimeMigrations {
     public static let outboxAndInbox = PostgresMigration(
         version: 1, name: "outbox and inbox",
@@ -100,6 +100,30 @@ public enum RuntimeMigrations {
                 attempts integer NOT NULL,
                 retry_at timestamptz NOT NULL
             );
+            """
+    )
+
+    /// Wakes the service's loops instead of their polling (``TableWakeups``): the trigger function
+    /// `notify_change()` sends a notification on channel `layar.<schema>.<table>` once per changing
+    /// statement, delivered at commit (and folded into one per transaction by PostgreSQL).
+    /// Numbered 0, before everything, so that a service's own migrations can put it on their
+    /// queue tables; ``outboxChangeNotifications`` puts it on the outbox.
+    public static let changeNotifier = PostgresMigration(
+        version: 0, name: "change notifier",
+        sql: """
+            CREATE FUNCTION notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('layar.' || TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, '');
+                RETURN NULL;
+            END $$;
+            """
+    )
+
+    /// The outbox notifies on insert: its relay publishes a committed event at once.
+    public static let outboxChangeNotifications = PostgresMigration(
+        version: 1006, name: "outbox change notifications",
+        sql: """
+            CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
             """
     )
 }

@@ -5,11 +5,13 @@ import LayarRuntime
 /// deadlines, and the person details offers may carry.
 enum AssignmentMigrations {
     static let all = [
+        RuntimeMigrations.changeNotifier,
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        RuntimeMigrations.outboxChangeNotifications,
         PostgresMigration(
             version: 2, name: "case workers and cases",
             sql: """

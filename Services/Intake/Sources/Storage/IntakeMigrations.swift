@@ -4,11 +4,13 @@ import LayarRuntime
 /// Intake's schema: the referrals as submitted, with their status projected from downstream events.
 enum IntakeMigrations {
     static let all = [
+        RuntimeMigrations.changeNotifier,
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        RuntimeMigrations.outboxChangeNotifications,
         CaseWorkerScope.migration,
         RateLimiter.migration,
         PostgresMigration(

@@ -23,15 +23,21 @@ struct Dispatcher: Service {
     var batchSize = 100
     var lease: Duration = .seconds(60)
     var idleInterval: Duration = .milliseconds(250)
+    /// Ends idle waits when messages are added or made sendable; nil: poll every `idleInterval`.
+    var wakeup: Wakeup?
     /// A referral's applicant SMS or WhatsApp due within this window go as one message (zero: each alone).
     var coalescing: Duration = .zero
 
     /// The service's clock, through the store: claims, retries and records agree on "now".
     private func now() -> Date { store.clock.now }
 
+    /// Rounds while messages are due; then a wait for a new or changed message (``wakeup``) or
+    /// for the next one to fall due (a retry, quiet hours, the coalescing window), not a poll.
     func run() async throws {
-        try await RecurringJob("notification dispatch", .draining(idle: idleInterval, afterFailure: .seconds(1)), logger: logger) {
-            try await dispatchBatch() > 0
+        let schedule = RecurringJob.Schedule.draining(idle: wakeup == nil ? idleInterval : .seconds(60), afterFailure: .seconds(1))
+        try await RecurringJob("notification dispatch", schedule, wakeup: wakeup, logger: logger) {
+            if try await dispatchBatch() > 0 { return .busy }
+            return .idle(until: try await store.nextDue(after: now()))
         }.run()
     }
 

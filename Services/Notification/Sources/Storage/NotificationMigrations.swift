@@ -4,11 +4,13 @@ import LayarRuntime
 /// Notification's schema: applicants' contact details and the messages recorded for them.
 enum NotificationMigrations {
     static let all = [
+        RuntimeMigrations.changeNotifier,
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        RuntimeMigrations.outboxChangeNotifications,
         CaseWorkerScope.migration,
         RateLimiter.migration,
         PostgresMigration(
@@ -119,6 +121,18 @@ enum NotificationMigrations {
                 ALTER TABLE messages ADD COLUMN provider_status text NOT NULL DEFAULT '',
                     ADD COLUMN provider_status_at timestamptz;
                 CREATE INDEX messages_by_provider_id ON messages (provider_id) WHERE provider_id <> '';
+                """
+        ),
+        PostgresMigration(
+            version: 7, name: "messages wake the dispatcher",
+            sql: """
+                -- A message added, or made sendable (its applicant's contact arrived, a fallback
+                -- channel chosen, a retry set), wakes the dispatcher instead of its polling
+                -- (TableWakeups). Only these columns: a statement trigger fires even when it
+                -- changes no row, and the dispatcher's claims (claimed_until, attempts) would
+                -- otherwise wake the dispatcher itself round after round.
+                CREATE TRIGGER messages_notify AFTER INSERT OR UPDATE OF channel, status, next_attempt_at ON messages
+                    FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
                 """
         ),
     ]

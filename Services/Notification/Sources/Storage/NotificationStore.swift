@@ -197,6 +197,22 @@ struct NotificationStore: Sendable {
     ///
     /// With `coalescing`, each claimed applicant SMS or WhatsApp brings along the same referral's
     /// other pending ones on that channel due within the window: they go as one message.
+    /// The table the dispatcher drains (its changes wake it: ``TableWakeups``).
+    static let messagesTable = "messages"
+
+    /// How long until the next pending message falls due (its next attempt, or the end of the
+    /// claim on it); nil when none is pending.
+    func nextDue(after now: Date) async throws -> Duration? {
+        let row = try await pool.query(
+            """
+            SELECT min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS due
+            FROM messages WHERE status = 1 AND channel IN (1, 2, 3, 5)
+            """
+        ).first
+        guard let due = try row?.decode(Date?.self, "due") else { return nil }
+        return .milliseconds(Int64(max(0, due.timeIntervalSince(now)) * 1000))
+    }
+
     func claimDue(limit: Int, now: Date, lease: Duration, coalescing: Duration = .zero) async throws -> [Due] {
         try await pool.withTransaction { connection in
             let claimed = try await connection.query(

@@ -5,11 +5,13 @@ import LayarRuntime
 /// action ledger and LAPOR! forwarding queue, and the referral facts behind the monitoring report.
 enum SurveyMigrations {
     static let all = [
+        RuntimeMigrations.changeNotifier,
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        RuntimeMigrations.outboxChangeNotifications,
         CaseWorkerScope.migration,
         PostgresMigration(
             version: 2, name: "invitations",

@@ -4,11 +4,13 @@ import LayarRuntime
 /// Verification's schema: one decision per referral.
 enum VerificationMigrations {
     static let all = [
+        RuntimeMigrations.changeNotifier,
         RuntimeMigrations.outboxAndInbox,
         RuntimeMigrations.outboxTraceContext,
         RuntimeMigrations.auditLog,
         RuntimeMigrations.dataKeys,
         RuntimeMigrations.outboxParkedTopics,
+        RuntimeMigrations.outboxChangeNotifications,
         CaseWorkerScope.migration,
         PostgresMigration(
             version: 2, name: "verifications",
