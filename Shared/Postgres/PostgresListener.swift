@@ -40,11 +40,12 @@ public final class PostgresListener: @unchecked Sendable {
         queue.async { self.connect() }
     }
 
-    /// Stops listening and closes the connection; waits for the queue, so nothing is called after.
+    /// Stops listening and closes the connection (on the listener's queue: a caller on the
+    /// cooperative pool is not held while a connection attempt finishes).
     public func stop() {
-        queue.sync {
-            stopped = true
-            tearDown()
+        queue.async {
+            self.stopped = true
+            self.tearDown()
         }
     }
 

@@ -159,16 +159,21 @@ class PortalInBrowser(unittest.TestCase):
         self.select("person.address.kecamatan_code", "63.11.06")
         self.select("person.address.desa_code", "63.11.06.1023")
         self.type("person.address.rt", "3")
-        self.select("ppks_kind", "PPKS-08")
-        self.type("description", "Lansia tinggal sendiri, tidak ada keluarga yang merawat.")
+        self.fill_request("PPKS-08", "Lansia tinggal sendiri, tidak ada keluarga yang merawat.", urgency="1",
+                          relationship="4", applicant="Budi (aparat desa)", giver="1", given_by="Siti Aminah")
+
+    def fill_request(self, ppks, description, urgency, relationship, applicant, giver, given_by):
+        """The form's sections after the person: the problem, the applicant (by SMS), the consent."""
+        self.select("ppks_kind", ppks)
+        self.type("description", description)
         self.choose("needs", "7")
-        self.choose("urgency", "1")
-        self.select("applicant.relationship", "4")
-        self.type("applicant.name", "Budi (aparat desa)")
+        self.choose("urgency", urgency)
+        self.select("applicant.relationship", relationship)
+        self.type("applicant.name", applicant)
         self.type("applicant.phone", "0812-3456-7890")
         self.choose("applicant.preferred_channel", "1")
-        self.choose("consent.giver", "1")
-        self.type("consent.given_by", "Siti Aminah")
+        self.choose("consent.giver", giver)
+        self.type("consent.given_by", given_by)
         consent = self.by_id("f-consent-given")
         if not consent.is_selected():
             consent.click()
@@ -294,19 +299,8 @@ class PortalInBrowser(unittest.TestCase):
         self.type("person.unknown_identity.appearance", "Kurus, kaos merah, bekas luka di dahi")
         self.select("person.address.kecamatan_code", "63.11.06")
         self.select("person.address.desa_code", "63.11.06.1023")
-        self.select("ppks_kind", "PPKS-11")
-        self.type("description", "Tidur di emperan toko sejak sebulan, tidak diketahui keluarganya.")
-        self.choose("needs", "7")
-        self.choose("urgency", "2")
-        self.select("applicant.relationship", "5")
-        self.type("applicant.name", "Rusdiansyah (TKSK)")
-        self.type("applicant.phone", "0812-3456-7890")
-        self.choose("applicant.preferred_channel", "1")
-        self.choose("consent.giver", "4")
-        self.type("consent.given_by", "Rusdiansyah")
-        consent = self.by_id("f-consent-given")
-        if not consent.is_selected():
-            consent.click()
+        self.fill_request("PPKS-11", "Tidur di emperan toko sejak sebulan, tidak diketahui keluarganya.", urgency="2",
+                          relationship="5", applicant="Rusdiansyah (TKSK)", giver="4", given_by="Rusdiansyah")
 
     def test_04c_a_person_without_papers_and_their_likely_duplicate(self):
         # Without a NIK: the section opens from its summary (no script needed), a missing age is
