@@ -73,8 +73,8 @@ struct KafkaLayerTests {
         waiting.cancel()
         try await waiting.value
         let took = ContinuousClock.now - cancelledAt
-        // A poll of 5 s that went on to its timeout would take seconds here.
-        #expect(took < .seconds(2), "the wait went on for \(took) after the cancellation")
+        // A poll of 5 s that went on to its timeout would take 4.5 s more here.
+        #expect(took < .seconds(4), "the wait went on for \(took) after the cancellation")
         await consumer.close()
     }
 

@@ -39,6 +39,27 @@ struct PageTests {
         #expect(markup.contains("<optgroup label=\"Kec. Paringin\">"))
     }
 
+    @Test("the staff inbox: a case worker's own inbox and their role's, unread ones counted and marked read per inbox, text escaped")
+    func staffInbox() throws {
+        let staff = StaffSession(username: "yusuf", displayName: "Yusuf", roles: [.caseWorker], caseWorkerID: "PS-01", csrfToken: "t0k")
+        var inboxes = StaffInboxPage.inboxes(of: staff)
+        #expect(inboxes.map(\.address) == ["PS-01", "role:case_worker"])
+        inboxes[0].messages = [
+            .with { $0.id = "m-1"; $0.body = "Kasus baru <LYR-ABCD-EFGH>"; $0.createdAt = .init(seconds: 1_796_000_000) },
+            .with { $0.id = "m-2"; $0.body = "Sudah dibaca"; $0.read = true; $0.createdAt = .init(seconds: 1_795_000_000) },
+        ]
+        let markup = StaffInboxPage.body(inboxes, staff: staff).markup
+        #expect(markup.contains("1 pesan belum dibaca."))
+        #expect(markup.contains("Kasus baru &lt;LYR-ABCD-EFGH&gt;"))
+        #expect(markup.contains("Untuk Anda <span class=\"badge\">1 belum dibaca</span>"))
+        #expect(markup.contains("Untuk semua pendamping <span class=\"badge\">0 belum dibaca</span>"))
+        // One form, for the inbox with an unread message: its id only, the session's CSRF token.
+        #expect(markup.components(separatedBy: "<form").count == 2)
+        #expect(markup.contains("value=\"m-1\"") && !markup.contains("value=\"m-2\""))
+        #expect(markup.contains("name=\"csrf\" value=\"t0k\"") && markup.contains("name=\"recipient\" value=\"PS-01\""))
+        #expect(StaffInboxPage.body([], staff: staff).markup.contains("Semua pesan sudah dibaca."))
+    }
+
     @Test("the verifier's case shows what the applicant answered by SMS or WhatsApp, escaped, oldest first")
     func applicantReplies() {
         let found = Layar_V1_VerificationCase.with {

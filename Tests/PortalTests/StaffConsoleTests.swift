@@ -14,7 +14,8 @@ import Testing
 @Suite("Portal staff console")
 struct StaffConsoleTests {
     static let closedPorts = BackendAddresses(
-        intake: "127.0.0.1:1", verification: "127.0.0.1:1", assignment: "127.0.0.1:1", survey: "127.0.0.1:1"
+        intake: "127.0.0.1:1", verification: "127.0.0.1:1", assignment: "127.0.0.1:1", survey: "127.0.0.1:1",
+        notification: "127.0.0.1:1"
     )
 
     static func withPortal(_ body: @escaping @Sendable (StaffAccounts, any TestClientProtocol) async throws -> Void) async throws {

@@ -43,13 +43,16 @@ public enum SurveyService {
                     }
                 ]
                 if let url = configuration.laporURL {
-                    services.append(LaporForwarder(
+                    var forwarder = LaporForwarder(
                         store: complaints, client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
                         clock: context.clock, logger: context.logger
-                    ))
+                    )
+                    forwarder.wakeup = context.wakeups?.wakeup(for: ComplaintStore.forwardsTable)
+                    services.append(forwarder)
                 }
                 return services
-            }
+            },
+            wakeTables: [ComplaintStore.forwardsTable]
         )
     }
 }

@@ -12,4 +12,15 @@ public enum StaffRole: String, Sendable, CaseIterable, Codable {
     case complaintDesk = "complaint_desk"
     /// Reads the monitoring (monev) figures and nothing personal.
     case monitoring
+
+    /// The shared inbox of everyone with the role (notification's `ListInbox` recipient).
+    public var inboxAddress: String { Self.inboxPrefix + rawValue }
+
+    /// The role whose shared inbox `address` names, if it names one.
+    public init?(inboxAddress address: String) {
+        guard address.hasPrefix(Self.inboxPrefix) else { return nil }
+        self.init(rawValue: String(address.dropFirst(Self.inboxPrefix.count)))
+    }
+
+    static let inboxPrefix = "role:"
 }

@@ -9,13 +9,12 @@ enum InboxRecipient: Equatable, Sendable {
     case role(StaffRole)
     case partner(institutionCode: String)
 
-    static let rolePrefix = "role:"
     static let partnerPrefix = "partner:"
 
     var address: String {
         switch self {
         case .caseWorker(let id): id
-        case .role(let role): Self.rolePrefix + role.rawValue
+        case .role(let role): role.inboxAddress
         case .partner(let code): Self.partnerPrefix + code
         }
     }
@@ -32,7 +31,5 @@ enum InboxRecipient: Equatable, Sendable {
     }
 
     /// The role whose shared inbox `address` names, if it names one.
-    static func role(in address: String) -> StaffRole? {
-        address.hasPrefix(rolePrefix) ? StaffRole(rawValue: String(address.dropFirst(rolePrefix.count))) : nil
-    }
+    static func role(in address: String) -> StaffRole? { StaffRole(inboxAddress: address) }
 }

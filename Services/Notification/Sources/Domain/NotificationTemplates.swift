@@ -3,7 +3,9 @@ import Mustache
 /// The message texts, as Mustache templates in Bahasa Indonesia, one per event kind, audience and
 /// format. `short` fits one SMS (160 characters) with the tracking code and the next step;
 /// `long` is for e-mail and staff inboxes. Values are inserted unescaped (`{{{...}}}`): these are
-/// plain texts, not HTML. No health details: a message may be read by others.
+/// plain texts, not HTML. No health details: a message may be read by others. An applicant's
+/// message planned before their contact (and tracking code) arrived has `code` "Anda", so the
+/// code always follows "rujukan": "rujukan LYR-…" and "rujukan Anda" both read right.
 public enum NotificationTemplates {
     public enum Kind: String, Sendable, CaseIterable {
         case submitted, informationRequested, verified, rejected, assigned, completed, withdrawn, surveyInvited
@@ -75,16 +77,16 @@ public enum NotificationTemplates {
         "emergencyForStaff.long": "Rujukan darurat {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}) baru masuk dan perlu segera ditangani.",
         "documentsAdded.short": "Dinsos Balangan: dokumen untuk rujukan {{{code}}} sudah diterima dan akan diperiksa kembali.",
         "documentsAdded.long": "Dokumen tambahan untuk rujukan {{{code}}} sudah kami terima. Petugas akan memeriksa kembali rujukan ini; statusnya dapat dipantau dengan kode tersebut.",
-        "registryProposal.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) belum ada di DTSEN. Operator desa akan mengusulkannya; rujukan tetap diproses.",
-        "registryProposal.long": "Orang yang dirujuk dengan kode {{{code}}} belum terdaftar dalam Data Tunggal Sosial dan Ekonomi Nasional (DTSEN). Operator desa akan mengusulkan pendaftarannya agar dapat menerima bantuan sosial lain; rujukan ini tetap diproses.",
+        "registryProposal.short": "Dinsos Balangan: orang dalam rujukan {{{code}}} belum ada di DTSEN. Operator desa akan mengusulkannya; rujukan tetap diproses.",
+        "registryProposal.long": "Orang dalam rujukan {{{code}}} belum terdaftar dalam Data Tunggal Sosial dan Ekonomi Nasional (DTSEN). Operator desa akan mengusulkan pendaftarannya agar dapat menerima bantuan sosial lain; rujukan ini tetap diproses.",
         "registryProposalForVerifier.short": "LAYAR: rujukan {{{code}}} belum ada di DTSEN; usulkan lewat operator Desa {{{desa}}} ({{{kecamatan}}}).",
         "registryProposalForVerifier.long": "Orang yang dirujuk ({{{code}}}, {{{ppks}}}) belum terdaftar di DTSEN. Mohon teruskan ke operator Desa {{{desa}}}, Kecamatan {{{kecamatan}}}, untuk usulan pendaftaran.",
-        "identificationProposal.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) belum punya NIK. Kami usulkan perekaman ke Dukcapil; rujukan tetap diproses.",
-        "identificationProposal.long": "Orang yang dirujuk dengan kode {{{code}}} belum memiliki NIK atau dokumen kependudukan. Dinas Sosial akan mengusulkan identifikasi dan perekaman datanya ke Dukcapil, lalu pendaftarannya di DTSEN; rujukan ini tetap diproses.",
+        "identificationProposal.short": "Dinsos Balangan: orang dalam rujukan {{{code}}} belum punya NIK. Kami usulkan perekaman ke Dukcapil; rujukan tetap diproses.",
+        "identificationProposal.long": "Orang dalam rujukan {{{code}}} belum memiliki NIK atau dokumen kependudukan. Dinas Sosial akan mengusulkan identifikasi dan perekaman datanya ke Dukcapil, lalu pendaftarannya di DTSEN; rujukan ini tetap diproses.",
         "identificationProposalForVerifier.short": "LAYAR: rujukan {{{code}}} tanpa NIK; usulkan identifikasi ke Dukcapil, lalu DTSEN (Desa {{{desa}}}, {{{kecamatan}}}).",
         "identificationProposalForVerifier.long": "Orang yang dirujuk ({{{code}}}, {{{ppks}}}) tidak memiliki NIK atau dokumen kependudukan. Mohon usulkan identifikasi dan perekaman ke Dukcapil, lalu pendaftaran DTSEN melalui operator Desa {{{desa}}}, Kecamatan {{{kecamatan}}}.",
-        "admitted.short": "Dinsos Balangan: orang yang dirujuk ({{{code}}}) sudah diterima di lembaga rujukan. Pendamping tetap memantau.",
-        "admitted.long": "Orang yang dirujuk dengan kode {{{code}}} sudah diterima masuk di lembaga rujukan. Pendamping dari Dinas Sosial tetap memantau sampai layanan selesai.",
+        "admitted.short": "Dinsos Balangan: orang dalam rujukan {{{code}}} sudah diterima di lembaga rujukan. Pendamping tetap memantau.",
+        "admitted.long": "Orang dalam rujukan {{{code}}} sudah diterima masuk di lembaga rujukan. Pendamping dari Dinas Sosial tetap memantau sampai layanan selesai.",
         "offerAnsweredForWorker.short": "LAYAR: {{{institution}}} {{{answer}}} rujukan {{{code}}}. {{{next}}}",
         "offerAnsweredForWorker.long": "Rujukan {{{code}}} ({{{ppks}}}, Kecamatan {{{kecamatan}}}, surat {{{letter}}}): {{{institution}}} {{{answer}}}. {{{next}}}",
         "deadlineForSupervisor.short": "LAYAR: tenggat {{{deadline}}} kasus {{{code}}} ({{{kecamatan}}}) terlewati. Mohon ditindaklanjuti.",

@@ -13,6 +13,7 @@ public struct Backends: Sendable {
     let verificationClient: GRPCClient<Transport>
     let assignmentClient: GRPCClient<Transport>
     let surveyClient: GRPCClient<Transport>
+    let notificationClient: GRPCClient<Transport>
     /// Signs staff tokens: the console's calls' and layarctl's (``LayarctlTokenRoute``).
     let signer: StaffTokenSigner?
 
@@ -31,6 +32,7 @@ public struct Backends: Sendable {
         verificationClient = try client(addresses.verification)
         assignmentClient = try client(addresses.assignment)
         surveyClient = try client(addresses.survey)
+        notificationClient = try client(addresses.notification)
         self.signer = signer
     }
 
@@ -38,6 +40,7 @@ public struct Backends: Sendable {
     var verification: Layar_V1_VerificationService.Client<Transport> { .init(wrapping: verificationClient) }
     var assignment: Layar_V1_AssignmentService.Client<Transport> { .init(wrapping: assignmentClient) }
     var survey: Layar_V1_SurveyService.Client<Transport> { .init(wrapping: surveyClient) }
+    var notification: Layar_V1_NotificationService.Client<Transport> { .init(wrapping: notificationClient) }
 
     /// A page waits at most this long for a service, and not at all for one that is down: a
     /// citizen on a slow line gets an answer ("try again") instead of a hanging page.
@@ -49,7 +52,7 @@ public struct Backends: Sendable {
     }()
 
     /// Runs the clients' connections for the portal's lifetime and closes them on shutdown.
-    public var connections: some Service { Connections(clients: [intakeClient, verificationClient, assignmentClient, surveyClient]) }
+    public var connections: some Service { Connections(clients: [intakeClient, verificationClient, assignmentClient, surveyClient, notificationClient]) }
 
     private struct Connections: Service {
         let clients: [GRPCClient<Transport>]

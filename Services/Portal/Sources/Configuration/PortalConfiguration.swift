@@ -158,17 +158,20 @@ public struct BackendAddresses: Sendable {
     public var verification: ServiceAddress
     public var assignment: ServiceAddress
     public var survey: ServiceAddress
+    /// The staff inbox (`ListInbox`, `MarkRead`).
+    public var notification: ServiceAddress
 
     /// The local stack's ports, from the service table.
     public static let local = BackendAddresses(
         intake: ServiceAddress(LayarServiceName.intake.localAddress)!, verification: ServiceAddress(LayarServiceName.verification.localAddress)!,
-        assignment: ServiceAddress(LayarServiceName.assignment.localAddress)!, survey: ServiceAddress(LayarServiceName.survey.localAddress)!
+        assignment: ServiceAddress(LayarServiceName.assignment.localAddress)!, survey: ServiceAddress(LayarServiceName.survey.localAddress)!,
+        notification: ServiceAddress(LayarServiceName.notification.localAddress)!
     )
 
     static var variables: [(String, WritableKeyPath<BackendAddresses, ServiceAddress>)] {
         [
             ("LAYAR_INTAKE_ADDR", \.intake), ("LAYAR_VERIFICATION_ADDR", \.verification),
-            ("LAYAR_ASSIGNMENT_ADDR", \.assignment), ("LAYAR_SURVEY_ADDR", \.survey),
+            ("LAYAR_ASSIGNMENT_ADDR", \.assignment), ("LAYAR_SURVEY_ADDR", \.survey), ("LAYAR_NOTIFICATION_ADDR", \.notification),
         ]
     }
 }

@@ -1,4 +1,5 @@
 import LayarDomain
+import LayarRuntime
 import LayarSchema
 
 /// Bahasa Indonesia names of the wire's codes, as the pages show them.
@@ -95,6 +96,19 @@ enum Labels {
 
     static func ppks(_ code: String) -> String {
         PPKSKind.all[code].map { "\($0.code) \($0.name)" } ?? code
+    }
+
+    /// A staff role as the console names it.
+    static func role(_ role: StaffRole) -> String {
+        switch role {
+        case .admin: "administrator"
+        case .supervisor: "supervisor"
+        case .verifier: "verifikator"
+        case .caseWorker: "pendamping"
+        case .operator: "operator kantor"
+        case .complaintDesk: "petugas pengaduan"
+        case .monitoring: "petugas monev"
+        }
     }
 
     static func kecamatan(_ code: String) -> String { BalanganRegions.kecamatan[code] ?? code }

@@ -51,7 +51,7 @@ enum Layout {
             """
         }
         var links: [HTML] = []
-        for item in StaffMenu.items where staff.roles.contains(item.role) {
+        for item in StaffMenu.items(for: staff) {
             links.append("<li><a href=\"\(item.path)\">\(item.label)</a></li>")
         }
         return """
@@ -73,13 +73,19 @@ struct Notice: Sendable {
     static func success(_ text: String) -> Notice { Notice(kind: .success, text: text) }
 }
 
-/// The staff console's sections and the role each needs.
+/// The staff console's sections and the role each needs (nil: every signed-in member).
 enum StaffMenu {
-    static let items: [(path: String, label: String, role: StaffRole)] = [
+    static let items: [(path: String, label: String, role: StaffRole?)] = [
+        ("/staf/kotak-masuk", "Kotak masuk", nil),
         ("/staf/verifikasi", "Verifikasi", .verifier),
         ("/staf/kasus", "Kasus", .caseWorker),
         ("/staf/rujukan-baru", "Rujukan di kantor", .operator),
         ("/staf/pengaduan", "Pengaduan", .complaintDesk),
         ("/staf/monev", "Monev & IKM", .monitoring),
     ]
+
+    /// The sections `staff` may open.
+    static func items(for staff: StaffSession) -> [(path: String, label: String, role: StaffRole?)] {
+        items.filter { $0.role.map(staff.has) ?? true }
+    }
 }

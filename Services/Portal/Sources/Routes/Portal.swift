@@ -61,6 +61,7 @@ public struct Portal: Sendable {
         LayarctlTokenRoute(portal: self).add(to: router)
         let staff = router.group("staf").add(middleware: StaffSessionMiddleware(accounts: accounts))
         StaffHomeRoutes(portal: self).add(to: staff)
+        StaffInboxRoutes(portal: self).add(to: staff)
         VerificationRoutes(portal: self).add(to: staff)
         CaseRoutes(portal: self).add(to: staff)
         ComplaintDeskRoutes(portal: self).add(to: staff)

@@ -8,7 +8,7 @@ struct StaffHomeRoutes {
     func add(to staff: RouterGroup<PortalRequestContext>) {
         staff.get { _, context in
             guard let session = context.staff else { throw HTTPError(.unauthorized) }
-            let sections = StaffMenu.items.filter { session.has($0.role) }.map { item -> HTML in
+            let sections = StaffMenu.items(for: session).map { item -> HTML in
                 "<li><a href=\"\(item.path)\"><strong>\(item.label)</strong></a></li>"
             }
             return PageResponse.html(Layout.page(title: "Selamat datang, \(session.displayName)", staff: session, body: """

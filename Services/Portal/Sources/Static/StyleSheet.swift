@@ -45,6 +45,8 @@ enum StyleSheet {
     th,td{border-bottom:1px solid var(--line);padding:6px;text-align:left;vertical-align:top}td.num{text-align:right}
     tr.fail{background:#fff4f4}
     .badge{background:var(--green);color:#fff;padding:2px 8px;border-radius:10px}
+    ul.inbox{list-style:none;padding:0}ul.inbox li{border-left:4px solid #ccc;padding:4px 10px;margin:8px 0}
+    ul.inbox li.unread{border-left-color:var(--green);background:#f3f8f5}ul.inbox .meta{margin:0;font-size:.9em}
     .filters{display:flex;flex-wrap:wrap;gap:0 12px;align-items:flex-end}.filters .field{flex:1 1 160px}
     .figures{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
     .figures li{border:1px solid var(--line);border-radius:8px;padding:8px}.figures strong{display:block;font-size:1.6rem;color:var(--green)}

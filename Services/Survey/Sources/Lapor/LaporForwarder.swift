@@ -16,10 +16,16 @@ struct LaporForwarder: Service {
     /// Eight attempts, 2 s doubling up to 10 minutes between them.
     var retries = DeliveryRetries(maximumAttempts: 8, base: .seconds(2), cap: .seconds(600))
     var idleInterval: Duration = .seconds(1)
+    /// Ends idle waits when a complaint is queued; nil: poll every `idleInterval`.
+    var wakeup: Wakeup?
 
+    /// Forwards while complaints are due; then waits for one to be queued (``wakeup``) or for the
+    /// next retry, not a poll.
     func run() async throws {
-        try await RecurringJob("LAPOR! forwarding", .draining(idle: idleInterval, afterFailure: .seconds(2)), logger: logger) {
-            try await forwardOne(now: clock.now)
+        let schedule = RecurringJob.Schedule.draining(idle: wakeup == nil ? idleInterval : .seconds(60), afterFailure: .seconds(2))
+        try await RecurringJob("LAPOR! forwarding", schedule, wakeup: wakeup, logger: logger) {
+            if try await forwardOne(now: clock.now) { return .busy }
+            return .idle(until: try await store.nextForwardDue(after: clock.now))
         }.run()
     }
 

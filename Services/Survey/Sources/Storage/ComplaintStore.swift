@@ -179,6 +179,21 @@ struct ComplaintStore: Sendable {
 
     /// Claims one due forward for `lease` (so a crashed forwarder's claim lapses), outside of
     /// any sending: the HTTP call happens after this transaction.
+    /// The LAPOR! queue (its changes wake the forwarder: ``TableWakeups``).
+    static let forwardsTable = "lapor_forwards"
+
+    /// How long until the next queued complaint falls due (a retry, or the end of a claim); nil when none waits.
+    func nextForwardDue(after now: Date) async throws -> Duration? {
+        let row = try await pool.query(
+            """
+            SELECT min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS due
+            FROM lapor_forwards WHERE done_at IS NULL
+            """
+        ).first
+        guard let due = try row?.decode(Date?.self, "due") else { return nil }
+        return .milliseconds(Int64(max(0, due.timeIntervalSince(now)) * 1000))
+    }
+
     func claimForward(now: Date, lease: Duration = .seconds(60)) async throws -> Forward? {
         try await pool.withTransaction { connection in
             guard let row = try await connection.query(

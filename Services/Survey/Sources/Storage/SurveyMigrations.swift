@@ -167,5 +167,15 @@ enum SurveyMigrations {
                 CREATE INDEX message_deliveries_by_time ON message_deliveries (delivered_at);
                 """
         ),
+        PostgresMigration(
+            version: 8, name: "complaints to forward wake the forwarder",
+            sql: """
+                -- A complaint queued for LAPOR! (or queued again) wakes the forwarder instead of
+                -- its polling (TableWakeups); not the claim's columns (claimed_until, attempts):
+                -- a statement trigger fires even when it changes no row.
+                CREATE TRIGGER lapor_forwards_notify AFTER INSERT OR UPDATE OF next_attempt_at, done_at ON lapor_forwards
+                    FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+                """
+        ),
     ]
 }

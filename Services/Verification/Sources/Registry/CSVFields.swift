@@ -63,21 +63,27 @@ public enum CSVLine {
     }
 
     /// `text` as one comma-CSV field this splitter reads back as `text`: quoted (a quote doubled)
-    /// when it holds a comma, a quote or a line break, and a line break made a space (a quoted
-    /// field may not span lines here).
+    /// when it holds a comma, a quote or a line break, and a line break (CR, LF or CRLF) made a
+    /// space (a quoted field may not span lines here). Read by Unicode scalar, not by Character: in
+    /// Swift "\r\n" is one Character, and so is a quote followed by a combining mark, and either
+    /// went out unescaped and broke the row (both found by the registry-xlsx fuzz target).
     public static func field(_ text: String) -> String {
-        // "\r\n" is one Character in Swift, equal to neither "\r" nor "\n": a CRLF inside an XLSX
-        // cell went out unquoted and split the row in two (found by the registry-xlsx fuzz target).
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
-        var quoted = "\""
-        for character in text {
-            switch character {
-            case "\"": quoted += "\"\""
-            case "\n", "\r", "\r\n": quoted += " "
-            default: quoted.append(character)
+        let scalars = text.unicodeScalars
+        guard scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        var afterCR = false
+        for scalar in scalars {
+            switch scalar {
+            case "\"": quoted.append(contentsOf: "\"\"".unicodeScalars)
+            case "\r": quoted.append(" ")
+            case "\n": if !afterCR { quoted.append(" ") }
+            default: quoted.append(scalar)
             }
+            afterCR = scalar == "\r"
         }
-        return quoted + "\""
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// ``split(_:into:delimiter:)`` as the fields it found, nil when the quoting is bad.
