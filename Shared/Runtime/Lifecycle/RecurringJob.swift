@@ -8,8 +8,8 @@ import ServiceLifecycle
 ///
 /// A queue drainer given a ``Wakeup`` (signalled when rows are added to its table, see
 /// ``TableWakeups``) does not poll: after a round without work it waits for the wake-up, or for
-/// the time its round said the next item falls due (``Outcome/idle(until:)``), and only at most
-/// ``Schedule/idle`` as a safety net.
+/// the time its round said the next item falls due (``Outcome/idle(until:)``), and at most
+/// ``wokenIdleLimit`` as a safety net (``Schedule/idle`` is then not a poll any more).
 public struct RecurringJob: Service {
     /// What a round found.
     public enum Outcome: Sendable, Equatable {
@@ -44,6 +44,9 @@ public struct RecurringJob: Service {
     let logger: Logger
     let round: @Sendable () async throws -> Outcome
 
+    /// The longest idle wait of a loop with a wake-up.
+    public static let wokenIdleLimit = Duration.seconds(60)
+
     /// `round` answers what it found; `wakeup` ends an idle wait early.
     public init(
         _ name: String, _ schedule: Schedule, wakeup: Wakeup? = nil, logger: Logger, round: @escaping @Sendable () async throws -> Outcome
@@ -68,9 +71,10 @@ public struct RecurringJob: Service {
             while !Task.isCancelled {
                 let pause: Duration
                 do {
+                    let idle = wakeup == nil ? schedule.idle : Self.wokenIdleLimit
                     switch try await round() {
                     case .busy: pause = .zero
-                    case .idle(let until): pause = min(until ?? schedule.idle, schedule.idle)
+                    case .idle(let until): pause = min(until ?? idle, idle)
                     }
                 } catch is CancellationError {
                     break

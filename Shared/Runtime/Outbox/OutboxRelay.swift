@@ -39,7 +39,7 @@ public struct OutboxRelay: Service {
     /// Ends idle waits when events are committed; nil: poll every `idleInterval`.
     public var wakeup: Wakeup?
     /// The longest idle wait with a wake-up: a safety net, not the way events are found.
-    public var idleLimit: Duration = .seconds(60)
+    public var idleLimit: Duration = RecurringJob.wokenIdleLimit
     public var retention: Duration = .seconds(7 * 24 * 3600)
     /// The longest pause before a parked topic is tried again.
     public var maximumParkingPause: Duration = .seconds(300)
@@ -191,8 +191,7 @@ public struct OutboxRelay: Service {
             WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.topic = p.topic AND o.published_at IS NULL)
             """
         ).first
-        guard let retryAt = try row?.decode(Date?.self, "retry_at") else { return nil }
-        return .milliseconds(Int64(max(0, min(idleLimit.inSeconds, retryAt.timeIntervalSince(clock.now))) * 1000))
+        return try row?.decode(Date?.self, "retry_at").map { min(.until($0, from: clock.now), idleLimit) }
     }
 
     private func prune() async throws {

@@ -80,12 +80,3 @@ public final class Wakeup: Sendable {
         waiter?.resume()
     }
 }
-
-extension Duration {
-    /// The whole duration in nanoseconds (saturating), for dispatch times.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole &+ attoseconds / 1_000_000_000
-    }
-}

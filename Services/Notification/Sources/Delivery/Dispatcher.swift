@@ -34,8 +34,9 @@ struct Dispatcher: Service {
     /// Rounds while messages are due; then a wait for a new or changed message (``wakeup``) or
     /// for the next one to fall due (a retry, quiet hours, the coalescing window), not a poll.
     func run() async throws {
-        let schedule = RecurringJob.Schedule.draining(idle: wakeup == nil ? idleInterval : .seconds(60), afterFailure: .seconds(1))
-        try await RecurringJob("notification dispatch", schedule, wakeup: wakeup, logger: logger) {
+        try await RecurringJob(
+            "notification dispatch", .draining(idle: idleInterval, afterFailure: .seconds(1)), wakeup: wakeup, logger: logger
+        ) {
             if try await dispatchBatch() > 0 { return .busy }
             return .idle(until: try await store.nextDue(after: now()))
         }.run()

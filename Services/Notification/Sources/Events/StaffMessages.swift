@@ -10,7 +10,7 @@ struct StaffMessages {
 
     func tell(
         _ kind: NotificationTemplates.Kind, _ recipients: [InboxRecipient], about referralID: String, values extra: [String: String] = [:],
-        event: InboundEvent, on connection: PostgresConnection
+        kecamatanCode: String? = nil, event: InboundEvent, on connection: PostgresConnection
     ) async throws {
         let applicant = try await store.applicant(referralID, on: connection)
         var values = extra
@@ -18,7 +18,7 @@ struct StaffMessages {
         values["ppks"] = PPKSKind.all[applicant.ppksKind]?.name ?? applicant.ppksKind
         // An event that names the kecamatan itself is believed first: verification's events may
         // arrive before intake's, whose facts this store keeps.
-        let kecamatan = extra["kecamatanCode"].flatMap { $0.isEmpty ? nil : $0 } ?? applicant.kecamatanCode
+        let kecamatan = kecamatanCode.flatMap { $0.isEmpty ? nil : $0 } ?? applicant.kecamatanCode
         values["kecamatan"] = BalanganRegions.kecamatan[kecamatan] ?? kecamatan
         values["priority"] = applicant.urgent ? "tinggi" : "biasa"
         for recipient in recipients where !recipient.address.isEmpty {

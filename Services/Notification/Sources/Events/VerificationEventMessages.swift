@@ -26,7 +26,7 @@ struct VerificationEventMessages {
                 let desa = BalanganRegions.desa[proposal.desaCode] ?? proposal.desaCode
                 let (forStaff, forApplicant): (NotificationTemplates.Kind, NotificationTemplates.Kind) = proposal.identificationNeeded
                     ? (.identificationProposalForVerifier, .identificationProposal) : (.registryProposalForVerifier, .registryProposal)
-                try await staff.tell(forStaff, [.role(.verifier)], about: proposal.referralID, values: ["desa": desa, "kecamatanCode": proposal.kecamatanCode], event: event, on: connection)
+                try await staff.tell(forStaff, [.role(.verifier)], about: proposal.referralID, values: ["desa": desa], kecamatanCode: proposal.kecamatanCode, event: event, on: connection)
                 try await applicants.tell(forApplicant, about: proposal.referralID, event: event, on: connection)
             }
             .on(Layar_V1_ReferralVerified.self) { verified, event, connection in

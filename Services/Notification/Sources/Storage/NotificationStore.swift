@@ -209,8 +209,7 @@ struct NotificationStore: Sendable {
             FROM messages WHERE status = 1 AND channel IN (1, 2, 3, 5)
             """
         ).first
-        guard let due = try row?.decode(Date?.self, "due") else { return nil }
-        return .milliseconds(Int64(max(0, due.timeIntervalSince(now)) * 1000))
+        return try row?.decode(Date?.self, "due").map { .until($0, from: now) }
     }
 
     func claimDue(limit: Int, now: Date, lease: Duration, coalescing: Duration = .zero) async throws -> [Due] {

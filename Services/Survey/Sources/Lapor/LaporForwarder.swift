@@ -22,8 +22,9 @@ struct LaporForwarder: Service {
     /// Forwards while complaints are due; then waits for one to be queued (``wakeup``) or for the
     /// next retry, not a poll.
     func run() async throws {
-        let schedule = RecurringJob.Schedule.draining(idle: wakeup == nil ? idleInterval : .seconds(60), afterFailure: .seconds(2))
-        try await RecurringJob("LAPOR! forwarding", schedule, wakeup: wakeup, logger: logger) {
+        try await RecurringJob(
+            "LAPOR! forwarding", .draining(idle: idleInterval, afterFailure: .seconds(2)), wakeup: wakeup, logger: logger
+        ) {
             if try await forwardOne(now: clock.now) { return .busy }
             return .idle(until: try await store.nextForwardDue(after: clock.now))
         }.run()

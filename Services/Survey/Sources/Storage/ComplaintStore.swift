@@ -190,8 +190,7 @@ struct ComplaintStore: Sendable {
             FROM lapor_forwards WHERE done_at IS NULL
             """
         ).first
-        guard let due = try row?.decode(Date?.self, "due") else { return nil }
-        return .milliseconds(Int64(max(0, due.timeIntervalSince(now)) * 1000))
+        return try row?.decode(Date?.self, "due").map { .until($0, from: now) }
     }
 
     func claimForward(now: Date, lease: Duration = .seconds(60)) async throws -> Forward? {
