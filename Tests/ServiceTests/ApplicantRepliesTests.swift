@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarKafka
 import LayarPostgres
 import LayarRuntime
@@ -18,7 +19,7 @@ struct ApplicantRepliesTests {
     func optOutInIntake() async throws {
         let (database, store, clock) = try await IntakeStoreTests.prepare()
         let submission = try await store.submit(SampleReferral.uniqueForm(), requestID: UUID())
-        let id = submission.referralID.uuidString.lowercased()
+        let id = submission.referralID.description
         let optedOut = Layar_V1_ApplicantOptedOut.with {
             $0.referralID = id
             $0.channel = .whatsapp
@@ -73,7 +74,8 @@ struct ApplicantRepliesTests {
             let message = try KafkaConsumerMessageFactory.message(replied, id: "reply-1", time: store.clock.now)
             try await database.pool.withTransaction { try await router.handle(try InboundEvent(message), on: $0) }
         }
-        let found = try #require(try await store.verificationCase(submitted.referralID))
+        let referralID = try #require(ReferralID(submitted.referralID))
+        let found = try #require(try await store.verificationCase(referralID))
         #expect(found.applicantReplies.map(\.text) == [text])
         #expect(found.applicantReplies.first?.channel == .sms)
         let raw = try #require(try await database.pool.query("SELECT text FROM applicant_replies").first).decode([UInt8].self, "text")
@@ -89,7 +91,7 @@ struct ApplicantRepliesTests {
         _ = try await database.pool.withTransaction { connection in
             try await store.anonymise(.with { $0.referralIds = [submitted.referralID] }, on: connection)
         }
-        #expect(try await store.verificationCase(submitted.referralID)?.applicantReplies.isEmpty == true)
+        #expect(try await store.verificationCase(referralID)?.applicantReplies.isEmpty == true)
         try await database.drop()
     }
 }

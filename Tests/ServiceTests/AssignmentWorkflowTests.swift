@@ -21,10 +21,10 @@ struct AssignmentWorkflowTests {
         /// Opens the case of a new verified referral; answers the referral id.
         func open(
             kecamatan: String = "63.11.06", ppks: String = "PPKS-09", priority: Int32 = 40, at time: Date
-        ) async throws -> UUID {
-            let referralID = UUID()
+        ) async throws -> ReferralID {
+            let referralID = ReferralID()
             let verified = Layar_V1_ReferralVerified.with {
-                $0.referralID = referralID.uuidString.lowercased()
+                $0.referralID = referralID.description
                 $0.kecamatanCode = kecamatan
                 $0.ppksKind = ppks
                 $0.priority = priority
@@ -57,7 +57,7 @@ struct AssignmentWorkflowTests {
             }, at: AssignmentWorkflowTests.thursday)
         }
 
-        func caseOf(_ referralID: UUID) async throws -> Layar_V1_Case {
+        func caseOf(_ referralID: ReferralID) async throws -> Layar_V1_Case {
             try #require(try await cases.caseView(referralID: referralID))
         }
 
@@ -119,7 +119,7 @@ struct AssignmentWorkflowTests {
         try await fixture.worker("PS-B", covers: ["63.11.01"], capacity: 1)
         try await fixture.worker("PS-C", covers: ["63.11.02"], capacity: 5)
 
-        var opened: [UUID] = []
+        var opened: [ReferralID] = []
         for minute in 0..<3 { opened.append(try await fixture.open(kecamatan: "63.11.01", at: t + Double(minute * 60))) }
         let owners = try await opened.asyncMap { try await fixture.caseOf($0).caseWorkerID }
         #expect(owners == ["PS-A", "PS-B", "PS-A"], "least loaded first, ties by id")
@@ -127,7 +127,7 @@ struct AssignmentWorkflowTests {
         let low = try await fixture.open(kecamatan: "63.11.01", priority: 20, at: t + 300)
         let high = try await fixture.open(kecamatan: "63.11.01", priority: 90, at: t + 360)
         #expect(try await fixture.caseOf(low).status == .unassigned, "PS-A and PS-B are full; PS-C covers another kecamatan")
-        #expect(try await fixture.cases.unassignedCases().map(\.referralID) == [high, low].map { $0.uuidString.lowercased() })
+        #expect(try await fixture.cases.unassignedCases().map(\.referralID) == [high, low].map { $0.description })
 
         // A case ends: the highest-priority waiting case takes the place.
         let ending = try #require(opened.first)
@@ -173,17 +173,17 @@ struct AssignmentWorkflowTests {
         let waiting = try await fixture.open(kecamatan: "63.11.07", at: t)  // nobody covers Paringin Selatan here
         let ids = { (cases: [Layar_V1_Case]) in cases.map(\.referralID) }
         let mine = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false, now: t)
-        #expect(ids(mine) == [first, second].map { $0.uuidString.lowercased() }, "the earlier assessment deadline first")
+        #expect(ids(mine) == [first, second].map { $0.description }, "the earlier assessment deadline first")
         let area = try await fixture.cases.caseload(caseWorkerID: "", kecamatanCode: "63.11.07", dueWithinDays: 0, includeEnded: false, now: t)
-        #expect(ids(area) == [waiting.uuidString.lowercased()])
+        #expect(ids(area) == [waiting.description])
         // On Monday 28 December at 10:00, within two days (until Wednesday 10:00): only the first.
         let monday = t + 4 * 86_400
         let soon = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 2, includeEnded: false, now: monday)
-        #expect(ids(soon) == [first.uuidString.lowercased()])
+        #expect(ids(soon) == [first.description])
         _ = try await fixture.cases.close(referralID: first, reason: "Meninggal dunia", actor: "sup-1", at: t + 600)
         let open = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: false, now: t)
         let all = try await fixture.cases.caseload(caseWorkerID: "PS-L", kecamatanCode: "", dueWithinDays: 0, includeEnded: true, now: t)
-        #expect(ids(open) == [second.uuidString.lowercased()] && all.count == 2)
+        #expect(ids(open) == [second.description] && all.count == 2)
         try await fixture.database.drop()
     }
 
@@ -219,19 +219,19 @@ struct AssignmentWorkflowTests {
         #expect(offer.answerDueAt.date == CivilDate(year: 2026, month: 12, day: 31).startInBalangan)
 
         // Another agency neither sees nor answers it.
-        let offerUUID = try #require(UUID(uuidString: offerID))
+        let offerKey = try #require(OfferID(offerID))
         #expect(try await fixture.cases.partnerOffers(institutionCode: "BNNK-BALANGAN").isEmpty)
         let foreign = await Self.refusal {
-            try await fixture.cases.answerOffer(offerUUID, institutionCode: "BNNK-BALANGAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 200)
+            try await fixture.cases.answerOffer(offerKey, institutionCode: "BNNK-BALANGAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 200)
         }
         #expect(foreign == .offerNotFound)
 
         let accepted = try await fixture.cases.answerOffer(
-            offerUUID, institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: true, reason: .unspecified, note: ""), at: t + 300
+            offerKey, institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: true, reason: .unspecified, note: ""), at: t + 300
         )
         #expect(accepted.status == .accepted)
         let again = await Self.refusal {
-            try await fixture.cases.answerOffer(offerUUID, institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: false, reason: .noCapacity, note: ""), at: t + 310)
+            try await fixture.cases.answerOffer(offerKey, institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: false, reason: .noCapacity, note: ""), at: t + 310)
         }
         #expect(again == .notAllowed("Rujukan ini sudah dijawab"))
         let early = await Self.refusal {
@@ -239,9 +239,9 @@ struct AssignmentWorkflowTests {
         }
         #expect(early != nil, "no completion before the outcome")
 
-        _ = try await fixture.cases.partnerAdmission(offerUUID, institutionCode: "RSJ-SAMBANG-LIHUM", on: CivilDate(year: 2026, month: 12, day: 24), at: t + 400)
+        _ = try await fixture.cases.partnerAdmission(offerKey, institutionCode: "RSJ-SAMBANG-LIHUM", on: CivilDate(year: 2026, month: 12, day: 24), at: t + 400)
         let outcome = try await fixture.cases.partnerOutcome(
-            offerUUID, institutionCode: "RSJ-SAMBANG-LIHUM", outcome: .gotHelp, note: "Stabil, kembali ke keluarga", at: t + 500
+            offerKey, institutionCode: "RSJ-SAMBANG-LIHUM", outcome: .gotHelp, note: "Stabil, kembali ke keluarga", at: t + 500
         )
         #expect(outcome.status == .outcomeRecorded && outcome.outcome == .gotHelp)
         let completed = try await fixture.cases.complete(referralID: referral, summary: "Sudah dirawat di RSJ", actor: "ps-a", at: t + 600)
@@ -278,7 +278,7 @@ struct AssignmentWorkflowTests {
 
         let firstOffer = try #require(first.offers.first)
         let declined = try await fixture.cases.answerOffer(
-            try #require(UUID(uuidString: firstOffer.offerID)), institutionCode: "PRS-FAJAR-HARAPAN",
+            try #require(OfferID(firstOffer.offerID)), institutionCode: "PRS-FAJAR-HARAPAN",
             .init(accept: false, reason: .noCapacity, note: ""), at: t + 120
         )
         #expect(declined.status == .declined)
@@ -299,7 +299,7 @@ struct AssignmentWorkflowTests {
         #expect(withdrawn.topic == "layar.partner.prspd-iskaya-banaran.referrals.v1")
         #expect(try Layar_Partner_V1_ReferralOfferWithdrawn(serializedBytes: withdrawn.payload).reason == "REVOKED")
         let late = await Self.refusal {
-            try await fixture.cases.answerOffer(try #require(UUID(uuidString: view.offers[1].offerID)), institutionCode: "PRSPD-ISKAYA-BANARAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 300)
+            try await fixture.cases.answerOffer(try #require(OfferID(view.offers[1].offerID)), institutionCode: "PRSPD-ISKAYA-BANARAN", .init(accept: true, reason: .unspecified, note: ""), at: t + 300)
         }
         #expect(late == .notAllowed("Rujukan ini sudah ditarik oleh Dinas Sosial"))
 
@@ -335,7 +335,7 @@ struct AssignmentWorkflowTests {
             try Layar_V1_CaseDeadlineMissed(serializedBytes: $0.payload)
         }
         try #require(missed.map(\.deadline) == [.assignment, .assessment])
-        #expect(missed[0].referralID == waiting.uuidString.lowercased() && missed[0].caseWorkerID.isEmpty)
+        #expect(missed[0].referralID == waiting.description && missed[0].caseWorkerID.isEmpty)
         #expect(missed[1].caseWorkerID == "PS-A")
 
         // An offer sent Wednesday the 30th: Thursday 31, Monday 4, Tuesday 5 (1 January a holiday).
@@ -358,7 +358,7 @@ struct AssignmentWorkflowTests {
         }
         #expect(partnerMissed?.deadline == .partnerAnswer && partnerMissed?.institutionCode == "RSJ-SAMBANG-LIHUM")
         let tooLate = await Self.refusal {
-            try await fixture.cases.answerOffer(try #require(UUID(uuidString: view.offers[0].offerID)), institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: true, reason: .unspecified, note: ""), at: at(6, 9, month: 1, year: 2027))
+            try await fixture.cases.answerOffer(try #require(OfferID(view.offers[0].offerID)), institutionCode: "RSJ-SAMBANG-LIHUM", .init(accept: true, reason: .unspecified, note: ""), at: at(6, 9, month: 1, year: 2027))
         }
         #expect(tooLate == .notAllowed("Rujukan ini sudah kedaluwarsa karena tidak dijawab tepat waktu"))
         try await fixture.database.drop()
@@ -374,8 +374,8 @@ struct AssignmentWorkflowTests {
         _ = try await fixture.cases.recordAssessment(referralID: referral, Self.assessment(.refer), actor: "ps-a", at: t)
         _ = try await fixture.cases.sendOffer(referralID: referral, Self.draft("RSJ-SAMBANG-LIHUM", name: "Siti"), actor: "ps-a", at: t)
         try await fixture.database.pool.withTransaction { connection in
-            try await fixture.cases.withdraw(referralID: referral.uuidString.lowercased(), at: t + 120, on: connection)
-            try await fixture.cases.withdraw(referralID: referral.uuidString.lowercased(), at: t + 120, on: connection)
+            try await fixture.cases.withdraw(referralID: referral.description, at: t + 120, on: connection)
+            try await fixture.cases.withdraw(referralID: referral.description, at: t + 120, on: connection)
         }
         let view = try await fixture.caseOf(referral)
         #expect(view.status == .withdrawn && view.offers.first?.status == .revoked)

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import GRPCCore
 import LayarAssignment
 import LayarIntake
@@ -23,9 +24,9 @@ struct CaseWorkerScopeTests {
         ]
     }
 
-    static func assigned(_ referralID: UUID, to caseWorkerID: String, at time: Date) -> Layar_V1_CaseAssigned {
+    static func assigned(_ referralID: ReferralID, to caseWorkerID: String, at time: Date) -> Layar_V1_CaseAssigned {
         .with {
-            $0.referralID = referralID.uuidString.lowercased()
+            $0.referralID = referralID.description
             $0.caseID = UUID().uuidString.lowercased()
             $0.caseWorkerID = caseWorkerID
             $0.caseWorkerName = "Pendamping \(caseWorkerID)"
@@ -33,7 +34,7 @@ struct CaseWorkerScopeTests {
         }
     }
 
-    static func allowed(_ identity: StaffIdentity, _ referralID: UUID, unscoped: Set<StaffRole>, pool: PostgresPool) async -> Bool {
+    static func allowed(_ identity: StaffIdentity, _ referralID: ReferralID, unscoped: Set<StaffRole>, pool: PostgresPool) async -> Bool {
         do {
             try await StaffIdentity.$current.withValue(identity) {
                 try await CaseWorkerScope.requireAccess(to: referralID, unscoped: unscoped, pool: pool)
@@ -62,7 +63,7 @@ struct CaseWorkerScopeTests {
             )
             let handler = consumer.handler(context)
             #expect(handler.eventTypes.contains(Layar_V1_CaseAssigned.eventType), "\(definition.name).\(consumer.name)")
-            let referralID = UUID()
+            let referralID = ReferralID()
             for worker in ["PS-ANI", "PS-BUDI"] {
                 let message = try KafkaConsumerMessageFactory.message(Self.assigned(referralID, to: worker, at: clock.now), time: clock.now)
                 try await database.pool.withTransaction { try await handler.handle(try InboundEvent(message), on: $0) }
@@ -74,7 +75,7 @@ struct CaseWorkerScopeTests {
                 #expect(await Self.allowed(budi, referralID, unscoped: unscoped, pool: database.pool) == (worker == "PS-BUDI"), "\(definition.name)")
                 #expect(await Self.allowed(supervisor, referralID, unscoped: unscoped, pool: database.pool))
                 // A referral no one was assigned yet: no case worker sees it.
-                #expect(await Self.allowed(ani, UUID(), unscoped: unscoped, pool: database.pool) == false)
+                #expect(await Self.allowed(ani, ReferralID(), unscoped: unscoped, pool: database.pool) == false)
             }
             try await database.drop()
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LayarDomain
 import GRPCCore
 import LayarPostgres
 import LayarRuntime
@@ -141,14 +142,14 @@ struct IntakeStoreTests {
         #expect(try await store.statusView(Self.key(first)).status == .submitted)
         // The first applicant is told; the second is acknowledged under their own id.
         let told = try Layar_V1_DuplicateSubmitted(serializedBytes: try await Self.outboxPayload(store, Layar_V1_DuplicateSubmitted.eventType))
-        #expect(told.referralID == first.referralID.uuidString.lowercased())
+        #expect(told.referralID == first.referralID.description)
         let acknowledged = try Layar_V1_LinkedSubmissionReceived(
             serializedBytes: try await Self.outboxPayload(store, Layar_V1_LinkedSubmissionReceived.eventType)
         )
-        #expect(acknowledged.referralID == second.referralID.uuidString.lowercased())
+        #expect(acknowledged.referralID == second.referralID.description)
         // Staff see the link on the referral, and find it by either code.
         let summary = try #require(try await store.summary(.trackingCode(second.trackingCode)))
-        #expect(summary.referralID == first.referralID.uuidString.lowercased())
+        #expect(summary.referralID == first.referralID.description)
         #expect(summary.linkedSubmissions.map(\.trackingCode) == [second.trackingCode])
         // Once the first is closed (withdrawn), a new referral may be opened for the person.
         _ = try await store.withdraw(Self.key(first), reason: "salah isi")
@@ -183,9 +184,10 @@ struct IntakeStoreTests {
         let summary = try #require(try await store.summary(.id(stored.referralID)))
         #expect(summary.documents.map(\.kind) == [.ktp, .medicalLetter])
         let pdf = try #require(summary.documents.last)
-        let fetched = try #require(try await store.document(UUID(uuidString: pdf.documentID)!, of: stored.referralID))
+        let documentID = try #require(DocumentID(pdf.documentID))
+        let fetched = try #require(try await store.document(documentID, of: stored.referralID))
         #expect(Array(fetched.content) == SampleReferral.pdf && fetched.info.mediaType == "application/pdf")
-        #expect(try await store.document(UUID(uuidString: pdf.documentID)!, of: UUID()) == nil)
+        #expect(try await store.document(documentID, of: ReferralID()) == nil)
         try await database.drop()
     }
 
@@ -227,7 +229,7 @@ struct IntakeStoreTests {
         }
         try await database.pool.withTransaction { connection in
             try await store.advance(
-                stored.referralID.uuidString, to: .needsDocuments, explanation: "perlu KTP", missingDocuments: [.ktp, .kk],
+                stored.referralID.description, to: .needsDocuments, explanation: "perlu KTP", missingDocuments: [.ktp, .kk],
                 at: clock.now, on: connection
             )
         }
@@ -256,7 +258,7 @@ struct IntakeStoreTests {
             try await store.withdraw(key, reason: "")
         }
         try await database.pool.withTransaction { connection in
-            try await store.advance(stored.referralID.uuidString, to: .assigned, explanation: "", at: clock.now, on: connection)
+            try await store.advance(stored.referralID.description, to: .assigned, explanation: "", at: clock.now, on: connection)
         }
         #expect(try await store.statusView(key).status == .withdrawn)
         #expect(try await Self.count(
@@ -278,7 +280,7 @@ struct IntakeStoreTests {
 
         let request = try #require(try await store.openRetentionRequest(closedBefore: clock.now.addingTimeInterval(60), now: clock.now))
         #expect(request.kind == .retention && request.openedBy == "retention")
-        #expect(request.referralIds == [closed.referralID.uuidString.lowercased()], "the open referral keeps its data")
+        #expect(request.referralIds == [closed.referralID.description], "the open referral keeps its data")
         #expect(try await store.openRetentionRequest(closedBefore: clock.now.addingTimeInterval(60), now: clock.now) == nil, "done once")
 
         let rows = try await database.pool.query(
@@ -300,7 +302,7 @@ struct IntakeStoreTests {
             serializedBytes: try await Self.outboxPayload(store, Layar_V1_DataSubjectRequested.eventType)
         )
         #expect(announced.kind == .retention && announced.trackingCodes == [closed.trackingCode])
-        #expect(announced.referralIds == request.referralIds + [linked.referralID.uuidString.lowercased()])
+        #expect(announced.referralIds == request.referralIds + [linked.referralID.description])
         #expect(try await Self.count(database, "SELECT count(*) AS n FROM linked_submissions") == 0)
         try await database.drop()
     }
@@ -313,10 +315,10 @@ struct IntakeStoreTests {
         let now = clock.now
         try await database.pool.withTransaction { connection in
             try await store.advance(
-                stored.referralID.uuidString, to: .assigned, explanation: "a", caseWorkerName: "Yusuf", at: now.addingTimeInterval(2),
+                stored.referralID.description, to: .assigned, explanation: "a", caseWorkerName: "Yusuf", at: now.addingTimeInterval(2),
                 on: connection
             )
-            try await store.advance(stored.referralID.uuidString, to: .verified, explanation: "v", at: now.addingTimeInterval(1), on: connection)
+            try await store.advance(stored.referralID.description, to: .verified, explanation: "v", at: now.addingTimeInterval(1), on: connection)
         }
         let view = try await store.statusView(Self.key(stored))
         #expect(view.status == .assigned)

@@ -67,7 +67,7 @@ struct NotificationDeliveryTests {
 
     /// The messages of `referral`, oldest first.
     static func messages(_ fixture: Fixture, _ referral: String) async throws -> [Layar_V1_NotificationMessage] {
-        try await fixture.store.messages(for: try #require(UUID(uuidString: referral)))
+        try await fixture.store.messages(for: try #require(ReferralID(referral)))
     }
 
     static func referral(
@@ -156,13 +156,14 @@ struct NotificationDeliveryTests {
         let verified = try #require(text.range(of: "lolos verifikasi"))
         #expect(receipt.lowerBound < verified.lowerBound, "in the order they happened")
         let key = try #require(request.header("Idempotency-Key"))
-        #expect(!log.map(\.id).contains(key) && key == Dispatcher.idempotencyKey(log.map { due in
+        let sent = try log.map { due in
             NotificationStore.Due(
-                id: UUID(uuidString: due.id)!, referralID: referral, eventID: "", eventType: "", audience: .applicant, channel: .sms,
+                id: try #require(MessageID(due.id)), referralID: referral, eventID: "", eventType: "", audience: .applicant, channel: .sms,
                 recipient: "", body: "", shortBody: "", longBody: "", urgent: false, requiredNotice: false, attempts: 1, kind: "",
                 createdAt: fixture.clock.now
             )
-        }))
+        }
+        #expect(!log.map(\.id).contains(key) && key == Dispatcher.idempotencyKey(sent))
         // One SMS paid for, one NotificationDelivered: the monitoring report counts sends.
         #expect(try await fixture.count("SELECT count(*) AS n FROM outbox WHERE event_type = $1", [Layar_V1_NotificationDelivered.eventType]) == 1)
 
@@ -300,7 +301,7 @@ struct NotificationDeliveryTests {
         // The process claims and sends, then dies before recording.
         let claimed = try await fixture.store.claimDue(limit: 10, now: fixture.clock.now, lease: .seconds(60))
         try #require(claimed.count == 1)
-        _ = try await sms.send(OutgoingMessage(id: claimed[0].id.uuidString.lowercased(), to: claimed[0].recipient, text: claimed[0].body, subject: ""))
+        _ = try await sms.send(OutgoingMessage(id: claimed[0].id.description, to: claimed[0].recipient, text: claimed[0].body, subject: ""))
         // After the lease the next process sends again.
         let dispatcher = fixture.dispatcher(sms: sms)
         #expect(try await dispatcher.dispatchBatch() == 0, "the claim still holds")
@@ -328,6 +329,37 @@ struct NotificationDeliveryTests {
         log = try await Self.messages(fixture, referral)
         try #require(log.map(\.status) == [.suppressed, .pending])
         #expect(log[1].eventType == Layar_V1_ReferralRejected.eventType && log[1].channel == .sms)
+        try await fixture.database.drop()
+    }
+
+    @Test("a step announced before intake's events waits for them and then names the tracking code")
+    func stepBeforeIntake() async throws {
+        let fixture = try await Self.prepare()
+        let (referral, events) = Self.referral()
+        try #require(events.count == 2)
+        // Verification's topic was read first: neither the code nor the contact is known yet.
+        try await Self.feed(fixture, [Layar_V1_ReferralInformationRequested.with {
+            $0.referralID = referral
+            $0.missingDocuments = [.ktp]
+        }])
+        var log = try await Self.messages(fixture, referral)
+        try #require(log.count == 1)
+        #expect(log[0].status == .pending && log[0].channel == .unspecified)
+        try await Self.feed(fixture, [events[1], events[0]])  // the contact, then the submission
+        log = try await Self.messages(fixture, referral)
+        let request = try #require(log.first { $0.eventType == Layar_V1_ReferralInformationRequested.eventType })
+        #expect(request.channel == .sms && request.body.contains("LYR-ABCD-EFGH"))
+        #expect(!request.body.contains(ApplicantMessages.codePlaceholder) && !request.body.contains("Anda"))
+        let waiting = try #require(try await fixture.database.pool.query(
+            "SELECT body_short, body_long FROM messages WHERE event_type = $1", [Layar_V1_ReferralInformationRequested.eventType]
+        ).first)
+        #expect(try waiting.decode(String.self, "body_short").contains("LYR-ABCD-EFGH"))
+        #expect(try waiting.decode(String.self, "body_long").contains("LYR-ABCD-EFGH"))
+
+        // The applicant's text answers that request, even though intake's acknowledgment was
+        // recorded after it.
+        let awaits = try await fixture.database.pool.withConnection { try await fixture.store.awaitsInformation(referral, on: $0) }
+        #expect(awaits)
         try await fixture.database.drop()
     }
 

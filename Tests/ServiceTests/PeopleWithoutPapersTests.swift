@@ -79,7 +79,7 @@ struct PeopleWithoutPapersTests {
         daysBefore: Double = 2, code: String = "LYR-AAAA-AAAA"
     ) -> DuplicateMatcher.Profile {
         .init(
-            referralID: UUID(), trackingCode: code, name: name, sex: sex, estimatedAge: age, kecamatanCode: kecamatan,
+            referralID: ReferralID(), trackingCode: code, name: name, sex: sex, estimatedAge: age, kecamatanCode: kecamatan,
             desaCode: desa, submittedAt: start.addingTimeInterval(-daysBefore * 86_400)
         )
     }
@@ -178,7 +178,7 @@ struct PeopleWithoutPapersTests {
         #expect(firstEvent.possibleDuplicates.isEmpty && thirdEvent.possibleDuplicates.isEmpty)
         let proposal = try #require(secondEvent.possibleDuplicates.first)
         #expect(secondEvent.possibleDuplicates.count == 1)
-        #expect(proposal.referralID == first.referralID.uuidString.lowercased() && proposal.trackingCode == first.trackingCode)
+        #expect(proposal.referralID == first.referralID.description && proposal.trackingCode == first.trackingCode)
         #expect(proposal.signals.contains(.similarName) && proposal.signals.contains(.sameDesa))
 
         // The name is sealed at rest; the applicant follows the referral with code and PIN alone.
@@ -188,11 +188,11 @@ struct PeopleWithoutPapersTests {
         try await database.drop()
     }
 
-    static func submittedEvents(_ store: IntakeStore) async throws -> [UUID: Layar_V1_ReferralSubmitted] {
-        var events: [UUID: Layar_V1_ReferralSubmitted] = [:]
+    static func submittedEvents(_ store: IntakeStore) async throws -> [ReferralID: Layar_V1_ReferralSubmitted] {
+        var events: [ReferralID: Layar_V1_ReferralSubmitted] = [:]
         for row in try await store.pool.query("SELECT payload FROM outbox WHERE event_type = $1", [Layar_V1_ReferralSubmitted.eventType]) {
             let event = try Layar_V1_ReferralSubmitted(serializedBytes: try store.cipher.open(try row.decode([UInt8].self, "payload"), Outbox.payloadField))
-            events[try #require(UUID(uuidString: event.referralID))] = event
+            events[try #require(ReferralID(event.referralID))] = event
         }
         return events
     }

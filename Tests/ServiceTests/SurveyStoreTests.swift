@@ -29,7 +29,7 @@ struct SurveyStoreTests {
 
         /// The complaint with this id as the store shows it now.
         func complaint(_ id: String) async throws -> Layar_V1_Complaint? {
-            try await complaints.complaint(try #require(UUID(uuidString: id)), now: clock.now)
+            try await complaints.complaint(try #require(ComplaintID(id)), now: clock.now)
         }
 
         func forwarder(_ client: any LaporClient) -> LaporForwarder {
@@ -79,8 +79,10 @@ struct SurveyStoreTests {
                 try await fixture.surveys.invite(referralID: referral, at: Self.now, on: connection)
             }
         }
-        #expect(try await fixture.surveys.invitation(for: UUID(uuidString: declined)!, now: Self.now) == nil)
-        #expect(try await fixture.surveys.invitation(for: UUID(uuidString: consented)!, now: Self.now) != nil)
+        let declinedReferralID = try #require(ReferralID(declined))
+        #expect(try await fixture.surveys.invitation(for: declinedReferralID, now: Self.now) == nil)
+        let consentedReferralID = try #require(ReferralID(consented))
+        #expect(try await fixture.surveys.invitation(for: consentedReferralID, now: Self.now) != nil)
         let outboxRows = try await fixture.database.pool.query("SELECT count(*) AS n FROM outbox").first?.decode(Int.self, "n")
         #expect(outboxRows == 1, "one invitation, for the applicant who consented")
         try await fixture.database.drop()
@@ -96,14 +98,16 @@ struct SurveyStoreTests {
             try await fixture.surveys.invite(referralID: referral, at: Self.now, on: connection)  // redelivered: no second
             try await fixture.surveys.invite(referralID: other, at: Self.now.addingTimeInterval(-40 * 86_400), on: connection)
         }
-        let invitation = try #require(try await fixture.surveys.invitation(for: UUID(uuidString: referral)!, now: Self.now))
+        let invitedReferralID = try #require(ReferralID(referral))
+        let invitation = try #require(try await fixture.surveys.invitation(for: invitedReferralID, now: Self.now))
         #expect(invitation.status == .open && invitation.code.hasPrefix("SKM-"))
         let scores: [Int32] = [4, 4, 3, 4, 3, 4, 4, 3, 3]
         _ = try await fixture.surveys.submit(code: invitation.code.lowercased(), answers: Self.answers(scores), suggestion: "", profile: .init(), now: Self.now)
         await #expect(throws: SurveyStore.ResponseError.alreadyUsed) {
             try await fixture.surveys.submit(code: invitation.code, answers: Self.answers(scores), suggestion: "", profile: .init(), now: Self.now)
         }
-        let expired = try #require(try await fixture.surveys.invitation(for: UUID(uuidString: other)!, now: Self.now))
+        let otherReferralID = try #require(ReferralID(other))
+        let expired = try #require(try await fixture.surveys.invitation(for: otherReferralID, now: Self.now))
         #expect(expired.status == .expired)
         await #expect(throws: SurveyStore.ResponseError.expired) {
             try await fixture.surveys.submit(code: expired.code, answers: Self.answers(scores), suggestion: "", profile: .init(), now: Self.now)

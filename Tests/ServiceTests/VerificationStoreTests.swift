@@ -334,7 +334,8 @@ struct VerificationStoreTests {
         var twin = insider
         twin.referralID = UUID().uuidString.lowercased()
         try await Self.feed(twin, store: store, database: database)
-        let twinCase = try #require(try await store.verificationCase(twin.referralID))
+        let twinReferralID = try #require(ReferralID(twin.referralID))
+        let twinCase = try #require(try await store.verificationCase(twinReferralID))
         #expect(twinCase.state == .queued && twinCase.checks.contains { $0.name == .openCase && !$0.passed })
         try await database.drop()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarKafka
 import LayarSchema
 
@@ -50,7 +51,7 @@ public struct InboundEvent: Sendable {
         } catch {
             throw EventRejection("undecodable \(E.eventType) payload: \(error)")
         }
-        guard UUID(uuidString: event.referralID) != nil else {
+        guard ReferralID(event.referralID) != nil else {
             throw EventRejection("\(E.eventType) with referral_id '\(event.referralID)', not a UUID")
         }
         return event

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 
 /// Common field checks that collect violations instead of stopping at the first one.
 extension FieldViolations {
@@ -13,10 +14,11 @@ extension FieldViolations {
         return trimmed
     }
 
-    /// A UUID field such as `referral_id`; nil (and a violation) when it is not one.
-    public mutating func uuid(_ text: String, field: String) -> UUID? {
-        guard let id = UUID(uuidString: text) else {
-            add(field, "Harus berupa UUID, misalnya 3f0e8c1a-7b2d-4c55-9a61-0d2f5b8e4c17")
+    /// A typed id field such as `referral_id` (the field is the entity's); nil (and a violation)
+    /// when it is not a UUID.
+    public mutating func id<Entity>(_ text: String, as type: EntityID<Entity>.Type = EntityID<Entity>.self) -> EntityID<Entity>? {
+        guard let id = EntityID<Entity>(text) else {
+            add(EntityID<Entity>.field, "Harus berupa UUID, misalnya 3f0e8c1a-7b2d-4c55-9a61-0d2f5b8e4c17")
             return nil
         }
         return id

@@ -24,7 +24,7 @@ public struct DataSubjectRequestHandler: EventHandler {
 
     public func handle(_ event: InboundEvent, on connection: PostgresConnection) async throws {
         let request = try event.decode(Layar_V1_DataSubjectRequested.self)
-        guard request.referralIds.allSatisfy({ UUID(uuidString: $0) != nil }) else {
+        guard request.referralIds.allSatisfy({ ReferralID($0) != nil }) else {
             throw EventRejection("data-subject request \(request.requestID) names a referral id that is not a UUID")
         }
         let now = clock.now

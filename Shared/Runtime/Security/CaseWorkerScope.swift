@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import LayarPostgres
+import LayarDomain
 import LayarSchema
 
 /// A case worker sees the referrals assigned to them, in every service, not only in assignment:
@@ -29,7 +30,7 @@ public enum CaseWorkerScope {
     /// Throws PERMISSION_DENIED unless the caller may see `referralID`: a caller with any role in
     /// `unscoped` sees every referral, one who is (for this call) only a case worker sees those
     /// assigned to them. Calls without a staff identity (services, partners) are not scoped here.
-    public static func requireAccess(to referralID: UUID, unscoped: Set<StaffRole>, pool: PostgresPool) async throws {
+    public static func requireAccess(to referralID: ReferralID, unscoped: Set<StaffRole>, pool: PostgresPool) async throws {
         guard let identity = StaffIdentity.current, identity.roles.isDisjoint(with: unscoped) else { return }
         let assigned = try await pool.query(
             "SELECT case_worker_id FROM case_worker_assignments WHERE referral_id = $1", [referralID]
@@ -71,7 +72,7 @@ public enum CaseWorkerScope {
 
         /// The later announcement wins (events of one referral arrive in order, on one partition).
         private func record(_ referralID: String, _ caseWorkerID: String, at time: Date, on connection: PostgresConnection) async throws {
-            guard !caseWorkerID.isEmpty, let id = UUID(uuidString: referralID) else { return }
+            guard !caseWorkerID.isEmpty, let id = ReferralID(referralID) else { return }
             try await connection.query(
                 """
                 INSERT INTO case_worker_assignments (referral_id, case_worker_id, assigned_at) VALUES ($1, $2, $3)

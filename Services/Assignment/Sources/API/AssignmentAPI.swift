@@ -16,7 +16,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     private var actor: String { StaffIdentity.current?.username ?? "staff" }
 
     func getCase(request: Layar_V1_GetCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound }
         try Self.requireOwn(found)
         return found
@@ -31,7 +31,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     }
 
     /// ``requireOwn(_:)`` by referral id, for case actions (one read, only for case workers).
-    private func requireOwnCase(_ id: UUID) async throws {
+    private func requireOwnCase(_ id: ReferralID) async throws {
         guard StaffIdentity.current?.isCaseWorkerOnly == true else { return }
         guard let found = try await store.caseView(referralID: id) else { throw CaseActionError.caseNotFound }
         try Self.requireOwn(found)
@@ -68,7 +68,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func reassignCase(request: Layar_V1_ReassignCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         let worker = violations.text(request.caseWorkerID, field: "case_worker_id", maximum: 40)
         let reason = violations.text(request.reason, field: "reason", maximum: 500)
         try violations.check()
@@ -77,7 +77,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func recordAssessment(request: Layar_V1_RecordAssessmentRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         let needs = violations.text(request.needs, field: "needs", maximum: 2000)
         let plan = violations.text(request.plan, field: "plan", maximum: 2000)
         violations.require(
@@ -94,7 +94,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
     func suggestInstitutions(
         request: Layar_V1_SuggestInstitutionsRequest, context: ServerContext
     ) async throws -> Layar_V1_ListInstitutionsResponse {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         try await requireOwnCase(id)
         let found = try await store.suggestInstitutions(referralID: id)
         return .with { $0.institutions = found }
@@ -102,7 +102,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func sendOffer(request: Layar_V1_SendOfferRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         let draft = CaseStore.OfferDraft(
             institutionCode: violations.text(request.institutionCode, field: "institution_code", maximum: 60),
             letterNumber: violations.text(request.letterNumber, field: "letter_number", maximum: 100),
@@ -116,7 +116,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func revokeOffer(request: Layar_V1_RevokeOfferRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         let reason = violations.text(request.reason, field: "reason", maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)
@@ -125,7 +125,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func recordProgress(request: Layar_V1_RecordProgressRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         violations.require(
             request.step == .admitted || request.step == .inService, field: "step", "Pilih ADMITTED atau IN_SERVICE"
         )
@@ -137,7 +137,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func recordOutcome(request: Layar_V1_RecordOutcomeRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         violations.require(Self.isKnown(request.outcome), field: "outcome", "Hasil layanan wajib dipilih")
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()
@@ -147,7 +147,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func completeCase(request: Layar_V1_CompleteCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         let summary = violations.text(request.outcome, field: "outcome", maximum: 1000)
         try violations.check()
         try await requireOwnCase(id!)
@@ -156,7 +156,7 @@ struct AssignmentAPI: Layar_V1_AssignmentService.SimpleServiceProtocol {
 
     func closeCase(request: Layar_V1_CloseCaseRequest, context: ServerContext) async throws -> Layar_V1_Case {
         var violations = FieldViolations()
-        let id = violations.uuid(request.referralID, field: "referral_id")
+        let id = violations.id(request.referralID, as: ReferralID.self)
         let reason = violations.text(request.reason, field: "reason", required: false, maximum: 500)
         try violations.check()
         try await requireOwnCase(id!)

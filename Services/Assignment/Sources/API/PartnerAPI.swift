@@ -20,7 +20,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
     func answerOffer(request: Layar_V1_AnswerOfferRequest, context: ServerContext) async throws -> Layar_V1_PartnerOffer {
         let institution = try PartnerIdentity.require()
         var violations = FieldViolations()
-        let id = violations.uuid(request.offerID, field: "offer_id")
+        let id = violations.id(request.offerID, as: OfferID.self)
         let note = violations.text(request.note, field: "note", required: request.declineReason == .other && !request.accept, maximum: 500)
         if !request.accept {
             violations.require(
@@ -36,7 +36,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
     func recordAdmission(request: Layar_V1_RecordAdmissionRequest, context: ServerContext) async throws -> Layar_V1_PartnerOffer {
         let institution = try PartnerIdentity.require()
         var violations = FieldViolations()
-        let id = violations.uuid(request.offerID, field: "offer_id")
+        let id = violations.id(request.offerID, as: OfferID.self)
         let day = CivilDate(request.admittedOn)
         violations.require(
             request.hasAdmittedOn && day.isValid && day <= store.clock.todayInBalangan, field: "admitted_on",
@@ -51,7 +51,7 @@ struct PartnerAPI: Layar_V1_PartnerService.SimpleServiceProtocol {
     ) async throws -> Layar_V1_PartnerOffer {
         let institution = try PartnerIdentity.require()
         var violations = FieldViolations()
-        let id = violations.uuid(request.offerID, field: "offer_id")
+        let id = violations.id(request.offerID, as: OfferID.self)
         violations.require(AssignmentAPI.isKnown(request.outcome), field: "outcome", "Hasil layanan wajib dipilih")
         let note = violations.text(request.note, field: "note", required: false, maximum: 500)
         try violations.check()

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -27,7 +28,7 @@ struct CaseLedger: Sendable {
     /// Records `entry` for `record`; with `announce` it is also queued as `CaseTransitioned`.
     func record(
         _ entry: Entry, for record: CaseRecord, announce: Bool = true, institutionCode: String = "",
-        offerID: UUID? = nil, on connection: PostgresConnection
+        offerID: OfferID? = nil, on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """
@@ -52,7 +53,7 @@ struct CaseLedger: Sendable {
             $0.transition = entry.proto
             $0.caseWorkerID = record.workerID ?? ""
             $0.institutionCode = institutionCode
-            $0.offerID = offerID?.uuidString.lowercased() ?? ""
+            $0.offerID = offerID?.description ?? ""
             $0.letterNumber = letterNumber
         }, on: connection, at: entry.at)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -26,7 +27,7 @@ extension CaseStore {
                 verified.urgency.rawValue, time, deadlines.assignmentDue(openedAt: verifiedAt),
             ]
         )
-        guard opened.affectedRows == 1, let referralID = UUID(uuidString: verified.referralID) else { return }
+        guard opened.affectedRows == 1, let referralID = ReferralID(verified.referralID) else { return }
         var record = try await lockCase(referralID: referralID, on: connection)
         try await ledger.record(
             .init(type: .opened, from: nil, to: .unassigned, actor: Self.system, at: time), for: record, announce: false,
@@ -58,7 +59,7 @@ extension CaseStore {
 
     /// A supervisor gives the case to `workerID` (who must be active, cover the kecamatan and have room).
     func reassign(
-        referralID: UUID, to workerID: String, reason: String, actor: String, at time: Date
+        referralID: ReferralID, to workerID: String, reason: String, actor: String, at time: Date
     ) async throws -> Layar_V1_Case {
         try await pool.withTransaction { connection in
             var record = try await lockCase(referralID: referralID, on: connection)
@@ -87,7 +88,7 @@ extension CaseStore {
             "INSERT INTO withdrawn_referrals (referral_id, withdrawn_at) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING",
             [referralID, time]
         )
-        guard let id = UUID(uuidString: referralID) else { return }
+        guard let id = ReferralID(referralID) else { return }
         var record: CaseRecord
         do {
             record = try await lockCase(referralID: id, on: connection)

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -34,7 +35,7 @@ extension CaseStore: PersonalDataHolder {
                     isChild: try row.decode(Bool.self, "is_child")
                 )
             }
-            let found = try await caseView(referralID: UUID(uuidString: referralID)!, on: connection)
+            let found = try await caseView(referralID: ReferralID(referralID)!, on: connection)
             guard person != nil || found != nil else { continue }
             exported.append(ExportedCase(person: person, caseRecord: try found.map { try JSONValue($0) }))
         }

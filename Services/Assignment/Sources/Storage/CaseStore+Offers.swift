@@ -17,7 +17,7 @@ extension CaseStore {
 
     /// Institutions that fit the case, best first, leaving out those that already declined it
     /// or let an offer for it expire.
-    func suggestInstitutions(referralID: UUID) async throws -> [Layar_V1_Institution] {
+    func suggestInstitutions(referralID: ReferralID) async throws -> [Layar_V1_Institution] {
         try await pool.withConnection { connection in
             let rows = try await connection.query(
                 """
@@ -37,7 +37,7 @@ extension CaseStore {
     }
 
     /// Sends an offer for an assessed case routed to an institution.
-    func sendOffer(referralID: UUID, _ draft: OfferDraft, actor: String, at time: Date) async throws -> Layar_V1_Case {
+    func sendOffer(referralID: ReferralID, _ draft: OfferDraft, actor: String, at time: Date) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.assessed], toDo: "dirujuk sekarang")
             guard record.route == .refer else {
@@ -53,7 +53,7 @@ extension CaseStore {
                     field: "person_name", message: "Nama wajib diisi karena lembaga ini memerlukan identitas"
                 )
             }
-            let offerID = UUID()
+            let offerID = OfferID()
             let offer = try await offerMessage(
                 id: offerID, for: record, to: institution, draft: draft, at: time, on: connection
             )
@@ -74,7 +74,7 @@ extension CaseStore {
     }
 
     /// The sender takes back the live offer; the case returns to the case worker.
-    func revokeOffer(referralID: UUID, reason: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
+    func revokeOffer(referralID: ReferralID, reason: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.offered, .accepted], toDo: "ditarik rujukannya")
             let institution = try await withdrawLiveOffer(of: record, as: .revoked, note: reason, at: time, on: connection)
@@ -91,7 +91,7 @@ extension CaseStore {
     @discardableResult
     func withdrawLiveOffer(
         of record: CaseRecord, as state: OfferState, note: String, at time: Date, on connection: PostgresConnection
-    ) async throws -> (code: String, offerID: UUID)? {
+    ) async throws -> (code: String, offerID: OfferID)? {
         let rows = try await connection.query(
             """
             UPDATE offers o SET status = $2, note = $3, answered_at = coalesce(o.answered_at, $4)
@@ -100,9 +100,9 @@ extension CaseStore {
             RETURNING o.id, o.institution_code, i.topic_prefix
             """, [record.id, state.rawValue, note, time])
         guard let row = rows.first else { return nil }
-        let offerID = try row.decode(UUID.self, "id")
+        let offerID = try row.decode(OfferID.self, "id")
         try await outbox.append(Layar_Partner_V1_ReferralOfferWithdrawn.with {
-            $0.offerID = offerID.uuidString.lowercased()
+            $0.offerID = offerID.description
             $0.reason = state == .expired ? "EXPIRED" : "REVOKED"
             $0.note = note
             $0.withdrawnAt = Google_Protobuf_Timestamp(date: time)
@@ -112,7 +112,7 @@ extension CaseStore {
 
     /// What the institution receives: the person's identity only when it must identify them.
     private func offerMessage(
-        id: UUID, for record: CaseRecord, to institution: Layar_V1_Institution, draft: OfferDraft, at time: Date,
+        id: OfferID, for record: CaseRecord, to institution: Layar_V1_Institution, draft: OfferDraft, at time: Date,
         on connection: PostgresConnection
     ) async throws -> Layar_Partner_V1_ReferralOffer {
         let people = try await connection.query(
@@ -127,7 +127,7 @@ extension CaseStore {
         }
         let workers = try await connection.query("SELECT name FROM case_workers WHERE id = $1", [record.workerID ?? ""])
         var offer = Layar_Partner_V1_ReferralOffer.with {
-            $0.offerID = id.uuidString.lowercased()
+            $0.offerID = id.description
             $0.institutionCode = institution.code
             $0.letterNumber = draft.letterNumber
             $0.ppksKind = record.ppksKind

@@ -20,7 +20,7 @@ extension CaseStore {
 
     /// Accepts or declines a pending offer; a decline returns the case to its case worker.
     func answerOffer(
-        _ offerID: UUID, institutionCode: String, _ answer: PartnerAnswer, at time: Date
+        _ offerID: OfferID, institutionCode: String, _ answer: PartnerAnswer, at time: Date
     ) async throws -> Layar_V1_PartnerOffer {
         try await changeOffer(offerID, institutionCode: institutionCode, expecting: .pending) { record, connection in
             let actor = "partner:\(institutionCode)"
@@ -44,7 +44,7 @@ extension CaseStore {
 
     /// The institution admitted the person.
     func partnerAdmission(
-        _ offerID: UUID, institutionCode: String, on day: CivilDate, at time: Date
+        _ offerID: OfferID, institutionCode: String, on day: CivilDate, at time: Date
     ) async throws -> Layar_V1_PartnerOffer {
         try await changeOffer(offerID, institutionCode: institutionCode, expecting: .accepted) { record, connection in
             try await admit(&record, on: day, note: "", actor: "partner:\(institutionCode)", at: time, on: connection)
@@ -53,7 +53,7 @@ extension CaseStore {
 
     /// The institution reports how the service ended.
     func partnerOutcome(
-        _ offerID: UUID, institutionCode: String, outcome: Layar_V1_ServiceOutcome, note: String, at time: Date
+        _ offerID: OfferID, institutionCode: String, outcome: Layar_V1_ServiceOutcome, note: String, at time: Date
     ) async throws -> Layar_V1_PartnerOffer {
         try await changeOffer(offerID, institutionCode: institutionCode, expecting: .admitted) { record, connection in
             try await setOutcome(
@@ -65,7 +65,7 @@ extension CaseStore {
     /// Locks the offer's case, then the offer, checks the offer belongs to the institution and is
     /// in `state`, runs `body`, and answers the offer as the institution sees it after.
     private func changeOffer(
-        _ offerID: UUID, institutionCode: String, expecting state: OfferState,
+        _ offerID: OfferID, institutionCode: String, expecting state: OfferState,
         _ body: @Sendable (inout CaseRecord, PostgresConnection) async throws -> Void
     ) async throws -> Layar_V1_PartnerOffer {
         try await pool.withTransaction { connection in
@@ -81,7 +81,7 @@ extension CaseStore {
             }
             try await body(&record, connection)
             let offers = try await partnerOffers(institutionCode: institutionCode, on: connection)
-            return offers.first { $0.offerID == offerID.uuidString.lowercased() }!
+            return offers.first { $0.offerID == offerID.description }!
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -6,7 +7,7 @@ import SwiftProtobuf
 
 /// Reading cases for staff: one case with its offers and ledger, and the unassigned queue.
 extension CaseStore {
-    func caseView(referralID: UUID) async throws -> Layar_V1_Case? {
+    func caseView(referralID: ReferralID) async throws -> Layar_V1_Case? {
         try await pool.withConnection { try await caseView(referralID: referralID, on: $0) }
     }
 
@@ -47,14 +48,14 @@ extension CaseStore {
     private func caseViews(of ids: PostgresRows, on connection: PostgresConnection) async throws -> [Layar_V1_Case] {
         var cases: [Layar_V1_Case] = []
         for row in ids {
-            if let found = try await caseView(referralID: try row.decode(UUID.self, "referral_id"), on: connection) {
+            if let found = try await caseView(referralID: try row.decode(ReferralID.self, "referral_id"), on: connection) {
                 cases.append(found)
             }
         }
         return cases
     }
 
-    func caseView(referralID: UUID, on connection: PostgresConnection) async throws -> Layar_V1_Case? {
+    func caseView(referralID: ReferralID, on connection: PostgresConnection) async throws -> Layar_V1_Case? {
         let rows = try await connection.query(
             """
             SELECT c.id, c.referral_id, c.status, coalesce(c.case_worker_id, '') AS worker_id,

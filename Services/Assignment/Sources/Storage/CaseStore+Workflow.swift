@@ -16,7 +16,7 @@ extension CaseStore {
 
     /// Records the assessment of an assigned case (or a new one, while no offer is out).
     func recordAssessment(
-        referralID: UUID, _ assessment: Assessment, actor: String, at time: Date
+        referralID: ReferralID, _ assessment: Assessment, actor: String, at time: Date
     ) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.assigned, .assessed], toDo: "diasesmen")
@@ -37,7 +37,7 @@ extension CaseStore {
     /// Admission (after an accepted offer) or service in progress (after admission, or the
     /// regency's own service after an assessment routed to serve locally).
     func recordProgress(
-        referralID: UUID, step: Layar_V1_ProgressStep, note: String, actor: String, at time: Date
+        referralID: ReferralID, step: Layar_V1_ProgressStep, note: String, actor: String, at time: Date
     ) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             switch step {
@@ -56,7 +56,7 @@ extension CaseStore {
 
     /// Records the outcome of the service (the live offer, if any, gets it too).
     func recordOutcome(
-        referralID: UUID, outcome: Layar_V1_ServiceOutcome, note: String, actor: String, at time: Date
+        referralID: ReferralID, outcome: Layar_V1_ServiceOutcome, note: String, actor: String, at time: Date
     ) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.admitted, .inService], toDo: "dicatat hasil layanannya")
@@ -65,7 +65,7 @@ extension CaseStore {
     }
 
     /// Completes a case whose outcome is recorded and announces `CaseCompleted` (the survey follows).
-    func complete(referralID: UUID, summary: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
+    func complete(referralID: ReferralID, summary: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             try record.require([.outcomeRecorded], toDo: "diselesaikan sebelum hasil layanan dicatat")
             try await connection.query(
@@ -86,7 +86,7 @@ extension CaseStore {
     }
 
     /// Closes a completed case, or an open one early with a reason (a live offer is withdrawn).
-    func close(referralID: UUID, reason: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
+    func close(referralID: ReferralID, reason: String, actor: String, at time: Date) async throws -> Layar_V1_Case {
         try await change(referralID: referralID) { record, connection in
             guard record.state.isOpen || record.state == .completed else {
                 throw CaseActionError.notAllowed("Kasus yang \(record.state.label) tidak dapat ditutup")
@@ -124,7 +124,7 @@ extension CaseStore {
             """, [institution])
         try await move(
             &record, to: .admitted, as: .admitted, toParty: institution, reason: note, actor: actor, at: time,
-            institutionCode: institution, offerID: try offers.first?.decode(UUID.self, "id"), on: connection
+            institutionCode: institution, offerID: try offers.first?.decode(OfferID.self, "id"), on: connection
         )
     }
 
@@ -142,13 +142,13 @@ extension CaseStore {
         try await move(
             &record, to: .outcomeRecorded, as: .outcomeRecorded, reason: outcome.code + (note.isEmpty ? "" : ": \(note)"),
             actor: actor, at: time, institutionCode: try offers.first?.decode(String.self, "institution_code") ?? "",
-            offerID: try offers.first?.decode(UUID.self, "id"), on: connection
+            offerID: try offers.first?.decode(OfferID.self, "id"), on: connection
         )
     }
 
     /// Runs `body` on the locked case in one transaction and answers the case as it is after.
     func change(
-        referralID: UUID, _ body: @Sendable (inout CaseRecord, PostgresConnection) async throws -> Void
+        referralID: ReferralID, _ body: @Sendable (inout CaseRecord, PostgresConnection) async throws -> Void
     ) async throws -> Layar_V1_Case {
         try await pool.withTransaction { connection in
             var record = try await lockCase(referralID: referralID, on: connection)

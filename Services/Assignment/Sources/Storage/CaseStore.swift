@@ -75,7 +75,7 @@ struct CaseRecord: Sendable {
 
 extension CaseStore {
     /// Locks the case of a referral (`FOR UPDATE`).
-    func lockCase(referralID: UUID, on connection: PostgresConnection) async throws -> CaseRecord {
+    func lockCase(referralID: ReferralID, on connection: PostgresConnection) async throws -> CaseRecord {
         let rows = try await connection.query(
             """
             SELECT id, referral_id, status, case_worker_id, kecamatan_code, ppks_kind, priority, urgency, route, service
@@ -101,7 +101,7 @@ extension CaseStore {
     func move(
         _ record: inout CaseRecord, to state: CaseState, as type: Layar_V1_TransitionType, fromParty: String = "",
         toParty: String = "", reason: String = "", declineReason: Layar_V1_DeclineReason = .unspecified, actor: String, at time: Date,
-        announce: Bool = true, institutionCode: String = "", offerID: UUID? = nil, on connection: PostgresConnection
+        announce: Bool = true, institutionCode: String = "", offerID: OfferID? = nil, on connection: PostgresConnection
     ) async throws {
         let from = record.state
         try await connection.query("UPDATE cases SET status = $2 WHERE id = $1", [record.id, state.rawValue])

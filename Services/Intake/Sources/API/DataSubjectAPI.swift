@@ -27,7 +27,7 @@ struct DataSubjectAPI: Layar_V1_DataSubjectService.SimpleServiceProtocol {
         request: Layar_V1_GetDataSubjectRequestRequest, context: ServerContext
     ) async throws -> Layar_V1_DataSubjectRequest {
         var violations = FieldViolations()
-        let id = violations.uuid(request.requestID, field: "request_id")
+        let id = violations.id(request.requestID, as: DataSubjectRequestID.self)
         try violations.check()
         AuditedCall.current?.name(subject: request.requestID)
         guard let found = try await store.dataSubjectRequest(id!) else {

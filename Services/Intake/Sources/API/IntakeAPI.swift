@@ -40,7 +40,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
             )
         }
         return .with {
-            $0.referralID = stored.referralID.uuidString.lowercased()
+            $0.referralID = stored.referralID.description
             $0.trackingCode = stored.trackingCode
             $0.status = .submitted  // Also for a linked submission: the answer reveals no other referral.
             $0.trackingPin = stored.trackingPIN
@@ -54,8 +54,8 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
         switch request.key {
         case .trackingCode(let code) where TrackingCode.isWellFormed(code.uppercased()):
             key = .trackingCode(code.uppercased())
-        case .referralID(let text) where UUID(uuidString: text) != nil:
-            key = .id(UUID(uuidString: text)!)
+        case .referralID(let text) where ReferralID(text) != nil:
+            key = .id(ReferralID(text)!)
         case .trackingCode:
             throw FieldViolations([.init("tracking_code", "Kode pelacakan tidak dikenali (contoh: LYR-7K3M-Q9TX)")]).error
         default:
@@ -65,7 +65,7 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
             throw RPCError(code: .notFound, message: "Rujukan tidak ditemukan")
         }
         try await CaseWorkerScope.requireAccess(
-            to: UUID(uuidString: summary.referralID) ?? UUID(), unscoped: IntakeAccessPolicy.policy.rolesBeyondOwnCases("GetReferral"), pool: store.pool
+            to: ReferralID(summary.referralID) ?? ReferralID(), unscoped: IntakeAccessPolicy.policy.rolesBeyondOwnCases("GetReferral"), pool: store.pool
         )
         return summary
     }
@@ -95,8 +95,8 @@ struct IntakeAPI: Layar_V1_IntakeService.SimpleServiceProtocol {
 
     func getDocument(request: Layar_V1_GetDocumentRequest, context: ServerContext) async throws -> Layar_V1_DocumentContent {
         var violations = FieldViolations()
-        let referralID = violations.uuid(request.referralID, field: "referral_id")
-        let documentID = violations.uuid(request.documentID, field: "document_id")
+        let referralID = violations.id(request.referralID, as: ReferralID.self)
+        let documentID = violations.id(request.documentID, as: DocumentID.self)
         try violations.check()
         try await CaseWorkerScope.requireAccess(
             to: referralID!, unscoped: IntakeAccessPolicy.policy.rolesBeyondOwnCases("GetDocument"), pool: store.pool

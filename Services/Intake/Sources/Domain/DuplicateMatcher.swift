@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarSchema
 
 /// Finds earlier referrals of people without papers that may be the same person as a new one.
@@ -12,7 +13,7 @@ import LayarSchema
 public enum DuplicateMatcher {
     /// What intake keeps of a referral of a person without papers to find them again.
     public struct Profile: Sendable, Equatable {
-        public var referralID: UUID
+        public var referralID: ReferralID
         public var trackingCode: String
         public var name: PersonNameKey
         public var sex: Layar_V1_Sex
@@ -22,7 +23,7 @@ public enum DuplicateMatcher {
         public var submittedAt: Date
 
         public init(
-            referralID: UUID, trackingCode: String, name: String, sex: Layar_V1_Sex, estimatedAge: Int,
+            referralID: ReferralID, trackingCode: String, name: String, sex: Layar_V1_Sex, estimatedAge: Int,
             kecamatanCode: String, desaCode: String, submittedAt: Date
         ) {
             self.referralID = referralID
@@ -47,7 +48,7 @@ public enum DuplicateMatcher {
             guard candidate.referralID != new.referralID, let (score, signals) = compare(new, candidate), score >= threshold
             else { return nil }
             return .with {
-                $0.referralID = candidate.referralID.uuidString.lowercased()
+                $0.referralID = candidate.referralID.description
                 $0.trackingCode = candidate.trackingCode
                 $0.score = Int32(min(score, 100))
                 $0.signals = signals

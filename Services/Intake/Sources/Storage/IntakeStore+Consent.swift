@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -11,7 +12,7 @@ extension IntakeStore {
     /// already applied on its side. A referral erased meanwhile, or one without those purposes,
     /// changes nothing.
     func recordOptOut(_ optedOut: Layar_V1_ApplicantOptedOut, eventID: String, on connection: PostgresConnection) async throws {
-        guard let id = UUID(uuidString: optedOut.referralID), let row = try await connection.query(
+        guard let id = ReferralID(optedOut.referralID), let row = try await connection.query(
             "SELECT tracking_code, form FROM referrals WHERE id = $1 FOR UPDATE", [id]
         ).first else { return }
         var form = try openForm(try row.decode([UInt8].self, "form"))
@@ -42,7 +43,7 @@ extension IntakeStore {
     }
 
     /// The consent changes of a referral, oldest first (for the data-subject export and tests).
-    func consentChanges(_ referralID: UUID) async throws -> [(before: [String], after: [String], channel: Int, changedAt: Date)] {
+    func consentChanges(_ referralID: ReferralID) async throws -> [(before: [String], after: [String], channel: Int, changedAt: Date)] {
         try await pool.query(
             """
             SELECT purposes_before, purposes_after, channel, changed_at FROM consent_changes WHERE referral_id = $1

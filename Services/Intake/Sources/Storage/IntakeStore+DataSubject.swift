@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -22,7 +23,7 @@ extension IntakeStore {
 
     /// A referral a request covers, read once with the lock: intake's part needs nothing more.
     struct ReferralRef {
-        var id: UUID
+        var id: ReferralID
         var trackingCode: String
         var status: Layar_V1_ReferralStatus
         var sealedForm: [UInt8]
@@ -75,15 +76,15 @@ extension IntakeStore {
         kind: Layar_V1_DataSubjectRequestKind, referrals: [ReferralRef], reason: String, correction: Layar_V1_PersonCorrection,
         openedBy: String, now: Date, on connection: PostgresConnection
     ) async throws -> Layar_V1_DataSubjectRequest {
-        let requestID = UUID()
+        let requestID = DataSubjectRequestID()
         let ids = referrals.map(\.id)
         // Submissions linked to these referrals: notification keeps their applicants' contacts
         // under their own ids, so an erasure names them too (an export does not: those are other
         // people's contacts).
         let linkedIDs = kind == .export || kind == .correction ? [] : try await connection.query(
             "SELECT id FROM linked_submissions WHERE referral_id = ANY ($1::uuid[]) ORDER BY submitted_at, id",
-            [PostgresTextArray(ids.map(\.uuidString))]
-        ).map { try $0.decode(UUID.self, "id") }
+            [PostgresTextArray(ids.map(\.description))]
+        ).map { try $0.decode(ReferralID.self, "id") }
         var records = referrals.count
         var export: [UInt8]?
         switch kind {
@@ -101,15 +102,15 @@ extension IntakeStore {
             """,
             [
                 requestID, kind.rawValue, openedBy, cipher.seal(reason, .requestReason),
-                PostgresTextArray(ids.map(\.uuidString)), PostgresTextArray(referrals.map(\.trackingCode)), now,
+                PostgresTextArray(ids.map(\.description)), PostgresTextArray(referrals.map(\.trackingCode)), now,
                 now.addingTimeInterval(Self.answerWindow),
             ]
         )
         try await insertAnswer(requestID, service: "intake", records: records, sealedExport: export, at: now, on: connection)
         try await outbox.append(Layar_V1_DataSubjectRequested.with {
-            $0.requestID = requestID.uuidString.lowercased()
+            $0.requestID = requestID.description
             $0.kind = kind
-            $0.referralIds = (ids + linkedIDs).map { $0.uuidString.lowercased() }
+            $0.referralIds = (ids + linkedIDs).map(\.description)
             $0.trackingCodes = referrals.map(\.trackingCode)
             $0.correction = correction
             $0.requestedAt = Google_Protobuf_Timestamp(date: now)
@@ -119,7 +120,7 @@ extension IntakeStore {
 
     /// Records another service's answer; the request completes with the last one.
     func recordAnswer(_ answered: Layar_V1_DataSubjectRequestAnswered, at time: Date, on connection: PostgresConnection) async throws {
-        guard let requestID = UUID(uuidString: answered.requestID),
+        guard let requestID = DataSubjectRequestID(answered.requestID),
               Self.answeringServices.contains(answered.answer.service)
         else { throw EventRejection("answer to data-subject request \(answered.requestID) from '\(answered.answer.service)'") }
         let export = answered.answer.exportJson.isEmpty ? nil : cipher.seal(answered.answer.exportJson, .exportPart)
@@ -137,7 +138,7 @@ extension IntakeStore {
     }
 
     private func insertAnswer(
-        _ requestID: UUID, service: String, records: Int, sealedExport: [UInt8]?, at time: Date, on connection: PostgresConnection
+        _ requestID: DataSubjectRequestID, service: String, records: Int, sealedExport: [UInt8]?, at time: Date, on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """
@@ -148,11 +149,11 @@ extension IntakeStore {
         )
     }
 
-    public func dataSubjectRequest(_ id: UUID) async throws -> Layar_V1_DataSubjectRequest? {
+    public func dataSubjectRequest(_ id: DataSubjectRequestID) async throws -> Layar_V1_DataSubjectRequest? {
         try await pool.withConnection { try await dataSubjectRequest(id, on: $0) }
     }
 
-    func dataSubjectRequest(_ id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_DataSubjectRequest? {
+    func dataSubjectRequest(_ id: DataSubjectRequestID, on connection: PostgresConnection) async throws -> Layar_V1_DataSubjectRequest? {
         guard let row = try await connection.query(
             """
             SELECT id, kind, opened_by, reason, referral_ids::text[] AS referral_ids, opened_at, due_at, completed_at
@@ -188,7 +189,7 @@ extension IntakeStore {
 
     private static func referralRef(_ row: PostgresRow) throws -> ReferralRef {
         ReferralRef(
-            id: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
+            id: try row.decode(ReferralID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
             status: Layar_V1_ReferralStatus(rawValue: try row.decode(Int.self, "status")) ?? .unspecified,
             sealedForm: try row.decode([UInt8].self, "form"), submittedAt: try row.decode(Date.self, "submitted_at"),
             updatedAt: try row.decode(Date.self, "updated_at")
@@ -253,7 +254,7 @@ extension IntakeStore {
                 )
             }
             exported.append(ExportedReferral(
-                referralID: id.uuidString.lowercased(), trackingCode: referral.trackingCode, status: "\(referral.status)",
+                referralID: id.description, trackingCode: referral.trackingCode, status: "\(referral.status)",
                 submittedAt: referral.submittedAt, updatedAt: referral.updatedAt,
                 form: try JSONValue(form), documents: documents, timeline: timeline
             ))
@@ -313,7 +314,7 @@ extension IntakeStore {
                 """, [referral.id, cipher.seal(try kept.serializedBytes() as [UInt8], .referralForm), time]
             )
         }
-        let list = PostgresTextArray(referrals.map(\.id.uuidString))
+        let list = PostgresTextArray(referrals.map(\.id.description))
         try await connection.query("DELETE FROM documents WHERE referral_id = ANY ($1::uuid[])", [list])
         try await connection.query("DELETE FROM linked_submissions WHERE referral_id = ANY ($1::uuid[])", [list])
         // The person's pseudonymous id stays (counts of people), unlinked from the NIK once no

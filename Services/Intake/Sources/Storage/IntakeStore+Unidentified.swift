@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarSchema
 
@@ -19,7 +20,7 @@ extension IntakeStore {
         )
         let earlier = try rows.map { row in
             DuplicateMatcher.Profile(
-                referralID: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
+                referralID: try row.decode(ReferralID.self, "id"), trackingCode: try row.decode(String.self, "tracking_code"),
                 name: try row.decode([UInt8]?.self, "match_name").map { try cipher.openString($0, .unidentifiedName) } ?? "",
                 sex: Layar_V1_Sex(rawValue: try row.decode(Int?.self, "sex") ?? 0) ?? .unspecified,
                 estimatedAge: try row.decode(Int.self, "estimated_age"),
@@ -28,7 +29,7 @@ extension IntakeStore {
             )
         }
         let new = DuplicateMatcher.Profile(
-            referralID: UUID(), trackingCode: "", name: form.person.fullName, sex: form.person.sex,
+            referralID: ReferralID(), trackingCode: "", name: form.person.fullName, sex: form.person.sex,
             estimatedAge: Int(form.person.unknownIdentity.estimatedAge), kecamatanCode: form.person.address.kecamatanCode,
             desaCode: form.person.address.desaCode, submittedAt: now
         )

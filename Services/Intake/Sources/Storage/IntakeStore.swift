@@ -29,7 +29,7 @@ public struct IntakeStore: Sendable {
     /// as a new one (its own code and PIN), so the answer never reveals another referral.
     public struct Submission: Sendable, Equatable {
         /// The new referral's id, or the linked submission's.
-        public var referralID: UUID
+        public var referralID: ReferralID
         public var trackingCode: String
         public var trackingPIN: String
         /// Whether it was linked to the person's open referral: for the office and the tests,
@@ -81,11 +81,11 @@ public struct IntakeStore: Sendable {
                     return earlier
                 }
                 return try await link(
-                    form, to: try open.decode(UUID.self, "id"), sealedForm: sealedForm, requestID: requestID,
+                    form, to: try open.decode(ReferralID.self, "id"), sealedForm: sealedForm, requestID: requestID,
                     fingerprint: fingerprint, now: now, on: connection
                 )
             }
-            let id = UUID()
+            let id = ReferralID()
             let pin = TrackingPIN.generate()
             let personID = try await connection.query(
                 """
@@ -115,10 +115,10 @@ public struct IntakeStore: Sendable {
     /// own code and PIN (no second case). Its applicant is acknowledged like any new one, the open
     /// referral's applicant is told through their own contact, and the office sees the link.
     private func link(
-        _ form: Layar_V1_ReferralForm, to referralID: UUID, sealedForm: [UInt8], requestID: UUID?, fingerprint: [UInt8],
+        _ form: Layar_V1_ReferralForm, to referralID: ReferralID, sealedForm: [UInt8], requestID: UUID?, fingerprint: [UInt8],
         now: Date, on connection: PostgresConnection
     ) async throws -> Submission {
-        let id = UUID()
+        let id = ReferralID()
         let pin = TrackingPIN.generate()
         let code = try await insertUnderFreshCode(on: connection) { code in
             try await connection.query(
@@ -137,20 +137,20 @@ public struct IntakeStore: Sendable {
         let at = Google_Protobuf_Timestamp(date: now)
         try await outbox.append(contactRecorded(id: id, code: code, form: form), on: connection, at: now)
         try await outbox.append(Layar_V1_LinkedSubmissionReceived.with {
-            $0.referralID = id.uuidString.lowercased()
+            $0.referralID = id.description
             $0.receivedAt = at
         }, on: connection, at: now)
         try await outbox.append(Layar_V1_DuplicateSubmitted.with {
-            $0.referralID = referralID.uuidString.lowercased()
+            $0.referralID = referralID.description
             $0.submittedAt = at
         }, on: connection, at: now)
         return Submission(referralID: id, trackingCode: code, trackingPIN: pin, linkedToExisting: true)
     }
 
     /// The applicant's contact, for notification alone (its own topic).
-    func contactRecorded(id: UUID, code: String, form: Layar_V1_ReferralForm) -> Layar_V1_ApplicantContactRecorded {
+    func contactRecorded(id: ReferralID, code: String, form: Layar_V1_ReferralForm) -> Layar_V1_ApplicantContactRecorded {
         .with {
-            $0.referralID = id.uuidString.lowercased()
+            $0.referralID = id.description
             $0.trackingCode = code
             $0.phone = PhoneNumber.normalized(form.applicant.phone.isEmpty ? form.person.phone : form.applicant.phone) ?? ""
             $0.email = form.applicant.email
@@ -189,7 +189,7 @@ public struct IntakeStore: Sendable {
         ).first else { return nil }
         guard try row.decode([UInt8]?.self, "request_fingerprint").map({ $0 == fingerprint }) ?? true else { throw RequestReused() }
         return Submission(
-            referralID: try row.decode(UUID.self, "id"), trackingCode: try row.decode(String?.self, "tracking_code") ?? "",
+            referralID: try row.decode(ReferralID.self, "id"), trackingCode: try row.decode(String?.self, "tracking_code") ?? "",
             trackingPIN: try row.decode([UInt8]?.self, "tracking_pin").map { try cipher.openString($0, .trackingPIN) } ?? "",
             linkedToExisting: try row.decode(Bool.self, "linked")
         )
@@ -197,7 +197,7 @@ public struct IntakeStore: Sendable {
 
     /// Inserts the referral under a fresh tracking code (drawing again on the rare collision).
     private func insertReferral(
-        id: UUID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8]?, requestID: UUID?,
+        id: ReferralID, personID: UUID, form: Layar_V1_ReferralForm, sealedForm: [UInt8], nikIndex: [UInt8]?, requestID: UUID?,
         fingerprint: [UInt8], pin: String, operatorID: String, now: Date, on connection: PostgresConnection
     ) async throws -> String {
         let unknown = form.person.hasUnknownIdentity
@@ -229,10 +229,10 @@ public struct IntakeStore: Sendable {
     }
 
     private func submittedEvent(
-        id: UUID, code: String, form: Layar_V1_ReferralForm, documents: [StoredDocument], now: Date
+        id: ReferralID, code: String, form: Layar_V1_ReferralForm, documents: [StoredDocument], now: Date
     ) -> Layar_V1_ReferralSubmitted {
         .with {
-            $0.referralID = id.uuidString.lowercased()
+            $0.referralID = id.description
             $0.trackingCode = code
             $0.nik = form.person.nik
             if form.person.hasBirthDate { $0.birthDate = form.person.birthDate }
@@ -252,7 +252,7 @@ public struct IntakeStore: Sendable {
         }
     }
 
-    private func insert(_ documents: [StoredDocument], referralID: UUID, now: Date, on connection: PostgresConnection) async throws {
+    private func insert(_ documents: [StoredDocument], referralID: ReferralID, now: Date, on connection: PostgresConnection) async throws {
         for document in documents {
             try await connection.query(
                 """
@@ -269,7 +269,7 @@ public struct IntakeStore: Sendable {
     }
 
     func appendTimeline(
-        _ referralID: UUID, _ status: Layar_V1_ReferralStatus, at time: Date, explanation: String,
+        _ referralID: ReferralID, _ status: Layar_V1_ReferralStatus, at time: Date, explanation: String,
         on connection: PostgresConnection
     ) async throws {
         try await connection.query(
@@ -283,8 +283,8 @@ public struct IntakeStore: Sendable {
     /// What a tracking key opens: a referral, or a submission linked to one, whose applicant sees
     /// only their own submission (never the referral it was linked to).
     enum Tracked {
-        case referral(UUID)
-        case linked(UUID)
+        case referral(ReferralID)
+        case linked(ReferralID)
     }
 
     public enum TrackingError: Error, Equatable {
@@ -319,7 +319,7 @@ public struct IntakeStore: Sendable {
                 """, [code]
             ).first, let sealed = try row.decode([UInt8]?.self, "tracking_pin"),
                TrackingPIN.matches(key.pin, try cipher.openString(sealed, .trackingPIN)) {
-                let id = try row.decode(UUID.self, "id")
+                let id = try row.decode(ReferralID.self, "id")
                 return try row.decode(Bool.self, "linked") ? .linked(id) : .referral(id)
             }
             try await connection.query("INSERT INTO tracking_failures (tracking_code, failed_at) VALUES ($1, $2)", [code, now])
@@ -356,7 +356,7 @@ public struct IntakeStore: Sendable {
             )
             let all = try await documentInfos(of: id, on: connection)
             try await outbox.append(Layar_V1_ReferralDocumentsAdded.with {
-                $0.referralID = id.uuidString.lowercased()
+                $0.referralID = id.description
                 $0.documents = documents.map(\.info)
                 $0.allDocuments = all
                 $0.addedAt = Google_Protobuf_Timestamp(date: now)
@@ -386,7 +386,7 @@ public struct IntakeStore: Sendable {
                 try await setStatus(id, .withdrawn, missingDocuments: [], at: now, on: connection)
                 try await appendTimeline(id, .withdrawn, at: now, explanation: StatusExplanation.text(for: .withdrawn), on: connection)
                 try await outbox.append(Layar_V1_ReferralWithdrawn.with {
-                    $0.referralID = id.uuidString.lowercased()
+                    $0.referralID = id.description
                     $0.reason = reason
                     $0.withdrawnAt = Google_Protobuf_Timestamp(date: now)
                 }, on: connection, at: now)
@@ -409,7 +409,7 @@ public struct IntakeStore: Sendable {
     /// What a linked submission's applicant sees: their own submission, shaped like a new
     /// referral's view (the documents they sent, the steps of their submission), nothing of the
     /// referral it was linked to.
-    private func linkedStatusView(of id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatusView {
+    private func linkedStatusView(of id: ReferralID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatusView {
         guard let row = try await connection.query(
             "SELECT tracking_code, status, form, submitted_at, updated_at FROM linked_submissions WHERE id = $1", [id]
         ).first else { throw TrackingError.notFound }
@@ -437,7 +437,7 @@ public struct IntakeStore: Sendable {
     }
 
     private func setStatus(
-        _ id: UUID, _ status: Layar_V1_ReferralStatus, missingDocuments: [Layar_V1_DocumentKind], at time: Date,
+        _ id: ReferralID, _ status: Layar_V1_ReferralStatus, missingDocuments: [Layar_V1_DocumentKind], at time: Date,
         on connection: PostgresConnection
     ) async throws {
         try await connection.query(
@@ -454,7 +454,7 @@ public struct IntakeStore: Sendable {
         )
     }
 
-    private func documentInfos(of id: UUID, on connection: PostgresConnection) async throws -> [Layar_V1_DocumentInfo] {
+    private func documentInfos(of id: ReferralID, on connection: PostgresConnection) async throws -> [Layar_V1_DocumentInfo] {
         try await connection.query(
             "SELECT id, kind, media_type, size_bytes, sha256 FROM documents WHERE referral_id = $1 ORDER BY added_at, kind, id", [id]
         ).map(Self.documentInfo)
@@ -470,7 +470,7 @@ public struct IntakeStore: Sendable {
         }
     }
 
-    private func statusView(of id: UUID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatusView {
+    private func statusView(of id: ReferralID, on connection: PostgresConnection) async throws -> Layar_V1_ReferralStatusView {
         let row = try await connection.query(
             "SELECT tracking_code, status, status_note, missing_documents FROM referrals WHERE id = $1", [id]
         ).first!
@@ -498,7 +498,7 @@ public struct IntakeStore: Sendable {
 
     public enum Key: Sendable {
         case trackingCode(String)
-        case id(UUID)
+        case id(ReferralID)
     }
 
     public func summary(_ key: Key) async throws -> Layar_V1_ReferralSummary? {
@@ -520,7 +520,7 @@ public struct IntakeStore: Sendable {
                     """, [id])
             }
             guard let row = rows.first else { return nil }
-            let id = try row.decode(UUID.self, "id")
+            let id = try row.decode(ReferralID.self, "id")
             let documents = try await documentInfos(of: id, on: connection)
             let linked = try await connection.query(
                 """
@@ -551,7 +551,7 @@ public struct IntakeStore: Sendable {
     }
 
     /// One document of a referral, with its bytes (staff only).
-    public func document(_ documentID: UUID, of referralID: UUID) async throws -> Layar_V1_DocumentContent? {
+    public func document(_ documentID: DocumentID, of referralID: ReferralID) async throws -> Layar_V1_DocumentContent? {
         let rows = try await pool.query(
             """
             SELECT id, kind, media_type, size_bytes, sha256, content FROM documents WHERE id = $1 AND referral_id = $2
@@ -571,7 +571,7 @@ public struct IntakeStore: Sendable {
         missingDocuments: [Layar_V1_DocumentKind] = [], caseWorkerName: String = "", at time: Date,
         on connection: PostgresConnection
     ) async throws {
-        guard let id = UUID(uuidString: referralID),
+        guard let id = ReferralID(referralID),
               let current = try await connection.query(
                 "SELECT status FROM referrals WHERE id = $1 FOR UPDATE", [id]
               ).first.map({ Layar_V1_ReferralStatus(rawValue: try $0.decode(Int.self, "status")) ?? .unspecified }),

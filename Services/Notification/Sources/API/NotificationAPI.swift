@@ -11,7 +11,7 @@ struct NotificationAPI: Layar_V1_NotificationService.SimpleServiceProtocol {
     func listMessages(
         request: Layar_V1_ListMessagesRequest, context: ServerContext
     ) async throws -> Layar_V1_ListMessagesResponse {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         try await CaseWorkerScope.requireAccess(
             to: id, unscoped: NotificationAccessPolicy.policy.rolesBeyondOwnCases("ListMessages"), pool: store.pool
         )
@@ -55,7 +55,7 @@ struct NotificationAPI: Layar_V1_NotificationService.SimpleServiceProtocol {
     func markRead(request: Layar_V1_MarkReadRequest, context: ServerContext) async throws -> Layar_V1_MarkReadResponse {
         var problems: [FieldProblem] = []
         if request.recipient.isEmpty { problems.append(FieldProblem("recipient", "Isi identitas petugas atau peran")) }
-        let ids = request.messageIds.compactMap(UUID.init(uuidString:))
+        let ids = request.messageIds.compactMap { MessageID($0) }
         if ids.count != request.messageIds.count { problems.append(FieldProblem("message_ids", "Setiap ID harus berupa UUID")) }
         try FieldViolations(problems).check()
         try Self.requireOwnInbox(request.recipient)

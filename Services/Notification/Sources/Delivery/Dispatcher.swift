@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -89,7 +90,7 @@ struct Dispatcher: Service {
     /// One referral's claimed messages as sends, in the order they were planned: each alone, or
     /// with `coalescing` the applicant's SMS and WhatsApp of one channel together.
     static func sends(_ messages: [NotificationStore.Due], coalescing: Bool) -> [[NotificationStore.Due]] {
-        let ordered = messages.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+        let ordered = messages.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         guard coalescing else { return ordered.map { [$0] } }
         var sends: [[NotificationStore.Due]] = []
         var joined: [Layar_V1_DeliveryChannel: Int] = [:]  // channel -> index of its send in `sends`
@@ -143,8 +144,8 @@ struct Dispatcher: Service {
     /// UUID derived from all their ids, so that a re-send after a crash carries the same key only
     /// when it carries the same messages (a key the gateway knew must never hide a new notice).
     static func idempotencyKey(_ messages: [NotificationStore.Due]) -> String {
-        guard messages.count > 1 else { return messages.first?.id.uuidString.lowercased() ?? "" }
-        var digest = Array(SHA256.hash(data: Array(messages.map { $0.id.uuidString.lowercased() }.sorted().joined(separator: ",").utf8)).prefix(16))
+        guard messages.count > 1 else { return messages.first?.id.description ?? "" }
+        var digest = Array(SHA256.hash(data: Array(messages.map { $0.id.description }.sorted().joined(separator: ",").utf8)).prefix(16))
         digest[6] = digest[6] & 0x0f | 0x50  // version 5 layout: name-based
         digest[8] = digest[8] & 0x3f | 0x80
         return UUID(uuid: (

@@ -25,7 +25,10 @@ struct ApplicantMessages {
         let now = store.clock.now
         let applicant = try await store.applicant(referralID, on: connection)
         var values = values
-        values["code"] = applicant.trackingCode ?? "Anda"
+        // Intake's events and the other services' travel on different topics, so a step can come
+        // before the contact and code: such a message waits with a placeholder, filled in when
+        // they arrive (``contactArrived``).
+        values["code"] = applicant.trackingCode ?? Self.codePlaceholder
         let planned = NotificationStore.Planned(
             referralID: referralID, eventID: event.id, eventType: event.type, kind: kind, audience: .applicant,
             shortBody: NotificationTemplates.render(kind, .short, values),
@@ -55,19 +58,26 @@ struct ApplicantMessages {
         return max(quiet, now.addingTimeInterval(coalescing.inSeconds))
     }
 
-    /// The contact arrived: the messages waiting for it get their channel, or are suppressed.
+    /// Stands for the tracking code in a message planned before intake's events arrived; not
+    /// something a template or an applicant writes (a private-use character).
+    static let codePlaceholder = "\u{E000}kode\u{E000}"
+
+    /// The contact (and with it the tracking code) arrived: the messages waiting for it get the
+    /// code and their channel, or are suppressed.
     func contactArrived(_ referralID: String, on connection: PostgresConnection) async throws {
         let now = store.clock.now
         let applicant = try await store.applicant(referralID, on: connection)
         guard let contact = applicant.contact else { return }
+        let code = applicant.trackingCode.flatMap { $0.isEmpty ? nil : $0 } ?? "Anda"
         for waiting in try await store.waitingForContact(referralID, on: connection) {
             let channel = ChannelChoice.candidates(
                 for: contact, requiredNotice: waiting.requiredNotice, surveyInvitation: waiting.surveyInvitation
             ).first
             let address = channel.flatMap { ChannelChoice.address(for: $0, in: contact) } ?? ""
-            let body = channel == .sms || channel == .whatsapp ? waiting.shortBody : waiting.longBody
             try await store.resolve(
-                waiting.id, channel: channel, recipient: address, body: body,
+                waiting.id, channel: channel, recipient: address,
+                shortBody: waiting.shortBody.replacingOccurrences(of: Self.codePlaceholder, with: code),
+                longBody: waiting.longBody.replacingOccurrences(of: Self.codePlaceholder, with: code),
                 sendAt: channel.map { sendTime(now, urgent: waiting.urgent, channel: $0) }, on: connection
             )
         }

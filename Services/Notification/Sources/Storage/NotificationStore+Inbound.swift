@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -80,14 +81,22 @@ extension NotificationStore {
     /// Whether the applicant of `referralID` was last told of a request for information (the
     /// verifier waits for an answer), so that a free text from their phone belongs to that
     /// referral. The answers to their own texts do not count: a second text still goes through.
+    /// Nor does intake's acknowledgment of the submission: it travels on another topic than
+    /// verification's request and may be recorded after it, yet it never ends the wait (documents
+    /// added later do: they are the answer).
     func awaitsInformation(_ referralID: String, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query(
             """
-            SELECT event_type FROM messages WHERE referral_id = $1::uuid AND audience = $2 AND channel <> 4 AND event_type <> $3
+            SELECT event_type FROM messages
+            WHERE referral_id = $1::uuid AND audience = $2 AND channel <> 4 AND event_type <> ALL ($3::text[])
             ORDER BY created_at DESC, id LIMIT 1
-            """, [referralID, Layar_V1_Audience.applicant.rawValue, Self.inboundEventType]
+            """, [referralID, Layar_V1_Audience.applicant.rawValue, Self.eventsThatNeverAnswer]
         ).first?.decode(String.self, "event_type") == Layar_V1_ReferralInformationRequested.eventType
     }
+
+    static let eventsThatNeverAnswer = PostgresTextArray([
+        inboundEventType, Layar_V1_ReferralSubmitted.eventType, Layar_V1_LinkedSubmissionReceived.eventType,
+    ])
 
     /// Passes the applicant's answer to verification.
     func forwardReply(_ text: String, referralID: String, message: InboundMessage, on connection: PostgresConnection) async throws {
@@ -165,7 +174,7 @@ extension NotificationStore {
                     let phone = try cipher.openString(try row.decode([UInt8].self, "phone"), .applicantPhone)
                     try await connection.query(
                         "UPDATE applicants SET phone_index = $2 WHERE referral_id = $1",
-                        [try row.decode(UUID.self, "referral_id"), phone.isEmpty ? [] : phoneIndex(phone)]
+                        [try row.decode(ReferralID.self, "referral_id"), phone.isEmpty ? [] : phoneIndex(phone)]
                     )
                 }
                 return rows.count

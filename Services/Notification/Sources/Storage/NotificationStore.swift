@@ -117,7 +117,7 @@ struct NotificationStore: Sendable {
             ON CONFLICT (event_id, audience, channel) DO NOTHING
             """,
             [
-                UUID(), planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
+                MessageID(), planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
                 body, status.rawValue, now, planned.kind.rawValue, planned.shortBody, planned.longBody, address.plain,
                 planned.urgent, planned.requiredNotice, sendAt, status == .sent ? now : nil, address.sealed,
                 planned.kind == .surveyInvited,
@@ -127,7 +127,7 @@ struct NotificationStore: Sendable {
 
     /// Applicant messages recorded before the contact arrived (channel not chosen yet).
     struct Waiting: Sendable {
-        var id: UUID
+        var id: MessageID
         var shortBody: String
         var longBody: String
         var urgent: Bool
@@ -145,7 +145,7 @@ struct NotificationStore: Sendable {
             [referralID, Layar_V1_Audience.applicant.rawValue, Layar_V1_DeliveryStatus.pending.rawValue]
         ).map { row in
             Waiting(
-                id: try row.decode(UUID.self, "id"), shortBody: try row.decode(String.self, "body_short"),
+                id: try row.decode(MessageID.self, "id"), shortBody: try row.decode(String.self, "body_short"),
                 longBody: try row.decode(String.self, "body_long"), urgent: try row.decode(Bool.self, "urgent"),
                 requiredNotice: try row.decode(Bool.self, "required_notice"),
                 surveyInvitation: try row.decode(Bool.self, "survey_invitation"), createdAt: try row.decode(Date.self, "created_at")
@@ -153,21 +153,22 @@ struct NotificationStore: Sendable {
         }
     }
 
-    /// Gives a waiting message its channel (or suppresses it when there is none).
+    /// Gives a waiting message its final text and its channel (or suppresses it when there is none).
     func resolve(
-        _ id: UUID, channel: Layar_V1_DeliveryChannel?, recipient: String, body: String, sendAt: Date?,
-        on connection: PostgresConnection
+        _ id: MessageID, channel: Layar_V1_DeliveryChannel?, recipient: String, shortBody: String, longBody: String,
+        sendAt: Date?, on connection: PostgresConnection
     ) async throws {
         let address = recipientColumns(recipient, channel: channel)
+        let body = channel == .sms || channel == .whatsapp ? shortBody : longBody
         try await connection.query(
             """
             UPDATE messages SET channel = $2, recipient = $3, body = $4, next_attempt_at = $5, status = $6,
-                recipient_sealed = $7
+                recipient_sealed = $7, body_short = $8, body_long = $9
             WHERE id = $1
             """,
             [
                 id, (channel ?? .unspecified).rawValue, address.plain, body, sendAt,
-                (channel == nil ? Layar_V1_DeliveryStatus.suppressed : .pending).rawValue, address.sealed,
+                (channel == nil ? Layar_V1_DeliveryStatus.suppressed : .pending).rawValue, address.sealed, shortBody, longBody,
             ]
         )
     }
@@ -175,7 +176,7 @@ struct NotificationStore: Sendable {
     // MARK: - Sending
 
     struct Due: Sendable {
-        var id: UUID
+        var id: MessageID
         var referralID: String
         var eventID: String
         var eventType: String
@@ -230,7 +231,7 @@ struct NotificationStore: Sendable {
             ).map(due)
             guard coalescing > .zero else { return claimed }
             var siblings: [Due] = []
-            let ids = PostgresTextArray(claimed.map { $0.id.uuidString })
+            let ids = PostgresTextArray(claimed.map(\.id.description))
             let groups = Set(claimed.filter { $0.audience == .applicant && ($0.channel == .sms || $0.channel == .whatsapp) }
                 .map { "\($0.referralID) \($0.channel.rawValue)" })
             for group in groups.sorted() {
@@ -256,7 +257,7 @@ struct NotificationStore: Sendable {
     /// A `messages` row as a ``Due`` (the columns `claimDue` returns).
     func due(_ row: PostgresRow) throws -> Due {
         Due(
-            id: try row.decode(UUID.self, "id"), referralID: try row.decode(String.self, "referral_id"),
+            id: try row.decode(MessageID.self, "id"), referralID: try row.decode(String.self, "referral_id"),
             eventID: try row.decode(String.self, "event_id"), eventType: try row.decode(String.self, "event_type"),
             audience: Layar_V1_Audience(rawValue: try row.decode(Int.self, "audience")) ?? .unspecified,
             channel: Layar_V1_DeliveryChannel(rawValue: try row.decode(Int.self, "channel")) ?? .unspecified,
@@ -352,7 +353,7 @@ struct NotificationStore: Sendable {
     ) async throws {
         try await outbox.append(Layar_V1_NotificationDelivered.with {
             $0.referralID = due.referralID
-            $0.messageID = due.id.uuidString.lowercased()
+            $0.messageID = due.id.description
             $0.eventType = due.eventType
             $0.audience = Int32(due.audience.rawValue)
             $0.channel = Int32(due.channel.rawValue)
@@ -365,7 +366,7 @@ struct NotificationStore: Sendable {
 
     // MARK: - Reading
 
-    func messages(for referralID: UUID) async throws -> [Layar_V1_NotificationMessage] {
+    func messages(for referralID: ReferralID) async throws -> [Layar_V1_NotificationMessage] {
         try await pool.query(
             "SELECT * FROM messages WHERE referral_id = $1 ORDER BY created_at, id", [referralID]
         ).map(message)
@@ -387,12 +388,12 @@ struct NotificationStore: Sendable {
         ).map(message)
     }
 
-    func markRead(_ recipient: String, ids: [UUID]) async throws -> Int {
+    func markRead(_ recipient: String, ids: [MessageID]) async throws -> Int {
         try await pool.query(
             """
             UPDATE messages SET read_at = $3
             WHERE channel = 4 AND recipient = $1 AND id = ANY ($2::uuid[]) AND read_at IS NULL
-            """, [recipient, PostgresTextArray(ids.map { $0.uuidString }), clock.now]
+            """, [recipient, PostgresTextArray(ids.map(\.description)), clock.now]
         ).affectedRows
     }
 

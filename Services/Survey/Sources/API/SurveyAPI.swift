@@ -19,7 +19,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
     func getInvitation(
         request: Layar_V1_GetInvitationRequest, context: ServerContext
     ) async throws -> Layar_V1_SurveyInvitation {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         try await CaseWorkerScope.requireAccess(
             to: id, unscoped: SurveyAccessPolicy.policy.rolesBeyondOwnCases("GetInvitation"), pool: surveys.pool
         )
@@ -154,7 +154,7 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
     }
 
     func getComplaint(request: Layar_V1_GetComplaintRequest, context: ServerContext) async throws -> Layar_V1_Complaint {
-        let id = try RequestFields.uuid(request.complaintID, field: "complaint_id")
+        let id = try RequestFields.id(request.complaintID, as: ComplaintID.self)
         guard let complaint = try await complaints.complaint(id, now: now()) else {
             throw RPCError(code: .notFound, message: "Pengaduan tidak ditemukan")
         }
@@ -170,8 +170,8 @@ struct SurveyAPI: Layar_V1_SurveyService.SimpleServiceProtocol {
 
     func actOnComplaint(request: Layar_V1_ComplaintActionRequest, context: ServerContext) async throws -> Layar_V1_Complaint {
         var problems: [FieldProblem] = []
-        let id = UUID(uuidString: request.complaintID)
-        if id == nil { problems.append(FieldProblem("complaint_id", "Harus berupa UUID pengaduan")) }
+        let id = ComplaintID(request.complaintID)
+        if id == nil { problems.append(FieldProblem(ComplaintID.field, "Harus berupa UUID pengaduan")) }
         let actorID = try ActingStaff.username()
         switch request.action {
         case .assign where request.handlerID.isEmpty:

@@ -1,4 +1,5 @@
 import Foundation
+import LayarDomain
 import LayarPostgres
 import LayarRuntime
 import LayarSchema
@@ -56,9 +57,9 @@ extension ComplaintStore: PersonalDataHolder {
         let ids = try await connection.query(
             "SELECT id FROM complaints WHERE tracking_code = ANY ($1::text[]) AND tracking_code <> '' FOR UPDATE",
             [PostgresTextArray(request.trackingCodes)]
-        ).map { try $0.decode(UUID.self, "id") }
+        ).map { try $0.decode(ComplaintID.self, "id") }
         guard !ids.isEmpty else { return 0 }
-        let list = PostgresTextArray(ids.map(\.uuidString))
+        let list = PostgresTextArray(ids.map(\.description))
         try await connection.query("DELETE FROM complainant_contacts WHERE complaint_id = ANY ($1::uuid[])", [list])
         try await connection.query(
             "UPDATE complaints SET description = $2, response = '', resolution = '' WHERE id = ANY ($1::uuid[])",

@@ -17,7 +17,7 @@ struct ComplaintStore: Sendable {
     /// ("" for the public's own).
     func file(_ request: Layar_V1_FileComplaintRequest, operatorID: String, now: Date) async throws -> Layar_V1_Complaint {
         try await pool.withTransaction { connection in
-            let id = UUID()
+            let id = ComplaintID()
             while true {
                 let inserted = try await connection.query(
                     """
@@ -56,7 +56,7 @@ struct ComplaintStore: Sendable {
     /// Applies one lifecycle action, records it in the ledger under `actorID` (the signed-in staff
     /// member, from the token), and queues LAPOR! forwarding in the same transaction.
     func act(
-        _ request: Layar_V1_ComplaintActionRequest, complaintID: UUID, actorID: String, now: Date
+        _ request: Layar_V1_ComplaintActionRequest, complaintID: ComplaintID, actorID: String, now: Date
     ) async throws -> Layar_V1_Complaint {
         try await pool.withTransaction { connection in
             guard let row = try await connection.query(
@@ -108,11 +108,11 @@ struct ComplaintStore: Sendable {
         }
     }
 
-    func complaint(_ id: UUID, now: Date) async throws -> Layar_V1_Complaint? {
+    func complaint(_ id: ComplaintID, now: Date) async throws -> Layar_V1_Complaint? {
         try await pool.withConnection { try await complaint(id, now: now, on: $0) }
     }
 
-    private func complaint(_ id: UUID, now: Date, on connection: PostgresConnection) async throws -> Layar_V1_Complaint? {
+    private func complaint(_ id: ComplaintID, now: Date, on connection: PostgresConnection) async throws -> Layar_V1_Complaint? {
         try await connection.query(
             "SELECT * FROM complaint_views WHERE id = $1", [id]
         ).first.map { try complaint($0, now: now) }
@@ -172,7 +172,7 @@ struct ComplaintStore: Sendable {
     // MARK: - The LAPOR! queue
 
     struct Forward: Sendable {
-        var complaintID: UUID
+        var complaintID: ComplaintID
         var payload: [UInt8]
         var attempts: Int
     }
@@ -202,7 +202,7 @@ struct ComplaintStore: Sendable {
                 ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
                 """, [now]
             ).first else { return nil }
-            let id = try row.decode(UUID.self, "complaint_id")
+            let id = try row.decode(ComplaintID.self, "complaint_id")
             try await connection.query(
                 "UPDATE lapor_forwards SET claimed_until = $2, attempts = attempts + 1 WHERE complaint_id = $1",
                 [id, now.addingTimeInterval(Double(lease.components.seconds))]
@@ -213,7 +213,7 @@ struct ComplaintStore: Sendable {
         }
     }
 
-    func forwarded(_ complaintID: UUID, laporID: String, now: Date) async throws {
+    func forwarded(_ complaintID: ComplaintID, laporID: String, now: Date) async throws {
         try await pool.withTransaction { connection in
             try await connection.query(
                 "UPDATE lapor_forwards SET done_at = $2, claimed_until = NULL, last_error = '' WHERE complaint_id = $1",
@@ -227,7 +227,7 @@ struct ComplaintStore: Sendable {
     }
 
     /// Records a failed attempt: retried at `retryAt`, or given up (`retryAt` nil) and shown to staff.
-    func forwardFailed(_ complaintID: UUID, error: String, retryAt: Date?, now: Date) async throws {
+    func forwardFailed(_ complaintID: ComplaintID, error: String, retryAt: Date?, now: Date) async throws {
         try await pool.withTransaction { connection in
             try await connection.query(
                 """

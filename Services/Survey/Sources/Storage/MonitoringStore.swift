@@ -35,7 +35,7 @@ struct MonitoringStore: Sendable {
 
     /// A message notification delivered (a failed attempt is not counted: the next channel's is).
     func recordDelivered(_ delivered: Layar_V1_NotificationDelivered, on connection: PostgresConnection) async throws {
-        guard delivered.outcome == .sent, UUID(uuidString: delivered.messageID) != nil else { return }
+        guard delivered.outcome == .sent, MessageID(delivered.messageID) != nil else { return }
         try await connection.query(
             """
             INSERT INTO message_deliveries (message_id, referral_id, audience, channel, delivered_at)

@@ -44,7 +44,7 @@ struct SurveyStore: Sendable {
         }
     }
 
-    func invitation(for referralID: UUID, now: Date) async throws -> Layar_V1_SurveyInvitation? {
+    func invitation(for referralID: ReferralID, now: Date) async throws -> Layar_V1_SurveyInvitation? {
         try await pool.query(
             """
             SELECT id, referral_id, code, answered_at, created_at, expires_at

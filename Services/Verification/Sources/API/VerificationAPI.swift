@@ -13,7 +13,7 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
     func getVerification(
         request: Layar_V1_GetVerificationRequest, context: ServerContext
     ) async throws -> Layar_V1_Verification {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         try await CaseWorkerScope.requireAccess(
             to: id, unscoped: VerificationAccessPolicy.policy.rolesBeyondOwnCases("GetVerification"), pool: store.pool
         )
@@ -29,15 +29,15 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
     }
 
     func getCase(request: Layar_V1_GetVerificationCaseRequest, context: ServerContext) async throws -> Layar_V1_VerificationCase {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
-        guard let found = try await store.verificationCase(id.uuidString.lowercased()) else {
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
+        guard let found = try await store.verificationCase(id) else {
             throw RPCError(code: .notFound, message: "Rujukan belum diterima verifikasi")
         }
         return found
     }
 
     func decide(request: Layar_V1_DecideRequest, context: ServerContext) async throws -> Layar_V1_VerificationCase {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         let actor = try ActingStaff.username()
         var problems: [FieldProblem] = []
         switch request.decision {
@@ -56,21 +56,19 @@ struct VerificationAPI: Layar_V1_VerificationService.SimpleServiceProtocol {
             break
         }
         try FieldViolations(problems).check()
-        let referralID = id.uuidString.lowercased()
         if let decision = request.decision {
-            try await store.decide(referralID, decision, actor: actor, at: now)
+            try await store.decide(id, decision, actor: actor, at: now)
         }
-        return try await store.verificationCase(referralID)!
+        return try await store.verificationCase(id)!
     }
 
     func confirmRejection(
         request: Layar_V1_ConfirmRejectionRequest, context: ServerContext
     ) async throws -> Layar_V1_VerificationCase {
-        let id = try RequestFields.uuid(request.referralID, field: "referral_id")
+        let id = try RequestFields.id(request.referralID, as: ReferralID.self)
         let supervisor = try ActingStaff.username()
-        let referralID = id.uuidString.lowercased()
-        try await store.answerProposedRejection(referralID, confirm: request.confirm, supervisor: supervisor, note: request.note, at: now)
-        return try await store.verificationCase(referralID)!
+        try await store.answerProposedRejection(id, confirm: request.confirm, supervisor: supervisor, note: request.note, at: now)
+        return try await store.verificationCase(id)!
     }
 
     func getRegistrySnapshot(

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import LayarDomain
 import LayarPostgres
 import LayarSchema
 
@@ -34,10 +35,10 @@ extension VerificationStore {
 
     /// A verifier's decision on a queued referral.
     func decide(
-        _ referralID: String, _ decision: Layar_V1_DecideRequest.OneOf_Decision, actor: String, at time: Date
+        _ referralID: ReferralID, _ decision: Layar_V1_DecideRequest.OneOf_Decision, actor: String, at time: Date
     ) async throws {
         try await pool.withTransaction { connection in
-            let stored = try await waiting(referralID, in: .queued, on: connection)
+            let stored = try await waiting(referralID.description, in: .queued, on: connection)
             switch decision {
             case .verify(let verify):
                 try await self.verify(stored, result: nil, actor: actor, note: verify.note, action: .verified, at: time, on: connection)
@@ -51,9 +52,9 @@ extension VerificationStore {
 
     /// Another person's answer to a proposed rejection: confirmed, it takes effect; declined,
     /// the referral goes back to the queue.
-    func answerProposedRejection(_ referralID: String, confirm: Bool, supervisor: String, note: String, at time: Date) async throws {
+    func answerProposedRejection(_ referralID: ReferralID, confirm: Bool, supervisor: String, note: String, at time: Date) async throws {
         try await pool.withTransaction { connection in
-            let stored = try await waiting(referralID, in: .rejectionProposed, on: connection)
+            let stored = try await waiting(referralID.description, in: .rejectionProposed, on: connection)
             guard stored.proposedBy != supervisor else { throw DecisionRefusal.ownProposal }
             if confirm {
                 try await confirmRejection(stored, supervisor: supervisor, note: note, at: time, on: connection)

@@ -265,7 +265,7 @@ struct VerificationStore: Sendable {
     // MARK: - Reading
 
     /// The latest decision for a referral.
-    func verification(of referralID: UUID) async throws -> Layar_V1_Verification? {
+    func verification(of referralID: ReferralID) async throws -> Layar_V1_Verification? {
         let rows = try await pool.query(
             """
             SELECT referral_id, outcome, finding_codes, finding_messages, priority, decided_at, missing_documents
@@ -325,8 +325,8 @@ struct VerificationStore: Sendable {
         }
     }
 
-    func verificationCase(_ referralID: String) async throws -> Layar_V1_VerificationCase? {
-        try await pool.withConnection { try await verificationCase(referralID, on: $0) }
+    func verificationCase(_ referralID: ReferralID) async throws -> Layar_V1_VerificationCase? {
+        try await pool.withConnection { try await verificationCase(referralID.description, on: $0) }
     }
 
     func verificationCase(_ referralID: String, on connection: PostgresConnection) async throws -> Layar_V1_VerificationCase? {
