@@ -6,29 +6,55 @@ import LayarPostgres
 import LayarRuntime
 import Logging
 
+/// `layar-portal`: the runtime's commands it has (serve, migrate, healthcheck), named and exiting
+/// as every service's, and the account tools.
 @main
-struct PortalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "layar-portal",
-        abstract: "The LAYAR web portal: the citizens' referral form and the staff console.",
-        subcommands: [Serve.self, AddStaff.self, IssueToken.self, HealthCheck.self],
-        defaultSubcommand: Serve.self
-    )
-}
+struct PortalCommand: LayarExecutable {
+    static let executableName = "layar-portal"
+    static let summary = "The LAYAR web portal: the citizens' referral form and the staff console."
+    static let runtimeCommands: [ServiceRunner.Command] = [.serve, .migrate, .healthcheck]
+    static let ownSubcommands: [any ParsableCommand.Type] = [AddStaff.self, IssueToken.self]
 
-struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the portal (configuration from the environment).")
-
-    func run() async throws {
+    static func run(_ command: ServiceRunner.Command) async {
+        if command == .healthcheck {
+            let port = Int(ProcessInfo.processInfo.environment["LAYAR_PORTAL_PORT"] ?? "") ?? 8080
+            Foundation.exit(LocalHTTPProbe.isHealthy(port: port) ? 0 : 1)
+        }
         let configuration: PortalConfiguration
         do {
             configuration = try PortalConfiguration.fromEnvironment()
         } catch {
             FileHandle.standardError.write(Data("layar-portal: \(error)\n".utf8))
-            throw ExitCode(2)
+            Foundation.exit(2)
         }
         LogSetup.bootstrap(service: "layar-portal", level: configuration.logLevel, format: configuration.logFormat, clock: .system)
-        try await PortalServer.run(configuration, clock: .system)
+        let logger = Logger(label: "layar.portal")
+        do {
+            switch command {
+            case .migrate:
+                try await withPool(configuration) { pool in
+                    try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
+                }
+            default:
+                try await PortalServer.run(configuration, clock: .system)
+            }
+        } catch {
+            logger.critical("stopped: \(error)")
+            Foundation.exit(1)
+        }
+    }
+}
+
+/// Runs a one-off command with the portal's pool, closed whatever happens.
+func withPool<Result>(_ configuration: PortalConfiguration, _ body: (PostgresPool) async throws -> Result) async throws -> Result {
+    let pool = PostgresPool(configuration: configuration.postgres, logger: Logger(label: "layar.portal"))
+    do {
+        let result = try await body(pool)
+        await pool.close()
+        return result
+    } catch {
+        await pool.close()
+        throw error
     }
 }
 
@@ -49,18 +75,12 @@ struct AddStaff: AsyncParsableCommand {
         let password = (readLine(strippingNewline: true) ?? "")
         guard password.count >= 10 else { throw ValidationError("the password (standard input) needs at least 10 characters") }
         let configuration = try PortalConfiguration.fromEnvironment()
-        let logger = Logger(label: "layar.portal")
-        let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
-        do {
-            try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
+        try await withPool(configuration) { pool in
+            try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: Logger(label: "layar.portal"))
             try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost).upsert(
                 username: username, displayName: name, roles: Set(known), caseWorkerID: caseWorker, password: password
             )
-        } catch {
-            await pool.close()
-            throw error
         }
-        await pool.close()
         print("staff account \(username) ready (\(known.map(\.rawValue).joined(separator: ", ")))")
     }
 }
@@ -79,30 +99,12 @@ struct IssueToken: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try PortalConfiguration.fromEnvironment()
-        let logger = Logger(label: "layar.portal")
-        let pool = PostgresPool(configuration: configuration.postgres, logger: logger)
-        let key: String?
-        do {
-            try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: logger)
-            key = try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost)
+        let key = try await withPool(configuration) { pool in
+            try await ServiceRunner.migrate(PortalMigrations.all, pool: pool, logger: Logger(label: "layar.portal"))
+            return try await StaffAccounts(pool: pool, clock: .system, passwordCost: configuration.passwordCost)
                 .openLayarctlSession(username: username, hours: hours)
-        } catch {
-            await pool.close()
-            throw error
         }
-        await pool.close()
         guard let key else { throw ValidationError("no active account \(username)") }
         print(key)
-    }
-}
-
-struct HealthCheck: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "healthcheck", abstract: "Exit 0 when the local portal answers /healthz (a container health check)."
-    )
-
-    func run() async throws {
-        let port = Int(ProcessInfo.processInfo.environment["LAYAR_PORTAL_PORT"] ?? "") ?? 8080
-        guard LocalHTTPProbe.isHealthy(port: port) else { throw ExitCode(1) }
     }
 }

@@ -1,10 +1,41 @@
 import Foundation
 import ArgumentParser
 
-/// The command line of every service executable, one for all: the runtime's commands (`serve`, the
-/// default; `migrate`; `healthcheck`; `rotate-data-key`) and the service's own beside them.
+/// The command line of every LAYAR executable, one for all: the runtime's commands it supports
+/// (`serve`, the default; `migrate`; `healthcheck`; `rotate-data-key`), named, described and
+/// exiting alike (2 on a bad setting, 1 on failure), and the executable's own commands beside them.
+/// The services get theirs from ``ServiceCommand``; the portal, an HTTP edge without a
+/// ``ServiceDefinition``, runs the same commands its own way.
 ///
-/// An executable is a type conforming to this protocol, marked `@main`:
+/// The deployment files run these commands (`healthcheck` in compose and the image, `serve` and
+/// `migrate` in Kubernetes); `deploy/local/deploy-commands-test.sh` runs each of them, as read from
+/// those files, against a local stack.
+public protocol LayarExecutable: AsyncParsableCommand {
+    /// The executable's name, `layar-<name>`.
+    static var executableName: String { get }
+    /// One line on what it is, for `--help`.
+    static var summary: String { get }
+    /// The runtime's commands it has; the first is the default.
+    static var runtimeCommands: [ServiceRunner.Command] { get }
+    /// Runs one of ``runtimeCommands``; exits the process with the command's status.
+    static func run(_ command: ServiceRunner.Command) async
+    /// Its own commands, beside the runtime's.
+    static var ownSubcommands: [any ParsableCommand.Type] { get }
+}
+
+extension LayarExecutable {
+    public static var ownSubcommands: [any ParsableCommand.Type] { [] }
+
+    public static var configuration: CommandConfiguration {
+        let runtime = runtimeCommands.map { RuntimeCommands.subcommand($0, of: Self.self) }
+        return CommandConfiguration(
+            commandName: executableName, abstract: summary, subcommands: runtime + ownSubcommands, defaultSubcommand: runtime.first
+        )
+    }
+}
+
+/// A service executable: a ``LayarExecutable`` whose commands the runtime runs for its
+/// ``ServiceDefinition``. An executable is a type conforming to this protocol, marked `@main`:
 ///
 /// ```swift
 /// @main
@@ -13,11 +44,7 @@ import ArgumentParser
 ///     static func definition(environment: [String: String]) throws -> ServiceDefinition { ... }
 /// }
 /// ```
-///
-/// The deployment files run these commands (`layar healthcheck` in compose and the image,
-/// `serve` and `migrate` in Kubernetes); `deploy/local/deploy-commands-test.sh` runs each of them, as
-/// read from those files, against a local stack.
-public protocol ServiceCommand: AsyncParsableCommand {
+public protocol ServiceCommand: LayarExecutable {
     /// The service's name, as in `layar-<name>`.
     static var serviceName: String { get }
     /// The service, from the process's environment (throws on a bad setting: exit status 2).
@@ -28,17 +55,13 @@ public protocol ServiceCommand: AsyncParsableCommand {
 
 extension ServiceCommand {
     public static var serviceSubcommands: [any ParsableCommand.Type] { [] }
+    public static var ownSubcommands: [any ParsableCommand.Type] { serviceSubcommands }
+    public static var executableName: String { "layar-\(serviceName)" }
+    public static var summary: String { "The LAYAR \(serviceName) service (configuration from the environment)." }
+    public static var runtimeCommands: [ServiceRunner.Command] { [.serve, .migrate, .healthcheck, .rotateDataKey] }
 
-    public static var configuration: CommandConfiguration {
-        CommandConfiguration(
-            commandName: "layar-\(serviceName)",
-            abstract: "The LAYAR \(serviceName) service (configuration from the environment).",
-            subcommands: [
-                RuntimeSubcommand<Self, RuntimeCommands.Serve>.self, RuntimeSubcommand<Self, RuntimeCommands.Migrate>.self,
-                RuntimeSubcommand<Self, RuntimeCommands.Healthcheck>.self, RuntimeSubcommand<Self, RuntimeCommands.RotateDataKey>.self,
-            ] + serviceSubcommands,
-            defaultSubcommand: RuntimeSubcommand<Self, RuntimeCommands.Serve>.self
-        )
+    public static func run(_ command: ServiceRunner.Command) async {
+        await ServiceRunner.main(command) { try definition(environment: ProcessInfo.processInfo.environment) }
     }
 }
 
@@ -50,6 +73,18 @@ public protocol RuntimeCommandKind: Sendable {
 
 /// The runtime's commands as types, for ``RuntimeSubcommand``.
 public enum RuntimeCommands {
+    /// The subcommand that runs `command` for `executable`.
+    static func subcommand<Executable: LayarExecutable>(
+        _ command: ServiceRunner.Command, of executable: Executable.Type
+    ) -> any ParsableCommand.Type {
+        switch command {
+        case .serve: RuntimeSubcommand<Executable, Serve>.self
+        case .migrate: RuntimeSubcommand<Executable, Migrate>.self
+        case .healthcheck: RuntimeSubcommand<Executable, Healthcheck>.self
+        case .rotateDataKey: RuntimeSubcommand<Executable, RotateDataKey>.self
+        }
+    }
+
     public enum Serve: RuntimeCommandKind {
         public static let command = ServiceRunner.Command.serve
         public static let abstract = "Run the service until SIGTERM or SIGINT (the default)."
@@ -62,7 +97,7 @@ public enum RuntimeCommands {
 
     public enum Healthcheck: RuntimeCommandKind {
         public static let command = ServiceRunner.Command.healthcheck
-        public static let abstract = "Exit 0 when the local gRPC health endpoint answers SERVING, 1 otherwise (container health checks)."
+        public static let abstract = "Exit 0 when the local health endpoint answers (a service's gRPC SERVING, the portal's /healthz), 1 otherwise (container health checks)."
     }
 
     public enum RotateDataKey: RuntimeCommandKind {
@@ -72,7 +107,7 @@ public enum RuntimeCommands {
 }
 
 /// The runtime's command `Kind` of the executable `Executable`.
-public struct RuntimeSubcommand<Executable: ServiceCommand, Kind: RuntimeCommandKind>: AsyncParsableCommand {
+public struct RuntimeSubcommand<Executable: LayarExecutable, Kind: RuntimeCommandKind>: AsyncParsableCommand {
     public static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: Kind.command.rawValue, abstract: Kind.abstract)
     }
@@ -80,6 +115,6 @@ public struct RuntimeSubcommand<Executable: ServiceCommand, Kind: RuntimeCommand
     public init() {}
 
     public func run() async throws {
-        await ServiceRunner.main(Kind.command) { try Executable.definition(environment: ProcessInfo.processInfo.environment) }
+        await Executable.run(Kind.command)
     }
 }
