@@ -40,7 +40,7 @@ public enum NotificationService {
                 )
                 dispatcher.retries.maximumAttempts = configuration.maximumAttempts
                 dispatcher.coalescing = configuration.coalescing
-                dispatcher.wakeup = context.wakeups?.wakeup(for: NotificationStore.messagesTable)
+                dispatcher.wakeup = context.wakeups?.wakeup(for: DeliveryQueueTable.name)
                 var services: [any Service] = [
                     dispatcher,
                     RetentionJob("message addresses", every: .seconds(3600), clock: context.clock, logger: context.logger) { now in
@@ -56,7 +56,7 @@ public enum NotificationService {
                 }
                 return services
             },
-            wakeTables: [NotificationStore.messagesTable]
+            wakeTables: [DeliveryQueueTable.name]
         )
     }
 }

@@ -47,12 +47,12 @@ public enum SurveyService {
                         store: complaints, client: HTTPLaporClient(baseURL: url, token: configuration.laporToken, client: .shared),
                         clock: context.clock, logger: context.logger
                     )
-                    forwarder.wakeup = context.wakeups?.wakeup(for: ComplaintStore.forwardsTable)
+                    forwarder.wakeup = context.wakeups?.wakeup(for: DeliveryQueueTable.name)
                     services.append(forwarder)
                 }
                 return services
             },
-            wakeTables: [ComplaintStore.forwardsTable]
+            wakeTables: [DeliveryQueueTable.name]
         )
     }
 }

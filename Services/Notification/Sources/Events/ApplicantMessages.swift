@@ -75,7 +75,7 @@ struct ApplicantMessages {
             ).first
             let address = channel.flatMap { ChannelChoice.address(for: $0, in: contact) } ?? ""
             try await store.resolve(
-                waiting.id, channel: channel, recipient: address,
+                waiting, referralID: referralID, channel: channel, recipient: address,
                 shortBody: waiting.shortBody.replacingOccurrences(of: Self.codePlaceholder, with: code),
                 longBody: waiting.longBody.replacingOccurrences(of: Self.codePlaceholder, with: code),
                 sendAt: channel.map { sendTime(now, urgent: waiting.urgent, channel: $0) }, on: connection

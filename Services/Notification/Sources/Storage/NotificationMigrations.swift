@@ -135,5 +135,19 @@ enum NotificationMigrations {
                     FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
                 """
         ),
+        PostgresMigration(version: 8, name: "outbound delivery queue", sql: DeliveryQueueTable.tableSQL),
+        PostgresMigration(
+            version: 9, name: "pending messages move to the delivery queue",
+            sql: """
+                -- The queue's state (when, how often, the lease) leaves the messages, which stay
+                -- the record; the queue's own notifications wake the dispatcher from now on.
+                INSERT INTO deliveries (id, batch_key, priority, next_attempt_at, claimed_until, attempts, last_error)
+                SELECT id,
+                    CASE WHEN audience = 1 AND channel IN (1, 2) THEN referral_id::text || ' ' || channel ELSE '' END,
+                    CASE WHEN urgent THEN 1 ELSE 0 END, next_attempt_at, claimed_until, attempts, last_error
+                FROM messages WHERE status = 1 AND channel IN (1, 2, 3, 5) AND next_attempt_at IS NOT NULL;
+                DROP TRIGGER messages_notify ON messages;
+                """
+        ),
     ]
 }

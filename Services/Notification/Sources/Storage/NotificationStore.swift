@@ -13,6 +13,8 @@ struct NotificationStore: Sendable {
     /// When messages are planned, claimed, sent and read (and the outbox's stamps).
     let clock: LayarClock
     var outbox: Outbox { Outbox(cipher: cipher, clock: clock) }
+    /// The messages to send, by id: the runtime's one outbound queue (the dispatcher drains it).
+    let deliveries = DeliveryQueue<Entities.Message>()
 
     // MARK: - Applicants
 
@@ -108,7 +110,8 @@ struct NotificationStore: Sendable {
     ) async throws {
         let body = channel == .sms || channel == .whatsapp ? planned.shortBody : planned.longBody
         let address = recipientColumns(recipient, channel: channel)
-        try await connection.query(
+        let id = MessageID()
+        let inserted = try await connection.query(
             """
             INSERT INTO messages (id, referral_id, event_id, event_type, audience, channel, body, status, created_at, kind,
                 body_short, body_long, recipient, urgent, required_notice, next_attempt_at, sent_at, recipient_sealed,
@@ -117,13 +120,31 @@ struct NotificationStore: Sendable {
             ON CONFLICT (event_id, audience, channel) DO NOTHING
             """,
             [
-                MessageID(), planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
+                id, planned.referralID, planned.eventID, planned.eventType, planned.audience.rawValue, channel.rawValue,
                 body, status.rawValue, now, planned.kind.rawValue, planned.shortBody, planned.longBody, address.plain,
                 planned.urgent, planned.requiredNotice, sendAt, status == .sent ? now : nil, address.sealed,
                 planned.kind == .surveyInvited,
             ]
-        )
+        ).affectedRows == 1
+        if inserted, status == .pending, let sendAt {
+            try await queue(id, referralID: planned.referralID, audience: planned.audience, channel: channel,
+                            urgent: planned.urgent, at: sendAt, on: connection)
+        }
     }
+
+    /// Queues a pending message for its gateway. An applicant's SMS or WhatsApp messages of one
+    /// referral share a batch: the dispatcher may join them into one.
+    private func queue(
+        _ id: MessageID, referralID: String, audience: Layar_V1_Audience, channel: Layar_V1_DeliveryChannel, urgent: Bool,
+        at time: Date, on connection: PostgresConnection
+    ) async throws {
+        guard Self.sentByGateway.contains(channel) else { return }
+        let batch = audience == .applicant && (channel == .sms || channel == .whatsapp) ? "\(referralID) \(channel.rawValue)" : ""
+        try await deliveries.enqueue(id, at: time, batchKey: batch, priority: urgent ? 1 : 0, on: connection)
+    }
+
+    /// The channels the dispatcher sends on (an inbox message is delivered when recorded).
+    static let sentByGateway: Set<Layar_V1_DeliveryChannel> = [.sms, .whatsapp, .email, .log]
 
     /// Applicant messages recorded before the contact arrived (channel not chosen yet).
     struct Waiting: Sendable {
@@ -155,9 +176,10 @@ struct NotificationStore: Sendable {
 
     /// Gives a waiting message its final text and its channel (or suppresses it when there is none).
     func resolve(
-        _ id: MessageID, channel: Layar_V1_DeliveryChannel?, recipient: String, shortBody: String, longBody: String,
-        sendAt: Date?, on connection: PostgresConnection
+        _ waiting: Waiting, referralID: String, channel: Layar_V1_DeliveryChannel?, recipient: String, shortBody: String,
+        longBody: String, sendAt: Date?, on connection: PostgresConnection
     ) async throws {
+        let id = waiting.id
         let address = recipientColumns(recipient, channel: channel)
         let body = channel == .sms || channel == .whatsapp ? shortBody : longBody
         try await connection.query(
@@ -171,6 +193,9 @@ struct NotificationStore: Sendable {
                 (channel == nil ? Layar_V1_DeliveryStatus.suppressed : .pending).rawValue, address.sealed, shortBody, longBody,
             ]
         )
+        if let channel, let sendAt {
+            try await queue(id, referralID: referralID, audience: .applicant, channel: channel, urgent: waiting.urgent, at: sendAt, on: connection)
+        }
     }
 
     // MARK: - Sending
@@ -193,64 +218,43 @@ struct NotificationStore: Sendable {
         var createdAt: Date
     }
 
+    /// How long until the next queued message falls due (its next attempt, or the end of the
+    /// claim on it); nil when none waits.
+    func nextDue(after now: Date) async throws -> Duration? {
+        try await deliveries.nextDue(after: now, on: pool)
+    }
+
     /// Claims due messages for `lease`, in a short transaction of its own: sending happens after
     /// it, never inside one. A crashed sender's claim lapses and the message is tried again.
     ///
     /// With `coalescing`, each claimed applicant SMS or WhatsApp brings along the same referral's
-    /// other pending ones on that channel due within the window: they go as one message.
-    /// The table the dispatcher drains (its changes wake it: ``TableWakeups``).
-    static let messagesTable = "messages"
-
-    /// How long until the next pending message falls due (its next attempt, or the end of the
-    /// claim on it); nil when none is pending.
-    func nextDue(after now: Date) async throws -> Duration? {
-        let row = try await pool.query(
-            """
-            SELECT min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS due
-            FROM messages WHERE status = 1 AND channel IN (1, 2, 3, 5)
-            """
-        ).first
-        return try row?.decode(Date?.self, "due").map { .until($0, from: now) }
-    }
-
+    /// other pending ones on that channel due within the window: they go as one message. A queued
+    /// message that is no longer pending (suppressed by an opt-out or an erasure) leaves the queue.
     func claimDue(limit: Int, now: Date, lease: Duration, coalescing: Duration = .zero) async throws -> [Due] {
         try await pool.withTransaction { connection in
-            let claimed = try await connection.query(
+            var claims = try await deliveries.claim(limit: limit, now: now, lease: lease, on: connection)
+            if coalescing > .zero {
+                let batches = Set(claims.map(\.batchKey).filter { !$0.isEmpty })
+                for batch in batches.sorted() {
+                    claims += try await deliveries.claimBatch(
+                        batch, dueBy: now.addingTimeInterval(coalescing.inSeconds), besides: claims.map(\.id), now: now, lease: lease,
+                        on: connection
+                    )
+                }
+            }
+            guard !claims.isEmpty else { return [] }
+            let due = try await connection.query(
                 """
-                UPDATE messages SET claimed_until = $2, attempts = attempts + 1
-                WHERE id IN (
-                    SELECT id FROM messages
-                    WHERE status = 1 AND channel IN (1, 2, 3, 5) AND next_attempt_at <= $1
-                        AND (claimed_until IS NULL OR claimed_until < $1)
-                    ORDER BY urgent DESC, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
-                )
+                UPDATE messages SET attempts = attempts + 1 WHERE id = ANY ($1::uuid[]) AND status = 1
                 RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, recipient_sealed, body,
                     body_short, body_long, urgent, required_notice, attempts, kind, created_at
                 """,
-                [now, now.addingTimeInterval(Double(lease.components.seconds)), limit]
+                [PostgresTextArray(claims.map(\.id.description))]
             ).map(due)
-            guard coalescing > .zero else { return claimed }
-            var siblings: [Due] = []
-            let ids = PostgresTextArray(claimed.map(\.id.description))
-            let groups = Set(claimed.filter { $0.audience == .applicant && ($0.channel == .sms || $0.channel == .whatsapp) }
-                .map { "\($0.referralID) \($0.channel.rawValue)" })
-            for group in groups.sorted() {
-                let parts = group.split(separator: " ")
-                siblings += try await connection.query(
-                    """
-                    UPDATE messages SET claimed_until = $6, attempts = attempts + 1
-                    WHERE referral_id = $1::uuid AND channel = $2 AND audience = $3 AND status = 1 AND id <> ALL($4::uuid[])
-                        AND next_attempt_at <= $5 AND (claimed_until IS NULL OR claimed_until < $7)
-                    RETURNING id, referral_id, event_id, event_type, audience, channel, recipient, recipient_sealed, body,
-                        body_short, body_long, urgent, required_notice, attempts, kind, created_at
-                    """,
-                    [
-                        String(parts[0]), Int(parts[1])!, Layar_V1_Audience.applicant.rawValue, ids,
-                        now.addingTimeInterval(coalescing.inSeconds), now.addingTimeInterval(Double(lease.components.seconds)), now,
-                    ]
-                ).map(due)
-            }
-            return claimed + siblings
+            let pending = Set(due.map(\.id))
+            try await deliveries.finish(claims.map(\.id).filter { !pending.contains($0) }, on: connection)
+            let order = Dictionary(uniqueKeysWithValues: claims.enumerated().map { ($1.id, $0) })
+            return due.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
         }
     }
 
@@ -286,20 +290,23 @@ struct NotificationStore: Sendable {
             for message in accepted {
                 try await connection.query(
                     """
-                    UPDATE messages SET status = $2, sent_at = $3, provider_id = $4, claimed_until = NULL, last_error = ''
+                    UPDATE messages SET status = $2, sent_at = $3, provider_id = $4, last_error = ''
                     WHERE id = $1
                     """, [message.due.id, Layar_V1_DeliveryStatus.sent.rawValue, now, message.providerID])
                 if message.announced { try await announce(message.due, outcome: .sent, reason: "", now: now, on: connection) }
             }
+            try await deliveries.finish(accepted.map(\.due.id), on: connection)
         }
     }
 
     /// A retriable failure: try again at `retryAt`.
     func retry(_ due: Due, error: String, at retryAt: Date) async throws {
-        try await pool.query(
-            "UPDATE messages SET claimed_until = NULL, last_error = $2, next_attempt_at = $3 WHERE id = $1",
-            [due.id, error, retryAt]
-        )
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                "UPDATE messages SET last_error = $2, next_attempt_at = $3 WHERE id = $1", [due.id, error, retryAt]
+            )
+            try await deliveries.retry(due.id, error: error, at: retryAt, on: connection)
+        }
     }
 
     /// Gives up on this channel: a dead letter with its reason, announced; `fallback` (another
@@ -315,9 +322,10 @@ struct NotificationStore: Sendable {
         on connection: PostgresConnection
     ) async throws {
         try await connection.query(
-            "UPDATE messages SET status = $2, claimed_until = NULL, last_error = $3 WHERE id = $1",
+            "UPDATE messages SET status = $2, last_error = $3 WHERE id = $1",
             [due.id, Layar_V1_DeliveryStatus.failed.rawValue, error]
         )
+        try await deliveries.finish([due.id], on: connection)
         try await announce(due, outcome: .failed, reason: error, now: now, on: connection)
         if let fallback {
             let planned = Planned(

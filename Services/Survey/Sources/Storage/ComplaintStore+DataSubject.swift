@@ -71,6 +71,7 @@ extension ComplaintStore: PersonalDataHolder {
             "UPDATE lapor_forwards SET payload = $2, done_at = coalesce(done_at, $3) WHERE complaint_id = ANY ($1::uuid[])",
             [list, cipher.seal(Array("{}".utf8), .laporReport), clock.now]
         )
+        try await deliveries.finish(ids, on: connection)
         return ids.count
     }
 

@@ -10,6 +10,8 @@ struct ComplaintStore: Sendable {
     let pool: PostgresPool
     let cipher: PersonalDataCipher
     let deadlines: ComplaintDeadlines
+    /// The complaints to forward to SP4N-LAPOR!, by id: the runtime's one outbound queue.
+    let deliveries = DeliveryQueue<Entities.Complaint>()
     /// "Now" for work no caller times: a data-subject request's export and erasure.
     let clock: LayarClock
 
@@ -100,9 +102,9 @@ struct ComplaintStore: Sendable {
                 try await connection.query(
                     """
                     INSERT INTO lapor_forwards (complaint_id, payload, next_attempt_at) VALUES ($1, $2, $3)
-                    ON CONFLICT (complaint_id) DO UPDATE SET payload = EXCLUDED.payload, attempts = 0,
-                        next_attempt_at = EXCLUDED.next_attempt_at, done_at = NULL, last_error = ''
+                    ON CONFLICT (complaint_id) DO UPDATE SET payload = EXCLUDED.payload, done_at = NULL, last_error = ''
                     """, [complaintID, cipher.seal(payload, .laporReport), now])
+                try await deliveries.enqueue(complaintID, at: now, on: connection)
             }
             return try await complaint(complaintID, now: now, on: connection)!
         }
@@ -171,54 +173,46 @@ struct ComplaintStore: Sendable {
 
     // MARK: - The LAPOR! queue
 
+    /// A claimed complaint to forward: the report (`lapor_forwards` keeps it, sealed) and the
+    /// attempts made with this one.
     struct Forward: Sendable {
         var complaintID: ComplaintID
         var payload: [UInt8]
         var attempts: Int
     }
 
-    /// Claims one due forward for `lease` (so a crashed forwarder's claim lapses), outside of
-    /// any sending: the HTTP call happens after this transaction.
-    /// The LAPOR! queue (its changes wake the forwarder: ``TableWakeups``).
-    static let forwardsTable = "lapor_forwards"
-
     /// How long until the next queued complaint falls due (a retry, or the end of a claim); nil when none waits.
     func nextForwardDue(after now: Date) async throws -> Duration? {
-        let row = try await pool.query(
-            """
-            SELECT min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS due
-            FROM lapor_forwards WHERE done_at IS NULL
-            """
-        ).first
-        return try row?.decode(Date?.self, "due").map { .until($0, from: now) }
+        try await deliveries.nextDue(after: now, on: pool)
     }
 
+    /// Claims one due forward for `lease` (so a crashed forwarder's claim lapses), outside of
+    /// any sending: the HTTP call happens after this transaction. A queued complaint whose report
+    /// is gone (erased meanwhile) leaves the queue.
     func claimForward(now: Date, lease: Duration = .seconds(60)) async throws -> Forward? {
         try await pool.withTransaction { connection in
-            guard let row = try await connection.query(
-                """
-                SELECT complaint_id, payload, attempts FROM lapor_forwards
-                WHERE done_at IS NULL AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
-                ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
-                """, [now]
-            ).first else { return nil }
-            let id = try row.decode(ComplaintID.self, "complaint_id")
-            try await connection.query(
-                "UPDATE lapor_forwards SET claimed_until = $2, attempts = attempts + 1 WHERE complaint_id = $1",
-                [id, now.addingTimeInterval(Double(lease.components.seconds))]
-            )
-            return Forward(
-                complaintID: id, payload: try cipher.open(try row.decode([UInt8].self, "payload"), .laporReport), attempts: try row.decode(Int.self, "attempts") + 1
-            )
+            while let claim = try await deliveries.claim(limit: 1, now: now, lease: lease, on: connection).first {
+                guard let row = try await connection.query(
+                    "SELECT payload FROM lapor_forwards WHERE complaint_id = $1 AND done_at IS NULL", [claim.id]
+                ).first else {
+                    try await deliveries.finish([claim.id], on: connection)
+                    continue
+                }
+                return Forward(
+                    complaintID: claim.id, payload: try cipher.open(try row.decode([UInt8].self, "payload"), .laporReport),
+                    attempts: claim.attempts
+                )
+            }
+            return nil
         }
     }
 
     func forwarded(_ complaintID: ComplaintID, laporID: String, now: Date) async throws {
         try await pool.withTransaction { connection in
             try await connection.query(
-                "UPDATE lapor_forwards SET done_at = $2, claimed_until = NULL, last_error = '' WHERE complaint_id = $1",
-                [complaintID, now]
+                "UPDATE lapor_forwards SET done_at = $2, last_error = '' WHERE complaint_id = $1", [complaintID, now]
             )
+            try await deliveries.finish([complaintID], on: connection)
             try await connection.query(
                 "UPDATE complaints SET lapor_status = $2, lapor_id = $3, lapor_error = '' WHERE id = $1",
                 [complaintID, Layar_V1_LaporStatus.forwarded.rawValue, laporID]
@@ -229,19 +223,17 @@ struct ComplaintStore: Sendable {
     /// Records a failed attempt: retried at `retryAt`, or given up (`retryAt` nil) and shown to staff.
     func forwardFailed(_ complaintID: ComplaintID, error: String, retryAt: Date?, now: Date) async throws {
         try await pool.withTransaction { connection in
-            try await connection.query(
-                """
-                UPDATE lapor_forwards SET claimed_until = NULL, last_error = $2,
-                    next_attempt_at = coalesce($3::timestamptz, next_attempt_at),
-                    done_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz ELSE NULL END
-                WHERE complaint_id = $1
-                """, [complaintID, error, retryAt, now])
-            if retryAt == nil {
+            try await connection.query("UPDATE lapor_forwards SET last_error = $2 WHERE complaint_id = $1", [complaintID, error])
+            guard let retryAt else {
+                try await connection.query("UPDATE lapor_forwards SET done_at = $2 WHERE complaint_id = $1", [complaintID, now])
+                try await deliveries.finish([complaintID], on: connection)
                 try await connection.query(
                     "UPDATE complaints SET lapor_status = $2, lapor_error = $3 WHERE id = $1",
                     [complaintID, Layar_V1_LaporStatus.failed.rawValue, error]
                 )
+                return
             }
+            try await deliveries.retry(complaintID, error: error, at: retryAt, on: connection)
         }
     }
 }

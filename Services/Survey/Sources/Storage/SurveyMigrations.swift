@@ -177,5 +177,16 @@ enum SurveyMigrations {
                     FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
                 """
         ),
+        PostgresMigration(version: 9, name: "outbound delivery queue", sql: DeliveryQueueTable.tableSQL),
+        PostgresMigration(
+            version: 10, name: "complaints to forward move to the delivery queue",
+            sql: """
+                -- lapor_forwards keeps the report and when it was done; when and how often it is
+                -- tried is the queue's (its notifications wake the forwarder from now on).
+                INSERT INTO deliveries (id, next_attempt_at, claimed_until, attempts, last_error)
+                SELECT complaint_id, next_attempt_at, claimed_until, attempts, last_error FROM lapor_forwards WHERE done_at IS NULL;
+                DROP TRIGGER lapor_forwards_notify ON lapor_forwards;
+                """
+        ),
     ]
 }
