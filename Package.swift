@@ -1,13 +1,13 @@
 // swift-tools-version:6.0
 // LAYAR: Layanan Rujukan Rehabilitasi Sosial. The module graph is the architecture:
-// C bridges -> Shared layers (schema, Kafka, Postgres, runtime) -> one library per service
+// C bridges -> Shared layers (schema, Kafka, Postgres, jobs, runtime) -> one library per service
 // -> thin executables. Tests depend on the same products the executables ship.
 import PackageDescription
 
 let services = ["Intake", "Verification", "Assignment", "Notification", "Survey"]
 
 let runtimeDependencies: [Target.Dependency] = [
-    "LayarDomain", "LayarSchema", "LayarKafka", "LayarPostgres", "LayarRuntime",
+    "LayarDomain", "LayarSchema", "LayarKafka", "LayarPostgres", "LayarJobs", "LayarRuntime",
     .product(name: "GRPCCore", package: "grpc-swift-2"),
     .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
     .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -136,11 +136,22 @@ let package = Package(
             dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             path: "Shared/Postgres"
         ),
+        // Loops and queues: recurring jobs woken by their tables' notifications, the one outbound
+        // delivery queue and its retry rule, backoff, typed ids in SQL. Knows no service and no Kafka.
+        .target(
+            name: "LayarJobs",
+            dependencies: [
+                "LayarDomain", "LayarPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Jobs"
+        ),
         // The service runtime: configuration, lifecycle, outbox relay, inbox consumer, gRPC bootstrap.
         .target(
             name: "LayarRuntime",
             dependencies: [
-                "LayarDomain", "LayarSchema", "LayarKafka", "LayarPostgres",
+                "LayarDomain", "LayarSchema", "LayarKafka", "LayarPostgres", "LayarJobs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // One command line for every service executable (ServiceCommand).
@@ -251,8 +262,8 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "LayarDomain", "LayarPostgres", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                "LayarDomain", "LayarJobs", "LayarPostgres", "LayarRuntime", "LayarSchema", "LayarTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -262,7 +273,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: services.map { .target(name: "Layar\($0)") } + [
-                "LayarDomain", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
+                "LayarDomain", "LayarJobs", "LayarRuntime", "LayarSchema", "LayarTestSupport", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // writes the XLSX test workbooks

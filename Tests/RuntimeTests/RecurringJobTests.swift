@@ -1,3 +1,4 @@
+import LayarJobs
 import LayarRuntime
 import LayarTestSupport
 import Synchronization

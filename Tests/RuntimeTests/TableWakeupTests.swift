@@ -1,4 +1,5 @@
 import Foundation
+import LayarJobs
 import LayarKafka
 import LayarPostgres
 import LayarRuntime

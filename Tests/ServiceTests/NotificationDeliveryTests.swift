@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import LayarDomain
+import LayarJobs
 import LayarPostgres
 import LayarRuntime
 import LayarSchema

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import LayarJobs
 import ServiceLifecycle
 import LayarRuntime
 import LayarSchema

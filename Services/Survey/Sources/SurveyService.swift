@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import LayarJobs
 import LayarRuntime
 import LayarSchema
 import ServiceLifecycle

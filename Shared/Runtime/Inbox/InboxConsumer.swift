@@ -1,3 +1,4 @@
+import LayarJobs
 import LayarKafka
 import LayarPostgres
 import Logging

@@ -1,5 +1,6 @@
 import GRPCCore
 import LayarDomain
+import LayarJobs
 import LayarPostgres
 import LayarSchema
 import Logging

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import LayarDomain
+import LayarJobs
 import LayarKafka
 import LayarPostgres
 import LayarSchema

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LayarJobs
 import LayarPostgres
 
 /// A service's data keys, kept in its own `data_keys` table wrapped (AES-GCM) under its master

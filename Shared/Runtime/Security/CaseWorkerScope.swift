@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import LayarJobs
 import LayarPostgres
 import LayarDomain
 import LayarSchema

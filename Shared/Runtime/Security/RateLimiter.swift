@@ -1,5 +1,6 @@
 import Foundation
 import LayarDomain
+import LayarJobs
 import LayarPostgres
 import Synchronization
 

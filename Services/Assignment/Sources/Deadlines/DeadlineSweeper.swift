@@ -1,4 +1,5 @@
 import Foundation
+import LayarJobs
 import LayarRuntime
 import Logging
 import ServiceLifecycle

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LayarDomain
+import LayarJobs
 import LayarPostgres
 import LayarRuntime
 import LayarSchema

@@ -1,3 +1,4 @@
+import LayarJobs
 import LayarPostgres
 import LayarRuntime
 

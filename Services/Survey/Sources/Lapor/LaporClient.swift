@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LayarJobs
 import LayarRuntime
 import NIOCore
 import NIOHTTP1

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// Wakes a service's loops when rows are added to (or changed in) their tables, instead of each
-/// loop polling: the tables' `notify_change` trigger (``RuntimeMigrations/changeNotifications``)
+/// loop polling: the tables' `notify_change` trigger (the runtime's migration 0, `RuntimeMigrations.changeNotifier`)
 /// sends a PostgreSQL notification at commit, one ``PostgresListener`` per service hears it and
 /// signals that table's ``Wakeup``. A loop without a wake-up (unit tests) polls as before.
 public final class TableWakeups: Service, Sendable {
