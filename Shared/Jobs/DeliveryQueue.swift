@@ -25,7 +25,7 @@ public struct DeliveryQueue<Entity: IdentifiedEntity>: Sendable {
 
     public init() {}
 
-    /// Delivers `id` from `time` on (again, if it was queued: a fresh schedule, no claim).
+    /// Delivers `id` from `time` on. Queued again, it starts afresh: no claim, no attempts made.
     /// `batchKey` groups deliveries that may go together (``claimBatch``); `priority` orders the due ones.
     public func enqueue(
         _ id: ID, at time: Date, batchKey: String = "", priority: Int = 0, on connection: PostgresConnection
@@ -34,7 +34,7 @@ public struct DeliveryQueue<Entity: IdentifiedEntity>: Sendable {
             """
             INSERT INTO deliveries (id, batch_key, priority, next_attempt_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (id) DO UPDATE SET next_attempt_at = excluded.next_attempt_at, batch_key = excluded.batch_key,
-                priority = excluded.priority, claimed_until = NULL
+                priority = excluded.priority, claimed_until = NULL, attempts = 0, last_error = ''
             """,
             [id, batchKey, priority, time]
         )

@@ -46,6 +46,11 @@ struct DeliveryQueueTests {
         #expect(Set(again.map(\.id)) == [urgent, normal])
         #expect(again.first { $0.id == normal }?.attempts == 2 && again.first { $0.id == normal }?.lastError == "HTTP 502")
 
+        // Queued again, a delivery starts afresh.
+        try await database.pool.withConnection { try await queue.enqueue(urgent, at: afterLease, priority: 1, on: $0) }
+        let fresh = try await database.pool.withTransaction { try await queue.claim(limit: 10, now: afterLease, lease: .seconds(60), on: $0) }
+        #expect(fresh.map(\.id) == [urgent] && fresh.first?.attempts == 1 && fresh.first?.lastError == "")
+
         try await database.pool.withConnection { try await queue.finish([urgent, normal], on: $0) }
         #expect(try await queue.nextDue(after: afterLease, on: database.pool) == .until(Self.start.addingTimeInterval(3600), from: afterLease))
         try await database.drop()

@@ -350,7 +350,7 @@ struct NotificationDeliveryTests {
         log = try await Self.messages(fixture, referral)
         let request = try #require(log.first { $0.eventType == Layar_V1_ReferralInformationRequested.eventType })
         #expect(request.channel == .sms && request.body.contains("LYR-ABCD-EFGH"))
-        #expect(!request.body.contains(ApplicantMessages.codePlaceholder) && !request.body.contains("Anda"))
+        #expect(!request.body.contains(FactPlaceholder.code.token) && !request.body.contains("Anda"))
         let waiting = try #require(try await fixture.database.pool.query(
             "SELECT body_short, body_long FROM messages WHERE event_type = $1", [Layar_V1_ReferralInformationRequested.eventType]
         ).first)
@@ -433,6 +433,27 @@ struct NotificationDeliveryTests {
             $0.unreadOnly = true
         }, context: ServerContextStub.context)
         #expect(unread.messages.isEmpty)
+        try await fixture.database.drop()
+    }
+
+    @Test("a staff message about a referral intake has not announced yet waits, then names its code, PPKS kind and kecamatan", .actingAs([.supervisor]))
+    func staffMessageBeforeIntake() async throws {
+        let fixture = try await Self.prepare()
+        let (referral, events) = Self.referral()
+        try #require(events.count == 2)
+        // Verification's topic was read first: the verifiers' queue message cannot name the referral yet.
+        try await Self.feed(fixture, [Layar_V1_ReferralQueued.with {
+            $0.referralID = referral
+            $0.failedChecks = ["identity"]
+        }])
+        let api = NotificationAPI(store: fixture.store)
+        #expect(try await api.listInbox(request: .with { $0.recipient = "role:verifier" }, context: ServerContextStub.context).messages.isEmpty)
+        try await Self.feed(fixture, [events[0]])  // intake's submission
+        let inbox = try await api.listInbox(request: .with { $0.recipient = "role:verifier" }, context: ServerContextStub.context)
+        let queued = try #require(inbox.messages.first)
+        #expect(inbox.messages.count == 1 && queued.status == .sent)
+        #expect(queued.body.contains("LYR-ABCD-EFGH") && queued.body.contains("Lanjut Usia Terlantar") && queued.body.contains("Paringin") && !queued.body.contains(referral))
+        #expect(!FactPlaceholder.allCases.contains { queued.body.contains($0.token) })
         try await fixture.database.drop()
     }
 

@@ -28,7 +28,7 @@ struct ApplicantMessages {
         // Intake's events and the other services' travel on different topics, so a step can come
         // before the contact and code: such a message waits with a placeholder, filled in when
         // they arrive (``contactArrived``).
-        values["code"] = applicant.trackingCode ?? Self.codePlaceholder
+        values["code"] = applicant.trackingCode ?? FactPlaceholder.code.token
         let planned = NotificationStore.Planned(
             referralID: referralID, eventID: event.id, eventType: event.type, kind: kind, audience: .applicant,
             shortBody: NotificationTemplates.render(kind, .short, values),
@@ -58,10 +58,6 @@ struct ApplicantMessages {
         return max(quiet, now.addingTimeInterval(coalescing.inSeconds))
     }
 
-    /// Stands for the tracking code in a message planned before intake's events arrived; not
-    /// something a template or an applicant writes (a private-use character).
-    static let codePlaceholder = "\u{E000}kode\u{E000}"
-
     /// The contact (and with it the tracking code) arrived: the messages waiting for it get the
     /// code and their channel, or are suppressed.
     func contactArrived(_ referralID: String, on connection: PostgresConnection) async throws {
@@ -76,8 +72,8 @@ struct ApplicantMessages {
             let address = channel.flatMap { ChannelChoice.address(for: $0, in: contact) } ?? ""
             try await store.resolve(
                 waiting, referralID: referralID, channel: channel, recipient: address,
-                shortBody: waiting.shortBody.replacingOccurrences(of: Self.codePlaceholder, with: code),
-                longBody: waiting.longBody.replacingOccurrences(of: Self.codePlaceholder, with: code),
+                shortBody: FactPlaceholder.fill(waiting.shortBody, with: [.code: code]),
+                longBody: FactPlaceholder.fill(waiting.longBody, with: [.code: code]),
                 sendAt: channel.map { sendTime(now, urgent: waiting.urgent, channel: $0) }, on: connection
             )
         }

@@ -14,9 +14,11 @@ struct IntakeEventMessages {
             .on(Layar_V1_ApplicantContactRecorded.self) { contact, _, connection in
                 try await store.saveContact(contact, on: connection)
                 try await applicants.contactArrived(contact.referralID, on: connection)
+                try await staff.factsArrived(contact.referralID, on: connection)
             }
             .on(Layar_V1_ReferralSubmitted.self) { submitted, event, connection in
                 try await store.saveSubmission(submitted, on: connection)
+                try await staff.factsArrived(submitted.referralID, on: connection)
                 if submitted.urgency == .emergency {
                     try await staff.tell(
                         .emergencyForStaff, [.role(.supervisor), .role(.verifier)], about: submitted.referralID, event: event, on: connection

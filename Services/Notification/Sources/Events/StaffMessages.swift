@@ -4,7 +4,9 @@ import LayarRuntime
 import LayarSchema
 
 /// Puts a message in staff and partner inboxes: delivered at once (the inbox is the channel),
-/// naming the referral by its tracking code, its PPKS kind, kecamatan and priority.
+/// naming the referral by its tracking code, its PPKS kind, kecamatan and priority. A message
+/// about a referral none of whose intake events has reached this service yet waits, with
+/// placeholders for those facts, until one does (``factsArrived``): staff never see a bare id.
 struct StaffMessages {
     let store: NotificationStore
 
@@ -13,14 +15,15 @@ struct StaffMessages {
         kecamatanCode: String? = nil, event: InboundEvent, on connection: PostgresConnection
     ) async throws {
         let applicant = try await store.applicant(referralID, on: connection)
+        let known = applicant.trackingCode != nil  // intake's submission or contact was applied
         var values = extra
-        values["code"] = applicant.trackingCode ?? referralID
-        values["ppks"] = PPKSKind.all[applicant.ppksKind]?.name ?? applicant.ppksKind
-        // An event that names the kecamatan itself is believed first: verification's events may
-        // arrive before intake's, whose facts this store keeps.
-        let kecamatan = kecamatanCode.flatMap { $0.isEmpty ? nil : $0 } ?? applicant.kecamatanCode
-        values["kecamatan"] = BalanganRegions.kecamatan[kecamatan] ?? kecamatan
-        values["priority"] = applicant.urgent ? "tinggi" : "biasa"
+        for (fact, value) in Self.facts(of: applicant) {
+            values[fact.rawValue] = known ? value : fact.token
+        }
+        // An event that names the kecamatan itself is believed first.
+        if let kecamatan = kecamatanCode, !kecamatan.isEmpty {
+            values[FactPlaceholder.kecamatan.rawValue] = BalanganRegions.kecamatan[kecamatan] ?? kecamatan
+        }
         for recipient in recipients where !recipient.address.isEmpty {
             let planned = NotificationStore.Planned(
                 referralID: referralID, eventID: event.id, eventType: event.type, kind: kind, audience: recipient.audience,
@@ -28,8 +31,26 @@ struct StaffMessages {
                 longBody: NotificationTemplates.render(kind, .long, values), urgent: true, requiredNotice: false
             )
             try await store.record(
-                planned, channel: .inbox, recipient: recipient.address, status: .sent, sendAt: nil, now: store.clock.now, on: connection
+                planned, channel: .inbox, recipient: recipient.address, status: known ? .sent : .pending, sendAt: nil,
+                now: store.clock.now, on: connection
             )
         }
+    }
+
+    /// Intake's submission or the applicant's contact arrived: the inbox messages waiting for the
+    /// referral's facts get them and are delivered.
+    func factsArrived(_ referralID: String, on connection: PostgresConnection) async throws {
+        let facts = Self.facts(of: try await store.applicant(referralID, on: connection))
+        try await store.deliverWaitingInboxMessages(of: referralID, on: connection) { FactPlaceholder.fill($0, with: facts) }
+    }
+
+    /// What staff messages say of a referral, as this store knows it.
+    static func facts(of applicant: NotificationStore.Applicant) -> [FactPlaceholder: String] {
+        [
+            .code: applicant.trackingCode ?? "",
+            .ppks: PPKSKind.all[applicant.ppksKind]?.name ?? applicant.ppksKind,
+            .kecamatan: BalanganRegions.kecamatan[applicant.kecamatanCode] ?? applicant.kecamatanCode,
+            .priority: applicant.urgent ? "tinggi" : "biasa",
+        ]
     }
 }

@@ -391,10 +391,30 @@ struct NotificationStore: Sendable {
     func inbox(_ recipient: String, unreadOnly: Bool) async throws -> [Layar_V1_NotificationMessage] {
         try await pool.query(
             """
-            SELECT * FROM messages WHERE channel = 4 AND recipient = $1 AND (NOT $2 OR read_at IS NULL)
+            SELECT * FROM messages WHERE channel = 4 AND recipient = $1 AND status = $3 AND (NOT $2 OR read_at IS NULL)
             ORDER BY created_at DESC, id LIMIT 500
-            """, [recipient, unreadOnly]
+            """, [recipient, unreadOnly, Layar_V1_DeliveryStatus.sent.rawValue]
         ).map(message)
+    }
+
+    /// Delivers the inbox messages of `referralID` that waited for its facts, their texts filled.
+    func deliverWaitingInboxMessages(
+        of referralID: String, on connection: PostgresConnection, fill: (String) -> String
+    ) async throws {
+        let waiting = try await connection.query(
+            "SELECT id, body, body_short, body_long FROM messages WHERE referral_id = $1::uuid AND channel = 4 AND status = $2 FOR UPDATE",
+            [referralID, Layar_V1_DeliveryStatus.pending.rawValue]
+        )
+        for row in waiting {
+            try await connection.query(
+                "UPDATE messages SET body = $2, body_short = $3, body_long = $4, status = $5, sent_at = $6 WHERE id = $1",
+                [
+                    try row.decode(MessageID.self, "id"), fill(try row.decode(String.self, "body")),
+                    fill(try row.decode(String.self, "body_short")), fill(try row.decode(String.self, "body_long")),
+                    Layar_V1_DeliveryStatus.sent.rawValue, clock.now,
+                ]
+            )
+        }
     }
 
     func markRead(_ recipient: String, ids: [MessageID]) async throws -> Int {
