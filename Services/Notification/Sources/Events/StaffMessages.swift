@@ -39,9 +39,17 @@ struct StaffMessages {
 
     /// Intake's submission or the applicant's contact arrived: the inbox messages waiting for the
     /// referral's facts get them and are delivered.
+    /// Runs for every submission and contact, so the facts are read only when a message waits.
     func factsArrived(_ referralID: String, on connection: PostgresConnection) async throws {
+        let waiting = try await store.inboxMessagesWaitingForFacts(of: referralID, on: connection)
+        guard !waiting.isEmpty else { return }
         let facts = Self.facts(of: try await store.applicant(referralID, on: connection))
-        try await store.deliverWaitingInboxMessages(of: referralID, on: connection) { FactPlaceholder.fill($0, with: facts) }
+        for var message in waiting {
+            message.body = FactPlaceholder.fill(message.body, with: facts)
+            message.shortBody = FactPlaceholder.fill(message.shortBody, with: facts)
+            message.longBody = FactPlaceholder.fill(message.longBody, with: facts)
+            try await store.deliverInboxMessage(message, on: connection)
+        }
     }
 
     /// What staff messages say of a referral, as this store knows it.

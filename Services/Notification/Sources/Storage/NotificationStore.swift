@@ -254,8 +254,7 @@ struct NotificationStore: Sendable {
             ).map(due)
             let pending = Set(due.map(\.id))
             try await deliveries.finish(claims.map(\.id).filter { !pending.contains($0) }, on: connection)
-            let order = Dictionary(uniqueKeysWithValues: claims.enumerated().map { ($1.id, $0) })
-            return due.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
+            return due  // The dispatcher orders each referral's messages as they were planned.
         }
     }
 
@@ -397,24 +396,33 @@ struct NotificationStore: Sendable {
         ).map(message)
     }
 
-    /// Delivers the inbox messages of `referralID` that waited for its facts, their texts filled.
-    func deliverWaitingInboxMessages(
-        of referralID: String, on connection: PostgresConnection, fill: (String) -> String
-    ) async throws {
-        let waiting = try await connection.query(
+    /// An inbox message that waits for its referral's facts, with its texts.
+    struct WaitingInboxMessage: Sendable {
+        var id: MessageID
+        var body: String
+        var shortBody: String
+        var longBody: String
+    }
+
+    /// The inbox messages of `referralID` that wait for its facts, locked until they are delivered.
+    func inboxMessagesWaitingForFacts(of referralID: String, on connection: PostgresConnection) async throws -> [WaitingInboxMessage] {
+        try await connection.query(
             "SELECT id, body, body_short, body_long FROM messages WHERE referral_id = $1::uuid AND channel = 4 AND status = $2 FOR UPDATE",
             [referralID, Layar_V1_DeliveryStatus.pending.rawValue]
-        )
-        for row in waiting {
-            try await connection.query(
-                "UPDATE messages SET body = $2, body_short = $3, body_long = $4, status = $5, sent_at = $6 WHERE id = $1",
-                [
-                    try row.decode(MessageID.self, "id"), fill(try row.decode(String.self, "body")),
-                    fill(try row.decode(String.self, "body_short")), fill(try row.decode(String.self, "body_long")),
-                    Layar_V1_DeliveryStatus.sent.rawValue, clock.now,
-                ]
+        ).map { row in
+            WaitingInboxMessage(
+                id: try row.decode(MessageID.self, "id"), body: try row.decode(String.self, "body"),
+                shortBody: try row.decode(String.self, "body_short"), longBody: try row.decode(String.self, "body_long")
             )
         }
+    }
+
+    /// Delivers a waiting inbox message with its texts filled in.
+    func deliverInboxMessage(_ message: WaitingInboxMessage, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE messages SET body = $2, body_short = $3, body_long = $4, status = $5, sent_at = $6 WHERE id = $1",
+            [message.id, message.body, message.shortBody, message.longBody, Layar_V1_DeliveryStatus.sent.rawValue, clock.now]
+        )
     }
 
     func markRead(_ recipient: String, ids: [MessageID]) async throws -> Int {

@@ -189,5 +189,12 @@ enum SurveyMigrations {
                 DROP TRIGGER lapor_forwards_notify ON lapor_forwards;
                 """
         ),
+        PostgresMigration(
+            version: 11, name: "forwards no longer indexed by their next attempt",
+            sql: """
+                -- The queue finds due forwards now.
+                DROP INDEX lapor_forwards_due;
+                """
+        ),
     ]
 }
